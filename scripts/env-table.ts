@@ -1,0 +1,5 @@
+// Prints the environment-variable table for README.md from the zod schema, so the two never drift.
+import { documentedVariables } from '../src/config.js';
+
+console.log('| variable | meaning |\n| --- | --- |');
+for (const { name, description } of documentedVariables()) console.log(`| \`${name}\` | ${description} |`);

@@ -1,0 +1,113 @@
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
+import { Agenda, InMemoryNotificationChannel } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Server } from 'node:http';
+import type { Connection } from 'mongoose';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
+import type { AppContext } from './context.js';
+import { bindModels, ensureIndexes } from './db/models/index.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { slackClientOptions } from './slack/client.js';
+import { httpRoutes } from './http/routes.js';
+import { registerListeners } from '../listeners/index.js';
+import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
+
+export interface AppParts {
+  config: Config;
+  db: Connection;
+  slack: WebClient;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  /** How often Agenda polls for due jobs; tests shorten it. */
+  schedulerPollMs?: number;
+}
+
+export interface DeskbellApp {
+  context: AppContext;
+  bolt: App;
+  /** Starts HTTP (or Socket Mode) and the scheduler; resolves with the bound port. */
+  start(port?: number): Promise<{ port: number }>;
+  /** Stops accepting requests, then drains the scheduler. The database belongs to the caller. */
+  stop(): Promise<void>;
+}
+
+export function createApp(parts: AppParts): DeskbellApp {
+  const { config, db, logger } = parts;
+  if (!db.db) throw new Error('createApp needs a connected mongoose connection');
+
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: db.db as never, collection: 'agendaJobs' }),
+    processEvery: parts.schedulerPollMs ?? 5000,
+    // Wakes this process at once for jobs it saves itself; other processes still find them by polling.
+    notificationChannel: new InMemoryNotificationChannel(),
+    defaultLockLifetime: 5 * 60_000,
+  });
+  agenda.on('error', (err: unknown) => logger.error({ err }, 'scheduler error'));
+
+  const context: AppContext = {
+    ...parts,
+    models: bindModels(db),
+    agenda,
+    schedulerState: { running: false },
+  };
+
+  const customRoutes: CustomRoute[] = httpRoutes(context);
+  const receiver: Receiver = config.SLACK_APP_TOKEN
+    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        endpoints: '/slack/events',
+        customRoutes,
+        logger: boltLogger(logger),
+        // Answer 404 quickly for requests no listener takes instead of holding them open.
+        unhandledRequestTimeoutMillis: 2900,
+      });
+
+  const bolt = new App({
+    token: config.SLACK_BOT_TOKEN,
+    receiver,
+    logger: boltLogger(logger),
+    clientOptions: slackClientOptions(config),
+    // Verifying the token at boot would make a Slack outage stop Deskbell from starting; /healthz reports it instead.
+    tokenVerificationEnabled: false,
+    convoStore: false,
+    ignoreSelf: false,
+  });
+  bolt.error(async (err) => {
+    logger.error({ err }, 'unhandled error in a Slack listener');
+  });
+
+  registerListeners(bolt, context);
+  defineJobs(agenda, context);
+
+  let server: Server | undefined;
+  return {
+    context,
+    bolt,
+    async start(port = config.PORT) {
+      await ensureIndexes(context.models);
+      const started = (await bolt.start(port)) as unknown;
+      server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
+      await agenda.start();
+      await scheduleRecurringJobs(agenda, context);
+      context.schedulerState.running = true;
+      const address = server?.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      logger.info({ port: bound, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');
+      return { port: bound };
+    },
+    async stop() {
+      await bolt.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the Slack receiver'));
+      context.schedulerState.running = false;
+      const result = await agenda.drain(10_000).catch((err: unknown) => logger.warn({ err }, 'error while draining the scheduler'));
+      if (result && result.timedOut) logger.warn({ running: result.running }, 'scheduler drain timed out');
+      await agenda.stop().catch(() => undefined);
+    },
+  };
+}

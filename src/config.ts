@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const slackId = (prefixes: string, what: string) =>
+  z.string().regex(new RegExp(`^[${prefixes}][A-Z0-9]{2,}$`), `must be a Slack ${what} ID such as ${prefixes[0]}0123ABCD`);
+const optionalUsergroup = slackId('S', 'user group').optional();
+const bool = (def: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(def ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const shape = {
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb- (the Bot User OAuth Token from "OAuth & Permissions", not a user or app token)').describe('Bot token of the Slack app'),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the Signing Secret from "Basic Information" (at least 16 characters)').describe('Verifies that requests come from Slack'),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp- (an app-level token with connections:write)').optional().describe('When set, Deskbell connects with Socket Mode instead of receiving HTTP requests'),
+  SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional().describe('Base URL of the Slack Web API; for tests and proxies'),
+  SUPPORT_CHANNEL_ID: slackId('CG', 'channel').describe('Channel where ticket cards are posted (#support)'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').optional().describe('MongoDB server; when unset an embedded database is started under DATA_DIR'),
+  DATA_DIR: z.string().min(1).default('./data').describe('Folder for the embedded database and other local state'),
+  PORT: z.coerce.number({ error: 'must be a TCP port number (0-65535)' }).int('must be a whole number').min(0).max(65535, 'must be a TCP port (0-65535)').default(3000).describe('HTTP port for Slack requests, intake and /healthz'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  SUPPORT_TIMEZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').describe("Team's time zone for business hours and schedules"),
+  PUBLIC_URL: z.url('must be the public base URL of Deskbell, such as https://deskbell.example.com').optional().describe('Public base URL, used in links sent to requesters (satisfaction survey)'),
+
+  INTAKE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64').optional().describe('Secret for signed webhook intake; intake webhook disabled when unset'),
+  INTAKE_MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(1024 * 1024).describe('Largest accepted webhook body'),
+  SUPPORT_EMAIL_ADDRESS: z.email('must be an email address such as support@example.com').default('support@example.com').describe('Address customers write to; sender of outbound mail'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional().describe('Outbound mail server; mail is queued (not lost) while unset or down'),
+  MAIL_INBOUND_PORT: z.coerce.number({ error: 'must be a TCP port number (0-65535)' }).int().min(0).max(65535).optional().describe('Port of the built-in SMTP listener for inbound mail; off when unset'),
+  MAIL_INBOUND_HOST: z.string().default('0.0.0.0').describe('Address the SMTP listener binds to'),
+  MAIL_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(10 * 1024 * 1024).describe('Largest accepted inbound email'),
+  POSTMARK_INBOUND_USER: z.string().min(1).optional().describe('Basic-auth user for the Postmark inbound webhook'),
+  POSTMARK_INBOUND_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().describe('Basic-auth password for the Postmark inbound webhook'),
+  TRIAGE_RULES_FILE: z.string().optional().describe('JSON file overriding the keyword rules that suggest category and priority'),
+  SELF_HELP_URL: z.url().optional().describe('Help-centre link included in acknowledgements'),
+
+  SUPPORT_TEAM_USERGROUP: optionalUsergroup.describe('Only members of this user group may act on cards; anyone when unset'),
+  SUPPORT_LEADS_USERGROUP: optionalUsergroup.describe('Leads, mentioned on SLA breaches'),
+  ESCALATION_L2_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L2 (engineering)'),
+  ESCALATION_L3_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L3 (tech lead)'),
+  ESCALATION_MANAGEMENT_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to management'),
+  CSAT_SECRET: z.string().min(16).optional().describe('Signs satisfaction-survey links; defaults to one derived from the signing secret'),
+  AUTO_CLOSE_DAYS: z.coerce.number({ error: 'must be a number of days' }).positive().default(5).describe('Days after resolution without a reply before a ticket closes'),
+
+  SLA_POLICY_FILE: z.string().optional().describe('JSON file overriding SLA targets, business hours and holidays'),
+  SLA_ESCALATE_ON_BREACH: bool(true).describe('Escalate one level when a target is breached'),
+  SLA_SWEEP_INTERVAL: z.string().default('1 minute').describe('How often the SLA sweep runs'),
+  DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
+  WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
+};
+
+const schema = z
+  .object(Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, z.preprocess(emptyAsUndefined, v)])) as {
+    [K in keyof typeof shape]: z.ZodPipe<z.ZodTransform<unknown, unknown>, (typeof shape)[K]>;
+  })
+  .superRefine((c, ctx) => {
+    if ((c.POSTMARK_INBOUND_USER === undefined) !== (c.POSTMARK_INBOUND_PASSWORD === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['POSTMARK_INBOUND_PASSWORD'], message: 'POSTMARK_INBOUND_USER and POSTMARK_INBOUND_PASSWORD must be set together' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Deskbell cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet them in the environment or in .env (see .env.example).`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws one ConfigError naming every problem. Values are never echoed, so secrets stay out of the message. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return Object.freeze(result.data);
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || 'environment';
+    const missing = issue.code === 'invalid_type' && env[key] === undefined;
+    return missing ? `${key} is required: ${describe(key)}` : `${key} ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+function describe(key: string): string {
+  return (shape as Record<string, z.ZodType>)[key]?.description ?? '';
+}
+
+/** Every variable with its description, for the README and `.env.example`. */
+export function documentedVariables(): Array<{ name: string; description: string }> {
+  return Object.entries(shape).map(([name, type]) => ({ name, description: type.description ?? '' }));
+}
+
+let loaded: Config | undefined;
+
+/** The process-wide configuration, parsed once. Tests build their own with parseConfig instead. */
+export function getConfig(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}

@@ -1,0 +1,47 @@
+import mongoose, { type Connection } from 'mongoose';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import { findFerretDb, startFerretDb, startMemoryServer, type EmbeddedServer } from './embedded.js';
+
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+/** `mongodb://user:secret@db.example.com:27017/x` → `db.example.com:27017`: safe to log and show. */
+export function describeUri(uri: string): string {
+  try {
+    return new URL(uri.replace(/^mongodb(\+srv)?:/, 'http:')).host || uri.replace(/\/\/[^@]*@/, '//');
+  } catch {
+    return uri.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+export async function connectDatabase(uri: string, logger: Logger, dbName?: string): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, ...(dbName ? { dbName } : {}) });
+  try {
+    await conn.asPromise();
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw new DatabaseError(
+      `Cannot connect to MongoDB at ${describeUri(uri)}: ${(err as Error).message}. Check that the server runs and that MONGODB_URI is right.`,
+    );
+  }
+  logger.info({ host: describeUri(uri), db: conn.name }, 'database connected');
+  return conn;
+}
+
+/** Starts the embedded database under DATA_DIR so tickets survive a restart. */
+export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedServer> {
+  const ferret = findFerretDb();
+  try {
+    const server = ferret ? await startFerretDb(ferret, join(dataDir, 'ferretdb')) : await startMemoryServer(join(dataDir, 'mongodb'));
+    logger.info({ kind: server.kind, dataDir }, 'embedded database started (set MONGODB_URI to use your own server)');
+    return server;
+  } catch (err) {
+    throw new DatabaseError(
+      `MONGODB_URI is not set and the embedded database could not start (${(err as Error).message.split('\n')[0]}). ` +
+        'Without internet access MongoDB cannot be downloaded: either set MONGODB_URI=mongodb://host:27017/deskbell to use a running server, ' +
+        'or run `npm run ferretdb` (needs Go) to build a FerretDB binary that the embedded mode uses instead.',
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type RoutedRequest = IncomingMessage & { params?: Record<string, string | string[]> };
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+  res.end(html);
+}
+
+/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes rather than buffering it all. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Wraps a route so that thrown HttpErrors become JSON answers and anything else a logged 500. */
+export function route(
+  log: { error: (obj: object, msg: string) => void },
+  handler: (req: RoutedRequest, res: ServerResponse) => Promise<void>,
+) {
+  return (req: RoutedRequest, res: ServerResponse): void => {
+    handler(req, res).catch((err: unknown) => {
+      if (res.headersSent) return;
+      if (err instanceof HttpError) {
+        sendJson(res, err.status, { error: err.message, ...(err.details ? { details: err.details } : {}) });
+      } else {
+        log.error({ err, url: req.url }, 'request failed');
+        sendJson(res, 500, { error: 'internal error' });
+      }
+    });
+  };
+}

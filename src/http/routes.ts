@@ -1,0 +1,20 @@
+import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
+import type { AppContext } from '../context.js';
+import { createHealthCheck } from './health.js';
+import { route, sendJson } from './respond.js';
+
+/** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
+export function httpRoutes(ctx: AppContext): CustomRoute[] {
+  const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, scheduler: () => ctx.schedulerState });
+  const log = ctx.logger.child({ component: 'http' });
+  return [
+    {
+      path: '/healthz',
+      method: 'GET',
+      handler: route(log, async (_req, res) => {
+        const report = await health();
+        sendJson(res, report.ok ? 200 : 503, report);
+      }),
+    },
+  ];
+}

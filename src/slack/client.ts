@@ -1,0 +1,24 @@
+import { WebClient, LogLevel } from '@slack/web-api';
+import type { Config } from '../config.js';
+
+/**
+ * The WebClient retries a little by itself (it honours Retry-After on 429); anything longer is left
+ * to the durable jobs, which keep retrying with backoff across restarts.
+ */
+export const SLACK_RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 };
+
+export function slackClientOptions(config: Config) {
+  return {
+    ...(config.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(config.SLACK_API_URL) } : {}),
+    retryConfig: SLACK_RETRY_CONFIG,
+    logLevel: LogLevel.ERROR,
+  };
+}
+
+export function createSlackClient(config: Config): WebClient {
+  return new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config));
+}
+
+function ensureTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

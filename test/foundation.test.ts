@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.js';
+import { describeUri } from '../src/db/connect.js';
+import { startTestApp, SIGNING_SECRET, type TestApp } from './support/harness.js';
+import { slackSignature } from './support/slack-requests.js';
+
+describe('configuration', () => {
+  it('lists every problem at once, with how to fix it, and never echoes secrets', () => {
+    let error: unknown;
+    try {
+      parseConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', PORT: 'eighty', SUPPORT_TIMEZONE: 'Mars/Olympus', SLACK_SIGNING_SECRET: 'short' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems).toHaveLength(5);
+    expect(message).toContain('SLACK_BOT_TOKEN must start with xoxb-');
+    expect(message).toContain('SLACK_SIGNING_SECRET must be the Signing Secret');
+    expect(message).toContain('SUPPORT_CHANNEL_ID is required');
+    expect(message).toContain('PORT must be a TCP port number');
+    expect(message).toContain('SUPPORT_TIMEZONE must be an IANA time zone');
+    expect(message).not.toContain('xoxp-user-token-secret');
+  });
+
+  it('applies defaults', () => {
+    const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'x'.repeat(32), SUPPORT_CHANNEL_ID: 'C0123ABC' });
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', SUPPORT_TIMEZONE: 'UTC', LOG_LEVEL: 'info' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names a database host without its password', () => {
+    expect(describeUri('mongodb://deskbell:hunter2@db.internal:27017/deskbell')).toBe('db.internal:27017');
+  });
+});
+
+describe('the running app', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'foundation' });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('reports healthy when database, Slack and scheduler are up', async () => {
+    const res = await fetch(`${t.url}/healthz`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });
+    expect(t.slack.callsTo('auth.test').at(-1)?.token).toBe('xoxb-test-token');
+  });
+
+  it('refuses a wrong signature with 401 and runs no listener', async () => {
+    const before = t.slack.calls.length;
+    const res = await t.sender.command('/support', 'help', 'U1', {}, { signature: 'v0=deadbeef' });
+    expect(res.status).toBe(401);
+    expect(t.slack.calls.length).toBe(before);
+  });
+
+  it('refuses a correctly signed request older than five minutes with 401', async () => {
+    const before = t.slack.calls.length;
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const res = await t.sender.command('/support', 'help', 'U1', {}, { timestamp: old });
+    expect(res.status).toBe(401);
+    expect(t.slack.calls.length).toBe(before);
+  });
+
+  it('accepts a correctly signed request', async () => {
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' });
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${t.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: 'abc123' });
+  });
+});
+
+describe('health with a stopped database', () => {
+  it('answers 503 naming the database', async () => {
+    const t = await startTestApp({ label: 'health_down' });
+    try {
+      await t.db.close();
+      const res = await fetch(`${t.url}/healthz`);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body.ok).toBe(false);
+      expect(body.checks.database.ok).toBe(false);
+      expect(body.checks.slack.ok).toBe(true);
+    } finally {
+      await t.app.stop();
+      await t.slack.stop();
+    }
+  });
+
+  it('answers 503 naming Slack when auth.test fails', async () => {
+    const t = await startTestApp({ label: 'health_slack' });
+    try {
+      t.slack.fail('auth.test', { error: 'invalid_auth' }, 5);
+      const res = await fetch(`${t.url}/healthz`);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body.checks.slack).toMatchObject({ ok: false });
+      expect(body.checks.database.ok).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -1,0 +1,193 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, any>;
+  token?: string;
+}
+
+export type Failure =
+  | { error: string }
+  | { status: 500 }
+  | { status: 429; retryAfter: number }
+  | { network: true };
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+
+/**
+ * A Slack Web API stand-in over real HTTP: it records every call and answers the way Slack does,
+ * so the app's real WebClient (pointed here with SLACK_API_URL) is exercised end to end.
+ */
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly channels = new Map<string, { id: string; name: string; members: Set<string> }>();
+  readonly usergroups = new Map<string, string[]>();
+  readonly users = new Map<string, { id: string; name: string; real_name?: string; email?: string }>();
+  private failures = new Map<string, Failure[]>();
+  private server?: Server;
+  private seq = 0;
+  private clockSeconds = 1_700_000_000;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+  }
+
+  /** The next `times` calls of `method` fail as described; later ones succeed again. */
+  fail(method: string, failure: Failure, times = 1): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array<Failure>(times).fill(failure)]);
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `predicate` holds for the recorded calls (the app works after it acks). */
+  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`FakeSlack: timed out waiting for ${what}; calls so far: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  private nextTs(): string {
+    this.seq += 1;
+    return `${this.clockSeconds + this.seq}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const raw = await new Promise<string>((ok) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => ok(data));
+    });
+    const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
+    const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
+    this.calls.push({ method, args, token });
+
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      if ('network' in failure) return void req.socket.destroy();
+      if ('status' in failure && failure.status === 429) {
+        res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      if ('status' in failure) {
+        res.writeHead(failure.status, { 'content-type': 'text/plain' });
+        return void res.end('internal error');
+      }
+      return this.reply(res, { ok: false, error: failure.error });
+    }
+    this.reply(res, this.answer(method, args, token));
+  }
+
+  private reply(res: ServerResponse, body: unknown): void {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  }
+
+  private answer(method: string, a: Record<string, any>, token?: string): Record<string, unknown> {
+    if (!token?.startsWith('xoxb-')) return { ok: false, error: 'not_authed' };
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'deskbell', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage': {
+        const msg: StoredMessage = { channel: a.channel, ts: this.nextTs(), thread_ts: a.thread_ts, text: a.text, blocks: a.blocks, metadata: a.metadata };
+        this.messages.push(msg);
+        return { ok: true, channel: msg.channel, ts: msg.ts, message: { ...msg, type: 'message', bot_id: 'BBOT' } };
+      }
+      case 'chat.update': {
+        const msg = this.messages.find((m) => m.channel === a.channel && m.ts === a.ts);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        Object.assign(msg, { text: a.text, blocks: a.blocks });
+        return { ok: true, channel: a.channel, ts: a.ts, text: a.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return { ok: true, channel: a.channel, permalink: `https://acme.slack.com/archives/${a.channel}/p${String(a.message_ts).replace('.', '')}` };
+      case 'conversations.history': {
+        const list = this.messages.filter((m) => m.channel === a.channel && !m.thread_ts).reverse();
+        return { ok: true, messages: list.slice(0, Number(a.limit ?? 100)).map((m) => ({ type: 'message', ...m })), has_more: false };
+      }
+      case 'conversations.create': {
+        if ([...this.channels.values()].some((c) => c.name === a.name)) return { ok: false, error: 'name_taken' };
+        const id = `C${String(100 + this.channels.size).padStart(8, '0')}`;
+        this.channels.set(id, { id, name: a.name, members: new Set() });
+        return { ok: true, channel: { id, name: a.name } };
+      }
+      case 'conversations.invite': {
+        const ch = this.channels.get(a.channel);
+        if (!ch) return { ok: false, error: 'channel_not_found' };
+        for (const u of String(a.users).split(',')) ch.members.add(u);
+        return { ok: true, channel: { id: ch.id } };
+      }
+      case 'conversations.join':
+        return { ok: true, channel: { id: a.channel } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(a.users).replace(/,/g, '')}` } };
+      case 'conversations.setTopic':
+      case 'pins.add':
+      case 'views.publish':
+        return { ok: true };
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+        return { ok: true, view: { id: `V${this.seq++}`, ...(a.view ?? {}) } };
+      case 'users.info': {
+        const user = this.users.get(a.user) ?? { id: a.user, name: String(a.user).toLowerCase() };
+        return { ok: true, user: { ...user, profile: { email: user.email, real_name: user.real_name ?? user.name } } };
+      }
+      case 'usergroups.users.list': {
+        const users = this.usergroups.get(a.usergroup);
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function parseArgs(raw: string, contentType: string): Record<string, any> {
+  if (contentType.includes('application/json')) return raw ? JSON.parse(raw) : {};
+  const out: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = JSON_FIELDS.has(k) ? safeJson(v) : v;
+  }
+  return out;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Every action, block and callback ID, imported by both the view that renders it and the listener
+ * that handles it: a string typed twice is a bug waiting.
+ */
+export const ActionIds = {
+  setPriority: 'ticket_set_priority',
+  assign: 'ticket_assign',
+  assignToMe: 'ticket_assign_to_me',
+  escalate: 'ticket_escalate',
+  reply: 'ticket_reply',
+  resolve: 'ticket_resolve',
+  close: 'ticket_close',
+  reopen: 'ticket_reopen',
+  openCard: 'ticket_open_card',
+  replyTemplate: 'reply_template',
+} as const;
+
+export const CallbackIds = {
+  escalateModal: 'escalate_modal',
+  replyModal: 'reply_modal',
+  resolveModal: 'resolve_modal',
+  newTicketModal: 'new_ticket_modal',
+  createFromMessage: 'create_ticket_from_message',
+} as const;
+
+/** Block and input IDs inside modals: `block_id` / `action_id` pairs read back in view_submission. */
+export const InputIds = {
+  escalateLevel: { block: 'escalate_level', action: 'value' },
+  escalateReason: { block: 'escalate_reason', action: 'value' },
+  escalateUsers: { block: 'escalate_users', action: 'value' },
+  escalateSeverity: { block: 'escalate_severity', action: 'value' },
+  escalateTried: { block: 'escalate_tried', action: 'value' },
+  escalateNeeded: { block: 'escalate_needed', action: 'value' },
+  replyMessage: { block: 'reply_message', action: 'value' },
+  replyTemplate: { block: 'reply_template', action: 'reply_template' },
+  replyWaiting: { block: 'reply_waiting', action: 'value' },
+  resolveSummary: { block: 'resolve_summary', action: 'value' },
+  resolveVerify: { block: 'resolve_verify', action: 'value' },
+  newEmail: { block: 'new_email', action: 'value' },
+  newSubject: { block: 'new_subject', action: 'value' },
+  newBody: { block: 'new_body', action: 'value' },
+  newCategory: { block: 'new_category', action: 'value' },
+  newPriority: { block: 'new_priority', action: 'value' },
+} as const;
+
+export const BlockIds = {
+  cardControls: 'ticket_controls',
+  cardWorkflow: 'ticket_workflow',
+} as const;
