@@ -46,7 +46,7 @@ describe('the running app', () => {
   it('reports healthy when database, Slack and scheduler are up', async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body).toMatchObject({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });
     expect(t.slack.callsTo('auth.test').at(-1)?.token).toBe('xoxb-test-token');
   });
@@ -86,7 +86,7 @@ describe('health with a stopped database', () => {
       await t.db.close();
       const res = await fetch(`${t.url}/healthz`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body: any = await res.json();
       expect(body.ok).toBe(false);
       expect(body.checks.database.ok).toBe(false);
       expect(body.checks.slack.ok).toBe(true);
@@ -102,7 +102,7 @@ describe('health with a stopped database', () => {
       t.slack.fail('auth.test', { error: 'invalid_auth' }, 5);
       const res = await fetch(`${t.url}/healthz`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body: any = await res.json();
       expect(body.checks.slack).toMatchObject({ ok: false });
       expect(body.checks.database.ok).toBe(true);
     } finally {

@@ -162,7 +162,7 @@ export class FakeSlack {
       case 'views.update':
         return { ok: true, view: { id: `V${this.seq++}`, ...(a.view ?? {}) } };
       case 'users.info': {
-        const user = this.users.get(a.user) ?? { id: a.user, name: String(a.user).toLowerCase() };
+        const user: { id: string; name: string; real_name?: string; email?: string } = this.users.get(a.user) ?? { id: a.user, name: String(a.user).toLowerCase() };
         return { ok: true, user: { ...user, profile: { email: user.email, real_name: user.real_name ?? user.name } } };
       }
       case 'usergroups.users.list': {

@@ -1,14 +1,22 @@
 import type { Connection } from 'mongoose';
+import { counterModel } from './counter.js';
+import { idempotencyKeyModel } from './idempotency-key.js';
+import { outboundMailModel } from './outbound-mail.js';
+import { ticketModel } from './ticket.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
-  void conn;
-  return {} as Record<string, { createIndexes(): Promise<unknown> }>;
+  return {
+    Ticket: ticketModel(conn),
+    Counter: counterModel(conn),
+    IdempotencyKey: idempotencyKeyModel(conn),
+    OutboundMail: outboundMailModel(conn),
+  };
 }
 
 export type Models = ReturnType<typeof bindModels>;
 
 /** Builds the indexes the queries rely on; run at start (autoIndex is off so this happens once, visibly). */
 export async function ensureIndexes(models: Models): Promise<void> {
-  await Promise.all(Object.values(models).map((m) => m.createIndexes()));
+  for (const model of Object.values(models)) await model.createIndexes();
 }

@@ -1,0 +1,30 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/** The outbox: every mail is stored (keyed by what it is for) before the durable job sends it. */
+const outboundMailSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: Schema.Types.ObjectId, required: true },
+    kind: { type: String, required: true },
+    to: { type: String, required: true },
+    subject: { type: String, required: true },
+    text: { type: String, required: true },
+    messageId: { type: String, required: true },
+    inReplyTo: String,
+    references: [String],
+    headers: Schema.Types.Mixed,
+    status: { type: String, enum: ['queued', 'sent'], default: 'queued' },
+    attempts: { type: Number, default: 0 },
+    lastError: String,
+    createdAt: { type: Date, required: true },
+    sentAt: Date,
+  },
+  { versionKey: false },
+);
+outboundMailSchema.index({ status: 1, createdAt: 1 });
+
+export type OutboundMailFields = InferSchemaType<typeof outboundMailSchema>;
+
+export function outboundMailModel(conn: Connection) {
+  return conn.model('OutboundMail', outboundMailSchema, 'outbound_mails');
+}

@@ -1,0 +1,122 @@
+import { Schema, type Connection, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { CATEGORIES, ESCALATION_LEVELS, PRIORITIES, SOURCES, STATUSES } from '../../domain/types.js';
+
+const actorSchema = new Schema(
+  {
+    type: { type: String, enum: ['user', 'requester', 'system'], required: true },
+    id: String,
+    name: String,
+  },
+  { _id: false },
+);
+
+/** One entry of the ticket's timeline: who did what, when. `slackTs` is set once it is posted in the card's thread. */
+const eventSchema = new Schema({
+  at: { type: Date, required: true },
+  actor: { type: actorSchema, required: true },
+  kind: { type: String, required: true },
+  text: String,
+  data: Schema.Types.Mixed,
+  /** Idempotency key of the action that produced the event (Slack action/trigger id), to drop re-deliveries. */
+  dedupeKey: String,
+  slackTs: String,
+});
+
+const attachmentSchema = new Schema(
+  {
+    filename: String,
+    contentType: String,
+    size: Number,
+    /** Contents over the limit are not kept; the metadata still is. */
+    stored: Boolean,
+    contentId: Schema.Types.ObjectId,
+  },
+  { _id: false },
+);
+
+/** SLA clock state (see src/domain/sla*.ts). */
+const slaSchema = new Schema(
+  {
+    policyPriority: { type: String, enum: PRIORITIES },
+    firstResponseDueAt: Date,
+    resolutionDueAt: Date,
+    /** Set while waiting on the customer: the clock is paused from here. */
+    pausedAt: Date,
+    /** Business milliseconds already spent (kept across pauses and priority changes). */
+    responseSpentMs: { type: Number, default: 0 },
+    resolutionSpentMs: { type: Number, default: 0 },
+    /** When the spent counters were last brought up to date. */
+    accountedAt: Date,
+    /** Earliest time the sweep must look at this ticket again (next reminder or breach). Indexed. */
+    nextCheckAt: Date,
+    responseBreachedAt: Date,
+    resolutionBreachedAt: Date,
+  },
+  { _id: false },
+);
+
+export const ticketSchema = new Schema(
+  {
+    number: { type: Number, required: true, unique: true },
+    key: { type: String, required: true, unique: true },
+    source: { type: String, enum: SOURCES, required: true },
+    requester: {
+      email: { type: String, required: true, lowercase: true, trim: true },
+      name: String,
+    },
+    subject: { type: String, required: true },
+    body: { type: String, default: '' },
+    category: { type: String, enum: [...CATEGORIES, null], default: null },
+    suggestedCategory: { type: String, enum: [...CATEGORIES, null], default: null },
+    priority: { type: String, enum: [...PRIORITIES, null], default: null },
+    suggestedPriority: { type: String, enum: [...PRIORITIES, null], default: null },
+    status: { type: String, enum: STATUSES, required: true, default: 'new' },
+    assignee: { type: String, default: null },
+    escalationLevel: { type: String, enum: ESCALATION_LEVELS, default: 'L1' },
+    firstResponseAt: Date,
+    resolvedAt: Date,
+    closedAt: Date,
+    reopenCount: { type: Number, default: 0 },
+    resolution: String,
+    csatScore: Number,
+    card: {
+      channel: String,
+      ts: String,
+      postedAt: Date,
+      /** Set before each post attempt, so a retry after an unconfirmed attempt first looks for the message. */
+      attemptedAt: Date,
+      breached: Boolean,
+    },
+    email: {
+      /** Message-IDs of every mail in the thread, in and out: a reply's In-Reply-To/References match one of them. */
+      messageIds: { type: [String], default: [] },
+      lastMessageId: String,
+      /** The requester's mail was automatic (auto-reply, list, bounce): never auto-acknowledge it. */
+      automated: Boolean,
+    },
+    externalId: String,
+    metadata: Schema.Types.Mixed,
+    attachments: { type: [attachmentSchema], default: [] },
+    timeline: { type: [eventSchema], default: [] },
+    sla: { type: slaSchema, default: () => ({}) },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { optimisticConcurrency: true, minimize: false, timestamps: false },
+);
+
+// Queue queries: open tickets by priority, by assignee, and the SLA sweep's next deadlines.
+ticketSchema.index({ status: 1, priority: 1, createdAt: 1 });
+ticketSchema.index({ assignee: 1, status: 1 });
+ticketSchema.index({ 'sla.nextCheckAt': 1 });
+ticketSchema.index({ 'email.messageIds': 1 });
+ticketSchema.index({ createdAt: 1 });
+ticketSchema.index({ resolvedAt: 1 });
+
+export type TicketFields = InferSchemaType<typeof ticketSchema>;
+export type TicketDoc = HydratedDocument<TicketFields>;
+export type TimelineEvent = TicketFields['timeline'][number];
+
+export function ticketModel(conn: Connection) {
+  return conn.model('Ticket', ticketSchema, 'tickets');
+}

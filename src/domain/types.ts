@@ -1,0 +1,60 @@
+/** Vocabulary of the support process (PRODUCT.md), shared by domain, views and listeners. */
+export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CATEGORIES = ['bug', 'question', 'account', 'feature_request', 'feedback'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+export const OPEN_STATUSES: readonly Status[] = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
+
+export const ESCALATION_LEVELS = ['L1', 'L2', 'L3', 'management'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export const SOURCES = ['email', 'webhook', 'slack'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  bug: 'Bug / technical issue',
+  question: 'Question / how-to',
+  account: 'Account / access',
+  feature_request: 'Feature request',
+  feedback: 'Feedback / complaint',
+};
+
+/** Who a category goes to (PRODUCT.md, "Categories and routing"). */
+export const CATEGORY_ROUTING: Record<Category, string> = {
+  bug: 'engineering',
+  question: 'support',
+  account: 'support',
+  feature_request: 'product',
+  feedback: 'support lead',
+};
+
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  P0: 'P0 critical',
+  P1: 'P1 high',
+  P2: 'P2 medium',
+  P3: 'P3 low',
+};
+
+export const STATUS_LABELS: Record<Status, string> = {
+  new: 'New',
+  triaged: 'Triaged',
+  in_progress: 'In progress',
+  waiting_on_customer: 'Waiting on customer',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export const ESCALATION_LABELS: Record<EscalationLevel, string> = {
+  L1: 'L1 support',
+  L2: 'L2 engineering',
+  L3: 'L3 tech lead',
+  management: 'Management',
+};
+
+export function ticketKey(number: number): string {
+  return `SUP-${number}`;
+}
