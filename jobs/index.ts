@@ -1,14 +1,17 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
+import { defineDeliveryJobs } from './delivery.js';
+import { JobNames } from './names.js';
+import { defineReconcileJob } from './reconcile.js';
 
 /** Defines every Agenda job; one file a topic. */
 export function defineJobs(agenda: Agenda, ctx: AppContext): void {
-  void agenda;
-  void ctx;
+  defineDeliveryJobs(agenda, ctx);
+  defineReconcileJob(agenda, ctx);
 }
 
-/** Creates (idempotently) the recurring jobs once the scheduler runs. */
+/** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */
 export async function scheduleRecurringJobs(agenda: Agenda, ctx: AppContext): Promise<void> {
-  void agenda;
   void ctx;
+  await agenda.every('1 minute', JobNames.reconcile);
 }

@@ -4,7 +4,7 @@ import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -16,6 +16,9 @@ import { slackClientOptions } from './slack/client.js';
 import { httpRoutes } from './http/routes.js';
 import { registerListeners } from '../listeners/index.js';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
+import { agendaEffects } from '../jobs/effects.js';
+import { loadSlaPolicy } from './domain/sla-policy.js';
+import { loadTriageRules } from './domain/triage-rules.js';
 
 export interface AppParts {
   config: Config;
@@ -26,6 +29,8 @@ export interface AppParts {
   logger: Logger;
   /** How often Agenda polls for due jobs; tests shorten it. */
   schedulerPollMs?: number;
+  /** First retry delay of delivery jobs; tests shorten it. */
+  retryBaseMs?: number;
 }
 
 export interface DeskbellApp {
@@ -50,10 +55,25 @@ export function createApp(parts: AppParts): DeskbellApp {
   });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'scheduler error'));
 
+  const models = bindModels(db);
+  const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const context: AppContext = {
     ...parts,
-    models: bindModels(db),
+    models,
     agenda,
+    effects: agendaEffects(agenda),
+    rules: loadTriageRules(config.TRIAGE_RULES_FILE),
+    policy,
+    retryBaseMs: parts.retryBaseMs ?? 2000,
+    cards: {
+      models,
+      slack: parts.slack,
+      slackNoRetry: new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }),
+      policy,
+      clock: parts.clock,
+      logger,
+      channel: config.SUPPORT_CHANNEL_ID,
+    },
     schedulerState: { running: false },
   };
 

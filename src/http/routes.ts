@@ -1,6 +1,7 @@
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
 import { createHealthCheck } from './health.js';
+import { webhookIntakeHandler } from './intake-webhook.js';
 import { route, sendJson } from './respond.js';
 
 /** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
@@ -16,5 +17,6 @@ export function httpRoutes(ctx: AppContext): CustomRoute[] {
         sendJson(res, report.ok ? 200 : 503, report);
       }),
     },
+    { path: '/intake/webhook', method: 'POST', handler: route(log, webhookIntakeHandler(ctx)) },
   ];
 }

@@ -82,6 +82,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     clock: opts.clock ?? new ManualClock(),
     logger,
     schedulerPollMs: 100,
+    retryBaseMs: 100,
   });
   const { port } = await app.start(0);
   const url = `http://127.0.0.1:${port}`;

@@ -19,6 +19,8 @@ const eventSchema = new Schema({
   data: Schema.Types.Mixed,
   /** Idempotency key of the action that produced the event (Slack action/trigger id), to drop re-deliveries. */
   dedupeKey: String,
+  /** Post this event in the card's thread; `slackTs` is set once it is posted. */
+  notify: Boolean,
   slackTs: String,
 });
 
@@ -83,7 +85,10 @@ export const ticketSchema = new Schema(
       channel: String,
       ts: String,
       postedAt: Date,
-      /** Set before each post attempt, so a retry after an unconfirmed attempt first looks for the message. */
+      /** Lease of the worker posting the card right now (real time): one poster at a time. */
+      claimUntil: Date,
+      /** An earlier attempt may have reached Slack (timeout, 5xx, crash): look for the card before posting again. */
+      uncertain: Boolean,
       attemptedAt: Date,
       breached: Boolean,
     },

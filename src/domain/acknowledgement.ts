@@ -1,0 +1,37 @@
+import type { TicketDoc } from '../db/models/ticket.js';
+import type { DomainDeps } from './deps.js';
+import { queueMail, threadHeaders, ticketSubject } from './outbox.js';
+import { describeTargets } from './sla-policy.js';
+import { PRIORITY_LABELS, type Priority } from './types.js';
+
+export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'policy' | 'config'>): string {
+  const priority = (ticket.priority ?? ticket.suggestedPriority ?? 'P3') as Priority;
+  const targets = describeTargets(deps.policy, priority);
+  const greeting = ticket.requester?.name ? `Hello ${ticket.requester.name},` : 'Hello,';
+  const lines = [
+    greeting,
+    '',
+    `Thank you for contacting us. We have received your request and opened ticket ${ticket.key}: "${ticket.subject}".`,
+    '',
+    'What happens next:',
+    `- A member of the support team reviews your request, confirms its priority and replies to you.`,
+    `- For ${PRIORITY_LABELS[priority]} requests we aim to send a first response within ${targets.firstResponse}.`,
+    `- To add details or attachments, reply to this email and keep [${ticket.key}] in the subject.`,
+  ];
+  if (deps.config.SELF_HELP_URL) lines.push('', `Many questions are answered in our help centre: ${deps.config.SELF_HELP_URL}`);
+  lines.push('', '— The support team', '', 'This is an automatic acknowledgement.');
+  return lines.join('\n');
+}
+
+/** Queues the auto-acknowledgement (once per ticket: the outbox id is the ticket's). */
+export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc): Promise<void> {
+  await queueMail(deps, ticket, {
+    id: `ack.${ticket.key}.${ticket.id}`,
+    kind: 'acknowledgement',
+    to: ticket.requester?.email ?? '',
+    subject: ticketSubject(ticket),
+    text: acknowledgementText(ticket, deps),
+    ...threadHeaders(ticket),
+    headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+  });
+}

@@ -1,0 +1,18 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Models } from '../db/models/index.js';
+import type { Logger } from '../logger.js';
+import type { Effects } from './effects.js';
+import type { SlaPolicy } from './sla-policy.js';
+import type { TriageRules } from './triage-rules.js';
+
+/** What domain functions need: storage, time, policy, and a way to ask for side effects. */
+export interface DomainDeps {
+  models: Models;
+  clock: Clock;
+  effects: Effects;
+  rules: TriageRules;
+  policy: SlaPolicy;
+  config: Config;
+  logger: Logger;
+}

@@ -1,0 +1,22 @@
+/**
+ * What the domain asks of the outside world once a change is stored. Implemented by durable Agenda
+ * jobs (jobs/effects.ts): every call is idempotent and may be repeated safely.
+ */
+export interface Effects {
+  /** Post the ticket's card in the support channel (once), or update it if already posted. */
+  postCard(ticketId: string): Promise<void>;
+  /** Re-render the card in place from the stored ticket. */
+  updateCard(ticketId: string): Promise<void>;
+  /** Post a timeline event in the card's thread (once per event). */
+  threadNote(ticketId: string, eventId: string): Promise<void>;
+  /** Send a mail already stored in the outbox (once). */
+  sendMail(outboxId: string): Promise<void>;
+}
+
+/** For domain unit tests and tools that must not touch the outside world. */
+export const noEffects: Effects = {
+  postCard: async () => undefined,
+  updateCard: async () => undefined,
+  threadNote: async () => undefined,
+  sendMail: async () => undefined,
+};

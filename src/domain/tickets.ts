@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
+import { nextSequence } from '../db/models/counter.js';
+import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
+import type { TicketDoc } from '../db/models/ticket.js';
+import type { DomainDeps } from './deps.js';
+import { queueAcknowledgement } from './acknowledgement.js';
+import { suggestTriage } from './triage-rules.js';
+import { ticketKey, type Category, type Priority, type Source } from './types.js';
+
+export interface Actor {
+  type: 'user' | 'requester' | 'system';
+  id?: string;
+  name?: string;
+}
+
+export interface NewTicket {
+  source: Source;
+  requester: { email: string; name?: string };
+  subject: string;
+  body: string;
+  category?: Category;
+  priority?: Priority;
+  externalId?: string;
+  metadata?: Record<string, unknown>;
+  attachments?: Array<{ filename: string; contentType: string; size: number; stored: boolean }>;
+  email?: { messageId?: string; references?: string[]; automated: boolean };
+  /** The Slack user who opened it, for tickets opened from Slack. */
+  openedBy?: Actor;
+  /**
+   * Keys that identify this request (webhook-id, externalId, Message-ID, content hash…). Any of them
+   * seen before returns the ticket it made instead of a new one. The first key also fixes the ticket's _id,
+   * so a crash between storing the keys and storing the ticket is repaired by the retry.
+   */
+  idempotencyKeys: [string, ...string[]];
+  /** Email an auto-acknowledgement to the requester. */
+  acknowledge: boolean;
+}
+
+export interface CreateResult {
+  ticket: TicketDoc;
+  created: boolean;
+}
+
+/** A deterministic ObjectId for a key: retries of the same request aim at the same document. */
+function idFor(key: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(key).digest('hex').slice(0, 24));
+}
+
+/**
+ * Stores a new ticket exactly once per request, then asks for its card and acknowledgement through
+ * durable, idempotent effects (which run again harmlessly on a duplicate delivery).
+ */
+export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<CreateResult> {
+  const { models, clock } = deps;
+  const keys = [...new Set(input.idempotencyKeys)];
+  const known = await models.IdempotencyKey.find({ _id: { $in: keys } }).lean();
+  let ticketId = known.find((k) => k.ticketId)?.ticketId ?? idFor(keys[0]!);
+
+  const existing = await models.Ticket.findById(ticketId);
+  if (existing) {
+    await registerKeys(deps, keys, ticketId);
+    await ensureFollowUps(deps, existing, input.acknowledge);
+    return { ticket: existing, created: false };
+  }
+
+  // Claim the keys before the ticket: a concurrent duplicate that loses here adopts the winner's ticket.
+  const winner = await registerKeys(deps, keys, ticketId);
+  if (winner && !winner.equals(ticketId)) {
+    const theirs = await waitForTicket(deps, winner);
+    if (theirs) return { ticket: theirs, created: false };
+    ticketId = winner;
+  }
+
+  const now = clock.now();
+  const suggestion = suggestTriage(deps.rules, input.subject, input.body);
+  const number = await nextSequence(models.Counter, 'ticket');
+  const priority = input.priority ?? null;
+  const category = input.category ?? null;
+  const messageIds = [input.email?.messageId, ...(input.email?.references ?? [])].filter((m): m is string => !!m);
+  const ticket = new models.Ticket({
+    _id: ticketId,
+    number,
+    key: ticketKey(number),
+    source: input.source,
+    requester: { email: input.requester.email, name: input.requester.name },
+    subject: input.subject,
+    body: input.body,
+    category,
+    suggestedCategory: suggestion.category,
+    priority,
+    suggestedPriority: suggestion.priority,
+    status: priority && category ? 'triaged' : 'new',
+    externalId: input.externalId,
+    metadata: input.metadata,
+    attachments: input.attachments ?? [],
+    email: { messageIds: input.email?.messageId ? [input.email.messageId] : [], lastMessageId: input.email?.messageId, automated: input.email?.automated ?? false },
+    timeline: [
+      {
+        at: now,
+        actor: input.openedBy ?? { type: 'requester', id: input.requester.email, name: input.requester.name },
+        kind: 'created',
+        text: `Ticket opened via ${input.source}`,
+        data: { suggestedPriority: suggestion.priority, suggestedCategory: suggestion.category, references: messageIds },
+      },
+    ],
+    createdAt: now,
+    updatedAt: now,
+  });
+  try {
+    await ticket.save();
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    const theirs = await models.Ticket.findById(ticketId);
+    if (!theirs) throw err;
+    return { ticket: theirs, created: false };
+  }
+  deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');
+  await ensureFollowUps(deps, ticket, input.acknowledge);
+  return { ticket, created: true };
+}
+
+/** Records every key for the ticket; returns the ticket a key already belonged to, if another one. */
+async function registerKeys(deps: DomainDeps, keys: string[], ticketId: Types.ObjectId): Promise<Types.ObjectId | undefined> {
+  for (const key of keys) {
+    try {
+      await deps.models.IdempotencyKey.create({ _id: key, ticketId, createdAt: deps.clock.now() });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const doc = await deps.models.IdempotencyKey.findById(key).lean();
+      if (doc?.ticketId && !doc.ticketId.equals(ticketId)) return doc.ticketId;
+    }
+  }
+  return undefined;
+}
+
+/** The winner of a race stores its ticket a moment after its keys. */
+async function waitForTicket(deps: DomainDeps, id: Types.ObjectId): Promise<TicketDoc | null> {
+  for (let i = 0; i < 40; i++) {
+    const t = await deps.models.Ticket.findById(id);
+    if (t) return t;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge: boolean): Promise<void> {
+  await deps.effects.postCard(ticket.id);
+  if (acknowledge && !ticket.email?.automated) await queueAcknowledgement(deps, ticket);
+}
+
+export async function findTicketByKey(deps: Pick<DomainDeps, 'models'>, key: string): Promise<TicketDoc | null> {
+  const m = /^SUP-(\d+)$/i.exec(key.trim());
+  return m ? deps.models.Ticket.findOne({ number: Number(m[1]) }) : null;
+}

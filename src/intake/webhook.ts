@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { CATEGORIES, PRIORITIES } from '../domain/types.js';
+import type { NewTicket } from '../domain/tickets.js';
+
+const metadataValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+
+/** The JSON body another system POSTs to /intake/webhook. */
+export const webhookTicketSchema = z.object({
+  subject: z.string().trim().min(1, 'is required').max(250),
+  body: z.string().max(100_000),
+  requester: z.object({
+    email: z.email('must be an email address'),
+    name: z.string().trim().min(1).max(200).optional(),
+  }),
+  priority: z.enum(PRIORITIES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  externalId: z.string().trim().min(1).max(200).optional(),
+  metadata: z
+    .record(z.string().min(1).max(60), metadataValue)
+    .refine((m) => Object.keys(m).length <= 20, 'may have at most 20 keys')
+    .optional(),
+});
+
+export type WebhookTicket = z.infer<typeof webhookTicketSchema>;
+
+export function webhookToTicket(body: WebhookTicket, webhookId: string): NewTicket {
+  const keys: [string, ...string[]] = body.externalId
+    ? [`webhook:external:${body.externalId}`, `webhook:id:${webhookId}`]
+    : [`webhook:id:${webhookId}`];
+  return {
+    source: 'webhook',
+    requester: body.requester,
+    subject: body.subject,
+    body: body.body,
+    priority: body.priority,
+    category: body.category,
+    externalId: body.externalId,
+    metadata: body.metadata,
+    idempotencyKeys: keys,
+    acknowledge: true,
+  };
+}
+
+/** zod issues as `{ field: message }` pairs for a 400 answer listing every problem. */
+export function fieldErrors(error: z.ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}

@@ -1,0 +1,49 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+/** A local SMTP server that keeps every message it receives; `down` makes it refuse mail with 451. */
+export class SmtpSink {
+  readonly messages: ParsedMail[] = [];
+  down = false;
+  private server?: SMTPServer;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onMailFrom: (_addr, _session, cb) => (this.down ? cb(Object.assign(new Error('451 try again later'), { responseCode: 451 })) : cb()),
+      onData: (stream, _session, cb) => {
+        simpleParser(stream)
+          .then((mail) => {
+            this.messages.push(mail);
+            cb();
+          })
+          .catch(cb);
+      },
+    });
+    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', () => ok()));
+    this.port = ((this.server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((ok) => this.server?.close(() => ok()) ?? ok());
+  }
+
+  async waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs = 10_000): Promise<ParsedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.messages.find(predicate);
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`SmtpSink: no matching mail within ${timeoutMs} ms (have ${this.messages.length})`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}

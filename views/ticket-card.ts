@@ -1,0 +1,146 @@
+import type { KnownBlock } from '@slack/types';
+import type { TicketFields } from '../src/db/models/ticket.js';
+import { describeTargets, type SlaPolicy } from '../src/domain/sla-policy.js';
+import {
+  CATEGORY_LABELS,
+  ESCALATION_LABELS,
+  PRIORITIES,
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  type Category,
+  type EscalationLevel,
+  type Priority,
+  type Status,
+} from '../src/domain/types.js';
+import { ActionIds, BlockIds } from './ids.js';
+import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
+
+export type CardTicket = Pick<
+  TicketFields,
+  'key' | 'subject' | 'body' | 'source' | 'requester' | 'category' | 'suggestedCategory' | 'priority' | 'suggestedPriority' | 'status' | 'assignee' | 'escalationLevel' | 'attachments' | 'metadata' | 'sla' | 'card' | 'createdAt'
+> & { id: string };
+
+export const PRIORITY_EMOJI: Record<Priority, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':large_blue_circle:' };
+const STATUS_EMOJI: Record<Status, string> = {
+  new: ':new:',
+  triaged: ':mag:',
+  in_progress: ':hammer_and_wrench:',
+  waiting_on_customer: ':hourglass_flowing_sand:',
+  resolved: ':white_check_mark:',
+  closed: ':lock:',
+};
+
+const BODY_PREVIEW = 600;
+
+export function priorityText(t: Pick<CardTicket, 'priority' | 'suggestedPriority'>): string {
+  if (t.priority) return `${PRIORITY_EMOJI[t.priority as Priority]} *${PRIORITY_LABELS[t.priority as Priority]}*`;
+  if (t.suggestedPriority) return `_suggested:_ ${PRIORITY_EMOJI[t.suggestedPriority as Priority]} ${PRIORITY_LABELS[t.suggestedPriority as Priority]} _(not set)_`;
+  return '_not set_';
+}
+
+function categoryText(t: Pick<CardTicket, 'category' | 'suggestedCategory'>): string {
+  if (t.category) return CATEGORY_LABELS[t.category as Category];
+  if (t.suggestedCategory) return `_suggested:_ ${CATEGORY_LABELS[t.suggestedCategory as Category]}`;
+  return '_not set_';
+}
+
+function targetsText(t: CardTicket, policy: SlaPolicy): string {
+  const priority = (t.priority ?? t.suggestedPriority) as Priority | null;
+  if (!priority) return '_set a priority to start the clock_';
+  const d = describeTargets(policy, priority);
+  const due = (at: Date | null | undefined) => (at ? ` (due ${slackDate(at)})` : '');
+  const lines = [`first response ${d.firstResponse}${due(t.sla?.firstResponseDueAt)}`, `resolution ${d.resolution}${due(t.sla?.resolutionDueAt)}`];
+  if (!t.priority) lines.push('_targets of the suggested priority_');
+  if (t.sla?.pausedAt) lines.push(':pause_button: clock paused while waiting on the customer');
+  return lines.join('\n');
+}
+
+function priorityOption(p: Priority) {
+  return { text: plain(`${PRIORITY_LABELS[p]}`, LIMITS.option), value: p };
+}
+
+function controls(t: CardTicket): KnownBlock[] {
+  const closed = t.status === 'resolved' || t.status === 'closed';
+  const prioritySelect = {
+    type: 'static_select' as const,
+    action_id: ActionIds.setPriority,
+    placeholder: plain('Set priority', LIMITS.option),
+    options: PRIORITIES.map(priorityOption),
+    ...(t.priority ? { initial_option: priorityOption(t.priority as Priority) } : {}),
+  };
+  const assignSelect = {
+    type: 'users_select' as const,
+    action_id: ActionIds.assign,
+    placeholder: plain('Assign', LIMITS.option),
+    ...(t.assignee ? { initial_user: t.assignee } : {}),
+  };
+  const value = JSON.stringify({ ticketId: t.id });
+  const button = (action_id: string, text: string, style?: 'primary' | 'danger') => ({
+    type: 'button' as const,
+    action_id,
+    text: plain(text, LIMITS.button),
+    value,
+    ...(style ? { style } : {}),
+  });
+  const first: KnownBlock = { type: 'actions', block_id: BlockIds.cardControls, elements: [prioritySelect, assignSelect, button(ActionIds.assignToMe, 'Assign to me')] as never };
+  const workflow = closed
+    ? [button(ActionIds.reopen, 'Reopen'), ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : [])]
+    : [button(ActionIds.reply, 'Reply', 'primary'), button(ActionIds.escalate, 'Escalate', 'danger'), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
+  return [first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function metadataLines(metadata: unknown): string | undefined {
+  if (!metadata || typeof metadata !== 'object') return undefined;
+  const entries = Object.entries(metadata as Record<string, unknown>).slice(0, 10);
+  if (!entries.length) return undefined;
+  return entries.map(([k, v]) => `• *${safe(k, 60)}:* ${safe(typeof v === 'string' ? v : JSON.stringify(v), 200)}`).join('\n');
+}
+
+/** The ticket's card in #support: everything a triager needs and the controls to act. Pure. */
+export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; blocks: KnownBlock[] } {
+  const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
+  const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`${t.key} · ${t.subject}`, LIMITS.header) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Requester*\n${requester}`, 2000),
+        mrkdwn(`*Source*\n${t.source}`),
+        mrkdwn(`*Priority*\n${priorityText(t)}${breached}`),
+        mrkdwn(`*Category*\n${categoryText(t)}`),
+        mrkdwn(`*Status*\n${STATUS_EMOJI[t.status as Status]} ${STATUS_LABELS[t.status as Status]}`),
+        mrkdwn(`*Assignee*\n${userMention(t.assignee)}`),
+        mrkdwn(`*Escalation*\n${ESCALATION_LABELS[(t.escalationLevel ?? 'L1') as EscalationLevel]}`),
+        mrkdwn(`*Targets*\n${targetsText(t, policy)}`, 2000),
+      ],
+    },
+  ];
+  const body = (t.body ?? '').trim();
+  if (body) {
+    const preview = body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body;
+    blocks.push({ type: 'section', text: mrkdwn(`>${safe(preview, LIMITS.section - 10).replace(/\n/g, '\n>')}`, LIMITS.section) });
+  }
+  const attachments = t.attachments ?? [];
+  if (attachments.length) {
+    const list = attachments
+      .slice(0, 10)
+      .map((a) => `:paperclip: ${safe(a.filename ?? 'attachment', 120)} (${safe(a.contentType ?? 'unknown', 60)}, ${formatBytes(a.size ?? 0)})${a.stored ? '' : ' _not kept: too large_'}`);
+    if (attachments.length > 10) list.push(`and ${attachments.length - 10} more`);
+    blocks.push({ type: 'section', text: mrkdwn(list.join('\n')) });
+  }
+  const meta = metadataLines(t.metadata);
+  if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
+  blocks.push(...controls(t));
+  blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)] });
+
+  const fallbackPriority = t.priority ?? (t.suggestedPriority ? `${t.suggestedPriority}?` : 'no priority');
+  const text = truncate(`${t.key} [${fallbackPriority}] ${STATUS_LABELS[t.status as Status]}: ${safe(t.subject, 300)} (from ${safe(t.requester?.email, 200)})`, LIMITS.fallback);
+  return { text, blocks: blocks.slice(0, LIMITS.blocks) };
+}
