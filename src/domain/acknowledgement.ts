@@ -23,10 +23,15 @@ export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'p
   return lines.join('\n');
 }
 
+/** The outbox id (and so the Message-ID) of a ticket's acknowledgement, known before the ticket is stored. */
+export function acknowledgementId(ticket: Pick<TicketDoc, 'key' | 'id'>): string {
+  return `ack.${ticket.key}.${ticket.id}`;
+}
+
 /** Queues the auto-acknowledgement (once per ticket: the outbox id is the ticket's). */
 export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc): Promise<void> {
   await queueMail(deps, ticket, {
-    id: `ack.${ticket.key}.${ticket.id}`,
+    id: acknowledgementId(ticket),
     kind: 'acknowledgement',
     to: ticket.requester?.email ?? '',
     subject: ticketSubject(ticket),

@@ -23,7 +23,11 @@ export function messageIdFor(id: string, address: string): string {
   return `<${id.replace(/[^A-Za-z0-9.-]/g, '.')}@${supportDomain(address)}>`;
 }
 
-/** Stores the mail in the outbox (once per id), records its Message-ID on the ticket's thread, and asks for it to be sent. */
+/**
+ * Stores the mail in the outbox (once per id) and asks for it to be sent. The caller records
+ * `messageIdFor(id)` in the ticket's `email.messageIds` within its own write of the ticket, so replies
+ * to this mail join the ticket.
+ */
 export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: QueuedMail): Promise<void> {
   const messageId = messageIdFor(mail.id, deps.config.SUPPORT_EMAIL_ADDRESS);
   try {
@@ -31,8 +35,6 @@ export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: Queue
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
-  // Replies to our mail carry this id in In-Reply-To; remember it so they join the ticket.
-  await deps.models.Ticket.updateOne({ _id: ticket._id }, { $addToSet: { 'email.messageIds': messageId } });
   await deps.effects.sendMail(mail.id);
 }
 

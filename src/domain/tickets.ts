@@ -4,8 +4,10 @@ import { nextSequence } from '../db/models/counter.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
-import { queueAcknowledgement } from './acknowledgement.js';
+import { acknowledgementId, queueAcknowledgement } from './acknowledgement.js';
+import { messageIdFor } from './outbox.js';
 import { suggestTriage } from './triage-rules.js';
+import { updateSlaState } from './sla-state.js';
 import { ticketKey, type Category, type Priority, type Source } from './types.js';
 
 export interface Actor {
@@ -107,13 +109,24 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     createdAt: now,
     updatedAt: now,
   });
-  try {
-    await ticket.save();
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    const theirs = await models.Ticket.findById(ticketId);
-    if (!theirs) throw err;
-    return { ticket: theirs, created: false };
+  updateSlaState(ticket, deps.policy, now);
+  for (let attempt = 1; ; attempt++) {
+    // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
+    if (input.acknowledge && !input.email?.automated) {
+      ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.config.SUPPORT_EMAIL_ADDRESS)];
+    }
+    try {
+      await ticket.save();
+      break;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const theirs = await models.Ticket.findById(ticketId);
+      if (theirs) return { ticket: theirs, created: false };
+      // The number was handed out twice (the counter's $inc is not atomic on every server): take another.
+      if (attempt >= 10) throw err;
+      ticket.number = await nextSequence(models.Counter, 'ticket');
+      ticket.key = ticketKey(ticket.number);
+    }
   }
   deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');
   await ensureFollowUps(deps, ticket, input.acknowledge);

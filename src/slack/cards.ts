@@ -7,6 +7,8 @@ import type { Logger } from '../logger.js';
 import { ticketCard } from '../../views/ticket-card.js';
 import { threadNoteText } from '../../views/thread-note.js';
 import { BusyElsewhereError, mayHaveReachedSlack } from './errors.js';
+import { LeaseBusyError, withLease } from '../db/lease.js';
+import { patchTicket, ticketLeaseKey } from '../db/ticket-writes.js';
 
 export interface CardDeps {
   models: Models;
@@ -25,64 +27,58 @@ function render(ticket: TicketDoc, policy: SlaPolicy) {
   return ticketCard({ ...(ticket.toObject() as object), id: ticket.id } as never, policy);
 }
 
-const LEASE_MS = 60_000;
-
 /**
- * Posts the ticket's card exactly once. A lease on the ticket lets one worker post at a time; when an
+ * Posts the ticket's card exactly once. A lease lets one worker post at a time (across processes); when an
  * earlier attempt's outcome is unknown (timeout, 5xx, crash after Slack answered), the channel's recent
  * history is searched for the card by its message metadata before posting again.
  */
 export async function postCard(deps: CardDeps, ticketId: string): Promise<void> {
-  const now = new Date();
-  const claimed = await deps.models.Ticket.findOneAndUpdate(
-    { _id: ticketId, 'card.ts': { $in: [null] }, 'card.claimUntil': { $not: { $gt: now } } },
-    { $set: { 'card.claimUntil': new Date(now.getTime() + LEASE_MS), 'card.attemptedAt': deps.clock.now() } },
-    { returnDocument: 'before' },
-  );
-  if (!claimed) {
-    const ticket = await deps.models.Ticket.findById(ticketId, { card: 1 }).lean();
-    if (!ticket) return;
-    if (ticket.card?.ts) return updateCard(deps, ticketId);
-    throw new BusyElsewhereError('another worker is posting this card');
-  }
-  try {
-    if (claimed.card?.uncertain) {
-      const found = await findPostedCard(deps, claimed);
-      if (found) {
-        await recordCard(deps, claimed, found.channel, found.ts);
-        return updateCard(deps, ticketId);
+  const posted = await withLease(
+    deps.models.Lease,
+    `card:${ticketId}`,
+    async () => {
+      const ticket = await deps.models.Ticket.findById(ticketId);
+      if (!ticket) return false;
+      if (ticket.card?.ts) return true;
+      if (ticket.card?.uncertain) {
+        const found = await findPostedCard(deps, ticket);
+        if (found) {
+          await recordCard(deps, ticket, found.channel, found.ts);
+          return true;
+        }
       }
-    }
-    const { text, blocks } = render(claimed, deps.policy);
-    let res;
-    try {
-      res = await deps.slackNoRetry.chat.postMessage({
-        channel: deps.channel,
-        text,
-        blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-        metadata: { event_type: CARD_EVENT_TYPE, event_payload: { ticket_id: claimed.id, ticket_key: claimed.key } },
-      });
-    } catch (err) {
-      if (mayHaveReachedSlack(err)) await deps.models.Ticket.updateOne({ _id: claimed._id }, { $set: { 'card.uncertain': true } });
-      throw err;
-    }
-    if (!res.ts || !res.channel) throw new Error('chat.postMessage answered without channel/ts');
-    await recordCard(deps, claimed, res.channel, res.ts);
-    deps.logger.info({ ticket: claimed.key, channel: res.channel, ts: res.ts }, 'card posted');
-  } finally {
-    await deps.models.Ticket.updateOne({ _id: claimed._id }, { $set: { 'card.claimUntil': null } });
-  }
+      await patchTicket(deps.models, ticket.id, { $set: { 'card.attemptedAt': deps.clock.now() } });
+      const { text, blocks } = render(ticket, deps.policy);
+      let res;
+      try {
+        res = await deps.slackNoRetry.chat.postMessage({
+          channel: deps.channel,
+          text,
+          blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: { event_type: CARD_EVENT_TYPE, event_payload: { ticket_id: ticket.id, ticket_key: ticket.key } },
+        });
+      } catch (err) {
+        if (mayHaveReachedSlack(err)) await patchTicket(deps.models, ticket.id, { $set: { 'card.uncertain': true } });
+        throw err;
+      }
+      if (!res.ts || !res.channel) throw new Error('chat.postMessage answered without channel/ts');
+      await recordCard(deps, ticket, res.channel, res.ts);
+      deps.logger.info({ ticket: ticket.key, channel: res.channel, ts: res.ts }, 'card posted');
+      return true;
+    },
+    { ttlMs: 60_000, waitMs: 0 },
+  ).catch((err: unknown) => {
+    if (err instanceof LeaseBusyError) throw new BusyElsewhereError('another worker is posting this card');
+    throw err;
+  });
   // Changes made while the card was being posted: render once more from the stored ticket.
-  await updateCard(deps, ticketId);
+  if (posted) await updateCard(deps, ticketId);
 }
 
 async function recordCard(deps: CardDeps, ticket: TicketDoc, channel: string, ts: string): Promise<void> {
-  await deps.models.Ticket.updateOne(
-    { _id: ticket._id, 'card.ts': { $in: [null] } },
-    { $set: { 'card.channel': channel, 'card.ts': ts, 'card.postedAt': deps.clock.now(), 'card.uncertain': false } },
-  );
+  await patchTicket(deps.models, ticket.id, { $set: { 'card.channel': channel, 'card.ts': ts, 'card.postedAt': deps.clock.now(), 'card.uncertain': false } });
 }
 
 async function findPostedCard(deps: CardDeps, ticket: TicketDoc): Promise<{ channel: string; ts: string } | undefined> {
@@ -105,6 +101,10 @@ export async function updateCard(deps: CardDeps, ticketId: string): Promise<void
 
 /** Posts one timeline event in the card's thread, once: the event's `slackTs` records that it was posted. */
 export async function postThreadNote(deps: CardDeps, ticketId: string, eventId: string): Promise<void> {
+  await withLease(deps.models.Lease, `note:${eventId}`, () => postThreadNoteOnce(deps, ticketId, eventId), { ttlMs: 60_000, waitMs: 0 });
+}
+
+async function postThreadNoteOnce(deps: CardDeps, ticketId: string, eventId: string): Promise<void> {
   const ticket = await deps.models.Ticket.findById(ticketId);
   const event = ticket?.timeline.find((e) => String(e._id) === eventId);
   if (!ticket || !event || event.slackTs) return;
@@ -116,5 +116,11 @@ export async function postThreadNote(deps: CardDeps, ticketId: string, eventId: 
     unfurl_links: false,
     unfurl_media: false,
   });
-  await deps.models.Ticket.updateOne({ _id: ticket._id, 'timeline._id': event._id }, { $set: { 'timeline.$.slackTs': res.ts ?? 'posted' } });
+  await withLease(deps.models.Lease, ticketLeaseKey(ticket.id), async () => {
+    const fresh = await deps.models.Ticket.findById(ticket._id);
+    const target = fresh?.timeline.find((e) => String(e._id) === eventId);
+    if (!fresh || !target) return;
+    target.slackTs = res.ts ?? 'posted';
+    await fresh.save();
+  }, { ttlMs: 15_000, waitMs: 10_000 });
 }

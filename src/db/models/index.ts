@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { counterModel } from './counter.js';
 import { idempotencyKeyModel } from './idempotency-key.js';
 import { outboundMailModel } from './outbound-mail.js';
+import { leaseModel } from './lease.js';
 import { ticketModel } from './ticket.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
@@ -11,6 +12,7 @@ export function bindModels(conn: Connection) {
     Counter: counterModel(conn),
     IdempotencyKey: idempotencyKeyModel(conn),
     OutboundMail: outboundMailModel(conn),
+    Lease: leaseModel(conn),
   };
 }
 

@@ -16,8 +16,6 @@ const outboundMailSchema = new Schema(
     status: { type: String, enum: ['queued', 'sent'], default: 'queued' },
     attempts: { type: Number, default: 0 },
     lastError: String,
-    /** Lease of the worker sending it right now (real time): one sender at a time. */
-    claimUntil: Date,
     createdAt: { type: Date, required: true },
     sentAt: Date,
   },

@@ -85,8 +85,6 @@ export const ticketSchema = new Schema(
       channel: String,
       ts: String,
       postedAt: Date,
-      /** Lease of the worker posting the card right now (real time): one poster at a time. */
-      claimUntil: Date,
       /** An earlier attempt may have reached Slack (timeout, 5xx, crash): look for the card before posting again. */
       uncertain: Boolean,
       attemptedAt: Date,

@@ -1,0 +1,106 @@
+import mongoose from 'mongoose';
+import { withLease } from '../db/lease.js';
+import { ticketLeaseKey } from '../db/ticket-writes.js';
+import type { TicketDoc, TimelineEvent } from '../db/models/ticket.js';
+import type { DomainDeps } from './deps.js';
+import { TicketNotFoundError } from './errors.js';
+import { updateSlaState } from './sla-state.js';
+import type { Actor } from './tickets.js';
+
+export interface ChangeOptions {
+  actor: Actor;
+  /**
+   * Identifies the request that asks for the change (Slack action_ts + user, view id, Message-ID…).
+   * A second delivery with the same key changes nothing: Slack and mail servers redeliver.
+   */
+  dedupeKey?: string;
+}
+
+export interface EventInput {
+  kind: string;
+  /** Shown in the card's thread; `{actor}` becomes a mention of who did it. App-written text only. */
+  text?: string;
+  data?: Record<string, unknown>;
+  /** Post this event in the card's thread. */
+  notify?: boolean;
+}
+
+export type Record_ = (event: EventInput) => void;
+
+export interface ChangeOutcome {
+  ticket: TicketDoc;
+  /** False when nothing changed (a redelivery, or a mutation that recorded no event). */
+  changed: boolean;
+  events: TimelineEvent[];
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one way to change a ticket after creation. `mutate` edits the loaded document and records what it
+ * did as timeline events; it may throw DomainError to refuse. Writers of one ticket take turns (a lease),
+ * and the save is also guarded by the document's version (optimistic concurrency): on a conflict everything
+ * is re-read and `mutate` runs again on the fresh state. So two people acting at once both land, in some
+ * order, and the card is re-rendered from what was stored. Afterwards the card is updated and notable
+ * events are posted in its thread (durable jobs).
+ */
+export async function changeTicket(
+  deps: DomainDeps,
+  ticketId: string,
+  opts: ChangeOptions,
+  mutate: (ticket: TicketDoc, record: Record_) => void | Promise<void>,
+): Promise<ChangeOutcome> {
+  // The lease serialises writers per ticket on servers whose conditional updates are not atomic (FerretDB);
+  // on MongoDB the version check below would suffice, and it stays as the second guard.
+  const outcome = await withLease(deps.models.Lease, ticketLeaseKey(ticketId), () => applyChange(deps, ticketId, opts, mutate), { ttlMs: 15_000, waitMs: 10_000 });
+  if (outcome.changed) {
+    await deps.effects.updateCard(outcome.ticket.id);
+    for (const e of outcome.events) if (e.notify) await deps.effects.threadNote(outcome.ticket.id, String(e._id));
+  }
+  return outcome;
+}
+
+async function applyChange(
+  deps: DomainDeps,
+  ticketId: string,
+  opts: ChangeOptions,
+  mutate: (ticket: TicketDoc, record: Record_) => void | Promise<void>,
+): Promise<ChangeOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const ticket = await deps.models.Ticket.findById(ticketId);
+    if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+    if (opts.dedupeKey && ticket.timeline.some((e) => e.dedupeKey === opts.dedupeKey)) {
+      return { ticket, changed: false, events: [] };
+    }
+    const now = deps.clock.now();
+    const recorded: EventInput[] = [];
+    await mutate(ticket, (event) => recorded.push(event));
+    if (!recorded.length) return { ticket, changed: false, events: [] };
+
+    const firstNew = ticket.timeline.length;
+    recorded.forEach((event, i) => {
+      ticket.timeline.push({
+        at: now,
+        actor: opts.actor,
+        kind: event.kind,
+        text: event.text,
+        data: event.data,
+        notify: event.notify ?? false,
+        // Only the first event carries the key: one request, one dedupe marker.
+        dedupeKey: i === 0 ? opts.dedupeKey : undefined,
+      });
+    });
+    ticket.updatedAt = now;
+    updateSlaState(ticket, deps.policy, now);
+    try {
+      await ticket.save();
+    } catch (err) {
+      if (err instanceof mongoose.Error.VersionError && attempt < MAX_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        continue;
+      }
+      throw err;
+    }
+    return { ticket, changed: true, events: ticket.timeline.slice(firstNew) };
+  }
+}
