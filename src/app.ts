@@ -12,6 +12,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { AppContext } from './context.js';
 import { bindModels, ensureIndexes } from './db/models/index.js';
 import { boltLogger } from './slack/bolt-logger.js';
+import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
 import { httpRoutes } from './http/routes.js';
 import { registerListeners } from '../listeners/index.js';
@@ -74,6 +75,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       logger,
       channel: config.SUPPORT_CHANNEL_ID,
     },
+    team: createTeamGate(parts.slack, config.SUPPORT_TEAM_USERGROUP),
     schedulerState: { running: false },
   };
 

@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { DomainDeps } from './domain/deps.js';
 import type { Mailer } from './mail/mailer.js';
 import type { CardDeps } from './slack/cards.js';
+import type { TeamGate } from './slack/membership.js';
 
 /** Everything a listener, job or route needs, built once by createApp and passed down explicitly. */
 export interface AppContext extends DomainDeps {
@@ -12,6 +13,8 @@ export interface AppContext extends DomainDeps {
   mailer: Mailer;
   agenda: Agenda;
   cards: CardDeps;
+  /** Who may act on cards (SUPPORT_TEAM_USERGROUP). */
+  team: TeamGate;
   /** First retry delay of delivery jobs (doubles each time). */
   retryBaseMs: number;
   /** Records scheduler liveness for /healthz. */

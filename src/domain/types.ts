@@ -58,3 +58,8 @@ export const ESCALATION_LABELS: Record<EscalationLevel, string> = {
 export function ticketKey(number: number): string {
   return `SUP-${number}`;
 }
+
+/** The next level up the escalation path, or undefined at the top (management). */
+export function nextEscalationLevel(level: EscalationLevel): EscalationLevel | undefined {
+  return ESCALATION_LEVELS[ESCALATION_LEVELS.indexOf(level) + 1];
+}
