@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Effects } from '../src/domain/effects.js';
+import { refreshHomeJob } from './home.js';
 import { JobNames } from './names.js';
 
 /**
@@ -18,5 +19,8 @@ export function agendaEffects(agenda: Agenda): Effects {
     updateCard: async (ticketId) => void (await agenda.now(JobNames.updateCard, { ticketId })),
     threadNote: (ticketId, eventId) => enqueue(JobNames.threadNote, { ticketId, eventId }),
     sendMail: (outboxId) => enqueue(JobNames.sendMail, { outboxId }),
+    refreshHome: (userId) => refreshHomeJob(agenda, userId),
+    dmAssignee: (ticketId, eventId) => enqueue(JobNames.assigneeDm, { ticketId, eventId }),
+    slaDirectMessage: (ticketId, eventId) => enqueue(JobNames.slaDirectMessage, { ticketId, eventId }),
   };
 }

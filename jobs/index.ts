@@ -1,6 +1,9 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
+import { defineAssigneeDmJob } from './assignee-dm.js';
+import { AUTO_CLOSE_INTERVAL, defineAutoCloseJob } from './auto-close.js';
 import { defineDeliveryJobs } from './delivery.js';
+import { defineHomeJobs } from './home.js';
 import { JobNames } from './names.js';
 import { defineReconcileJob } from './reconcile.js';
 
@@ -8,10 +11,14 @@ import { defineReconcileJob } from './reconcile.js';
 export function defineJobs(agenda: Agenda, ctx: AppContext): void {
   defineDeliveryJobs(agenda, ctx);
   defineReconcileJob(agenda, ctx);
+  defineHomeJobs(agenda, ctx);
+  defineAssigneeDmJob(agenda, ctx);
+  defineAutoCloseJob(agenda, ctx);
 }
 
 /** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */
 export async function scheduleRecurringJobs(agenda: Agenda, ctx: AppContext): Promise<void> {
   void ctx;
   await agenda.every('1 minute', JobNames.reconcile);
+  await agenda.every(AUTO_CLOSE_INTERVAL, JobNames.autoClose);
 }

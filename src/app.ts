@@ -20,6 +20,7 @@ import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { agendaEffects } from '../jobs/effects.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
+import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 
 export interface AppParts {
   config: Config;
@@ -37,8 +38,10 @@ export interface AppParts {
 export interface DeskbellApp {
   context: AppContext;
   bolt: App;
-  /** Starts HTTP (or Socket Mode) and the scheduler; resolves with the bound port. */
-  start(port?: number): Promise<{ port: number }>;
+  /** Starts HTTP (or Socket Mode), the scheduler and (with MAIL_INBOUND_PORT) the SMTP listener; resolves with the bound ports. */
+  start(port?: number): Promise<{ port: number; smtpPort?: number }>;
+  /** Port the inbound SMTP listener is bound to, once started (MAIL_INBOUND_PORT=0 picks a free one). */
+  readonly smtpPort: number | undefined;
   /** Stops accepting requests, then drains the scheduler. The database belongs to the caller. */
   stop(): Promise<void>;
 }
@@ -109,6 +112,7 @@ export function createApp(parts: AppParts): DeskbellApp {
   defineJobs(agenda, context);
 
   let server: Server | undefined;
+  let smtp: SmtpListener | undefined;
   return {
     context,
     bolt,
@@ -119,12 +123,18 @@ export function createApp(parts: AppParts): DeskbellApp {
       await agenda.start();
       await scheduleRecurringJobs(agenda, context);
       context.schedulerState.running = true;
+      if (config.MAIL_INBOUND_PORT !== undefined) smtp = await startSmtpListener(context, { port: config.MAIL_INBOUND_PORT, host: config.MAIL_INBOUND_HOST });
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
-      logger.info({ port: bound, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');
-      return { port: bound };
+      logger.info({ port: bound, smtpPort: smtp?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');
+      return { port: bound, ...(smtp ? { smtpPort: smtp.port } : {}) };
+    },
+    get smtpPort() {
+      return smtp?.port;
     },
     async stop() {
+      await smtp?.close().catch((err: unknown) => logger.warn({ err }, 'error while stopping the SMTP listener'));
+      smtp = undefined;
       await bolt.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the Slack receiver'));
       context.schedulerState.running = false;
       const result = await agenda.drain(10_000).catch((err: unknown) => logger.warn({ err }, 'error while draining the scheduler'));

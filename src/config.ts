@@ -36,6 +36,7 @@ const shape = {
   MAIL_INBOUND_PORT: z.coerce.number({ error: 'must be a TCP port number (0-65535)' }).int().min(0).max(65535).optional().describe('Port of the built-in SMTP listener for inbound mail; off when unset'),
   MAIL_INBOUND_HOST: z.string().default('0.0.0.0').describe('Address the SMTP listener binds to'),
   MAIL_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(10 * 1024 * 1024).describe('Largest accepted inbound email'),
+  ATTACHMENT_KEEP_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(10 * 1024 * 1024).describe('Largest mail attachment whose contents are kept; larger ones are only listed'),
   POSTMARK_INBOUND_USER: z.string().min(1).optional().describe('Basic-auth user for the Postmark inbound webhook'),
   POSTMARK_INBOUND_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().describe('Basic-auth password for the Postmark inbound webhook'),
   TRIAGE_RULES_FILE: z.string().optional().describe('JSON file overriding the keyword rules that suggest category and priority'),

@@ -4,6 +4,8 @@
  */
 export const ActionIds = {
   setPriority: 'ticket_set_priority',
+  /** P0 has its own button so Slack shows a real confirm dialog before it is applied (a select's confirm fires for every choice). */
+  declareP0: 'ticket_declare_p0',
   assign: 'ticket_assign',
   assignToMe: 'ticket_assign_to_me',
   escalate: 'ticket_escalate',
@@ -41,9 +43,15 @@ export const InputIds = {
   newBody: { block: 'new_body', action: 'value' },
   newCategory: { block: 'new_category', action: 'value' },
   newPriority: { block: 'new_priority', action: 'value' },
+  newAcknowledge: { block: 'new_acknowledge', action: 'value' },
 } as const;
 
 export const BlockIds = {
   cardControls: 'ticket_controls',
   cardWorkflow: 'ticket_workflow',
 } as const;
+
+/** The card's triage row carries its ticket id in the block_id: selects send no `value` of their own. */
+export function cardControlsBlockId(ticketId: string): string {
+  return `${BlockIds.cardControls}:${ticketId}`;
+}

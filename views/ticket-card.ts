@@ -11,8 +11,9 @@ import {
   type EscalationLevel,
   type Priority,
   type Status,
+  nextEscalationLevel,
 } from '../src/domain/types.js';
-import { ActionIds, BlockIds } from './ids.js';
+import { ActionIds, BlockIds, cardControlsBlockId } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 
 export type CardTicket = Pick<
@@ -59,13 +60,38 @@ function priorityOption(p: Priority) {
   return { text: plain(`${PRIORITY_LABELS[p]}`, LIMITS.option), value: p };
 }
 
-function controls(t: CardTicket): KnownBlock[] {
+/**
+ * P0 is not in the select: a select's `confirm` dialog would pop up for every choice, so declaring P0 is a
+ * button of its own whose Block Kit confirm dialog states what P0 means before anything is applied. The
+ * select lists P0 only while the ticket is P0 (its current value must be one of the options), to step down.
+ */
+function declareP0Button(t: CardTicket, policy: SlaPolicy) {
+  const d = describeTargets(policy, 'P0');
+  return {
+    type: 'button' as const,
+    action_id: ActionIds.declareP0,
+    text: plain(`${PRIORITY_EMOJI.P0} Declare P0`, LIMITS.button),
+    value: JSON.stringify({ ticketId: t.id }),
+    style: 'danger' as const,
+    confirm: {
+      title: plain(`Declare ${t.key} P0?`, 100),
+      text: plain(`P0 is for a service down, a security breach or data loss. First response is due within ${d.firstResponse}, resolution within ${d.resolution}.`, 300),
+      confirm: plain('Declare P0', 30),
+      deny: plain('Cancel', 30),
+      style: 'danger' as const,
+    },
+  };
+}
+
+function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
   const closed = t.status === 'resolved' || t.status === 'closed';
+  const isP0 = t.priority === 'P0';
+  const suggested = t.suggestedPriority && !t.priority ? ` (suggested ${t.suggestedPriority})` : '';
   const prioritySelect = {
     type: 'static_select' as const,
     action_id: ActionIds.setPriority,
-    placeholder: plain('Set priority', LIMITS.option),
-    options: PRIORITIES.map(priorityOption),
+    placeholder: plain(`Set priority${suggested}`, LIMITS.option),
+    options: PRIORITIES.filter((p) => p !== 'P0' || isP0).map(priorityOption),
     ...(t.priority ? { initial_option: priorityOption(t.priority as Priority) } : {}),
   };
   const assignSelect = {
@@ -82,11 +108,14 @@ function controls(t: CardTicket): KnownBlock[] {
     value,
     ...(style ? { style } : {}),
   });
-  const first: KnownBlock = { type: 'actions', block_id: BlockIds.cardControls, elements: [prioritySelect, assignSelect, button(ActionIds.assignToMe, 'Assign to me')] as never };
+  // A closed ticket is triaged no more (reopen it first); the block_id tells the listeners which ticket a select is about.
+  const triage = [prioritySelect, ...(closed || isP0 ? [] : [declareP0Button(t, policy)]), assignSelect, button(ActionIds.assignToMe, 'Assign to me')];
+  const first: KnownBlock[] = t.status === 'closed' ? [] : [{ type: 'actions', block_id: cardControlsBlockId(t.id), elements: triage } as KnownBlock];
+  const canEscalate = !!nextEscalationLevel((t.escalationLevel ?? 'L1') as EscalationLevel);
   const workflow = closed
     ? [button(ActionIds.reopen, 'Reopen'), ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : [])]
-    : [button(ActionIds.reply, 'Reply', 'primary'), button(ActionIds.escalate, 'Escalate', 'danger'), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
-  return [first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
+    : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
+  return [...first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
 }
 
 function formatBytes(n: number): string {
@@ -137,7 +166,7 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
   }
   const meta = metadataLines(t.metadata);
   if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
-  blocks.push(...controls(t));
+  blocks.push(...controls(t, policy));
   blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)] });
 
   const fallbackPriority = t.priority ?? (t.suggestedPriority ? `${t.suggestedPriority}?` : 'no priority');

@@ -11,6 +11,12 @@ export interface Effects {
   threadNote(ticketId: string, eventId: string): Promise<void>;
   /** Send a mail already stored in the outbox (once). */
   sendMail(outboxId: string): Promise<void>;
+  /** Re-publish a user's App Home soon; several asks in a few seconds make one publish. */
+  refreshHome(userId: string): Promise<void>;
+  /** DM the assignee of an `assigned` event a link to the card (once per event). */
+  dmAssignee(ticketId: string, eventId: string): Promise<void>;
+  /** DM the assignee an `sla_warning` event (the 75 % reminder), once per event. */
+  slaDirectMessage(ticketId: string, eventId: string): Promise<void>;
 }
 
 /** For domain unit tests and tools that must not touch the outside world. */
@@ -19,4 +25,7 @@ export const noEffects: Effects = {
   updateCard: async () => undefined,
   threadNote: async () => undefined,
   sendMail: async () => undefined,
+  refreshHome: async () => undefined,
+  dmAssignee: async () => undefined,
+  slaDirectMessage: async () => undefined,
 };

@@ -1,28 +1,176 @@
 import type { TicketDoc } from '../db/models/ticket.js';
+import { addClockMs, clockMsBetween, type ClockMode } from './sla-clock.js';
 import type { SlaPolicy } from './sla-policy.js';
 import type { Priority } from './types.js';
 
+export const SLA_TARGETS = ['response', 'resolution'] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+export type ReminderStage = 'warn' | 'breach';
+
+/** The ticket's `sla` subdocument as the clock reads and writes it (hydrated or lean). */
+export interface SlaState {
+  policyPriority?: string | null;
+  firstResponseDueAt?: Date | null;
+  resolutionDueAt?: Date | null;
+  pausedAt?: Date | null;
+  stoppedAt?: Date | null;
+  responseSpentMs?: number | null;
+  resolutionSpentMs?: number | null;
+  accountedAt?: Date | null;
+  nextCheckAt?: Date | null;
+  responseWarnDueAt?: Date | null;
+  resolutionWarnDueAt?: Date | null;
+  responseWarnedAt?: Date | null;
+  resolutionWarnedAt?: Date | null;
+  responseBreachedAt?: Date | null;
+  resolutionBreachedAt?: Date | null;
+  responseMet?: boolean | null;
+  resolutionMet?: boolean | null;
+}
+
+/** Which fields of SlaState belong to which target. */
+export const TARGET_FIELDS = {
+  response: { due: 'firstResponseDueAt', warnDue: 'responseWarnDueAt', warned: 'responseWarnedAt', breached: 'responseBreachedAt', spent: 'responseSpentMs', minutes: 'firstResponseMinutes' },
+  resolution: { due: 'resolutionDueAt', warnDue: 'resolutionWarnDueAt', warned: 'resolutionWarnedAt', breached: 'resolutionBreachedAt', spent: 'resolutionSpentMs', minutes: 'resolutionMinutes' },
+} as const;
+
+/** What the clock reads of a ticket: a hydrated document, or a plain object in tests and tools. */
+export type ClockTicket = Pick<TicketDoc, 'priority' | 'suggestedPriority' | 'status' | 'firstResponseAt' | 'createdAt'> & { sla?: unknown; card?: { breached?: boolean | null } | null };
+
+export function targetMs(policy: Pick<SlaPolicy, 'targets'>, priority: Priority, target: SlaTarget): number {
+  return policy.targets[priority][TARGET_FIELDS[target].minutes] * 60_000;
+}
+
 /**
- * Brings the ticket's SLA fields up to date after any change: due times of the first-response and
- * resolution targets for its (set or suggested) priority, and `nextCheckAt`, the next moment the sweep
- * must look at it. Pure apart from mutating `ticket.sla`.
+ * Brings the ticket's SLA state up to date after any change; called by createTicket and changeTicket
+ * inside their write, so it sees every change and needs no trigger of its own.
+ *
+ * Everything derives from the ticket: the clock runs from creation; it is paused while the ticket waits on
+ * the customer and stopped while resolved or closed; the first-response target is met by `firstResponseAt`.
+ * Time is accounted lazily: the clock time between `accountedAt` and now is added to the spent counters
+ * under the state that held in between (stored in `pausedAt`/`stoppedAt`/`policyPriority`), then the due
+ * times are recomputed from what is left of each target. So a priority change keeps the time already spent
+ * and only changes what remains, and a pause simply stops adding time. A ticket without any priority (set
+ * or suggested) has no clock yet; once one is known, its time counts from creation.
  */
-export function updateSlaState(ticket: TicketDoc, policy: SlaPolicy, now: Date): void {
-  void now;
-  const priority = (ticket.priority ?? ticket.suggestedPriority) as Priority | null;
-  const sla = ticket.sla ?? (ticket.sla = {} as never);
-  if (!priority) {
-    sla.firstResponseDueAt = undefined;
-    sla.resolutionDueAt = undefined;
+export function updateSlaState(ticket: ClockTicket, policy: SlaPolicy, now: Date): void {
+  if (!ticket.sla) ticket.sla = {};
+  const sla = ticket.sla as SlaState;
+  const priority = (ticket.priority ?? ticket.suggestedPriority ?? null) as Priority | null;
+  const accounting = (sla.policyPriority ?? priority) as Priority | null;
+  if (!accounting) {
     sla.nextCheckAt = undefined;
     return;
   }
-  const target = policy.targets[priority];
-  const start = ticket.createdAt.getTime();
+
+  const from = sla.accountedAt ?? ticket.createdAt;
+  if (now > from) {
+    if (!sla.pausedAt && !sla.stoppedAt) {
+      const mode = policy.targets[accounting].clock;
+      sla.resolutionSpentMs = (sla.resolutionSpentMs ?? 0) + clockMsBetween(policy, mode, from, now);
+      const responseEnd = ticket.firstResponseAt && ticket.firstResponseAt < now ? ticket.firstResponseAt : now;
+      sla.responseSpentMs = (sla.responseSpentMs ?? 0) + clockMsBetween(policy, mode, from, responseEnd);
+    }
+    sla.accountedAt = now;
+  }
+
+  const stopped = ticket.status === 'resolved' || ticket.status === 'closed';
+  const paused = !stopped && ticket.status === 'waiting_on_customer';
+  const justResolved = ticket.status === 'resolved' && !sla.stoppedAt;
+  sla.stoppedAt = stopped ? (sla.stoppedAt ?? now) : undefined;
+  sla.pausedAt = paused ? (sla.pausedAt ?? now) : undefined;
+  if (!priority) {
+    for (const target of SLA_TARGETS) sla[TARGET_FIELDS[target].warnDue] = undefined;
+    sla.nextCheckAt = undefined;
+    return;
+  }
+
+  const priorityChanged = !!sla.policyPriority && sla.policyPriority !== priority;
   sla.policyPriority = priority;
-  sla.firstResponseDueAt = new Date(start + target.firstResponseMinutes * 60_000);
-  sla.resolutionDueAt = new Date(start + target.resolutionMinutes * 60_000);
-  const open = !['resolved', 'closed'].includes(ticket.status);
-  const pending = [!ticket.firstResponseAt ? sla.firstResponseDueAt : undefined, open ? sla.resolutionDueAt : undefined].filter((d): d is Date => !!d);
-  sla.nextCheckAt = open && pending.length ? new Date(Math.min(...pending.map((d) => d.getTime()))) : undefined;
+  const mode: ClockMode = policy.targets[priority].clock;
+  const running: Record<SlaTarget, boolean> = { response: !stopped && !paused && !ticket.firstResponseAt, resolution: !stopped && !paused };
+  const pending: number[] = [];
+
+  for (const target of SLA_TARGETS) {
+    const f = TARGET_FIELDS[target];
+    const spent = sla[f.spent] ?? 0;
+    const limit = targetMs(policy, priority, target);
+    const warnLimit = limit * policy.warnAt;
+    if (priorityChanged) {
+      // A new target: a reminder already sent stays sent if it still applies, else it may come again.
+      if (sla[f.warned] && spent < warnLimit) sla[f.warned] = undefined;
+      if (sla[f.breached] && spent < limit) sla[f.breached] = undefined;
+    }
+    // Compliance is fixed when a target concludes, by the clock time spent against the target then in force.
+    if (target === 'response' && ticket.firstResponseAt && sla.responseMet == null) sla.responseMet = spent <= limit;
+    if (target === 'resolution' && justResolved) sla.resolutionMet = spent <= limit;
+    if (!running[target]) {
+      sla[f.warnDue] = undefined;
+      // Met or stopped: the due time stays as it was. Paused: there is no due time until the clock runs again.
+      if (paused && !(target === 'response' && ticket.firstResponseAt)) sla[f.due] = undefined;
+      continue;
+    }
+    const instantAt = (threshold: number, previous: Date | null | undefined): Date => {
+      const left = threshold - spent;
+      if (left > 0) return addClockMs(policy, mode, now, left);
+      if (mode === '24x7') return new Date(now.getTime() + left);
+      return previous && previous <= now && !priorityChanged ? previous : now;
+    };
+    sla[f.due] = instantAt(limit, sla[f.due]);
+    sla[f.warnDue] = instantAt(warnLimit, sla[f.warnDue]);
+    if (!sla[f.breached]) pending.push(sla[f.due]!.getTime());
+    if (!sla[f.breached] && !sla[f.warned]) pending.push(sla[f.warnDue]!.getTime());
+  }
+
+  sla.nextCheckAt = pending.length ? new Date(Math.min(...pending)) : undefined;
+  const breached = !!(sla.responseBreachedAt || sla.resolutionBreachedAt);
+  if (ticket.card && !!ticket.card.breached !== breached) ticket.card.breached = breached;
+}
+
+export interface Reminder {
+  target: SlaTarget;
+  stage: ReminderStage;
+  /** The target's due time the reminder is about (part of its idempotency key). */
+  dueAt: Date;
+}
+
+/** Reminders due at `now` and not yet sent. A target already past due gets its breach ping, not a late warning. */
+export function dueReminders(sla: SlaState | null | undefined, now: Date): Reminder[] {
+  const out: Reminder[] = [];
+  if (!sla) return out;
+  for (const target of SLA_TARGETS) {
+    const f = TARGET_FIELDS[target];
+    const due = sla[f.due];
+    const warnDue = sla[f.warnDue];
+    // warnDue is only set while the clock of that target runs.
+    if (!due || !warnDue || sla[f.breached]) continue;
+    if (due <= now) out.push({ target, stage: 'breach', dueAt: due });
+    else if (!sla[f.warned] && warnDue <= now) out.push({ target, stage: 'warn', dueAt: due });
+  }
+  return out;
+}
+
+/** Records on the ticket that a reminder was sent (a breach also counts as the warning). */
+export function markReminded(sla: SlaState, reminder: Reminder, now: Date): void {
+  const f = TARGET_FIELDS[reminder.target];
+  if (!sla[f.warned]) sla[f.warned] = now;
+  if (reminder.stage === 'breach') sla[f.breached] = now;
+}
+
+export function sameReminder(a: Reminder, b: Reminder): boolean {
+  return a.target === b.target && a.stage === b.stage && a.dueAt.getTime() === b.dueAt.getTime();
+}
+
+/** Where a running target stands: past due, at or beyond the warning threshold, or fine. Undefined when its clock does not run. */
+export function targetStanding(sla: SlaState | null | undefined, target: SlaTarget, now: Date): { dueAt: Date; state: 'past' | 'near' | 'ok' } | undefined {
+  const f = TARGET_FIELDS[target];
+  const due = sla?.[f.due];
+  const warnDue = sla?.[f.warnDue];
+  if (!due || !warnDue) return undefined;
+  return { dueAt: due, state: due <= now ? 'past' : warnDue <= now ? 'near' : 'ok' };
+}
+
+/** Whether a concluded target was met: the clock time spent on it stayed within the target of the ticket's priority. */
+export function targetMet(policy: Pick<SlaPolicy, 'targets'>, priority: Priority, sla: SlaState | null | undefined, target: SlaTarget): boolean {
+  return (sla?.[TARGET_FIELDS[target].spent] ?? 0) <= targetMs(policy, priority, target);
 }

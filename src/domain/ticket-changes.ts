@@ -32,6 +32,8 @@ export interface ChangeOutcome {
   /** False when nothing changed (a redelivery, or a mutation that recorded no event). */
   changed: boolean;
   events: TimelineEvent[];
+  /** Who owned the ticket before the change (their App Home lists it until refreshed). */
+  assigneeBefore?: string | null;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -56,6 +58,7 @@ export async function changeTicket(
   if (outcome.changed) {
     await deps.effects.updateCard(outcome.ticket.id);
     for (const e of outcome.events) if (e.notify) await deps.effects.threadNote(outcome.ticket.id, String(e._id));
+    await refreshHomes(deps, outcome, opts.actor);
   }
   return outcome;
 }
@@ -74,6 +77,7 @@ async function applyChange(
     }
     const now = deps.clock.now();
     const recorded: EventInput[] = [];
+    const assigneeBefore = ticket.assignee ?? null;
     await mutate(ticket, (event) => recorded.push(event));
     if (!recorded.length) return { ticket, changed: false, events: [] };
 
@@ -101,6 +105,18 @@ async function applyChange(
       }
       throw err;
     }
-    return { ticket, changed: true, events: ticket.timeline.slice(firstNew) };
+    return { ticket, changed: true, events: ticket.timeline.slice(firstNew), assigneeBefore };
+  }
+}
+
+/**
+ * The App Homes that list this ticket for someone in particular: the old and new assignee, and whoever acted.
+ * Best effort: the change is stored already, and a missed refresh is repaired when the tab is next opened.
+ */
+async function refreshHomes(deps: DomainDeps, outcome: ChangeOutcome, actor: Actor): Promise<void> {
+  const users = new Set([outcome.assigneeBefore, outcome.ticket.assignee, actor.type === 'user' ? actor.id : undefined]);
+  for (const user of users) {
+    if (!user) continue;
+    await deps.effects.refreshHome(user).catch((err: unknown) => deps.logger.warn({ err, user }, 'could not schedule an App Home refresh'));
   }
 }

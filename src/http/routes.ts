@@ -1,6 +1,8 @@
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
+import { csatHandler } from './csat.js';
 import { createHealthCheck } from './health.js';
+import { postmarkIntakeHandler } from './intake-postmark.js';
 import { webhookIntakeHandler } from './intake-webhook.js';
 import { route, sendJson } from './respond.js';
 
@@ -18,5 +20,8 @@ export function httpRoutes(ctx: AppContext): CustomRoute[] {
       }),
     },
     { path: '/intake/webhook', method: 'POST', handler: route(log, webhookIntakeHandler(ctx)) },
+    // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
+    { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx)) },
+    { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
   ];
 }

@@ -91,12 +91,23 @@ async function findPostedCard(deps: CardDeps, ticket: TicketDoc): Promise<{ chan
   return hit?.ts ? { channel: deps.channel, ts: hit.ts } : undefined;
 }
 
-/** Re-renders the card from the stored ticket; a card not yet posted is left to the post job. */
+/**
+ * Re-renders the card from the stored ticket; a card not yet posted is left to the post job. Updates of one
+ * card take turns, each reading the ticket only once it holds the lease: otherwise a run that read an older
+ * state could reach Slack after a newer one and leave the card behind the ticket (two agents acting at once).
+ */
 export async function updateCard(deps: CardDeps, ticketId: string): Promise<void> {
-  const ticket = await deps.models.Ticket.findById(ticketId);
-  if (!ticket?.card?.ts || !ticket.card.channel) return;
-  const { text, blocks } = render(ticket, deps.policy);
-  await deps.slack.chat.update({ channel: ticket.card.channel, ts: ticket.card.ts, text, blocks });
+  await withLease(
+    deps.models.Lease,
+    `card-update:${ticketId}`,
+    async () => {
+      const ticket = await deps.models.Ticket.findById(ticketId);
+      if (!ticket?.card?.ts || !ticket.card.channel) return;
+      const { text, blocks } = render(ticket, deps.policy);
+      await deps.slack.chat.update({ channel: ticket.card.channel, ts: ticket.card.ts, text, blocks });
+    },
+    { ttlMs: 60_000, waitMs: 20_000 },
+  );
 }
 
 /** Posts one timeline event in the card's thread, once: the event's `slackTs` records that it was posted. */

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { attachmentModel } from './attachment.js';
 import { counterModel } from './counter.js';
 import { idempotencyKeyModel } from './idempotency-key.js';
 import { outboundMailModel } from './outbound-mail.js';
@@ -13,6 +14,7 @@ export function bindModels(conn: Connection) {
     IdempotencyKey: idempotencyKeyModel(conn),
     OutboundMail: outboundMailModel(conn),
     Lease: leaseModel(conn),
+    Attachment: attachmentModel(conn),
   };
 }
 

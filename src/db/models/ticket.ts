@@ -53,6 +53,17 @@ const slaSchema = new Schema(
     nextCheckAt: Date,
     responseBreachedAt: Date,
     resolutionBreachedAt: Date,
+    /** Set while resolved or closed: both clocks stand still; a reopen restarts them with the time spent. */
+    stoppedAt: Date,
+    /** When the 75 % reminder of each target falls due (only while that clock runs). */
+    responseWarnDueAt: Date,
+    resolutionWarnDueAt: Date,
+    /** When each 75 % reminder was sent; with the *BreachedAt fields they keep each reminder to one. */
+    responseWarnedAt: Date,
+    resolutionWarnedAt: Date,
+    /** Whether the target was met, fixed when it concluded (first response sent; ticket resolved): for the weekly review. */
+    responseMet: Boolean,
+    resolutionMet: Boolean,
   },
   { _id: false },
 );
@@ -115,6 +126,10 @@ ticketSchema.index({ 'sla.nextCheckAt': 1 });
 ticketSchema.index({ 'email.messageIds': 1 });
 ticketSchema.index({ createdAt: 1 });
 ticketSchema.index({ resolvedAt: 1 });
+// The weekly review reads every ticket that changed in the last two weeks.
+ticketSchema.index({ updatedAt: 1 });
+// Thread messages find their ticket by the card they reply to (internal notes).
+ticketSchema.index({ 'card.ts': 1 });
 
 export type TicketFields = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<TicketFields>;

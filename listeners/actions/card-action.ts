@@ -1,0 +1,50 @@
+import type { BasicElementAction, BlockAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppContext } from '../../src/context.js';
+import type { ChangeOptions } from '../../src/domain/ticket-changes.js';
+import { BlockIds } from '../../views/ids.js';
+import { usergroupMention } from '../../views/text.js';
+import { tellUser } from '../respond.js';
+
+/** Who acted on a card, where, and the key that makes a redelivery of the same click change nothing. */
+export interface CardActionSource {
+  user: string;
+  channel?: string;
+  /** The card message the action came from. */
+  ts?: string;
+  change: ChangeOptions;
+}
+
+export function cardActionSource(body: BlockAction, action: BasicElementAction): CardActionSource {
+  const container = body.container as { channel_id?: string; message_ts?: string };
+  return {
+    user: body.user.id,
+    channel: body.channel?.id ?? container.channel_id,
+    ts: body.message?.ts ?? container.message_ts,
+    change: {
+      actor: { type: 'user', id: body.user.id, name: body.user.name ?? body.user.username },
+      // Slack repeats action_ts when it redelivers the same click; user and action_id make it unique per control.
+      dedupeKey: `${action.action_ts}:${body.user.id}:${action.action_id}`,
+    },
+  };
+}
+
+const controlsBlockId = z.string().regex(new RegExp(`^${BlockIds.cardControls}:([a-f0-9]{24})$`));
+
+/** The ticket a card select belongs to, from its block_id (selects have no `value`); undefined when forged or stale. */
+export function ticketIdFromBlockId(blockId: unknown): string | undefined {
+  const parsed = controlsBlockId.safeParse(blockId);
+  return parsed.success ? parsed.data.slice(BlockIds.cardControls.length + 1) : undefined;
+}
+
+export function notInTeamText(usergroup: string | undefined): string {
+  return `:no_entry: Only members of ${usergroupMention(usergroup) || 'the support team'} can act on support tickets, and you are not one. Ask a support lead to add you to the group.`;
+}
+
+/** SUPPORT_TEAM_USERGROUP's gate: tells a non-member ephemerally why nothing happened. */
+export async function mayActOrTell(ctx: AppContext, src: Pick<CardActionSource, 'user' | 'channel'>): Promise<boolean> {
+  if (await ctx.team.mayAct(src.user)) return true;
+  ctx.logger.info({ user: src.user }, 'card action refused: not in the support team');
+  await tellUser(ctx.slack, src.channel, src.user, notInTeamText(ctx.team.usergroup));
+  return false;
+}

@@ -1,0 +1,56 @@
+import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppContext } from '../../src/context.js';
+import { agentReply } from '../../src/domain/replies.js';
+import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../src/domain/types.js';
+import { CallbackIds, InputIds } from '../../views/ids.js';
+import { MESSAGE_MAX_CHARS, WAITING_OPTION } from '../../views/reply-modal.js';
+import { notInTeamText } from '../actions/card-action.js';
+import { afterAck } from '../respond.js';
+import { parseModalMetadata } from '../ticket-ref.js';
+import { agentActor, findBlockId } from './modal-values.js';
+
+const replySchema = z.object({
+  message: z.string().trim().min(1, 'Write a message to the requester.').max(MESSAGE_MAX_CHARS, `Keep the message under ${MESSAGE_MAX_CHARS} characters.`),
+  waitOnCustomer: z.boolean(),
+});
+
+function readForm(values: Record<string, Record<string, ViewStateValue>>) {
+  const messageBlock = findBlockId(values, InputIds.replyMessage.block) ?? InputIds.replyMessage.block;
+  const waitingBlock = findBlockId(values, InputIds.replyWaiting.block);
+  const waiting = waitingBlock ? values[waitingBlock]?.[InputIds.replyWaiting.action]?.selected_options : undefined;
+  return {
+    messageBlock,
+    form: { message: values[messageBlock]?.[InputIds.replyMessage.action]?.value ?? '', waitOnCustomer: !!waiting?.some((o) => o.value === WAITING_OPTION) },
+  };
+}
+
+/**
+ * The reply form's submission. The form, membership and the ticket's status are checked inside the modal;
+ * the reply (timeline, thread note, mail) is stored after the ack, and a late refusal is told ephemerally.
+ */
+export function register(app: App, ctx: AppContext): void {
+  app.view<ViewSubmitAction>(CallbackIds.replyModal, async ({ ack, body, view }) => {
+    const user = body.user.id;
+    const { messageBlock, form } = readForm(view.state.values);
+    const refuse = (message: string) => ack({ response_action: 'errors', errors: { [messageBlock]: message } });
+    const meta = parseModalMetadata(view.private_metadata);
+    if (!meta) return refuse('This form is out of date. Close it and press Reply on the card again.');
+    const parsed = replySchema.safeParse(form);
+    if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'Check the message.');
+    try {
+      if (!(await ctx.team.mayAct(user))) return refuse(notInTeamText(ctx.team.usergroup));
+      const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, status: 1 }).lean();
+      if (!ticket) return refuse('That ticket no longer exists.');
+      const status = ticket.status as Status;
+      if (!OPEN_STATUSES.includes(status)) return refuse(`${ticket.key} is ${STATUS_LABELS[status].toLowerCase()} now. Reopen it before replying.`);
+    } catch (err) {
+      ctx.logger.error({ err, user }, 'could not check a reply before accepting it');
+      return refuse('Could not check this reply right now; nothing was sent. Please submit again in a moment.');
+    }
+    await ack();
+    await afterAck(ctx, { channel: meta.channel, user, what: 'reply to requester' }, async () => {
+      await agentReply(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), message: parsed.data.message, waitOnCustomer: parsed.data.waitOnCustomer, requestKey: view.id });
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppContext } from '../../src/context.js';
+import { resolveTicket } from '../../src/domain/resolution.js';
+import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../src/domain/types.js';
+import { CallbackIds, InputIds } from '../../views/ids.js';
+import { MESSAGE_MAX_CHARS } from '../../views/reply-modal.js';
+import { notInTeamText } from '../actions/card-action.js';
+import { afterAck } from '../respond.js';
+import { parseModalMetadata } from '../ticket-ref.js';
+import { agentActor } from './modal-values.js';
+
+const text = (missing: string) => z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
+const resolveSchema = z.object({
+  summary: text('Say what was done: the requester reads this.'),
+  verify: text('Say how the requester can check that it works.'),
+});
+const BLOCK_OF = { summary: InputIds.resolveSummary.block, verify: InputIds.resolveVerify.block } as const;
+
+function readForm(values: Record<string, Record<string, ViewStateValue>>) {
+  return {
+    summary: values[InputIds.resolveSummary.block]?.[InputIds.resolveSummary.action]?.value ?? '',
+    verify: values[InputIds.resolveVerify.block]?.[InputIds.resolveVerify.action]?.value ?? '',
+  };
+}
+
+/** The resolution form's submission: checked inside the modal, then resolved (card, thread, mail with survey). */
+export function register(app: App, ctx: AppContext): void {
+  app.view<ViewSubmitAction>(CallbackIds.resolveModal, async ({ ack, body, view }) => {
+    const user = body.user.id;
+    const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
+    const meta = parseModalMetadata(view.private_metadata);
+    if (!meta) return refuse({ [BLOCK_OF.summary]: 'This form is out of date. Close it and press Resolve on the card again.' });
+    const parsed = resolveSchema.safeParse(readForm(view.state.values));
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[BLOCK_OF[issue.path[0] as keyof typeof BLOCK_OF] ?? BLOCK_OF.summary] ??= issue.message;
+      return refuse(errors);
+    }
+    try {
+      if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.summary]: notInTeamText(ctx.team.usergroup) });
+      const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, status: 1 }).lean();
+      if (!ticket) return refuse({ [BLOCK_OF.summary]: 'That ticket no longer exists.' });
+      const status = ticket.status as Status;
+      if (!OPEN_STATUSES.includes(status)) return refuse({ [BLOCK_OF.summary]: `${ticket.key} is already ${STATUS_LABELS[status].toLowerCase()}.` });
+    } catch (err) {
+      ctx.logger.error({ err, user }, 'could not check a resolution before accepting it');
+      return refuse({ [BLOCK_OF.summary]: 'Could not check this right now; nothing was changed. Please submit again in a moment.' });
+    }
+    await ack();
+    await afterAck(ctx, { channel: meta.channel, user, what: 'resolve ticket' }, async () => {
+      await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...parsed.data, requestKey: view.id });
+    });
+  });
+}

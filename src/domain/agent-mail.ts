@@ -1,0 +1,53 @@
+import type { TicketDoc } from '../db/models/ticket.js';
+import type { DomainDeps } from './deps.js';
+import { messageIdFor, ticketSubject, type QueuedMail } from './outbox.js';
+import type { Actor } from './tickets.js';
+
+/**
+ * Mail an agent sends to the requester (a reply, a resolution). Composed inside the ticket's change so the
+ * outbound Message-ID is recorded in the same write: the requester's answer then joins the ticket.
+ */
+export interface AgentMail {
+  id: string;
+  kind: string;
+  body: string;
+}
+
+/**
+ * Threads the mail under the requester's latest message, or under the last mail of the thread when the
+ * requester never wrote one (webhook and Slack tickets: their thread starts with the acknowledgement).
+ */
+export function requesterThreadHeaders(ticket: TicketDoc): { inReplyTo?: string; references?: string[] } {
+  const ids = ticket.email?.messageIds ?? [];
+  const inReplyTo = ticket.email?.lastMessageId ?? ids.at(-1);
+  return { inReplyTo: inReplyTo ?? undefined, references: ids.length ? ids.slice(-20) : undefined };
+}
+
+export function signature(actor: Actor, key: string): string {
+  const name = actor.name?.trim();
+  return ['-- ', ...(name ? [name] : []), 'Support team', '', `Ticket ${key}. To add anything, reply to this email and keep [${key}] in the subject.`].join('\n');
+}
+
+/**
+ * Builds the outbox entry and records its Message-ID on the ticket. Call inside a changeTicket mutation;
+ * queue the returned mail once the change is stored.
+ */
+export function composeAgentMail(deps: Pick<DomainDeps, 'config'>, ticket: TicketDoc, actor: Actor, mail: AgentMail): QueuedMail {
+  const headers = requesterThreadHeaders(ticket);
+  const queued: QueuedMail = {
+    id: mail.id,
+    kind: mail.kind,
+    to: ticket.requester!.email,
+    subject: ticketSubject(ticket),
+    text: `${mail.body.trim()}\n\n${signature(actor, ticket.key)}\n`,
+    ...headers,
+  };
+  const messageId = messageIdFor(mail.id, deps.config.SUPPORT_EMAIL_ADDRESS);
+  if (!ticket.email!.messageIds.includes(messageId)) ticket.email!.messageIds.push(messageId);
+  return queued;
+}
+
+/** An outbox id that names the ticket and the request, so a retried mutation composes the same mail. */
+export function agentMailId(kind: string, ticket: Pick<TicketDoc, 'key'>, requestKey: string): string {
+  return `${kind}.${ticket.key}.${requestKey}`;
+}

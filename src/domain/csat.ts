@@ -1,0 +1,113 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { DomainDeps } from './deps.js';
+import { changeTicket } from './ticket-changes.js';
+
+/** The one survey question's answers, worst to best. */
+export const CSAT_SCORES = [1, 2, 3, 4, 5] as const;
+export const CSAT_LABELS: Record<number, string> = { 1: 'Very dissatisfied', 2: 'Dissatisfied', 3: 'Neutral', 4: 'Satisfied', 5: 'Very satisfied' };
+export const CSAT_VALID_DAYS = 30;
+
+export interface SurveyAnswer {
+  ticketId: string;
+  score: number;
+  expiresAt: Date;
+  /** One per resolution mail: its five links share it, so the survey is answered once. */
+  surveyId: string;
+}
+
+/** CSAT_SECRET, or a key derived from the signing secret under its own label (never the signing secret itself). */
+export function csatKey(config: Pick<Config, 'CSAT_SECRET' | 'SLACK_SIGNING_SECRET'>): Buffer {
+  if (config.CSAT_SECRET) return Buffer.from(config.CSAT_SECRET, 'utf8');
+  return createHmac('sha256', config.SLACK_SIGNING_SECRET).update('deskbell-csat').digest();
+}
+
+function mac(key: Buffer, payload: string): Buffer {
+  return createHmac('sha256', key).update(`csat.v1.${payload}`).digest();
+}
+
+/** `base64url(ticketId.score.expiry.surveyId).base64url(HMAC)`: tamper-proof, no state needed until it is used. */
+export function signSurveyAnswer(key: Buffer, a: SurveyAnswer): string {
+  const payload = Buffer.from(`${a.ticketId}.${a.score}.${Math.floor(a.expiresAt.getTime() / 1000)}.${a.surveyId}`).toString('base64url');
+  return `${payload}.${mac(key, payload).toString('base64url')}`;
+}
+
+export type TokenCheck = { ok: true; answer: SurveyAnswer } | { ok: false; reason: 'invalid' | 'expired' };
+
+export function verifySurveyToken(key: Buffer, token: string, now: Date): TokenCheck {
+  const m = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return { ok: false, reason: 'invalid' };
+  const payload = m[1]!;
+  const sig = m[2]!;
+  const expected = mac(key, payload);
+  const given = Buffer.from(sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+  const parts = /^([a-f0-9]{24})\.([1-5])\.(\d{1,12})\.([A-Za-z0-9_-]{8,64})$/.exec(Buffer.from(payload, 'base64url').toString('utf8'));
+  if (!parts) return { ok: false, reason: 'invalid' };
+  const answer = { ticketId: parts[1]!, score: Number(parts[2]), expiresAt: new Date(Number(parts[3]) * 1000), surveyId: parts[4]! };
+  if (answer.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, answer };
+}
+
+let warnedNoPublicUrl = false;
+
+/** Where requesters reach Deskbell; without PUBLIC_URL the links only work on this machine, which is said once. */
+export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>, logger: Logger): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, '');
+  if (!warnedNoPublicUrl) {
+    warnedNoPublicUrl = true;
+    logger.warn('PUBLIC_URL is not set: satisfaction-survey links point to localhost and will not work for requesters');
+  }
+  return `http://localhost:${config.PORT}`;
+}
+
+/** The five survey links of one resolution mail, best score last. */
+export function surveyLinks(deps: Pick<DomainDeps, 'config' | 'logger'>, ticketId: string, now: Date): Array<{ score: number; label: string; url: string }> {
+  const key = csatKey(deps.config);
+  const base = publicBaseUrl(deps.config, deps.logger);
+  const expiresAt = new Date(now.getTime() + CSAT_VALID_DAYS * 86_400_000);
+  const surveyId = randomBytes(12).toString('base64url');
+  return CSAT_SCORES.map((score) => ({ score, label: CSAT_LABELS[score]!, url: `${base}/csat/${signSurveyAnswer(key, { ticketId, score, expiresAt, surveyId })}` }));
+}
+
+export type SurveyOutcome =
+  | { kind: 'recorded'; ticketKey: string; score: number }
+  | { kind: 'already'; ticketKey: string; score: number }
+  | { kind: 'invalid' }
+  | { kind: 'expired' }
+  | { kind: 'not_found' };
+
+/**
+ * Records a click on a survey link. The first answer of a survey counts (an insert under a unique key
+ * claims it); later clicks, on the same or another score, change nothing and say so.
+ */
+export async function recordSurveyAnswer(deps: DomainDeps, token: string): Promise<SurveyOutcome> {
+  const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
+  if (!check.ok) return { kind: check.reason };
+  const { ticketId, score, surveyId } = check.answer;
+  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, requester: 1 }).lean();
+  if (!ticket) return { kind: 'not_found' };
+
+  const claim = `csat:${ticketId}:${surveyId}`;
+  try {
+    await deps.models.IdempotencyKey.create({ _id: claim, ticketId, createdAt: deps.clock.now(), data: { score } });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    const first = await deps.models.IdempotencyKey.findById(claim).lean();
+    return { kind: 'already', ticketKey: ticket.key, score: Number((first?.data as { score?: number } | undefined)?.score ?? score) };
+  }
+  try {
+    await changeTicket(deps, ticketId, { actor: { type: 'requester', id: ticket.requester?.email ?? undefined, name: ticket.requester?.name ?? ticket.requester?.email ?? undefined }, dedupeKey: claim }, (t, record) => {
+      t.csatScore = score;
+      record({ kind: 'csat', text: `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`, notify: true, data: { score, surveyId } });
+    });
+  } catch (err) {
+    // Not stored: free the claim so the requester's next click can count.
+    await deps.models.IdempotencyKey.deleteOne({ _id: claim }).catch(() => undefined);
+    throw err;
+  }
+  deps.logger.info({ ticket: ticket.key, score }, 'satisfaction recorded');
+  return { kind: 'recorded', ticketKey: ticket.key, score };
+}

@@ -1,0 +1,65 @@
+import type { DomainDeps } from './deps.js';
+import { agentMailId, composeAgentMail } from './agent-mail.js';
+import { DomainError } from './errors.js';
+import { queueMail, type QueuedMail } from './outbox.js';
+import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
+import type { Actor } from './tickets.js';
+import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
+
+export interface AgentReplyInput {
+  ticketId: string;
+  /** The agent; `name` signs the mail. */
+  actor: Actor;
+  message: string;
+  /** Pause the SLA clock until the requester answers. */
+  waitOnCustomer: boolean;
+  /** Identifies the submission (the modal's view id): submitting the same modal twice sends one mail. */
+  requestKey: string;
+}
+
+/**
+ * An agent's reply to the requester: stored on the timeline and shown in the card's thread, emailed in the
+ * ticket's mail thread through the outbox, and the first reply records the first-response time.
+ */
+export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Promise<ChangeOutcome> {
+  const message = input.message.trim();
+  if (!message) throw new DomainError('The reply is empty: write a message to the requester.');
+  let mail: QueuedMail | undefined;
+  const outcome = await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `reply:${input.requestKey}` }, (ticket, record) => {
+    const status = ticket.status as Status;
+    if (!OPEN_STATUSES.includes(status)) {
+      throw new DomainError(`${ticket.key} is ${STATUS_LABELS[status].toLowerCase()}: reopen it before replying to the requester.`);
+    }
+    const id = agentMailId('reply', ticket, input.requestKey);
+    mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'reply', body: message });
+    const firstResponse = !ticket.firstResponseAt;
+    if (firstResponse) ticket.firstResponseAt = deps.clock.now();
+    ticket.status = input.waitOnCustomer ? 'waiting_on_customer' : 'in_progress';
+    const waiting = input.waitOnCustomer ? ' · now waiting on the customer' : '';
+    record({
+      kind: 'agent_reply',
+      text: `:email: Replied by {actor}${waiting}`,
+      notify: true,
+      data: { quote: message, mailId: id, firstResponse, statusFrom: status, statusTo: ticket.status },
+    });
+  });
+  if (outcome.changed && mail) await queueMail(deps, outcome.ticket, mail);
+  return outcome;
+}
+
+export interface InternalNoteInput {
+  ticketId: string;
+  actor: Actor;
+  text: string;
+  /** Where the note already is in Slack (the card's thread). */
+  slackTs?: string;
+  /** Identifies the message (client_msg_id or ts): a redelivered event adds no second note. */
+  requestKey: string;
+}
+
+/** A team member's note on the timeline. Never emailed, and not posted again: it is in the card's thread already. */
+export async function addInternalNote(deps: DomainDeps, input: InternalNoteInput): Promise<ChangeOutcome> {
+  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `note:${input.requestKey}` }, (_ticket, record) => {
+    record({ kind: 'internal_note', text: 'Internal note by {actor}', notify: false, data: { quote: input.text, slackTs: input.slackTs } });
+  });
+}

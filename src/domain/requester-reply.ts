@@ -1,0 +1,84 @@
+import type { Types } from 'mongoose';
+import type { TicketDoc } from '../db/models/ticket.js';
+import type { DomainDeps } from './deps.js';
+import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
+import { STATUS_LABELS, type Status } from './types.js';
+
+/** A file that came with a requester's mail, as listed on the ticket. */
+export interface AttachmentRecord {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Whether the contents were kept (see the Attachment model). */
+  stored: boolean;
+  contentId?: Types.ObjectId;
+}
+
+export interface RequesterReply {
+  from: { email: string; name?: string };
+  /** What the requester wrote, without the history it quotes. */
+  text: string;
+  /** Identifies the mail (Message-ID or content hash): a redelivered reply changes nothing. */
+  dedupeKey: string;
+  messageId?: string;
+  /** Why the mail counts as automatic (auto-reply, bounce…); undefined for a person's mail. */
+  automated?: string;
+  attachments: AttachmentRecord[];
+  /** How the mail was matched to the ticket: its thread headers, or the ticket number in its subject. */
+  matchedBy: 'thread' | 'subject';
+}
+
+const CLOSED: readonly Status[] = ['resolved', 'closed'];
+
+/** Where a ticket goes when work on it resumes: with someone on it in progress, else back to triage. */
+function workingStatus(ticket: TicketDoc): Status {
+  if (ticket.assignee) return 'in_progress';
+  return ticket.priority && ticket.category ? 'triaged' : 'new';
+}
+
+/**
+ * Adds a requester's mail to the ticket's timeline and the card's thread. A reply to a resolved or closed
+ * ticket reopens it (counted in `reopenCount`, the reopen-rate metric); a reply while the team waits on the
+ * customer puts the ticket back to work, which resumes the SLA clock. Automatic mail (out-of-office,
+ * bounces) is recorded but moves nothing: it is not the requester saying the problem persists.
+ */
+export async function addRequesterReply(deps: DomainDeps, ticketId: string, reply: RequesterReply): Promise<ChangeOutcome> {
+  const actor = { type: 'requester' as const, id: reply.from.email, name: reply.from.name };
+  return changeTicket(deps, ticketId, { actor, dedupeKey: reply.dedupeKey }, (ticket, record) => {
+    record({
+      kind: 'requester_reply',
+      text: reply.automated ? ':robot_face: Automatic reply from {actor} (status unchanged)' : ':envelope_with_arrow: Reply from {actor}',
+      data: {
+        quote: reply.text,
+        messageId: reply.messageId,
+        matchedBy: reply.matchedBy,
+        automated: reply.automated,
+        attachments: reply.attachments.map(({ filename, contentType, size, stored }) => ({ filename, contentType, size, stored })),
+      },
+      notify: true,
+    });
+
+    const email = ticket.email ?? (ticket.email = { messageIds: [] } as never);
+    if (reply.messageId) {
+      if (!email.messageIds.includes(reply.messageId)) email.messageIds.push(reply.messageId);
+      // Our next mail answers this one (see threadHeaders).
+      email.lastMessageId = reply.messageId;
+    }
+    if (reply.attachments.length) ticket.attachments.push(...reply.attachments);
+    if (reply.automated) return;
+
+    const from = ticket.status as Status;
+    if (CLOSED.includes(from)) {
+      const to = workingStatus(ticket);
+      ticket.status = to;
+      ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
+      ticket.resolvedAt = undefined;
+      ticket.closedAt = undefined;
+      record({ kind: 'reopened', text: `:leftwards_arrow_with_hook: Reopened (was ${STATUS_LABELS[from]}, now ${STATUS_LABELS[to]}): the requester replied`, data: { from, to, reason: 'requester_reply' }, notify: true });
+    } else if (from === 'waiting_on_customer') {
+      const to = workingStatus(ticket);
+      ticket.status = to;
+      record({ kind: 'status_changed', text: `:arrow_forward: ${STATUS_LABELS[to]} again: the requester answered`, data: { from, to, reason: 'requester_reply' }, notify: true });
+    }
+  });
+}

@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { AppContext } from '../context.js';
+import { receiveMail, UnusableMailError } from '../intake/email.js';
+import { postmarkInboundSchema, postmarkToMail } from '../intake/email-postmark.js';
+import { fieldErrors } from '../intake/webhook.js';
+import { HttpError, readBody, sendJson, type RoutedRequest } from './respond.js';
+
+const REALM = 'Basic realm="Deskbell Postmark inbound", charset="UTF-8"';
+
+/** Compares digests, so neither the length nor the content of the secret leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function authorised(header: string | undefined, user: string, password: string): boolean {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return false;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return false;
+  // Both halves are always compared: no early exit that tells which one was wrong.
+  const userOk = sameSecret(decoded.slice(0, colon), user);
+  const passwordOk = sameSecret(decoded.slice(colon + 1), password);
+  return userOk && passwordOk;
+}
+
+/**
+ * POST /intake/email/postmark: Postmark's inbound webhook (for teams whose provider forwards mail to
+ * Postmark). Checks run before anything is written: configured (404), basic auth (401), size (413),
+ * JSON (415), fields (400). Every success is 200, as Postmark retries anything else (and stops on 403).
+ */
+export function postmarkIntakeHandler(ctx: AppContext) {
+  const { POSTMARK_INBOUND_USER: user, POSTMARK_INBOUND_PASSWORD: password } = ctx.config;
+  return async (req: RoutedRequest, res: ServerResponse): Promise<void> => {
+    if (!user || !password) {
+      req.resume();
+      throw new HttpError(404, 'Postmark intake is disabled: set POSTMARK_INBOUND_USER and POSTMARK_INBOUND_PASSWORD');
+    }
+    if (!authorised(req.headers.authorization, user, password)) {
+      req.resume();
+      res.setHeader('WWW-Authenticate', REALM);
+      throw new HttpError(401, 'wrong or missing credentials');
+    }
+    // Attachments arrive base64-encoded, as in the raw mail: the same limit as the SMTP listener's.
+    const raw = await readBody(req, ctx.config.MAIL_MAX_BYTES);
+    if (!/^application\/([\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''))) throw new HttpError(415, 'body must be JSON (Content-Type: application/json)');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpError(415, 'body is not valid JSON');
+    }
+    const parsed = postmarkInboundSchema.safeParse(json);
+    if (!parsed.success) throw new HttpError(400, 'invalid Postmark inbound message', fieldErrors(parsed.error));
+
+    try {
+      const outcome = await receiveMail(ctx, postmarkToMail(parsed.data));
+      sendJson(res, 200, { ticket: outcome.ticket.key, id: outcome.ticket.id, outcome: outcome.kind });
+    } catch (err) {
+      if (err instanceof UnusableMailError) throw new HttpError(400, err.message);
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { ParsedMail } from 'mailparser';
+
+export interface InboundAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+}
+
+/** One inbound mail, whichever way it arrived (built-in SMTP listener or Postmark's webhook). */
+export interface InboundMail {
+  transport: 'smtp' | 'postmark';
+  /** The Message-ID header, with angle brackets. */
+  messageId?: string;
+  /** The transport's own id of the mail (Postmark's MessageID): a dedupe key when there is no Message-ID. */
+  transportId?: string;
+  inReplyTo: string[];
+  references: string[];
+  from: { email: string; name?: string };
+  /** Envelope sender: `''` for the null sender `<>`, undefined when the transport does not say. */
+  returnPath?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  /** The reply without its quoted history, when the transport already worked it out (Postmark). */
+  strippedReply?: string;
+  /** Lower-case header name → first value, unfolded. */
+  headers: Record<string, string>;
+  attachments: InboundAttachment[];
+}
+
+/** `<a@x> <b@y>` (or a bare `a@x`) → `['<a@x>', '<b@y>']`. */
+export function messageIdList(value: string | string[] | undefined | null): string[] {
+  const values = Array.isArray(value) ? value : value ? [value] : [];
+  const ids: string[] = [];
+  for (const v of values) {
+    const bracketed = v.match(/<[^<>\s]+>/g);
+    if (bracketed) ids.push(...bracketed);
+    else if (v.trim() && !/\s/.test(v.trim())) ids.push(`<${v.trim()}>`);
+  }
+  return [...new Set(ids)];
+}
+
+/** Header lines as a lower-case name → first value map (folded lines joined). */
+export function headerMap(lines: ReadonlyArray<{ key: string; line: string }>): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const { key, line } of lines) {
+    const name = key.toLowerCase();
+    if (name in map) continue;
+    const colon = line.indexOf(':');
+    map[name] = (colon >= 0 ? line.slice(colon + 1) : '').replace(/\r?\n[ \t]+/g, ' ').trim();
+  }
+  return map;
+}
+
+/** A mail parsed by mailparser (from the SMTP listener), normalised. */
+export function fromParsedMail(parsed: ParsedMail, returnPath: string | undefined): InboundMail {
+  const sender = parsed.from?.value.find((a) => a.address) ?? parsed.from?.value[0];
+  return {
+    transport: 'smtp',
+    messageId: messageIdList(parsed.messageId)[0],
+    inReplyTo: messageIdList(parsed.inReplyTo),
+    references: messageIdList(parsed.references),
+    from: { email: (sender?.address ?? '').trim().toLowerCase(), name: sender?.name?.trim() || undefined },
+    returnPath,
+    subject: parsed.subject ?? '',
+    text: parsed.text,
+    html: parsed.html || undefined,
+    headers: headerMap(parsed.headerLines),
+    attachments: parsed.attachments
+      // Inline images of an HTML body are part of its layout, not files the requester meant to send.
+      .filter((a) => !(a.related && a.contentType.startsWith('image/')))
+      .map((a, i) => ({ filename: a.filename || `attachment-${i + 1}`, contentType: a.contentType || 'application/octet-stream', size: a.size ?? a.content.length, content: a.content })),
+  };
+}
+
+/**
+ * The keys that identify this mail across deliveries: its Message-ID; without one, a hash of what it says
+ * (and the transport's own id). The first key also names the ticket a new mail creates.
+ */
+export function mailKeys(mail: InboundMail): [string, ...string[]] {
+  if (mail.messageId) return [`email:msgid:${mail.messageId}`];
+  const hash = createHash('sha256')
+    .update(
+      JSON.stringify([
+        mail.from.email.toLowerCase(),
+        mail.subject,
+        mail.headers['date'] ?? '',
+        mail.text ?? '',
+        mail.html ?? '',
+        mail.attachments.map((a) => [a.filename, a.size]),
+      ]),
+    )
+    .digest('hex');
+  const keys: [string, ...string[]] = [`email:hash:${hash}`];
+  if (mail.transportId) keys.push(`email:${mail.transport}:${mail.transportId}`);
+  return keys;
+}

@@ -1,0 +1,38 @@
+import type { KnownBlock, View } from '@slack/types';
+import { CallbackIds, InputIds } from './ids.js';
+import { LIMITS, mrkdwn, plain } from './text.js';
+import { MESSAGE_MAX_CHARS, ticketLine, type ModalTicket } from './reply-modal.js';
+
+/** The Resolve modal: what was done and how to verify it, both emailed to the requester. Pure. */
+export function resolveModal(input: { ticket: ModalTicket; privateMetadata: string; autoCloseDays: number }): View {
+  const days = input.autoCloseDays === 1 ? '1 day' : `${input.autoCloseDays} days`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: mrkdwn(ticketLine(input.ticket)) },
+    {
+      type: 'input',
+      block_id: InputIds.resolveSummary.block,
+      label: plain('What was done', 2000),
+      hint: plain('In words the requester understands: the cause, and what was fixed or changed.', 2000),
+      element: { type: 'plain_text_input', action_id: InputIds.resolveSummary.action, multiline: true, max_length: MESSAGE_MAX_CHARS, placeholder: plain('We found that… and fixed it by…', 150) },
+    },
+    {
+      type: 'input',
+      block_id: InputIds.resolveVerify.block,
+      label: plain('How the requester can verify it', 2000),
+      element: { type: 'plain_text_input', action_id: InputIds.resolveVerify.action, multiline: true, max_length: MESSAGE_MAX_CHARS, placeholder: plain('Open … and check that …', 150) },
+    },
+    {
+      type: 'context',
+      elements: [mrkdwn(`The requester is emailed both, asked to confirm, and sent a one-question satisfaction survey (1–5). Without a reply the ticket closes by itself after ${days}.`)],
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: CallbackIds.resolveModal,
+    private_metadata: input.privateMetadata,
+    title: plain(`Resolve ${input.ticket.key}`, LIMITS.modalTitle),
+    submit: plain('Resolve and email', LIMITS.modalTitle),
+    close: plain('Cancel', LIMITS.modalTitle),
+    blocks,
+  };
+}

@@ -1,0 +1,84 @@
+import type { KnownBlock } from '@slack/types';
+import type { Compliance, Durations, WeekStats, WeeklyReview } from '../src/domain/weekly-review.js';
+import { CATEGORY_LABELS, PRIORITY_LABELS } from '../src/domain/types.js';
+import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
+
+/** Targets from PRODUCT.md, shown beside the numbers. */
+const REOPEN_TARGET = 0.05;
+const SATISFACTION_TARGET = 0.9;
+
+/** "45 min", "3 h 20 min", "2 d 4 h". */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '–';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
+export function percent(rate: number | undefined): string {
+  return rate === undefined ? '–' : `${Math.round(rate * 1000) / 10} %`;
+}
+
+/** "▲ 3", "▼ 2", "= 0" against last week. */
+export function delta(now: number, before: number): string {
+  const d = now - before;
+  return d > 0 ? `▲ ${d}` : d < 0 ? `▼ ${-d}` : '= 0';
+}
+
+function rangeLabel(s: WeekStats, timeZone: string): string {
+  const f = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone });
+  return `${f(s.window.start)} – ${f(new Date(s.window.end.getTime() - 1))}`;
+}
+
+function durationLine(label: string, now: Durations, before: Durations): string {
+  if (!now.count) return `*${label}*: none this week (last week: median ${formatDuration(before.medianMs)})`;
+  return `*${label}* (${now.count}): median *${formatDuration(now.medianMs)}*, average ${formatDuration(now.averageMs)} · last week: median ${formatDuration(before.medianMs)}, average ${formatDuration(before.averageMs)}`;
+}
+
+function complianceText(c: Compliance): string {
+  return c.total ? `${c.met}/${c.total} (${percent(c.met / c.total)})` : '–';
+}
+
+function complianceLines(s: WeekStats, before: WeekStats): string {
+  const rows = s.compliance.filter((c) => c.response.total || c.resolution.total);
+  if (!rows.length) return '_No target concluded this week._';
+  return rows
+    .map((c) => {
+      const prev = before.compliance.find((p) => p.priority === c.priority)!;
+      return `${PRIORITY_LABELS[c.priority]}: first response ${complianceText(c.response)} · resolution ${complianceText(c.resolution)} _(last week ${complianceText(prev.response)} · ${complianceText(prev.resolution)})_`;
+    })
+    .join('\n');
+}
+
+/** The weekly review digest posted in #support. Pure; subjects are requester text and escaped. */
+export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { text: string; blocks: KnownBlock[] } {
+  const { current: s, previous: p } = review;
+  const reopenFlag = s.reopened.rate !== undefined && s.reopened.rate >= REOPEN_TARGET ? ' :warning:' : '';
+  const csatFlag = s.satisfaction.rate !== undefined && s.satisfaction.rate <= SATISFACTION_TARGET ? ' :warning:' : '';
+  const categories = s.topCategories.length ? s.topCategories.map((c, i) => `${i + 1}. ${c.category ? CATEGORY_LABELS[c.category] : 'Category not set'}: *${c.count}*`).join('\n') : '_No new tickets._';
+  const subjects = s.recurringSubjects.length ? s.recurringSubjects.map((r) => `• ${safe(r.subject, 100)}: *${r.count}×*`).join('\n') : '_No subject came up twice._';
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`Weekly review · ${rangeLabel(s, timeZone)}`, LIMITS.header) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Created*\n${s.created} (${delta(s.created, p.created)})`),
+        mrkdwn(`*Resolved*\n${s.resolved} (${delta(s.resolved, p.resolved)})`),
+        mrkdwn(`*Open at the end*\n${s.openAtEnd} (${delta(s.openAtEnd, p.openAtEnd)})`),
+        mrkdwn(`*Reopened*\n${s.reopened.count} of ${s.resolved} resolved: ${percent(s.reopened.rate)}${reopenFlag} (target < 5 %, last week ${percent(p.reopened.rate)})`),
+        mrkdwn(`*Satisfaction*\n${percent(s.satisfaction.rate)} positive of ${s.satisfaction.responses} ratings${csatFlag} (target > 90 %, last week ${percent(p.satisfaction.rate)})`),
+      ],
+    },
+    { type: 'section', text: mrkdwn(`${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`) },
+    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceLines(s, p)}`, LIMITS.section) },
+    { type: 'section', fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)] },
+  ];
+  const text = truncate(
+    `Weekly review ${rangeLabel(s, timeZone)}: ${s.created} created, ${s.resolved} resolved, ${s.openAtEnd} open; first response median ${formatDuration(s.firstResponse.medianMs)}; reopened ${percent(s.reopened.rate)}; satisfaction ${percent(s.satisfaction.rate)}`,
+    LIMITS.fallback,
+  );
+  return { text, blocks };
+}
