@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
 import { JobNames } from './names.js';
+import { queueMail, type QueuedMail } from '../src/domain/outbox.js';
 
 const GRACE_MS = 30_000;
 const BATCH = 200;
@@ -17,11 +18,28 @@ export async function reconcileOutbox(ctx: AppContext): Promise<void> {
   const queued = await ctx.models.OutboundMail.find({ status: 'queued', createdAt: { $lt: before } }, { _id: 1 }).limit(BATCH).lean();
   for (const m of queued) await ctx.effects.sendMail(m._id);
 
-  const unposted = await ctx.models.Ticket.find({ timeline: { $elemMatch: { notify: true, slackTs: { $in: [null] }, at: { $lt: before } } } }, { _id: 1, timeline: 1 })
+  // A mail composed in a ticket change is stored on its event (data.mail) and queued right after the save;
+  // a crash in between leaves the event without an outbox entry: queue it now (queueMail is idempotent).
+  // The sweep runs every minute, so a crash's leftovers are found within the hour that follows.
+  const since = new Date(before.getTime() - 3600_000);
+  // Plain dotted paths rather than $elemMatch with a dotted key, which FerretDB does not support; the code below checks each event.
+  const withMail = await ctx.models.Ticket.find({ 'timeline.data.mailId': { $exists: true }, updatedAt: { $gt: since } }).limit(BATCH);
+  for (const ticket of withMail) {
+    const pending = ticket.timeline.filter((e) => e.at > since && e.at < before && (e.data as { mail?: unknown } | undefined)?.mail);
+    const ids = pending.map((e) => (e.data as { mailId: string }).mailId);
+    const existing = new Set((await ctx.models.OutboundMail.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((m) => m._id));
+    for (const e of pending) {
+      const data = e.data as { mailId: string; mail: QueuedMail };
+      if (!existing.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
+    }
+  }
+
+  const recent = await ctx.models.Ticket.find({ 'timeline.notify': true, updatedAt: { $gt: since } }, { _id: 1, timeline: 1 })
+    .sort({ updatedAt: -1 })
     .limit(BATCH)
     .lean();
-  for (const t of unposted) {
-    for (const e of t.timeline) if (e.notify && !e.slackTs && e.at < before) await ctx.effects.threadNote(String(t._id), String(e._id));
+  for (const t of recent) {
+    for (const e of t.timeline) if (e.notify && !e.slackTs && e.at < before && e.at > since) await ctx.effects.threadNote(String(t._id), String(e._id));
   }
 }
 

@@ -40,7 +40,7 @@ export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Prom
       kind: 'agent_reply',
       text: `:email: Replied by {actor}${waiting}`,
       notify: true,
-      data: { quote: message, mailId: id, firstResponse, statusFrom: status, statusTo: ticket.status },
+      data: { quote: message, mailId: id, mail, firstResponse, statusFrom: status, statusTo: ticket.status },
     });
   });
   if (outcome.changed && mail) await queueMail(deps, outcome.ticket, mail);

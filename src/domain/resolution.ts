@@ -70,7 +70,7 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
       kind: 'resolved',
       text: ':white_check_mark: Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey',
       notify: true,
-      data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, mailId: id, statusFrom: status },
+      data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, mailId: id, mail, statusFrom: status },
     });
   });
   if (outcome.changed && mail) await queueMail(deps, outcome.ticket, mail);

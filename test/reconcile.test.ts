@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeAgentMail } from '../src/domain/agent-mail.js';
+import { changeTicket } from '../src/domain/ticket-changes.js';
+import { reconcileOutbox } from '../jobs/reconcile.js';
+import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { SmtpSink } from './support/smtp-sink.js';
+
+/** The safety net behind "persist first": work whose job was never saved (a crash) is found and done once. */
+describe('outbox reconcile', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  const clock = new ManualClock(new Date('2026-05-04T10:00:00Z'));
+  beforeAll(async () => {
+    smtp = await new SmtpSink().start();
+    t = await startTestApp({ label: 'reconcile', clock, env: { SMTP_URL: smtp.url } });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await smtp.stop();
+  });
+
+  it('posts the card of a ticket stored without its card job, once', async () => {
+    const { Ticket } = t.app.context.models;
+    const ticket = await Ticket.create({
+      number: 99001,
+      key: 'SUP-99001',
+      source: 'webhook',
+      requester: { email: 'orphan@example.com' },
+      subject: 'Stored just before a crash',
+      createdAt: clock.now(),
+      updatedAt: clock.now(),
+    });
+    clock.advance(60_000);
+    await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
+    const deadline = Date.now() + 10_000;
+    while (!(await Ticket.findById(ticket.id).lean())?.card?.ts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect((await Ticket.findById(ticket.id).lean())?.card?.ts).toBeTruthy();
+    await reconcileOutbox(t.app.context);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.slack.messages.filter((m) => (m.metadata?.event_payload as { ticket_id?: string })?.ticket_id === ticket.id)).toHaveLength(1);
+  });
+
+  it('queues a reply mail whose ticket change was stored but whose outbox entry was not', async () => {
+    const { Ticket, OutboundMail } = t.app.context.models;
+    const ticket = await Ticket.create({
+      number: 99002,
+      key: 'SUP-99002',
+      source: 'email',
+      requester: { email: 'lost-mail@example.com' },
+      subject: 'Reply lost in a crash',
+      email: { messageIds: ['<orig@example.com>'], lastMessageId: '<orig@example.com>' },
+      createdAt: clock.now(),
+      updatedAt: clock.now(),
+    });
+    // The change as agentReply makes it, minus the queueMail that would follow the save.
+    await changeTicket(t.app.context, ticket.id, { actor: { type: 'user', id: 'UAGENT1' } }, (doc, record) => {
+      const mail = composeAgentMail(t.app.context, doc, { type: 'user', id: 'UAGENT1', name: 'Agent' }, { id: 'reply.SUP-99002.crash', kind: 'reply', body: 'We are on it.' });
+      record({ kind: 'agent_reply', text: 'Replied by {actor}', data: { quote: 'We are on it.', mailId: mail.id, mail } });
+    });
+    expect(await OutboundMail.countDocuments({ _id: 'reply.SUP-99002.crash' })).toBe(0);
+    clock.advance(60_000);
+    await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
+    const mail = await smtp.waitFor((m) => m.subject === '[SUP-99002] Reply lost in a crash');
+    expect(mail.inReplyTo).toBe('<orig@example.com>');
+    await reconcileOutbox(t.app.context);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter((m) => m.subject === '[SUP-99002] Reply lost in a crash')).toHaveLength(1);
+  });
+});
