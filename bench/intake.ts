@@ -59,10 +59,16 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+/** Polls `count` until it reaches `target`, saying every 10 s how far it got. */
+async function waitUntil(what: string, target: number, timeoutMs: number, count: () => Promise<number>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  let nextReport = Date.now() + 10_000;
+  for (let done = await count(); done < target; done = await count()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${done}/${target}`);
+    if (Date.now() > nextReport) {
+      console.log(`  waiting for ${what}: ${done}/${target}`);
+      nextReport += 10_000;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -104,15 +110,17 @@ async function main(): Promise<void> {
       };
       const t0 = performance.now();
       const res = await sendWebhook(url, body, { id: `msg_bench_${process.pid}_${i}` });
-      await res.arrayBuffer();
       latencies.push(performance.now() - t0);
-      if (res.status !== 201) failed++;
+      if (res.status !== 201) {
+        failed++;
+        if (failed <= 3) console.warn(`webhook ${i}: HTTP ${res.status}`);
+      }
     });
     const sendMs = performance.now() - started;
     const accepted = n - failed;
-    await waitUntil('every card', Math.max(120_000, n * 100), async () => (await models.Ticket.countDocuments({ 'card.ts': { $exists: true } })) >= accepted);
+    await waitUntil('cards', accepted, Math.max(600_000, n * 300), () => models.Ticket.countDocuments({ 'card.ts': { $exists: true } }));
     const cardsMs = performance.now() - started;
-    await waitUntil('every acknowledgement', Math.max(120_000, n * 100), async () => sink.messages.length >= accepted);
+    await waitUntil('acknowledgements', accepted, Math.max(600_000, n * 300), async () => sink.messages.length);
     const acksMs = performance.now() - started;
     await app.stop();
 
@@ -180,7 +188,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Exit explicitly: Agenda's job-liveness checks leave timers (half the lock lifetime) that would keep
+// the process alive for minutes after everything is stopped.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

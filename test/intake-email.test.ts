@@ -368,6 +368,17 @@ describe('email intake', () => {
       expect((await post(JSON.stringify(inbound({ TextBody: 'x'.repeat(MAIL_MAX_BYTES) })))).status).toBe(413);
       expect(await counts()).toEqual(before);
     });
+
+    it('is off (404) without credentials configured, as is the SMTP listener without a port', async () => {
+      const plain = await startTestApp({ db: t.db, slack: t.slack, env: { SUPPORT_EMAIL_ADDRESS: SUPPORT } });
+      try {
+        const res = await fetch(`${plain.url}/intake/email/postmark`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth() }, body: JSON.stringify(inbound()) });
+        expect(res.status).toBe(404);
+        expect(plain.app.smtpPort).toBeUndefined();
+      } finally {
+        await plain.stop();
+      }
+    });
   });
 });
 
