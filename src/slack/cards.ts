@@ -33,6 +33,7 @@ function render(ticket: TicketDoc, policy: SlaPolicy) {
  * history is searched for the card by its message metadata before posting again.
  */
 export async function postCard(deps: CardDeps, ticketId: string): Promise<void> {
+  let renderedVersion: number | undefined;
   const posted = await withLease(
     deps.models.Lease,
     `card:${ticketId}`,
@@ -47,8 +48,8 @@ export async function postCard(deps: CardDeps, ticketId: string): Promise<void> 
           return true;
         }
       }
-      await patchTicket(deps.models, ticket.id, { $set: { 'card.attemptedAt': deps.clock.now() } });
       const { text, blocks } = render(ticket, deps.policy);
+      renderedVersion = ticket.updatedAt.getTime();
       let res;
       try {
         res = await deps.slackNoRetry.chat.postMessage({
@@ -73,8 +74,10 @@ export async function postCard(deps: CardDeps, ticketId: string): Promise<void> 
     if (err instanceof LeaseBusyError) throw new BusyElsewhereError('another worker is posting this card');
     throw err;
   });
-  // Changes made while the card was being posted: render once more from the stored ticket.
-  if (posted) await updateCard(deps, ticketId);
+  // Changes made while the card was being posted (or a card found already posted): render once more.
+  if (!posted) return;
+  const current = await deps.models.Ticket.findById(ticketId, { updatedAt: 1 }).lean();
+  if (renderedVersion === undefined || current?.updatedAt.getTime() !== renderedVersion) await updateCard(deps, ticketId);
 }
 
 async function recordCard(deps: CardDeps, ticket: TicketDoc, channel: string, ts: string): Promise<void> {
@@ -82,8 +85,9 @@ async function recordCard(deps: CardDeps, ticket: TicketDoc, channel: string, ts
 }
 
 async function findPostedCard(deps: CardDeps, ticket: TicketDoc): Promise<{ channel: string; ts: string } | undefined> {
-  const oldest = ticket.card?.attemptedAt ? String(Math.floor(ticket.card.attemptedAt.getTime() / 1000) - 60) : undefined;
-  const res = await deps.slack.conversations.history({ channel: deps.channel, limit: 200, include_all_metadata: true, ...(oldest ? { oldest } : {}) });
+  // The card cannot be older than the ticket (a minute of slack for clock skew between us and Slack).
+  const oldest = String(Math.floor(ticket.createdAt.getTime() / 1000) - 60);
+  const res = await deps.slack.conversations.history({ channel: deps.channel, limit: 200, include_all_metadata: true, oldest });
   const hit = res.messages?.find((m) => {
     const meta = (m as { metadata?: { event_type?: string; event_payload?: { ticket_id?: string } } }).metadata;
     return meta?.event_type === CARD_EVENT_TYPE && meta.event_payload?.ticket_id === ticket.id;

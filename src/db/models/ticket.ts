@@ -98,7 +98,6 @@ export const ticketSchema = new Schema(
       postedAt: Date,
       /** An earlier attempt may have reached Slack (timeout, 5xx, crash): look for the card before posting again. */
       uncertain: Boolean,
-      attemptedAt: Date,
       breached: Boolean,
     },
     email: {
