@@ -6,6 +6,8 @@ import { defineDeliveryJobs } from './delivery.js';
 import { defineHomeJobs } from './home.js';
 import { JobNames } from './names.js';
 import { defineReconcileJob } from './reconcile.js';
+import { defineSlaJobs, scheduleSlaJobs } from './sla.js';
+import { defineSummaryJobs, scheduleSummaryJobs } from './summaries.js';
 
 /** Defines every Agenda job; one file a topic. */
 export function defineJobs(agenda: Agenda, ctx: AppContext): void {
@@ -14,6 +16,8 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
   defineHomeJobs(agenda, ctx);
   defineAssigneeDmJob(agenda, ctx);
   defineAutoCloseJob(agenda, ctx);
+  defineSlaJobs(agenda, ctx);
+  defineSummaryJobs(agenda, ctx);
 }
 
 /** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */
@@ -21,4 +25,6 @@ export async function scheduleRecurringJobs(agenda: Agenda, ctx: AppContext): Pr
   void ctx;
   await agenda.every('1 minute', JobNames.reconcile);
   await agenda.every(AUTO_CLOSE_INTERVAL, JobNames.autoClose);
+  await scheduleSlaJobs(agenda, ctx);
+  await scheduleSummaryJobs(agenda, ctx);
 }

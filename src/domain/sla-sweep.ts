@@ -84,7 +84,8 @@ export async function runSlaSweep(deps: DomainDeps, opts: SweepOptions): Promise
       }
     });
     await opts.onProgress?.();
-    if (leftDue.length >= MAX_LEFT_DUE) break;
+    // A short batch was the last: what it handled moved into the future, and nothing else was due at `now`.
+    if (batch.length < batchSize || leftDue.length >= MAX_LEFT_DUE) break;
   }
   result.leftDue = leftDue.length;
   return result;

@@ -1,0 +1,168 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addClockMs, clockMsBetween, shiftLocalDays } from '../src/domain/sla-clock.js';
+import { DEFAULT_SLA_POLICY, loadSlaPolicy, type SlaPolicy } from '../src/domain/sla-policy.js';
+import { dueReminders, markReminded, updateSlaState, type ClockTicket, type SlaState } from '../src/domain/sla-state.js';
+
+const berlin: SlaPolicy = { ...DEFAULT_SLA_POLICY, timeZone: 'Europe/Berlin' };
+const utc: SlaPolicy = { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' };
+const H = 3_600_000;
+const at = (iso: string) => new Date(iso);
+
+type TestTicket = ClockTicket & { sla: SlaState; card: { breached?: boolean | null } };
+
+function ticket(priority: string | null, createdAt: string, policy: SlaPolicy): TestTicket {
+  const t = { priority, suggestedPriority: null, status: 'triaged', firstResponseAt: undefined, createdAt: at(createdAt), sla: {}, card: {} } as unknown as TestTicket;
+  updateSlaState(t, policy, t.createdAt);
+  return t;
+}
+
+function change(t: TestTicket, policy: SlaPolicy, when: string, edit: (t: TestTicket) => void): void {
+  edit(t);
+  updateSlaState(t, policy, at(when));
+}
+
+describe('business-hours arithmetic', () => {
+  it('carries a target over the weekend (Friday afternoon → Monday morning)', () => {
+    // Friday 15:00 CET: 2 business hours left that day, the other 2 on Monday from 09:00.
+    const t = ticket('P2', '2026-03-06T14:00:00Z', berlin);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-09T10:00:00Z')); // Monday 11:00 CET
+    expect(t.sla.responseWarnDueAt).toEqual(at('2026-03-09T09:00:00Z')); // 75 % = 3 h: Monday 10:00 CET
+    expect(t.sla.nextCheckAt).toEqual(at('2026-03-09T09:00:00Z'));
+    expect(clockMsBetween(berlin, 'business', at('2026-03-06T14:00:00Z'), at('2026-03-09T10:00:00Z'))).toBe(4 * H);
+  });
+
+  it('skips a holiday', () => {
+    const withHoliday: SlaPolicy = { ...berlin, holidays: ['2026-03-09'] };
+    const t = ticket('P2', '2026-03-06T14:00:00Z', withHoliday);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-10T10:00:00Z')); // Tuesday 11:00 CET
+  });
+
+  it('keeps business hours in local time across the spring daylight-saving change', () => {
+    // Friday 27 March 16:00 CET; the clocks go forward on Sunday 29 March; Monday 09:00 CEST is 07:00 UTC.
+    const t = ticket('P2', '2026-03-27T15:00:00Z', berlin);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-30T10:00:00Z')); // 1 h Friday + 3 h Monday = 12:00 CEST
+    expect(clockMsBetween(berlin, 'business', at('2026-03-27T08:00:00Z'), at('2026-03-30T15:00:00Z'))).toBe(16 * H);
+    // A 24/7 target counts elapsed time: 2 h after 01:30 CET is 04:30 CEST, two hours later in UTC too.
+    expect(addClockMs(berlin, '24x7', at('2026-03-29T00:30:00Z'), 2 * H)).toEqual(at('2026-03-29T02:30:00Z'));
+  });
+
+  it('keeps business hours in local time across the autumn daylight-saving change', () => {
+    // Friday 23 October 15:00 CEST; clocks go back on Sunday 25 October; Monday 09:00 CET is 08:00 UTC.
+    const t = ticket('P2', '2026-10-23T13:00:00Z', berlin);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-10-26T10:00:00Z')); // 2 h Friday + 2 h Monday = 11:00 CET
+  });
+
+  it('ends a target exactly at closing time rather than the next morning', () => {
+    expect(addClockMs(utc, 'business', at('2026-03-02T13:00:00Z'), 4 * H)).toEqual(at('2026-03-02T17:00:00Z'));
+  });
+
+  it('shifts a week back by local days across daylight saving (167 hours)', () => {
+    expect(shiftLocalDays(at('2026-04-03T12:00:00Z'), -7, 'Europe/Berlin')).toEqual(at('2026-03-27T13:00:00Z'));
+  });
+});
+
+describe('the SLA state of a ticket', () => {
+  it('pauses while waiting on the customer and resumes with the time already spent', () => {
+    const t = ticket('P1', '2026-03-02T10:00:00Z', utc); // 24/7: 2 h response, 8 h resolution
+    change(t, utc, '2026-03-02T10:30:00Z', (x) => {
+      x.firstResponseAt = at('2026-03-02T10:30:00Z');
+      x.status = 'waiting_on_customer';
+    });
+    expect(t.sla.pausedAt).toEqual(at('2026-03-02T10:30:00Z'));
+    expect(t.sla.responseSpentMs).toBe(0.5 * H);
+    expect(t.sla.responseMet).toBe(true);
+    expect(t.sla.resolutionDueAt).toBeUndefined();
+    expect(t.sla.nextCheckAt).toBeUndefined();
+
+    // The requester answers five hours later: 7.5 h of the resolution target remain.
+    change(t, utc, '2026-03-02T15:30:00Z', (x) => void (x.status = 'in_progress'));
+    expect(t.sla.pausedAt).toBeUndefined();
+    expect(t.sla.resolutionSpentMs).toBe(0.5 * H);
+    expect(t.sla.resolutionDueAt).toEqual(at('2026-03-02T23:00:00Z'));
+    expect(t.sla.resolutionWarnDueAt).toEqual(at('2026-03-02T21:00:00Z')); // 6 h spent
+    expect(t.sla.nextCheckAt).toEqual(at('2026-03-02T21:00:00Z'));
+  });
+
+  it('recomputes due times when the priority changes, keeping the time spent', () => {
+    const t = ticket('P2', '2026-03-02T09:00:00Z', utc); // Monday, business hours
+    change(t, utc, '2026-03-02T10:00:00Z', (x) => void (x.priority = 'P1'));
+    expect(t.sla.responseSpentMs).toBe(1 * H);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T11:00:00Z')); // 2 h target, 1 h spent
+    expect(t.sla.resolutionDueAt).toEqual(at('2026-03-02T17:00:00Z')); // 8 h target, 1 h spent
+
+    change(t, utc, '2026-03-02T10:30:00Z', (x) => void (x.priority = 'P3'));
+    expect(t.sla.responseSpentMs).toBe(1.5 * H);
+    // 22.5 business hours left: 6.5 h Monday, 8 h Tuesday, 8 h Wednesday.
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-04T17:00:00Z'));
+  });
+
+  it('forgets a breach that a lower priority undoes, and un-marks the card', () => {
+    const t = ticket('P1', '2026-03-02T10:00:00Z', utc);
+    const now = at('2026-03-02T12:05:00Z');
+    const [breach] = dueReminders(t.sla, now);
+    expect(breach).toMatchObject({ target: 'response', stage: 'breach' });
+    markReminded(t.sla, breach!, now);
+    updateSlaState(t, utc, now);
+    expect(t.card.breached).toBe(true);
+    expect(dueReminders(t.sla, now)).toEqual([]);
+
+    change(t, utc, '2026-03-02T12:10:00Z', (x) => void (x.priority = 'P3'));
+    expect(t.sla.responseBreachedAt).toBeUndefined();
+    expect(t.card.breached).toBe(false);
+  });
+
+  it('warns at 75 % and pings at the breach, each once', () => {
+    const t = ticket('P1', '2026-03-02T10:00:00Z', utc);
+    expect(dueReminders(t.sla, at('2026-03-02T11:29:00Z'))).toEqual([]);
+    const [warn] = dueReminders(t.sla, at('2026-03-02T11:30:00Z'));
+    expect(warn).toEqual({ target: 'response', stage: 'warn', dueAt: at('2026-03-02T12:00:00Z') });
+    markReminded(t.sla, warn!, at('2026-03-02T11:30:00Z'));
+    updateSlaState(t, utc, at('2026-03-02T11:30:00Z'));
+    expect(dueReminders(t.sla, at('2026-03-02T11:45:00Z'))).toEqual([]);
+    expect(t.sla.nextCheckAt).toEqual(at('2026-03-02T12:00:00Z'));
+    expect(dueReminders(t.sla, at('2026-03-02T12:00:00Z'))).toEqual([{ target: 'response', stage: 'breach', dueAt: at('2026-03-02T12:00:00Z') }]);
+  });
+
+  it('stops the clock on resolution and fixes whether the targets were met', () => {
+    const t = ticket('P1', '2026-03-02T10:00:00Z', utc);
+    change(t, utc, '2026-03-02T19:00:00Z', (x) => {
+      x.firstResponseAt = at('2026-03-02T19:00:00Z');
+      x.status = 'resolved';
+    });
+    expect(t.sla).toMatchObject({ responseMet: false, resolutionMet: false, responseSpentMs: 9 * H, resolutionSpentMs: 9 * H });
+    expect(t.sla.nextCheckAt).toBeUndefined();
+    change(t, utc, '2026-03-05T10:00:00Z', (x) => void (x.status = 'in_progress'));
+    expect(t.sla.resolutionSpentMs).toBe(9 * H); // the days while resolved did not count
+  });
+
+  it('starts counting from creation once a priority is known', () => {
+    const t = ticket(null, '2026-03-02T10:00:00Z', utc);
+    expect(t.sla.firstResponseDueAt).toBeUndefined();
+    change(t, utc, '2026-03-02T11:00:00Z', (x) => void (x.priority = 'P0'));
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T10:15:00Z'));
+    expect(dueReminders(t.sla, at('2026-03-02T11:00:00Z'))).toEqual([{ target: 'response', stage: 'breach', dueAt: at('2026-03-02T10:15:00Z') }]);
+  });
+});
+
+describe('the SLA policy file', () => {
+  const file = (content: unknown) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'deskbell-sla-')), 'sla.json');
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+
+  it('overrides part of the defaults and drives the clock', () => {
+    const policy = loadSlaPolicy(file({ targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 480, clock: 'business' } }, businessHours: { days: [1, 2, 3, 4], start: '08:00', end: '16:00' }, holidays: ['2026-03-05'] }), 'Europe/Berlin');
+    expect(policy.targets.P1).toEqual(DEFAULT_SLA_POLICY.targets.P1);
+    // Thursday 5 March is a holiday and Friday is no working day: Wednesday 15:30 CET → Monday 08:30 CET.
+    const t = ticket('P2', '2026-03-04T14:30:00Z', policy);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-09T07:30:00Z'));
+  });
+
+  it('stops the start with every problem named', () => {
+    expect(() => loadSlaPolicy(file({ businessHours: { days: [8], start: '17:00', end: '9:00' }, warnAt: 2 }), 'UTC')).toThrow(/SLA_POLICY_FILE .* is invalid: .*businessHours.days.0.*businessHours.end: must be HH:MM.*warnAt/);
+  });
+});
