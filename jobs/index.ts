@@ -22,7 +22,6 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
 
 /** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */
 export async function scheduleRecurringJobs(agenda: Agenda, ctx: AppContext): Promise<void> {
-  void ctx;
   await agenda.every('1 minute', JobNames.reconcile);
   await agenda.every(AUTO_CLOSE_INTERVAL, JobNames.autoClose);
   await scheduleSlaJobs(agenda, ctx);

@@ -6,7 +6,11 @@ import { computeWeeklyReview } from '../src/domain/weekly-review.js';
 import type { Category, Priority } from '../src/domain/types.js';
 import { postDailySummary, postWeeklyDigest } from '../jobs/summaries.js';
 import { sweepSla } from '../jobs/sla.js';
-import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { createApp } from '../src/app.js';
+import { createLogger } from '../src/logger.js';
+import { createMailer } from '../src/mail/mailer.js';
+import { createSlackClient } from '../src/slack/client.js';
+import { connectTestDb, ManualClock, startTestApp, testConfig, type TestApp } from './support/harness.js';
 
 const env = {
   SUPPORT_TIMEZONE: 'Europe/Berlin',
@@ -237,5 +241,20 @@ describe('weekly review digest', () => {
     expect(blocks[3].text.text).toContain('P0 critical: first response 1/1 (100 %) · resolution 0/1 (0 %)');
     expect(blocks[4].fields[0].text).toBe('*Top categories*\n1. Bug / technical issue: *2*\n2. Account / access: *1*\n3. Feature request: *1*\n4. Question / how-to: *1*');
     expect(blocks[4].fields[1].text).toMatch(/^\*Recurring subjects\*\n• export fails for \d+ rows: \*2×\*$/i);
+  });
+});
+
+describe('schedules', () => {
+  it('refuses to start with a cron expression it cannot read, naming the variable', async () => {
+    const db = await connectTestDb('bad_cron');
+    const config = testConfig({ ...env, DAILY_SUMMARY_CRON: 'every blue moon' });
+    const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(undefined, config.SUPPORT_EMAIL_ADDRESS), clock: new ManualClock(), logger: createLogger('silent') });
+    try {
+      await expect(app.start(0)).rejects.toThrow(/DAILY_SUMMARY_CRON="every blue moon" is neither a cron expression/);
+    } finally {
+      await app.stop();
+      await db.dropDatabase();
+      await db.close();
+    }
   });
 });
