@@ -34,6 +34,14 @@ export async function reconcileOutbox(ctx: AppContext): Promise<void> {
     }
   }
 
+  // 75 % reminders sent by DM are stored as events first and their DM job queued after the save.
+  const warned = await ctx.models.Ticket.find({ 'timeline.kind': 'sla_warning', updatedAt: { $gt: since } }, { _id: 1, timeline: 1 }).limit(BATCH).lean();
+  for (const t of warned) {
+    const byDm = t.timeline.filter((e) => e.kind === 'sla_warning' && !e.notify && e.at > since && e.at < before);
+    const sent = new Set((await ctx.models.IdempotencyKey.find({ _id: { $in: byDm.map((e) => `sla-dm:${e._id}`) } }, { _id: 1 }).lean()).map((k) => k._id));
+    for (const e of byDm) if (!sent.has(`sla-dm:${e._id}`)) await ctx.effects.slaDirectMessage(String(t._id), String(e._id));
+  }
+
   const recent = await ctx.models.Ticket.find({ 'timeline.notify': true, updatedAt: { $gt: since } }, { _id: 1, timeline: 1 })
     .sort({ updatedAt: -1 })
     .limit(BATCH)

@@ -66,4 +66,28 @@ describe('outbox reconcile', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages.filter((m) => m.subject === '[SUP-99002] Reply lost in a crash')).toHaveLength(1);
   });
+
+  it('sends a 75 % reminder DM whose job was lost after its event was stored, once', async () => {
+    const { Ticket } = t.app.context.models;
+    const ticket = await Ticket.create({
+      number: 99003,
+      key: 'SUP-99003',
+      source: 'webhook',
+      requester: { email: 'dm@example.com' },
+      subject: 'Warned but never told',
+      priority: 'P1',
+      assignee: 'UASSIGNEE9',
+      createdAt: clock.now(),
+      updatedAt: clock.now(),
+    });
+    const facts = { target: 'response', stage: 'warn', dueAt: new Date(clock.now().getTime() + 1800_000), priority: 'P1', targetText: '2 h', warnPercent: 75, assignee: 'UASSIGNEE9' };
+    await changeTicket(t.app.context, ticket.id, { actor: { type: 'system' } }, (_doc, record) => record({ kind: 'sla_warning', text: 'warned', data: { sla: facts }, notify: false }));
+    clock.advance(60_000);
+    await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
+    const dms = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'UASSIGNEE9');
+    await t.slack.waitFor(() => dms()[0], 10_000, 'the reminder DM');
+    await reconcileOutbox(t.app.context);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dms()).toHaveLength(1);
+  });
 });

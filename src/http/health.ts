@@ -7,6 +7,8 @@ export interface HealthProbe {
   slack: WebClient;
   clock: Clock;
   scheduler: () => { running: boolean; lastSweepAt?: Date };
+  /** Agenda job whose last run /healthz reports (the SLA sweep). */
+  sweepJobName?: string;
 }
 
 export interface HealthReport {
@@ -47,10 +49,18 @@ export function createHealthCheck(probe: HealthProbe): () => Promise<HealthRepor
   return async () => {
     const [db, sl] = await Promise.all([database(), slack()]);
     const sched = probe.scheduler();
-    const scheduler = { ok: sched.running, detail: sched.lastSweepAt ? `last SLA sweep ${sched.lastSweepAt.toISOString()}` : sched.running ? 'running' : 'stopped' };
+    // Any process may have run the sweep: the job document knows the last run across all of them.
+    const shared = db.ok && probe.sweepJobName ? await lastJobRun(probe, probe.sweepJobName).catch(() => undefined) : undefined;
+    const last = [sched.lastSweepAt, shared].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+    const scheduler = { ok: sched.running, detail: !sched.running ? 'stopped' : last ? `last SLA sweep ${last.toISOString()}` : 'running' };
     const checks = { database: db, slack: sl, scheduler };
     return { ok: Object.values(checks).every((c) => c.ok), checks };
   };
+}
+
+async function lastJobRun(probe: HealthProbe, name: string): Promise<Date | undefined> {
+  const job = await withTimeout(probe.db.db!.collection('agendaJobs').findOne({ name }, { projection: { lastFinishedAt: 1 } }), 2000);
+  return job?.lastFinishedAt instanceof Date ? job.lastFinishedAt : undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
