@@ -7,6 +7,8 @@ VERSION="v1.24.2"
 CACHE_DIR="${DESKBELL_CACHE_DIR:-$HOME/.cache/deskbell}/ferretdb/$VERSION"
 BIN="$CACHE_DIR/ferretdb"
 
+# A configured server needs no FerretDB.
+if [ -n "${MONGODB_URI:-}" ]; then exit 0; fi
 if [ -n "${FERRETDB_BIN:-}" ] && [ -x "$FERRETDB_BIN" ]; then echo "FerretDB: using FERRETDB_BIN=$FERRETDB_BIN"; exit 0; fi
 if command -v ferretdb >/dev/null 2>&1 && ferretdb --version >/dev/null 2>&1; then echo "FerretDB: using $(command -v ferretdb)"; exit 0; fi
 if [ -x "$BIN" ]; then echo "FerretDB: using cached $BIN"; exit 0; fi
