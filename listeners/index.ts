@@ -6,6 +6,7 @@ import { register as registerEscalate } from './actions/escalate.js';
 import { register as registerSetPriority } from './actions/set-priority.js';
 import { register as registerEscalateSubmit } from './views/escalate.js';
 import { register as registerSupportCommand } from './commands/support.js';
+import { register as registerSupportReport } from './commands/support-report.js';
 import { register as registerCreateFromMessage } from './shortcuts/create-ticket.js';
 import { register as registerNewTicketSubmit } from './views/new-ticket.js';
 import { register as registerAppHomeOpened } from './events/app-home-opened.js';
@@ -26,6 +27,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerEscalate(app, ctx);
   registerEscalateSubmit(app, ctx);
   registerSupportCommand(app, ctx);
+  registerSupportReport(app, ctx);
   registerCreateFromMessage(app, ctx);
   registerNewTicketSubmit(app, ctx);
   registerAppHomeOpened(app, ctx);
@@ -37,6 +39,4 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerClose(app, ctx);
   registerReopen(app, ctx);
   registerThreadMessage(app, ctx);
-  void app;
-  void ctx;
 }

@@ -1,19 +1,20 @@
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../src/domain/errors.js';
 import type { Logger } from '../src/logger.js';
 import { LeaseBusyError } from '../src/db/lease.js';
 
 /** Says something only `user` sees in `channel`; falls back to a DM when the app can't post there. */
-export async function tellUser(slack: WebClient, channel: string | undefined, user: string, text: string): Promise<void> {
+export async function tellUser(slack: WebClient, channel: string | undefined, user: string, text: string, blocks?: KnownBlock[]): Promise<void> {
   try {
     if (channel) {
-      await slack.chat.postEphemeral({ channel, user, text });
+      await slack.chat.postEphemeral({ channel, user, text, ...(blocks ? { blocks } : {}) });
       return;
     }
   } catch {
     // Not in the channel, or an App Home / modal context: DM instead.
   }
-  await slack.chat.postMessage({ channel: user, text });
+  await slack.chat.postMessage({ channel: user, text, ...(blocks ? { blocks } : {}) });
 }
 
 /** A user-facing sentence for a failure: the domain's own words, or a generic one (details go to the log). */
