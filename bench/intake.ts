@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   });
   const logger = createLogger(config.LOG_LEVEL);
   const db = await connectDatabase(database.uri, logger, `deskbell_bench_${process.pid}`);
-  const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, schedulerPollMs: 500 });
+  const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000) });
   const { port } = await app.start(0);
   const url = `http://127.0.0.1:${port}`;
   const { models } = app.context;

@@ -50,8 +50,9 @@ describe('changeTicket', () => {
         record({ kind: 'test' });
       });
     const results = await Promise.all([run(), run(), run()]);
-    const stored = await deps.models.Ticket.findById(ticket.id).lean();
     expect(results.filter((r) => r.changed)).toHaveLength(1);
-    expect((await deps.models.Ticket.findById(ticket.id).lean())!.reopenCount).toBe(1);
+    const stored = await deps.models.Ticket.findById(ticket.id).lean();
+    expect(stored!.reopenCount).toBe(1);
+    expect(stored!.timeline.filter((e) => e.dedupeKey === 'action-1')).toHaveLength(1);
   });
 });

@@ -1,10 +1,12 @@
-import type { BasicElementAction, BlockAction } from '@slack/bolt';
+import type { App, BasicElementAction, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import type { ChangeOptions } from '../../src/domain/ticket-changes.js';
 import { BlockIds } from '../../views/ids.js';
 import { usergroupMention } from '../../views/text.js';
-import { tellUser } from '../respond.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { afterAck, tellUser } from '../respond.js';
+import { parseTicketRef } from '../ticket-ref.js';
 
 /** Who acted on a card, where, and the key that makes a redelivery of the same click change nothing. */
 export interface CardActionSource {
@@ -47,4 +49,28 @@ export async function mayActOrTell(ctx: AppContext, src: Pick<CardActionSource, 
   ctx.logger.info({ user: src.user }, 'card action refused: not in the support team');
   await tellUser(ctx.slack, src.channel, src.user, notInTeamText(ctx.team.usergroup));
   return false;
+}
+
+export interface CardButtonClick {
+  src: CardActionSource;
+  ticketId: string;
+  /** For opening a modal: expires three seconds after the click, so open it first. */
+  triggerId: string;
+}
+
+/**
+ * A card button: ack at once, then (after the ack) check the team gate, validate the button's value and
+ * run `handle`; failures are logged and told to the clicker ephemerally.
+ */
+export function onCardButton(app: App, ctx: AppContext, actionId: string, what: string, handle: (click: CardButtonClick) => Promise<void>): void {
+  app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    await ack();
+    const src = cardActionSource(body, action);
+    await afterAck(ctx, { channel: src.channel, user: src.user, what }, async () => {
+      if (!(await mayActOrTell(ctx, src))) return;
+      const ref = parseTicketRef(action.value);
+      if (!ref) throw new DomainError('That button is out of date or malformed; nothing was changed.');
+      await handle({ src, ticketId: ref.ticketId, triggerId: body.trigger_id });
+    });
+  });
 }

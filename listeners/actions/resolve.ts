@@ -1,31 +1,23 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { DomainError, TicketNotFoundError } from '../../src/domain/errors.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../src/domain/types.js';
 import { ActionIds } from '../../views/ids.js';
 import { resolveModal } from '../../views/resolve-modal.js';
-import { afterAck } from '../respond.js';
-import { parseTicketRef, type ModalMetadata } from '../ticket-ref.js';
-import { cardActionSource, mayActOrTell } from './card-action.js';
+import type { ModalMetadata } from '../ticket-ref.js';
+import { onCardButton } from './card-action.js';
 
 /** "Resolve" opens the resolution form (what was done, how to verify); the submission resolves and emails. */
 export function register(app: App, ctx: AppContext): void {
-  app.action<BlockAction<ButtonAction>>(ActionIds.resolve, async ({ ack, body, action }) => {
-    await ack();
-    const src = cardActionSource(body, action);
-    await afterAck(ctx, { channel: src.channel, user: src.user, what: 'open resolve form' }, async () => {
-      if (!(await mayActOrTell(ctx, src))) return;
-      const ref = parseTicketRef(action.value);
-      if (!ref) throw new DomainError('That button is out of date or malformed; nothing was changed.');
-      const ticket = await ctx.models.Ticket.findById(ref.ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
-      if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
-      const status = ticket.status as Status;
-      if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${STATUS_LABELS[status].toLowerCase()}.`);
-      const metadata: ModalMetadata = { ticketId: ref.ticketId, channel: src.channel, ts: src.ts };
-      await ctx.slack.views.open({
-        trigger_id: body.trigger_id,
-        view: resolveModal({ ticket, privateMetadata: JSON.stringify(metadata), autoCloseDays: ctx.config.AUTO_CLOSE_DAYS }),
-      });
+  onCardButton(app, ctx, ActionIds.resolve, 'open resolve form', async ({ src, ticketId, triggerId }) => {
+    const ticket = await ctx.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
+    if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+    const status = ticket.status as Status;
+    if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${STATUS_LABELS[status].toLowerCase()}.`);
+    const metadata: ModalMetadata = { ticketId, channel: src.channel, ts: src.ts };
+    await ctx.slack.views.open({
+      trigger_id: triggerId,
+      view: resolveModal({ ticket, privateMetadata: JSON.stringify(metadata), autoCloseDays: ctx.config.AUTO_CLOSE_DAYS }),
     });
   });
 }
