@@ -6,8 +6,7 @@
  *
  *   npm run bench:intake -- --n 300 --concurrency 8
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +14,7 @@ import { createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
-import { findFerretDb, startFerretDb, startMemoryServer, type EmbeddedServer } from '../src/db/embedded.js';
+import { startTestDatabase } from '../test/support/database.js';
 import { createLogger } from '../src/logger.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { createSlackClient } from '../src/slack/client.js';
@@ -31,18 +30,6 @@ function option(name: string, env: string, fallback: number): number {
   return value;
 }
 
-/** The database the tests use: MONGODB_URI, else a FerretDB binary, else mongodb-memory-server. */
-async function startDatabase(): Promise<{ uri: string; kind: string; stop(): Promise<void> }> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'MONGODB_URI', stop: async () => undefined };
-  const ferret = findFerretDb();
-  if (ferret) {
-    const dir = mkdtempSync(join(tmpdir(), 'deskbell-bench-'));
-    const server: EmbeddedServer = await startFerretDb(ferret, dir);
-    return { uri: server.uri, kind: server.kind, stop: async () => (await server.stop(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const server = await startMemoryServer();
-  return { uri: server.uri, kind: server.kind, stop: () => server.stop() };
-}
 
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -76,7 +63,7 @@ async function waitUntil(what: string, target: number, timeoutMs: number, count:
 async function main(): Promise<void> {
   const n = option('n', 'BENCH_N', 2000);
   const concurrency = option('concurrency', 'BENCH_CONCURRENCY', 16);
-  const database = await startDatabase();
+  const database = await startTestDatabase();
   const slack = await new FakeSlack().start();
   const sink = await new SmtpSink().start();
   const config = parseConfig({

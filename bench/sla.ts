@@ -7,8 +7,7 @@
  *
  *   BENCH_TICKETS=10000 npm run bench:sla
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +15,7 @@ import { Types } from 'mongoose';
 import type { Clock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
-import { findFerretDb, startFerretDb, startMemoryServer } from '../src/db/embedded.js';
+import { startTestDatabase } from '../test/support/database.js';
 import { bindModels, ensureIndexes } from '../src/db/models/index.js';
 import { loadDailySummary, SUMMARY_FIELDS } from '../src/domain/daily-summary.js';
 import type { DomainDeps } from '../src/domain/deps.js';
@@ -36,17 +35,6 @@ function option(env: string, fallback: number): number {
   return value;
 }
 
-async function startDatabase(): Promise<{ uri: string; kind: string; stop(): Promise<void> }> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'MONGODB_URI', stop: async () => undefined };
-  const ferret = findFerretDb();
-  if (ferret) {
-    const dir = mkdtempSync(join(tmpdir(), 'deskbell-bench-sla-'));
-    const server = await startFerretDb(ferret, dir);
-    return { uri: server.uri, kind: server.kind, stop: async () => (await server.stop(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const server = await startMemoryServer();
-  return { uri: server.uri, kind: server.kind, stop: () => server.stop() };
-}
 
 async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
@@ -71,7 +59,7 @@ async function main(): Promise<void> {
   const due = Math.min(n, option('BENCH_DUE', 100));
   // Each timing is the median of a few runs; one run at full size keeps the benchmark to minutes on FerretDB.
   const runs = n >= 50_000 ? 1 : 3;
-  const database = await startDatabase();
+  const database = await startTestDatabase();
   const db = await connectDatabase(database.uri, createLogger('silent'), `deskbell_bench_sla_${process.pid}`);
   const models = bindModels(db);
   const now = new Date('2026-03-04T12:00:00Z');

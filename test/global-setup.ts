@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { findFerretDb, startFerretDb, startMemoryServer, type EmbeddedServer } from '../src/db/embedded.js';
+import { startTestDatabase } from './support/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,34 +8,11 @@ declare module 'vitest' {
   }
 }
 
-/** Picks the test database: MONGODB_URI if set, else a FerretDB binary, else mongodb-memory-server. */
+/** One database server for the run (each test file uses its own database on it). */
 export default async function setup(project: TestProject) {
-  if (process.env.MONGODB_URI) {
-    project.provide('mongoUri', process.env.MONGODB_URI);
-    project.provide('mongoKind', 'MONGODB_URI');
-    console.log('[test db] using MONGODB_URI');
-    return;
-  }
-  let server: EmbeddedServer;
-  let stateDir: string | undefined;
-  const ferret = findFerretDb();
-  if (ferret) {
-    stateDir = mkdtempSync(join(tmpdir(), 'deskbell-ferretdb-'));
-    server = await startFerretDb(ferret, stateDir);
-  } else {
-    try {
-      server = await startMemoryServer();
-    } catch (err) {
-      throw new Error(
-        `No test database: MONGODB_URI is unset, no FerretDB binary was found (run \`npm run ferretdb\`), and mongodb-memory-server failed: ${(err as Error).message}`,
-      );
-    }
-  }
-  console.log(`[test db] using ${server.kind} at ${server.uri}`);
-  project.provide('mongoUri', server.uri);
-  project.provide('mongoKind', server.kind);
-  return async () => {
-    await server.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-  };
+  const database = await startTestDatabase('deskbell-test');
+  console.log(`[test db] using ${database.kind}${database.kind === 'MONGODB_URI' ? '' : ` at ${database.uri}`}`);
+  project.provide('mongoUri', database.uri);
+  project.provide('mongoKind', database.kind);
+  return () => database.stop();
 }
