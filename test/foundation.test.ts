@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { describeUri } from '../src/db/connect.js';
+import { SocketModeReceiver } from '@slack/bolt';
+import { createApp } from '../src/app.js';
+import { createLogger } from '../src/logger.js';
+import { createMailer } from '../src/mail/mailer.js';
+import { createSlackClient } from '../src/slack/client.js';
+import { connectTestDb, ManualClock, testConfig } from './support/harness.js';
 import { startTestApp, SIGNING_SECRET, type TestApp } from './support/harness.js';
 import { slackSignature } from './support/slack-requests.js';
 
@@ -107,6 +113,22 @@ describe('health with a stopped database', () => {
       expect(body.checks.database.ok).toBe(true);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe('Socket Mode', () => {
+  it('uses a Socket Mode receiver instead of HTTP when SLACK_APP_TOKEN is set', async () => {
+    const db = await connectTestDb('socket_mode');
+    try {
+      const config = testConfig({ SLACK_APP_TOKEN: 'xapp-1-A0001-test' });
+      const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(undefined, 'a@b.c'), clock: new ManualClock(), logger: createLogger('silent') });
+      expect((app.bolt as unknown as { receiver: unknown }).receiver).toBeInstanceOf(SocketModeReceiver);
+      // The scheduler connects in the background; let it finish before the database goes away.
+      await app.context.agenda.ready;
+    } finally {
+      await db.dropDatabase();
+      await db.close();
     }
   });
 });
