@@ -34,12 +34,21 @@ export async function reconcileOutbox(ctx: AppContext): Promise<void> {
     }
   }
 
-  // 75 % reminders sent by DM are stored as events first and their DM job queued after the save.
-  const warned = await ctx.models.Ticket.find({ 'timeline.kind': 'sla_warning', updatedAt: { $gt: since } }, { _id: 1, timeline: 1 }).limit(BATCH).lean();
-  for (const t of warned) {
-    const byDm = t.timeline.filter((e) => e.kind === 'sla_warning' && !e.notify && e.at > since && e.at < before);
-    const sent = new Set((await ctx.models.IdempotencyKey.find({ _id: { $in: byDm.map((e) => `sla-dm:${e._id}`) } }, { _id: 1 }).lean()).map((k) => k._id));
-    for (const e of byDm) if (!sent.has(`sla-dm:${e._id}`)) await ctx.effects.slaDirectMessage(String(t._id), String(e._id));
+  // DMs (the 75 % reminder, "you were assigned") are asked for right after their event is stored.
+  const dmEvents = await ctx.models.Ticket.find({ 'timeline.kind': { $in: ['sla_warning', 'assigned'] }, updatedAt: { $gt: since } }, { _id: 1, timeline: 1 })
+    .limit(BATCH)
+    .lean();
+  for (const t of dmEvents) {
+    const due = t.timeline
+      .filter((e) => e.at > since && e.at < before)
+      .map((e) => ({ e, marker: dmMarker(e) }))
+      .filter((x): x is { e: (typeof t.timeline)[number]; marker: string } => !!x.marker);
+    const sent = new Set((await ctx.models.IdempotencyKey.find({ _id: { $in: due.map((x) => x.marker) } }, { _id: 1 }).lean()).map((k) => k._id));
+    for (const { e, marker } of due) {
+      if (sent.has(marker)) continue;
+      if (e.kind === 'sla_warning') await ctx.effects.slaDirectMessage(String(t._id), String(e._id));
+      else await ctx.effects.dmAssignee(String(t._id), String(e._id));
+    }
   }
 
   const recent = await ctx.models.Ticket.find({ 'timeline.notify': true, updatedAt: { $gt: since } }, { _id: 1, timeline: 1 })
@@ -53,4 +62,12 @@ export async function reconcileOutbox(ctx: AppContext): Promise<void> {
 
 export function defineReconcileJob(agenda: Agenda, ctx: AppContext): void {
   agenda.define(JobNames.reconcile, async () => reconcileOutbox(ctx), { concurrency: 1 });
+}
+
+/** The once-marker of the DM an event calls for (see src/slack/direct-message.ts), if it calls for one. */
+function dmMarker(e: { _id: unknown; kind: string; notify?: boolean | null; actor?: { id?: string | null } | null; data?: unknown }): string | undefined {
+  if (e.kind === 'sla_warning' && !e.notify) return `sla-dm:${String(e._id)}`;
+  const assignee = (e.data as { assignee?: string } | undefined)?.assignee;
+  if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee) return `assignee-dm:${String(e._id)}`;
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeAgentMail } from '../src/domain/agent-mail.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
+import { createTicket } from '../src/domain/tickets.js';
 import { reconcileOutbox } from '../jobs/reconcile.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -90,4 +91,25 @@ describe('outbox reconcile', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(dms()).toHaveLength(1);
   });
+
+  it('sends the "you were assigned" DM whose job was lost after the assignment was stored, once', async () => {
+    const { Ticket } = t.app.context.models;
+    const { ticket } = await createTicket(t.app.context, { source: 'webhook', requester: { email: 'assign@example.com' }, subject: 'Assigned before a crash', body: 'x', idempotencyKeys: ['reconcile-assign'], acknowledge: false });
+    const deadline = Date.now() + 10_000;
+    while (!(await Ticket.findById(ticket.id).lean())?.card?.ts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The change as assignTicket makes it, minus the DM job that would follow the save.
+    await changeTicket(t.app.context, ticket.id, { actor: { type: 'user', id: 'ULEAD0001' } }, (doc, record) => {
+      doc.assignee = 'UNEWOWNER1';
+      record({ kind: 'assigned', text: 'Assigned to <@UNEWOWNER1> by {actor}', data: { assignee: 'UNEWOWNER1', previous: null }, notify: true });
+    });
+    clock.advance(60_000);
+    await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
+    const dms = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'UNEWOWNER1');
+    const dm = await t.slack.waitFor(() => dms()[0], 10_000, 'the assignee DM');
+    expect(String(dm.args.text)).toContain('SUP-');
+    await reconcileOutbox(t.app.context);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dms()).toHaveLength(1);
+  });
 });
+
