@@ -16,13 +16,13 @@ export interface EmbeddedServer {
 
 export const FERRETDB_VERSION = 'v1.24.2';
 
-/** FERRETDB_BIN, then `ferretdb` on PATH, then the caches that scripts/ensure-ferretdb.sh fills. */
+/** FERRETDB_BIN, then `ferretdb` on PATH, then the caches that scripts/ensure-ferretdb.sh fills (DESKBELL_CACHE_DIR, default ~/.cache/deskbell). */
 export function findFerretDb(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = [
     env.FERRETDB_BIN,
     ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'ferretdb')),
     resolve('.cache/ferretdb', FERRETDB_VERSION, 'ferretdb'),
-    join(homedir(), '.cache/deskbell/ferretdb', FERRETDB_VERSION, 'ferretdb'),
+    join(env.DESKBELL_CACHE_DIR ?? join(homedir(), '.cache/deskbell'), 'ferretdb', FERRETDB_VERSION, 'ferretdb'),
   ];
   return candidates.find((c): c is string => !!c && existsSync(c));
 }
