@@ -20,6 +20,7 @@ export async function sweepSla(ctx: AppContext, onProgress?: () => Promise<void>
  * runs each round) and the reminder DM delivery, retried with backoff like the other deliveries.
  */
 export function defineSlaJobs(agenda: Agenda, ctx: AppContext): void {
+  ctx.schedulerState.sweepJobName = JobNames.slaSweep;
   agenda.define(JobNames.slaSweep, async (job) => void (await sweepSla(ctx, () => job.touch())), { concurrency: 1, lockLifetime: 10 * 60_000 });
   const backoff = backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 10 * 60_000, maxRetries: 20, jitter: 0.1 });
   agenda.define<{ ticketId: string; eventId: string }>(

@@ -18,5 +18,5 @@ export interface AppContext extends DomainDeps {
   /** First retry delay of delivery jobs (doubles each time). */
   retryBaseMs: number;
   /** Records scheduler liveness for /healthz. */
-  schedulerState: { running: boolean; lastSweepAt?: Date };
+  schedulerState: { running: boolean; lastSweepAt?: Date; /** Set by jobs/sla.ts: the job whose last run any process made /healthz reports. */ sweepJobName?: string };
 }

@@ -6,9 +6,7 @@ export interface HealthProbe {
   db: Connection;
   slack: WebClient;
   clock: Clock;
-  scheduler: () => { running: boolean; lastSweepAt?: Date };
-  /** Agenda job whose last run /healthz reports (the SLA sweep). */
-  sweepJobName?: string;
+  scheduler: () => { running: boolean; lastSweepAt?: Date; sweepJobName?: string };
 }
 
 export interface HealthReport {
@@ -50,7 +48,7 @@ export function createHealthCheck(probe: HealthProbe): () => Promise<HealthRepor
     const [db, sl] = await Promise.all([database(), slack()]);
     const sched = probe.scheduler();
     // Any process may have run the sweep: the job document knows the last run across all of them.
-    const shared = db.ok && probe.sweepJobName ? await lastJobRun(probe, probe.sweepJobName).catch(() => undefined) : undefined;
+    const shared = db.ok && sched.sweepJobName ? await lastJobRun(probe, sched.sweepJobName).catch(() => undefined) : undefined;
     const last = [sched.lastSweepAt, shared].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
     const scheduler = { ok: sched.running, detail: !sched.running ? 'stopped' : last ? `last SLA sweep ${last.toISOString()}` : 'running' };
     const checks = { database: db, slack: sl, scheduler };

@@ -1,6 +1,5 @@
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
-import { JobNames } from '../../jobs/names.js';
 import { csatHandler } from './csat.js';
 import { createHealthCheck } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
@@ -9,7 +8,7 @@ import { route, sendJson } from './respond.js';
 
 /** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
 export function httpRoutes(ctx: AppContext): CustomRoute[] {
-  const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, scheduler: () => ctx.schedulerState, sweepJobName: JobNames.slaSweep });
+  const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, scheduler: () => ctx.schedulerState });
   const log = ctx.logger.child({ component: 'http' });
   return [
     {
