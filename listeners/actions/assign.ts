@@ -1,29 +1,23 @@
-import type { App, BlockAction, UsersSelectAction } from '@slack/bolt';
+import type { App, UsersSelectAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { assignTicket } from '../../src/domain/triage.js';
 import { ActionIds } from '../../views/ids.js';
-import { afterAck } from '../respond.js';
-import { cardActionSource, mayActOrTell, ticketIdFromBlockId } from './card-action.js';
+import { onCardAction, ticketIdFromBlockId } from './card-action.js';
 
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
 
 /** The card's assignee select. Tickets go to people: apps and deactivated accounts are refused. */
 export function register(app: App, ctx: AppContext): void {
-  app.action<BlockAction<UsersSelectAction>>(ActionIds.assign, async ({ ack, body, action }) => {
-    await ack();
-    const src = cardActionSource(body, action);
-    await afterAck(ctx, { channel: src.channel, user: src.user, what: 'assign' }, async () => {
-      if (!(await mayActOrTell(ctx, src))) return;
-      const ticketId = ticketIdFromBlockId(action.block_id);
-      const assignee = userId.safeParse(action.selected_user);
-      if (!ticketId || !assignee.success) throw new DomainError('That card control is out of date or malformed; nothing was changed.');
-      if (assignee.data !== src.user) {
-        const { user } = await ctx.slack.users.info({ user: assignee.data });
-        if (user?.is_bot || user?.deleted) throw new DomainError(`<@${assignee.data}> cannot own a ticket: ${user.is_bot ? 'it is an app' : 'the account is deactivated'}. Nothing was changed.`);
-      }
-      await assignTicket(ctx, ticketId, src.change, assignee.data);
-    });
+  onCardAction<UsersSelectAction>(app, ctx, ActionIds.assign, 'assign', async (src, action) => {
+    const ticketId = ticketIdFromBlockId(action.block_id);
+    const assignee = userId.safeParse(action.selected_user);
+    if (!ticketId || !assignee.success) throw new DomainError('That card control is out of date or malformed; nothing was changed.');
+    if (assignee.data !== src.user) {
+      const { user } = await ctx.slack.users.info({ user: assignee.data });
+      if (user?.is_bot || user?.deleted) throw new DomainError(`<@${assignee.data}> cannot own a ticket: ${user.is_bot ? 'it is an app' : 'the account is deactivated'}. Nothing was changed.`);
+    }
+    await assignTicket(ctx, ticketId, src.change, assignee.data);
   });
 }

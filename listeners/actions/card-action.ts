@@ -1,4 +1,4 @@
-import type { App, BasicElementAction, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BasicElementAction, BlockAction, BlockElementAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import type { ChangeOptions } from '../../src/domain/ticket-changes.js';
@@ -59,18 +59,31 @@ export interface CardButtonClick {
 }
 
 /**
- * A card button: ack at once, then (after the ack) check the team gate, validate the button's value and
- * run `handle`; failures are logged and told to the clicker ephemerally.
+ * Any control on a card: ack at once, then (after the ack) check the team gate and run `handle`; failures
+ * are logged and told to the user ephemerally.
  */
-export function onCardButton(app: App, ctx: AppContext, actionId: string, what: string, handle: (click: CardButtonClick) => Promise<void>): void {
-  app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+export function onCardAction<A extends BlockElementAction>(
+  app: App,
+  ctx: AppContext,
+  actionId: string,
+  what: string,
+  handle: (src: CardActionSource, action: A, body: BlockAction<A>) => Promise<void>,
+): void {
+  app.action<BlockAction<A>>(actionId, async ({ ack, body, action }) => {
     await ack();
     const src = cardActionSource(body, action);
     await afterAck(ctx, { channel: src.channel, user: src.user, what }, async () => {
       if (!(await mayActOrTell(ctx, src))) return;
-      const ref = parseTicketRef(action.value);
-      if (!ref) throw new DomainError('That button is out of date or malformed; nothing was changed.');
-      await handle({ src, ticketId: ref.ticketId, triggerId: body.trigger_id });
+      await handle(src, action, body);
     });
+  });
+}
+
+/** A card button: as onCardAction, with the button's value validated into the ticket it belongs to. */
+export function onCardButton(app: App, ctx: AppContext, actionId: string, what: string, handle: (click: CardButtonClick) => Promise<void>): void {
+  onCardAction<ButtonAction>(app, ctx, actionId, what, async (src, action, body) => {
+    const ref = parseTicketRef(action.value);
+    if (!ref) throw new DomainError('That button is out of date or malformed; nothing was changed.');
+    await handle({ src, ticketId: ref.ticketId, triggerId: body.trigger_id });
   });
 }
