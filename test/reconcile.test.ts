@@ -53,16 +53,20 @@ describe('outbox reconcile', () => {
       createdAt: clock.now(),
       updatedAt: clock.now(),
     });
-    // The change as agentReply makes it, minus the queueMail that would follow the save.
-    await changeTicket(t.app.context, ticket.id, { actor: { type: 'user', id: 'UAGENT1' } }, (doc, record) => {
-      const mail = composeAgentMail(t.app.context, doc, { type: 'user', id: 'UAGENT1', name: 'Agent' }, { id: 'reply.SUP-99002.crash', kind: 'reply', body: 'We are on it.' });
-      record({ kind: 'agent_reply', text: 'Replied by {actor}', data: { quote: 'We are on it.', mailId: mail.id, mail } });
-    });
+    // What changeTicket stores for agentReply, written directly: the process died before queueing the mail.
+    const mail = composeAgentMail(t.app.context, ticket, { type: 'user', id: 'UAGENT1', name: 'Agent' }, { id: 'reply.SUP-99002.crash', kind: 'reply', body: 'We are on it.' });
+    await Ticket.updateOne(
+      { _id: ticket._id },
+      {
+        $push: { timeline: { at: clock.now(), actor: { type: 'user', id: 'UAGENT1' }, kind: 'agent_reply', text: 'Replied by {actor}', data: { quote: 'We are on it.', mailId: mail.id, mail } } },
+        $set: { updatedAt: clock.now() },
+      },
+    );
     expect(await OutboundMail.countDocuments({ _id: 'reply.SUP-99002.crash' })).toBe(0);
     clock.advance(60_000);
     await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
-    const mail = await smtp.waitFor((m) => m.subject === '[SUP-99002] Reply lost in a crash');
-    expect(mail.inReplyTo).toBe('<orig@example.com>');
+    const received = await smtp.waitFor((m) => m.subject === '[SUP-99002] Reply lost in a crash');
+    expect(received.inReplyTo).toBe('<orig@example.com>');
     await reconcileOutbox(t.app.context);
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages.filter((m) => m.subject === '[SUP-99002] Reply lost in a crash')).toHaveLength(1);

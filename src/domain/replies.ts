@@ -1,7 +1,6 @@
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { DomainError } from './errors.js';
-import { queueMail, type QueuedMail } from './outbox.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
 import type { Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
@@ -24,14 +23,13 @@ export interface AgentReplyInput {
 export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Promise<ChangeOutcome> {
   const message = input.message.trim();
   if (!message) throw new DomainError('The reply is empty: write a message to the requester.');
-  let mail: QueuedMail | undefined;
-  const outcome = await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `reply:${input.requestKey}` }, (ticket, record) => {
+  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `reply:${input.requestKey}` }, (ticket, record) => {
     const status = ticket.status as Status;
     if (!OPEN_STATUSES.includes(status)) {
       throw new DomainError(`${ticket.key} is ${STATUS_LABELS[status].toLowerCase()}: reopen it before replying to the requester.`);
     }
     const id = agentMailId('reply', ticket, input.requestKey);
-    mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'reply', body: message });
+    const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'reply', body: message });
     const firstResponse = !ticket.firstResponseAt;
     if (firstResponse) ticket.firstResponseAt = deps.clock.now();
     ticket.status = input.waitOnCustomer ? 'waiting_on_customer' : 'in_progress';
@@ -40,11 +38,10 @@ export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Prom
       kind: 'agent_reply',
       text: `:email: Replied by {actor}${waiting}`,
       notify: true,
-      data: { quote: message, mailId: id, mail, firstResponse, statusFrom: status, statusTo: ticket.status },
+      data: { quote: message, firstResponse, statusFrom: status, statusTo: ticket.status },
+      mail,
     });
   });
-  if (outcome.changed && mail) await queueMail(deps, outcome.ticket, mail);
-  return outcome;
 }
 
 export interface InternalNoteInput {

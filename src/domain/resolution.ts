@@ -3,7 +3,6 @@ import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { surveyLinks } from './csat.js';
 import { DomainError } from './errors.js';
-import { queueMail, type QueuedMail } from './outbox.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
 import type { Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
@@ -53,14 +52,13 @@ export function resolutionMailBody(ticket: TicketDoc, input: Pick<ResolveInput, 
  */
 export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Promise<ChangeOutcome> {
   if (!input.summary.trim() || !input.verify.trim()) throw new DomainError('A resolution needs both what was done and how to verify it.');
-  let mail: QueuedMail | undefined;
-  const outcome = await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (ticket, record) => {
+  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (ticket, record) => {
     const status = ticket.status as Status;
     if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${statusWord(status)}.`);
     const now = deps.clock.now();
     const id = agentMailId('resolution', ticket, input.requestKey);
     const body = resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.config.AUTO_CLOSE_DAYS);
-    mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body });
+    const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body });
     if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
     ticket.status = 'resolved';
     ticket.resolvedAt = now;
@@ -70,11 +68,10 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
       kind: 'resolved',
       text: ':white_check_mark: Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey',
       notify: true,
-      data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, mailId: id, mail, statusFrom: status },
+      data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
+      mail,
     });
   });
-  if (outcome.changed && mail) await queueMail(deps, outcome.ticket, mail);
-  return outcome;
 }
 
 export interface TransitionInput {

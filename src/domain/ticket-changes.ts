@@ -3,6 +3,7 @@ import { withLease } from '../db/lease.js';
 import { ticketLeaseKey } from '../db/ticket-writes.js';
 import type { TicketDoc, TimelineEvent } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
+import { queueMail, type QueuedMail } from './outbox.js';
 import { TicketNotFoundError } from './errors.js';
 import { updateSlaState } from './sla-state.js';
 import type { Actor } from './tickets.js';
@@ -23,6 +24,11 @@ export interface EventInput {
   data?: Record<string, unknown>;
   /** Post this event in the card's thread. */
   notify?: boolean;
+  /**
+   * Mail to the requester that this event sends. Kept on the event (`data.mail`, `data.mailId`) in the same
+   * write, queued in the outbox once the change is stored; the reconcile job queues it if a crash came between.
+   */
+  mail?: QueuedMail;
 }
 
 export type Record_ = (event: EventInput) => void;
@@ -58,6 +64,10 @@ export async function changeTicket(
   if (outcome.changed) {
     await deps.effects.updateCard(outcome.ticket.id);
     for (const e of outcome.events) if (e.notify) await deps.effects.threadNote(outcome.ticket.id, String(e._id));
+    for (const e of outcome.events) {
+      const mail = (e.data as { mail?: QueuedMail } | undefined)?.mail;
+      if (mail) await queueMail(deps, outcome.ticket, mail);
+    }
     await refreshHomes(deps, outcome, opts.actor);
   }
   return outcome;
@@ -88,7 +98,7 @@ async function applyChange(
         actor: opts.actor,
         kind: event.kind,
         text: event.text,
-        data: event.data,
+        data: event.mail ? { ...event.data, mailId: event.mail.id, mail: event.mail } : event.data,
         notify: event.notify ?? false,
         // Only the first event carries the key: one request, one dedupe marker.
         dedupeKey: i === 0 ? opts.dedupeKey : undefined,
