@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { receiveMail, UnusableMailError } from '../intake/email.js';
 import { postmarkInboundSchema, postmarkToMail } from '../intake/email-postmark.js';
 import { fieldErrors } from '../intake/webhook.js';
-import { HttpError, readBody, sendJson, type RoutedRequest } from './respond.js';
+import { HttpError, parseJsonBody, readBody, sendJson, type RoutedRequest } from './respond.js';
 
 const REALM = 'Basic realm="Deskbell Postmark inbound", charset="UTF-8"';
 
@@ -45,14 +45,7 @@ export function postmarkIntakeHandler(ctx: AppContext) {
     }
     // Attachments arrive base64-encoded, as in the raw mail: the same limit as the SMTP listener's.
     const raw = await readBody(req, ctx.config.MAIL_MAX_BYTES);
-    if (!/^application\/([\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''))) throw new HttpError(415, 'body must be JSON (Content-Type: application/json)');
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(415, 'body is not valid JSON');
-    }
-    const parsed = postmarkInboundSchema.safeParse(json);
+    const parsed = postmarkInboundSchema.safeParse(parseJsonBody(req, raw));
     if (!parsed.success) throw new HttpError(400, 'invalid Postmark inbound message', fieldErrors(parsed.error));
 
     try {

@@ -2,7 +2,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { AppContext } from '../context.js';
 import { createTicket } from '../domain/tickets.js';
 import { fieldErrors, webhookToTicket, webhookTicketSchema } from '../intake/webhook.js';
-import { HttpError, readBody, sendJson, type RoutedRequest } from './respond.js';
+import { HttpError, parseJsonBody, readBody, sendJson, type RoutedRequest } from './respond.js';
 import type { ServerResponse } from 'node:http';
 
 /**
@@ -29,15 +29,7 @@ export function webhookIntakeHandler(ctx: AppContext) {
       // The library parses the body after a good signature: a SyntaxError means "signed, but not JSON".
       if (!(err instanceof SyntaxError)) throw err;
     }
-    const type = String(req.headers['content-type'] ?? '');
-    if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new HttpError(415, 'body must be JSON (Content-Type: application/json)');
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(415, 'body is not valid JSON');
-    }
-    const parsed = webhookTicketSchema.safeParse(json);
+    const parsed = webhookTicketSchema.safeParse(parseJsonBody(req, raw));
     if (!parsed.success) throw new HttpError(400, 'invalid ticket', fieldErrors(parsed.error));
 
     const { ticket, created } = await createTicket(ctx, webhookToTicket(parsed.data, headers['webhook-id']));

@@ -43,6 +43,18 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/** The request's body as JSON: 415 when it is not declared as JSON or does not parse. */
+export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''))) {
+    throw new HttpError(415, 'body must be JSON (Content-Type: application/json)');
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(415, 'body is not valid JSON');
+  }
+}
+
 /** Wraps a route so that thrown HttpErrors become JSON answers and anything else a logged 500. */
 export function route(
   log: { error: (obj: object, msg: string) => void },
