@@ -5,6 +5,7 @@ import { escalateTicket, escalationProblem, escalationRequestSchema } from '../.
 import type { EscalationLevel } from '../../src/domain/types.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { notInTeamText } from '../actions/card-action.js';
+import { modalErrors } from './modal-values.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
 
@@ -42,14 +43,7 @@ export function register(app: App, ctx: AppContext): void {
     const meta = parseModalMetadata(view.private_metadata);
     if (!meta) return refuse({ [BLOCK_OF.level]: 'This form is out of date. Close it and press Escalate on the card again.' });
     const parsed = escalationRequestSchema.safeParse(readForm(view.state.values));
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const block = BLOCK_OF[issue.path[0] as Field] ?? BLOCK_OF.level;
-        errors[block] ??= issue.message;
-      }
-      return refuse(errors);
-    }
+    if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.level));
     try {
       if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.level]: notInTeamText(ctx.team.usergroup) });
       const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, escalationLevel: 1 }).lean();

@@ -1,4 +1,5 @@
 import type { ViewStateValue } from '@slack/bolt';
+import type { ZodError } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import type { Actor } from '../../src/domain/tickets.js';
 
@@ -21,4 +22,17 @@ export async function agentActor(ctx: Pick<AppContext, 'slack' | 'logger'>, user
     ctx.logger.warn({ err, user: user.id }, 'could not read the agent profile; signing with the user name');
     return { type: 'user', id: user.id, name: fallback };
   }
+}
+
+/**
+ * A failed form validation as Slack's `response_action: 'errors'` map: the first message for each field,
+ * on the block that holds it; issues of unmapped fields go to `fallback` (or are dropped without one).
+ */
+export function modalErrors(error: ZodError, blockOf: Record<string, string>, fallback?: string): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const block = blockOf[String(issue.path[0])] ?? fallback;
+    if (block) errors[block] ??= issue.message;
+  }
+  return errors;
 }

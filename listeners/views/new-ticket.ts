@@ -10,6 +10,7 @@ import { CallbackIds, InputIds } from '../../views/ids.js';
 import { ACKNOWLEDGE_VALUE, DESCRIPTION_MAX, SUBJECT_MAX, newTicketModal, ticketCreatedText, type NewTicketMetadata, type NewTicketPrefill } from '../../views/new-ticket-modal.js';
 import { messageUrl } from '../../views/ticket-list.js';
 import { safe, usergroupMention } from '../../views/text.js';
+import { modalErrors } from './modal-values.js';
 import { afterAck, tellUser, userMessage } from '../respond.js';
 
 const CARD_WAIT_MS = 5_000;
@@ -56,12 +57,7 @@ export function parseNewTicket(values: StateValues): { ok: true; data: Submissio
   };
   const parsed = submissionSchema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const block = BLOCK_OF[issue.path[0] as keyof Submission];
-    if (block && !errors[block]) errors[block] = issue.message;
-  }
-  return { ok: false, errors };
+  return { ok: false, errors: modalErrors(parsed.error, BLOCK_OF) };
 }
 
 function parseMetadata(raw: string | undefined): NewTicketMetadata {

@@ -8,7 +8,7 @@ import { MESSAGE_MAX_CHARS } from '../../views/reply-modal.js';
 import { notInTeamText } from '../actions/card-action.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor } from './modal-values.js';
+import { agentActor, modalErrors } from './modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
 const resolveSchema = z.object({
@@ -32,11 +32,7 @@ export function register(app: App, ctx: AppContext): void {
     const meta = parseModalMetadata(view.private_metadata);
     if (!meta) return refuse({ [BLOCK_OF.summary]: 'This form is out of date. Close it and press Resolve on the card again.' });
     const parsed = resolveSchema.safeParse(readForm(view.state.values));
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errors[BLOCK_OF[issue.path[0] as keyof typeof BLOCK_OF] ?? BLOCK_OF.summary] ??= issue.message;
-      return refuse(errors);
-    }
+    if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.summary));
     try {
       if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.summary]: notInTeamText(ctx.team.usergroup) });
       const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, status: 1 }).lean();
