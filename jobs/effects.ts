@@ -2,6 +2,7 @@ import type { Agenda } from 'agenda';
 import type { Effects } from '../src/domain/effects.js';
 import { refreshHomeJob } from './home.js';
 import { JobNames } from './names.js';
+import { withUpsertRetry } from '../src/db/upsert-retry.js';
 
 /**
  * Effects as durable Agenda jobs. `unique` keeps one job document per target: asking again while one is
@@ -11,7 +12,7 @@ export function agendaEffects(agenda: Agenda): Effects {
   const enqueue = async (name: string, data: Record<string, string>) => {
     const query: Record<string, string> = { name };
     for (const [k, v] of Object.entries(data)) query[`data.${k}`] = v;
-    await agenda.create(name, data).unique(query).schedule(new Date()).save();
+    await withUpsertRetry(() => agenda.create(name, data).unique(query).schedule(new Date()).save());
   };
   return {
     postCard: (ticketId) => enqueue(JobNames.postCard, { ticketId }),

@@ -1,7 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
-import { join } from 'node:path';
 import type { Logger } from '../logger.js';
-import { findFerretDb, startFerretDb, startMemoryServer, type EmbeddedServer } from './embedded.js';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded.js';
 
 export class DatabaseError extends Error {
   override name = 'DatabaseError';
@@ -32,16 +31,14 @@ export async function connectDatabase(uri: string, logger: Logger, dbName?: stri
 
 /** Starts the embedded database under DATA_DIR so tickets survive a restart. */
 export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedServer> {
-  const ferret = findFerretDb();
   try {
-    const server = ferret ? await startFerretDb(ferret, join(dataDir, 'ferretdb')) : await startMemoryServer(join(dataDir, 'mongodb'));
-    logger.info({ kind: server.kind, dataDir }, 'embedded database started (set MONGODB_URI to use your own server)');
+    const server = await startEmbeddedServer(dataDir);
+    logger.info({ server: server.kind, dataDir }, 'embedded database started (set MONGODB_URI to use your own server)');
     return server;
   } catch (err) {
     throw new DatabaseError(
-      `MONGODB_URI is not set and the embedded database could not start (${(err as Error).message.split('\n')[0]}). ` +
-        'Without internet access MongoDB cannot be downloaded: either set MONGODB_URI=mongodb://host:27017/deskbell to use a running server, ' +
-        'or run `npm run ferretdb` (needs Go) to build a FerretDB binary that the embedded mode uses instead.',
+      `MONGODB_URI is not set and no embedded database could start (${(err as Error).message}). ` +
+        'Set MONGODB_URI=mongodb://host:27017/deskbell to use a running MongoDB server.',
     );
   }
 }

@@ -1,30 +1,90 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /**
- * A database server Deskbell starts itself: FerretDB (SQLite backend) where its binary is present,
- * otherwise mongodb-memory-server. Shared by `npm start` without MONGODB_URI and by the tests.
+ * The database chain when MONGODB_URI is not set: real MongoDB through mongodb-memory-server when it can
+ * get a binary quickly, otherwise SecantusDB (a MongoDB-compatible server on WiredTiger) installed by
+ * scripts/ensure-secantusdb.sh. Shared by `npm start`, the tests and the benchmarks.
  */
+export type EmbeddedKind = 'mongodb-memory-server' | 'secantusdb';
+
 export interface EmbeddedServer {
-  kind: 'ferretdb' | 'mongodb-memory-server';
+  kind: EmbeddedKind;
   uri: string;
   stop(): Promise<void>;
 }
 
-export const FERRETDB_VERSION = 'v1.24.2';
+export const SECANTUSDB_VERSION = '0.7.0b3';
 
-/** FERRETDB_BIN, then `ferretdb` on PATH, then the caches that scripts/ensure-ferretdb.sh fills (DESKBELL_CACHE_DIR, default ~/.cache/deskbell). */
-export function findFerretDb(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [
-    env.FERRETDB_BIN,
-    ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'ferretdb')),
-    resolve('.cache/ferretdb', FERRETDB_VERSION, 'ferretdb'),
-    join(env.DESKBELL_CACHE_DIR ?? join(homedir(), '.cache/deskbell'), 'ferretdb', FERRETDB_VERSION, 'ferretdb'),
-  ];
-  return candidates.find((c): c is string => !!c && existsSync(c));
+/** SECANTUSD_BIN, else the cache that scripts/ensure-secantusdb.sh fills (DESKBELL_CACHE_DIR, default ~/.cache/deskbell). */
+export function findSecantusDb(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.SECANTUSD_BIN && existsSync(env.SECANTUSD_BIN)) return env.SECANTUSD_BIN;
+  const dir = join(env.DESKBELL_CACHE_DIR ?? join(homedir(), '.cache/deskbell'), 'secantusdb', SECANTUSDB_VERSION);
+  const bin = join(dir, 'bin', 'secantusd-py');
+  return existsSync(bin) && existsSync(join(dir, '.complete')) ? bin : undefined;
+}
+
+/**
+ * `dataDir` keeps the files across restarts (npm start); without it the server lives in a temporary
+ * folder removed on stop (tests, benchmarks). Tries each server of the chain and says why each failed.
+ */
+export async function startEmbeddedServer(dataDir?: string): Promise<EmbeddedServer> {
+  const failures: string[] = [];
+  try {
+    return await startMemoryServer(dataDir && join(dataDir, 'mongodb'));
+  } catch (err) {
+    failures.push(`mongodb-memory-server: ${firstLine(err)}`);
+  }
+  const bin = findSecantusDb();
+  if (!bin) failures.push('SecantusDB: not installed (run `npm run secantusdb`, which needs python3)');
+  else {
+    try {
+      return await startSecantusDb(bin, dataDir && join(dataDir, 'secantusdb'));
+    } catch (err) {
+      failures.push(`SecantusDB: ${firstLine(err)}`);
+    }
+  }
+  throw new Error(failures.join('; '));
+}
+
+export async function startMemoryServer(dbPath?: string): Promise<EmbeddedServer> {
+  // One attempt: where the binary cannot be downloaded, fail in a second rather than after three retries.
+  process.env.MONGOMS_MAX_RETRIES ??= '0';
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const server = await MongoMemoryServer.create({
+    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
+  });
+  return { kind: 'mongodb-memory-server', uri: server.getUri(), stop: async () => void (await server.stop({ doCleanup: !dbPath })) };
+}
+
+export async function startSecantusDb(bin: string, storagePath?: string): Promise<EmbeddedServer> {
+  const temporary = !storagePath;
+  const dir = storagePath ? resolve(storagePath) : mkdtempSync(join(tmpdir(), 'deskbell-secantusdb-'));
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--storage-path', dir, '--log-level', 'ERROR'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  try {
+    await waitForPort(port, child, () => stderr);
+  } catch (err) {
+    if (temporary) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    kind: 'secantusdb',
+    uri: `mongodb://127.0.0.1:${port}/`,
+    stop: async () => {
+      await stopChild(child);
+      if (temporary) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -38,46 +98,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startFerretDb(bin: string, stateDir: string): Promise<EmbeddedServer> {
-  mkdirSync(join(stateDir, 'sqlite'), { recursive: true });
-  const port = await freePort();
-  const child = spawn(
-    bin,
-    [
-      `--listen-addr=127.0.0.1:${port}`,
-      '--handler=sqlite',
-      `--sqlite-url=file:${join(resolve(stateDir), 'sqlite')}/`,
-      `--state-dir=${resolve(stateDir)}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FERRETDB_TELEMETRY: 'disable' } },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  await waitForPort(port, child, () => stderr);
-  return {
-    kind: 'ferretdb',
-    uri: `mongodb://127.0.0.1:${port}/`,
-    stop: () => stopChild(child),
-  };
-}
-
-export async function startMemoryServer(dbPath?: string): Promise<EmbeddedServer> {
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
-  if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const server = await MongoMemoryServer.create({
-    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
-  });
-  return { kind: 'mongodb-memory-server', uri: server.getUri(), stop: async () => void (await server.stop({ doCleanup: !dbPath })) };
-}
-
 async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const { connect } = await import('node:net');
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode}: ${stderr()}`);
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}: ${stderr()}`);
     const ok = await new Promise<boolean>((done) => {
       const sock = connect(port, '127.0.0.1');
       sock.once('connect', () => (sock.destroy(), done(true)));
@@ -87,7 +111,7 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`FerretDB did not listen on port ${port} within 20 s: ${stderr()}`);
+  throw new Error(`did not listen on port ${port} within 30 s: ${stderr()}`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -97,4 +121,8 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => (clearTimeout(timer), done()));
     child.kill('SIGTERM');
   });
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 300);
 }
