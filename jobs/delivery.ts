@@ -1,25 +1,49 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
 import { postCard, postThreadNote, updateCard } from '../src/slack/cards.js';
+import { sendAssigneeDm } from '../src/slack/assignee-dm.js';
+import { sendSlaDirectMessage } from '../src/slack/sla-dm.js';
 import { sendOutboxMail } from '../src/mail/send-outbox.js';
 import { JobNames } from './names.js';
 
-/** Card posts, card updates, thread notes and mail: retried with exponential backoff; the reconcile sweep re-arms anything left behind. */
-export function defineDeliveryJobs(agenda: Agenda, ctx: AppContext): void {
-  const backoff = backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 10 * 60_000, maxRetries: 30, jitter: 0.1 });
-  const options = { backoff, concurrency: 8, removeOnComplete: true };
-  const log = ctx.logger.child({ component: 'jobs' });
+type Data = Record<string, string>;
 
-  agenda.define<{ ticketId: string }>(JobNames.postCard, async (job) => postCard(ctx.cards, job.attrs.data.ticketId), options);
-  agenda.define<{ ticketId: string }>(JobNames.updateCard, async (job) => updateCard(ctx.cards, job.attrs.data.ticketId), options);
+/** The exponential backoff every delivery job retries with (the first delay is shortened in tests). */
+export function deliveryBackoff(ctx: Pick<AppContext, 'retryBaseMs'>, maxRetries = 30) {
+  return backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 10 * 60_000, maxRetries, jitter: 0.1 });
+}
+
+/**
+ * Card posts and updates, thread notes, mail and event DMs: each a once-only delivery (src/db/once.ts),
+ * retried with backoff; the reconcile sweep asks again for anything left behind. Each records its own job
+ * on its delivery record so the sweep can re-ask for it without knowing what it is.
+ */
+export function defineDeliveryJobs(agenda: Agenda, ctx: AppContext): void {
+  const options = { backoff: deliveryBackoff(ctx), concurrency: 8, removeOnComplete: true };
+  const log = ctx.logger.child({ component: 'jobs' });
+  const job = (name: string, data: Data) => ({ name, data });
+
+  agenda.define<{ ticketId: string }>(JobNames.postCard, async (j) => postCard(ctx.cards, j.attrs.data.ticketId, job(JobNames.postCard, j.attrs.data)), options);
+  agenda.define<{ ticketId: string }>(JobNames.updateCard, async (j) => updateCard(ctx.cards, j.attrs.data.ticketId), options);
   agenda.define<{ ticketId: string; eventId: string }>(
     JobNames.threadNote,
-    async (job) => postThreadNote(ctx.cards, job.attrs.data.ticketId, job.attrs.data.eventId),
+    async (j) => postThreadNote(ctx.cards, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.threadNote, j.attrs.data)),
     options,
   );
-  agenda.define<{ outboxId: string }>(JobNames.sendMail, async (job) => sendOutboxMail(ctx, job.attrs.data.outboxId), options);
+  agenda.define<{ outboxId: string }>(JobNames.sendMail, async (j) => sendOutboxMail(ctx, j.attrs.data.outboxId, job(JobNames.sendMail, j.attrs.data)), options);
+  const dmOptions = { ...options, backoff: deliveryBackoff(ctx, 20), concurrency: 4 };
+  agenda.define<{ ticketId: string; eventId: string }>(
+    JobNames.assigneeDm,
+    async (j) => sendAssigneeDm(ctx.cards, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.assigneeDm, j.attrs.data)),
+    dmOptions,
+  );
+  agenda.define<{ ticketId: string; eventId: string }>(
+    JobNames.slaDirectMessage,
+    async (j) => sendSlaDirectMessage(ctx.cards, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.slaDirectMessage, j.attrs.data)),
+    dmOptions,
+  );
 
-  agenda.on('fail', (err: Error, job: { attrs: { name: string; data: unknown; failCount?: number } }) => {
-    log.warn({ job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount, err: err.message }, 'job failed; will retry');
+  agenda.on('fail', (err: Error, j: { attrs: { name: string; data: unknown; failCount?: number } }) => {
+    log.warn({ job: j.attrs.name, data: j.attrs.data, failCount: j.attrs.failCount, err: err.message }, 'job failed; will retry');
   });
 }

@@ -1,19 +1,24 @@
 import type { Agenda } from 'agenda';
 import type { Effects } from '../src/domain/effects.js';
+import { withUpsertRetry } from '../src/db/upsert-retry.js';
 import { refreshHomeJob } from './home.js';
 import { JobNames } from './names.js';
-import { withUpsertRetry } from '../src/db/upsert-retry.js';
 
 /**
- * Effects as durable Agenda jobs. `unique` keeps one job document per target: asking again while one is
- * pending coalesces, asking again after it ran re-arms it (the handlers are idempotent).
+ * Asks for a delivery job, coalescing with one that is waiting for the same target. The unique query
+ * matches only a job that is waiting (not locked by a worker, not finished for good) and `insertOnly`
+ * leaves it as it is: re-asking never unlocks or re-times a job that is running. While one runs, a new
+ * job is inserted; the once-only delivery (src/db/once.ts) makes the later one a no-op if nothing is left.
  */
+export async function enqueueDelivery(agenda: Agenda, name: string, data: Record<string, string>): Promise<void> {
+  const query: Record<string, unknown> = { name, lockedAt: null, nextRunAt: { $ne: null } };
+  for (const [k, v] of Object.entries(data)) query[`data.${k}`] = v;
+  await withUpsertRetry(() => agenda.create(name, data).unique(query, { insertOnly: true }).schedule(new Date()).save());
+}
+
+/** Effects as durable Agenda jobs. */
 export function agendaEffects(agenda: Agenda): Effects {
-  const enqueue = async (name: string, data: Record<string, string>) => {
-    const query: Record<string, string> = { name };
-    for (const [k, v] of Object.entries(data)) query[`data.${k}`] = v;
-    await withUpsertRetry(() => agenda.create(name, data).unique(query).schedule(new Date()).save());
-  };
+  const enqueue = (name: string, data: Record<string, string>) => enqueueDelivery(agenda, name, data);
   return {
     postCard: (ticketId) => enqueue(JobNames.postCard, { ticketId }),
     // Not unique: a finishing run could overwrite a re-arm and lose the latest change; an extra chat.update is harmless.

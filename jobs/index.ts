@@ -1,6 +1,5 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
-import { defineAssigneeDmJob } from './assignee-dm.js';
 import { AUTO_CLOSE_INTERVAL, defineAutoCloseJob } from './auto-close.js';
 import { defineDeliveryJobs } from './delivery.js';
 import { defineHomeJobs } from './home.js';
@@ -14,7 +13,6 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
   defineDeliveryJobs(agenda, ctx);
   defineReconcileJob(agenda, ctx);
   defineHomeJobs(agenda, ctx);
-  defineAssigneeDmJob(agenda, ctx);
   defineAutoCloseJob(agenda, ctx);
   defineSlaJobs(agenda, ctx);
   defineSummaryJobs(agenda, ctx);

@@ -1,73 +1,115 @@
 import type { Agenda } from 'agenda';
+import { Types } from 'mongoose';
 import type { AppContext } from '../src/context.js';
+import { acknowledgementId, queueAcknowledgement } from '../src/domain/acknowledgement.js';
+import { messageIdFor, queueMail, type QueuedMail } from '../src/domain/outbox.js';
+import { OnceKeys } from '../src/db/once-keys.js';
+import type { TicketDoc } from '../src/db/models/ticket.js';
+import { enqueueDelivery } from './effects.js';
 import { JobNames } from './names.js';
-import { queueMail, type QueuedMail } from '../src/domain/outbox.js';
 
+/** Work younger than this is left to the job that was asked for it in the same request. */
 const GRACE_MS = 30_000;
-const BATCH = 200;
+const PAGE = 200;
+const TICKET_SCAN = 'reconcile.tickets';
 
 /**
- * The safety net behind "persist first": a ticket stored just before a crash, whose card or mail job was
- * never saved, is found here and its effect asked for again (every effect is idempotent).
+ * The safety net behind "persist first": whatever a crash, a lost job or retries given up left undone is
+ * found and asked for again; every delivery is once-only, so asking twice is harmless. No horizon: each
+ * part walks everything still pending, in order, page by page.
+ * 1. deliveries not done (failed and waiting, or claimed by a worker that vanished), oldest first;
+ * 2. tickets without a card;
+ * 3. outbox mails not sent;
+ * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
+ *    posted, mails stored on an event but not in the outbox, event DMs, acknowledgements never queued.
  */
-export async function reconcileOutbox(ctx: AppContext): Promise<void> {
+export async function reconcileOutbox(ctx: AppContext, onPage: () => Promise<void> = async () => undefined): Promise<void> {
   const before = new Date(ctx.clock.now().getTime() - GRACE_MS);
-  const cardless = await ctx.models.Ticket.find({ 'card.ts': { $in: [null] }, createdAt: { $lt: before } }, { _id: 1 }).limit(BATCH).lean();
-  for (const t of cardless) await ctx.effects.postCard(String(t._id));
+  await redoStalledDeliveries(ctx, before, onPage);
+  const { Ticket, OutboundMail } = ctx.models;
+  const cardless = { 'card.ts': null, createdAt: { $lt: before } };
+  await pageById((q) => Ticket.find({ $and: [cardless, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (t) => ctx.effects.postCard(String(t._id)));
+  const unsent = { status: 'queued', createdAt: { $lt: before } };
+  await pageById((q) => OutboundMail.find({ $and: [unsent, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (m) => ctx.effects.sendMail(m._id));
+  await scanTicketChanges(ctx, before, onPage);
+}
 
-  const queued = await ctx.models.OutboundMail.find({ status: 'queued', createdAt: { $lt: before } }, { _id: 1 }).limit(BATCH).lean();
-  for (const m of queued) await ctx.effects.sendMail(m._id);
+async function redoStalledDeliveries(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
+  const stalled = { createdAt: { $lt: before }, $or: [{ state: 'pending' }, { state: 'sending', deadline: { $lt: new Date() } }] };
+  const find = (q: object) => ctx.models.Delivery.find({ $and: [stalled, q] }, { job: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  await pageById(find, onPage, async (d) => {
+    const job = d.job as { name?: string; data?: Record<string, string> } | undefined;
+    if (job?.name && job.data) await enqueueDelivery(ctx.agenda, job.name, job.data);
+  });
+}
 
-  // A mail composed in a ticket change is stored on its event (data.mail) and queued right after the save;
-  // a crash in between leaves the event without an outbox entry: queue it now (queueMail is idempotent).
-  // The sweep runs every minute, so a crash's leftovers are found within the hour that follows.
-  const since = new Date(before.getTime() - 3600_000);
-  // Plain dotted paths rather than $elemMatch with a dotted key, which FerretDB does not support; the code below checks each event.
-  const withMail = await ctx.models.Ticket.find({ 'timeline.data.mailId': { $exists: true }, updatedAt: { $gt: since } }).limit(BATCH);
-  for (const ticket of withMail) {
-    const pending = ticket.timeline.filter((e) => e.at > since && e.at < before && (e.data as { mail?: unknown } | undefined)?.mail);
-    const ids = pending.map((e) => (e.data as { mailId: string }).mailId);
-    const existing = new Set((await ctx.models.OutboundMail.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((m) => m._id));
-    for (const e of pending) {
-      const data = e.data as { mailId: string; mail: QueuedMail };
-      if (!existing.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
-    }
+/** Walks a query in `_id` order, a page at a time (bounded memory, no skip). */
+async function pageById<T extends { _id: unknown }>(find: (after: object) => Promise<T[]>, onPage: () => Promise<void>, each: (doc: T) => Promise<void>): Promise<void> {
+  let after: object = {};
+  for (;;) {
+    const page = await find(after);
+    for (const doc of page) await each(doc);
+    if (page.length < PAGE) return;
+    after = { _id: { $gt: page[page.length - 1]!._id } };
+    await onPage();
   }
+}
 
-  // DMs (the 75 % reminder, "you were assigned") are asked for right after their event is stored.
-  const dmEvents = await ctx.models.Ticket.find({ 'timeline.kind': { $in: ['sla_warning', 'assigned'] }, updatedAt: { $gt: since } }, { _id: 1, timeline: 1 })
-    .limit(BATCH)
-    .lean();
-  for (const t of dmEvents) {
-    const due = t.timeline
-      .filter((e) => e.at > since && e.at < before)
-      .map((e) => ({ e, marker: dmMarker(e) }))
-      .filter((x): x is { e: (typeof t.timeline)[number]; marker: string } => !!x.marker);
-    const sent = new Set((await ctx.models.IdempotencyKey.find({ _id: { $in: due.map((x) => x.marker) } }, { _id: 1 }).lean()).map((k) => k._id));
-    for (const { e, marker } of due) {
-      if (sent.has(marker)) continue;
-      if (e.kind === 'sla_warning') await ctx.effects.slaDirectMessage(String(t._id), String(e._id));
-      else await ctx.effects.dmAssignee(String(t._id), String(e._id));
-    }
+async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
+  const { Ticket, Checkpoint } = ctx.models;
+  const stored = await Checkpoint.findById(TICKET_SCAN).lean();
+  let mark: { at: Date; lastId: Types.ObjectId } | undefined = stored ? { at: stored.at, lastId: stored.lastId } : undefined;
+  for (;;) {
+    const range = { updatedAt: { $lte: before } };
+    const query = mark ? { ...range, $or: [{ updatedAt: { $gt: mark.at, $lte: before } }, { updatedAt: mark.at, _id: { $gt: mark.lastId } }] } : range;
+    const page = await Ticket.find(query).sort({ updatedAt: 1, _id: 1 }).limit(PAGE);
+    for (const ticket of page) await reconcileTicket(ctx, ticket);
+    if (!page.length) return;
+    const last = page[page.length - 1]!;
+    const next = { at: last.updatedAt, lastId: last._id as Types.ObjectId };
+    mark = next;
+    // Moving forward only: of two sweeps racing, the one further along wins.
+    const moved = await Checkpoint.updateOne({ _id: TICKET_SCAN, $or: [{ at: { $lt: next.at } }, { at: next.at, lastId: { $lt: next.lastId } }] }, { $set: next });
+    if (moved.matchedCount === 0 && !stored) await Checkpoint.create({ _id: TICKET_SCAN, ...next }).catch(() => undefined);
+    if (page.length < PAGE) return;
+    await onPage();
   }
+}
 
-  const recent = await ctx.models.Ticket.find({ 'timeline.notify': true, updatedAt: { $gt: since } }, { _id: 1, timeline: 1 })
-    .sort({ updatedAt: -1 })
-    .limit(BATCH)
-    .lean();
-  for (const t of recent) {
-    for (const e of t.timeline) if (e.notify && !e.slackTs && e.at < before && e.at > since) await ctx.effects.threadNote(String(t._id), String(e._id));
+async function reconcileTicket(ctx: AppContext, ticket: TicketDoc): Promise<void> {
+  const id = String(ticket._id);
+  const ackMessageId = messageIdFor(acknowledgementId(ticket), ctx.config.SUPPORT_EMAIL_ADDRESS);
+  if (ticket.email?.messageIds?.includes(ackMessageId) && !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))) {
+    await queueAcknowledgement(ctx, ticket);
   }
+  const mailIds = ticket.timeline.map((e) => (e.data as { mailId?: string } | undefined)?.mailId).filter((m): m is string => !!m);
+  const queued = new Set(mailIds.length ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id) : []);
+  const dmKeys = ticket.timeline.map((e) => dmFor(e)).filter((d): d is DmDue => !!d);
+  const sent = new Set(dmKeys.length ? (await ctx.models.Delivery.find({ _id: { $in: dmKeys.map((d) => d.key) }, state: 'done' }, { _id: 1 }).lean()).map((d) => d._id) : []);
+  for (const e of ticket.timeline) {
+    const eventId = String(e._id);
+    const data = e.data as { mailId?: string; mail?: QueuedMail } | undefined;
+    if (data?.mailId && data.mail && !queued.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
+    if (e.notify && !e.slackTs) await ctx.effects.threadNote(id, eventId);
+  }
+  for (const dm of dmKeys) if (!sent.has(dm.key)) await enqueueDelivery(ctx.agenda, dm.job, { ticketId: id, eventId: dm.eventId });
+}
+
+interface DmDue {
+  key: string;
+  job: string;
+  eventId: string;
+}
+
+/** The DM an event calls for (src/slack/{sla-dm,assignee-dm}.ts), if any. */
+function dmFor(e: { _id?: unknown; kind: string; notify?: boolean | null; actor?: { id?: string | null } | null; data?: unknown }): DmDue | undefined {
+  const eventId = String(e._id);
+  if (e.kind === 'sla_warning' && !e.notify) return { key: OnceKeys.eventDm('sla-dm', eventId), job: JobNames.slaDirectMessage, eventId };
+  const assignee = (e.data as { assignee?: string } | undefined)?.assignee;
+  if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee) return { key: OnceKeys.eventDm('assignee-dm', eventId), job: JobNames.assigneeDm, eventId };
+  return undefined;
 }
 
 export function defineReconcileJob(agenda: Agenda, ctx: AppContext): void {
-  agenda.define(JobNames.reconcile, async () => reconcileOutbox(ctx), { concurrency: 1 });
-}
-
-/** The once-marker of the DM an event calls for (see src/slack/direct-message.ts), if it calls for one. */
-function dmMarker(e: { _id: unknown; kind: string; notify?: boolean | null; actor?: { id?: string | null } | null; data?: unknown }): string | undefined {
-  if (e.kind === 'sla_warning' && !e.notify) return `sla-dm:${String(e._id)}`;
-  const assignee = (e.data as { assignee?: string } | undefined)?.assignee;
-  if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee) return `assignee-dm:${String(e._id)}`;
-  return undefined;
+  agenda.define(JobNames.reconcile, async (job) => reconcileOutbox(ctx, () => job.touch()), { concurrency: 1, lockLifetime: 10 * 60_000 });
 }

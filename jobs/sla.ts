@@ -1,7 +1,6 @@
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
 import { runSlaSweep, type SweepResult } from '../src/domain/sla-sweep.js';
-import { sendSlaDirectMessage } from '../src/slack/sla-dm.js';
 import { SLA_NOTE_TEXTS } from '../views/sla-notes.js';
 import { JobNames } from './names.js';
 import { everyOrExplain } from './schedule.js';
@@ -16,18 +15,12 @@ export async function sweepSla(ctx: AppContext, onProgress?: () => Promise<void>
 }
 
 /**
- * The SLA sweep (one periodic job: Agenda keeps one document for it, so with several processes one of them
- * runs each round) and the reminder DM delivery, retried with backoff like the other deliveries.
+ * The SLA sweep: one periodic job (Agenda keeps one document for it, so with several processes one of them
+ * runs each round). The reminder DMs it asks for are delivery jobs (jobs/delivery.ts).
  */
 export function defineSlaJobs(agenda: Agenda, ctx: AppContext): void {
   ctx.schedulerState.sweepJobName = JobNames.slaSweep;
   agenda.define(JobNames.slaSweep, async (job) => void (await sweepSla(ctx, () => job.touch())), { concurrency: 1, lockLifetime: 10 * 60_000 });
-  const backoff = backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 10 * 60_000, maxRetries: 20, jitter: 0.1 });
-  agenda.define<{ ticketId: string; eventId: string }>(
-    JobNames.slaDirectMessage,
-    async (job) => sendSlaDirectMessage(ctx.cards, job.attrs.data.ticketId, job.attrs.data.eventId),
-    { backoff, concurrency: 4, removeOnComplete: true },
-  );
 }
 
 /** SLA_SWEEP_INTERVAL ("1 minute", "30 seconds" or milliseconds). */

@@ -1,30 +1,50 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../src/context.js';
-import { runDailySummary, type SummaryOutcome } from '../src/domain/daily-summary.js';
-import { runWeeklyDigest } from '../src/domain/weekly-review.js';
+import { runDailySummary, type DailySummary, type SummaryOutcome } from '../src/domain/daily-summary.js';
+import { runWeeklyDigest, type WeeklyReview } from '../src/domain/weekly-review.js';
+import { postMessageOnce } from '../src/slack/post-once.js';
+import { BusyElsewhereError } from '../src/slack/errors.js';
 import { workspaceUrl } from '../src/slack/workspace-url.js';
 import { dailySummaryMessage } from '../views/daily-summary.js';
 import { weeklyDigestMessage } from '../views/weekly-digest.js';
 import { JobNames } from './names.js';
 import { everyOrExplain } from './schedule.js';
 
-/** Posts in #support with the client that never retries by itself: a retried post could appear twice. */
-async function postToSupport(ctx: AppContext, message: { text: string; blocks: KnownBlock[] }): Promise<Record<string, unknown>> {
-  const res = await ctx.cards.slackNoRetry.chat.postMessage({ channel: ctx.config.SUPPORT_CHANNEL_ID, ...message, unfurl_links: false, unfurl_media: false });
-  return { channel: res.channel, ts: res.ts };
+/** Posts a summary in #support once under its key (src/slack/post-once.ts). */
+function postToSupport(ctx: AppContext, render: (summary: never) => Promise<{ text: string; blocks: KnownBlock[] }>) {
+  return async (key: string, kind: string, summary: unknown) => {
+    const now = ctx.clock.now();
+    const message = await render(summary as never);
+    const posted = postMessageOnce(ctx.cards, {
+      key,
+      kind,
+      at: now,
+      channel: ctx.config.SUPPORT_CHANNEL_ID,
+      ...message,
+      eventType: SUMMARY_EVENT_TYPE,
+      since: new Date(Date.now() - 86_400_000),
+    });
+    // Another process is posting this very summary right now: it is theirs to finish (their job retries on failure).
+    return posted.catch((err: unknown) => {
+      if (err instanceof BusyElsewhereError) return { by: 'earlier' as const };
+      throw err;
+    });
+  };
 }
 
 /** The daily triage summary, once per team-local day. Exported so tests and tools can run it on demand. */
 export async function postDailySummary(ctx: AppContext): Promise<SummaryOutcome> {
-  return runDailySummary(ctx, async (summary) => postToSupport(ctx, dailySummaryMessage(summary, { workspaceUrl: await workspaceUrl(ctx.slack) })));
+  return runDailySummary(ctx, postToSupport(ctx, async (summary: DailySummary) => dailySummaryMessage(summary, { workspaceUrl: await workspaceUrl(ctx.slack) })));
 }
 
 export async function postWeeklyDigest(ctx: AppContext): Promise<'posted' | 'already_posted'> {
-  return runWeeklyDigest(ctx, async (review) => postToSupport(ctx, weeklyDigestMessage(review, ctx.policy.timeZone)));
+  return runWeeklyDigest(ctx, postToSupport(ctx, async (review: WeeklyReview) => weeklyDigestMessage(review, ctx.policy.timeZone)));
 }
 
-/** A failed post (Slack down) is retried with backoff; the day's key was released, so the retry posts it. */
+const SUMMARY_EVENT_TYPE = 'deskbell_summary';
+
+/** A failed post (Slack down) is retried with backoff; the delivery stays pending, so the retry posts it. */
 export function defineSummaryJobs(agenda: Agenda, ctx: AppContext): void {
   const backoff = backoffStrategies.exponential({ delay: Math.max(ctx.retryBaseMs, 1000) * 15, factor: 2, maxDelay: 30 * 60_000, maxRetries: 8, jitter: 0.1 });
   agenda.define(JobNames.dailySummary, async () => void (await postDailySummary(ctx)), { concurrency: 1, backoff, lockLifetime: 10 * 60_000 });

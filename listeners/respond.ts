@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../src/domain/errors.js';
 import type { Logger } from '../src/logger.js';
-import { LeaseBusyError } from '../src/db/lease.js';
+import mongoose from 'mongoose';
 
 /** Says something only `user` sees in `channel`; falls back to a DM when the app can't post there. */
 export async function tellUser(slack: WebClient, channel: string | undefined, user: string, text: string, blocks?: KnownBlock[]): Promise<void> {
@@ -20,7 +20,7 @@ export async function tellUser(slack: WebClient, channel: string | undefined, us
 /** A user-facing sentence for a failure: the domain's own words, or a generic one (details go to the log). */
 export function userMessage(err: unknown): string {
   if (err instanceof DomainError) return err.message;
-  if (err instanceof LeaseBusyError) return 'Someone else is changing this ticket right now. Please try again in a moment.';
+  if (err instanceof mongoose.Error.VersionError) return 'Someone else is changing this ticket right now. Please try again in a moment.';
   return 'Sorry, that did not work: something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell your Deskbell admin.';
 }
 

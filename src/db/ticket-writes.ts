@@ -1,18 +1,23 @@
-import type { UpdateQuery } from 'mongoose';
-import { withLease } from './lease.js';
+import type { QueryFilter, UpdateQuery } from 'mongoose';
 import type { Models } from './models/index.js';
 import type { TicketFields } from './models/ticket.js';
 
-/** The lease every writer of a ticket document holds (see withLease for why). */
-export function ticketLeaseKey(ticketId: string): string {
-  return `ticket:${ticketId}`;
-}
-
 /**
- * A small direct update of a ticket (card ts, a note's slackTs…) outside changeTicket. FerretDB rewrites
- * the whole document on update, so two concurrent updates of *different* fields can still lose one: every
- * write of a ticket therefore takes the ticket's lease.
+ * A small direct update of a ticket outside changeTicket (the card's ts, a note's slackTs): one atomic
+ * single-document update. It bumps the version, so a changeTicket that read the ticket before re-reads it
+ * instead of saving over this write.
  */
-export async function patchTicket(models: Models, ticketId: string, update: UpdateQuery<TicketFields>): Promise<void> {
-  await withLease(models.Lease, ticketLeaseKey(ticketId), () => models.Ticket.updateOne({ _id: ticketId }, update), { ttlMs: 15_000, waitMs: 10_000 });
+export async function patchTicket(
+  models: Pick<Models, 'Ticket'>,
+  ticketId: string,
+  update: UpdateQuery<TicketFields>,
+  extra: QueryFilter<TicketFields> = {},
+  arrayFilters?: Record<string, unknown>[],
+): Promise<boolean> {
+  const res = await models.Ticket.updateOne(
+    { _id: ticketId, ...extra },
+    { ...update, $inc: { ...(update.$inc ?? {}), __v: 1 } },
+    arrayFilters ? { arrayFilters } : {},
+  );
+  return res.modifiedCount > 0;
 }

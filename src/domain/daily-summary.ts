@@ -1,4 +1,4 @@
-import { claimOnce } from '../db/claims.js';
+import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import type { DomainDeps } from './deps.js';
 import { formatLocalDate, localDate } from './sla-clock.js';
 import { SLA_TARGETS, targetStanding, type SlaState, type SlaTarget } from './sla-state.js';
@@ -194,35 +194,29 @@ export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy
   return builder.result();
 }
 
-const SUMMARY_CLAIM_STALE_MS = 10 * 60_000;
-
 export type SummaryOutcome = 'posted' | 'already_posted' | 'holiday';
 
+/** Delivers a summary once under `key` (src/db/once.ts); says whether this call posted it. */
+export type DeliverSummary<T> = (key: string, kind: string, summary: T) => Promise<{ by: 'sent' | 'found' | 'earlier' }>;
+
 /**
- * Posts the day's summary once, however many processes run the job: the day's key (`daily-summary:<date>`
- * in the team's time zone) is claimed before anything is read, completed with where it was posted, and
- * released if posting failed so the job's retry can post it. "New since the last summary" starts where the
- * previous posted summary was made (24 hours back for the very first).
+ * Posts the day's summary once, however many processes run the job: the day's key (in the team's time
+ * zone) names one delivery. "New since the last summary" starts where the previous posted summary was
+ * made (24 hours back for the very first).
  */
-export async function runDailySummary(deps: DomainDeps, post: (summary: DailySummary) => Promise<Record<string, unknown>>): Promise<SummaryOutcome> {
+export async function runDailySummary(deps: DomainDeps, deliver: DeliverSummary<DailySummary>): Promise<SummaryOutcome> {
   const now = deps.clock.now();
   const day = formatLocalDate(localDate(now, deps.policy.timeZone));
   if (deps.policy.holidays.includes(day)) return 'holiday';
-  const key = `daily-summary:${day}`;
-  const previous = await deps.models.IdempotencyKey.findOne({ _id: { $regex: '^daily-summary:', $ne: key }, 'data.done': true, createdAt: { $lt: now } })
+  const key = OnceKeys.dailySummary(day);
+  if (await deps.models.Delivery.exists({ _id: key, state: 'done' })) return 'already_posted';
+  const previous = await deps.models.Delivery.findOne({ kind: DeliveryKinds.dailySummary, state: 'done', _id: { $ne: key }, createdAt: { $lt: now } }, { createdAt: 1 })
     .sort({ createdAt: -1 })
     .lean();
-  const claim = await claimOnce(deps.models.IdempotencyKey, key, { at: now, staleMs: SUMMARY_CLAIM_STALE_MS });
-  if (!claim.claimed) return 'already_posted';
-  try {
-    const since = previous?.createdAt ?? new Date(now.getTime() - 86_400_000);
-    const summary = await loadDailySummary(deps, now, since);
-    const where = await post(summary);
-    await claim.complete(where);
-    deps.logger.info({ day, open: summary.openTotal, new: summary.newTickets.total }, 'daily summary posted');
-    return 'posted';
-  } catch (err) {
-    await claim.release();
-    throw err;
-  }
+  const since = previous?.createdAt ?? new Date(now.getTime() - 86_400_000);
+  const summary = await loadDailySummary(deps, now, since);
+  const { by } = await deliver(key, DeliveryKinds.dailySummary, summary);
+  if (by !== 'sent') return 'already_posted';
+  deps.logger.info({ day, open: summary.openTotal, new: summary.newTickets.total }, 'daily summary posted');
+  return 'posted';
 }

@@ -1,7 +1,6 @@
 import type { Types } from 'mongoose';
-import { claimOnce } from '../db/claims.js';
-import { withLease } from '../db/lease.js';
-import { ticketLeaseKey } from '../db/ticket-writes.js';
+import mongoose from 'mongoose';
+import { OnceKeys } from '../db/once-keys.js';
 import type { DomainDeps } from './deps.js';
 import { escalationUsergroup } from './escalation.js';
 import { describeTargets } from './sla-policy.js';
@@ -48,13 +47,11 @@ export interface SweepResult {
 }
 
 export const SLA_ACTOR: Actor = { type: 'system', name: 'Deskbell SLA clock' };
-/** A reminder claimed by a process that died before sending it is taken over after this long. */
-const CLAIM_STALE_MS = 2 * 60_000;
 const MAX_LEFT_DUE = 5_000;
 
-/** `sla:<ticketId>:<target>:<stage>:<dueAt>`: the same reminder about the same due time is sent once. */
+/** The same reminder about the same due time is recorded once (the key is its timeline event's dedupe key). */
 export function reminderKey(ticketId: string, r: Reminder): string {
-  return `sla:${ticketId}:${r.target}:${r.stage}:${r.dueAt.toISOString()}`;
+  return OnceKeys.slaReminder(ticketId, r.target, r.stage, r.dueAt);
 }
 
 /**
@@ -109,70 +106,60 @@ async function checkTicket(deps: DomainDeps, ticketId: string, sla: SlaState, no
 }
 
 /**
- * Claims the reminder (an IdempotencyKey insert), then records it through changeTicket under the same key
- * as dedupeKey: the timeline event, the "sent" marker, the breach flag and the escalation land in one write
- * of the ticket, and the card update and thread note follow as durable jobs. The claim keeps a second
- * process (or a second run of the job) from even trying; the dedupeKey and the marker keep a takeover
- * after a crash from sending twice.
+ * Records the reminder through changeTicket with its key as dedupeKey: the timeline event, the "sent"
+ * marker, the breach flag and the escalation land in one atomic, version-guarded write of the ticket, so
+ * of two processes (or two runs of the job) exactly one records it; the other re-reads, finds the key and
+ * changes nothing. The card update, thread note and DM follow as durable once-only deliveries.
  */
 async function sendReminder(deps: DomainDeps, ticketId: string, reminder: Reminder, now: Date, texts: SlaNoteTexts): Promise<'sent' | 'done' | 'busy'> {
   const key = reminderKey(ticketId, reminder);
-  const claim = await claimOnce(deps.models.IdempotencyKey, key, { at: now, staleMs: CLAIM_STALE_MS, ticketId, data: { target: reminder.target, stage: reminder.stage } });
-  if (!claim.claimed) return claim.done ? 'done' : 'busy';
-  try {
-    let dmTo: string | undefined;
-    const outcome = await changeTicket(deps, ticketId, { actor: SLA_ACTOR, dedupeKey: key }, (ticket, record) => {
-      const sla = ticket.sla as SlaState;
-      if (!dueReminders(sla, now).some((r) => sameReminder(r, reminder))) return;
-      const priority = (ticket.priority ?? ticket.suggestedPriority) as Priority;
-      const d = describeTargets(deps.policy, priority);
-      const facts: ReminderFacts = {
-        ...reminder,
-        priority,
-        targetText: reminder.target === 'response' ? d.firstResponse : d.resolution,
-        warnPercent: Math.round(deps.policy.warnAt * 100),
-        ...(ticket.assignee ? { assignee: ticket.assignee } : {}),
-      };
-      markReminded(sla, reminder, now);
-      if (reminder.stage === 'warn') {
-        dmTo = ticket.assignee ?? undefined;
-        record({ kind: 'sla_warning', text: texts.warning(facts), data: { sla: facts }, notify: !dmTo });
-        return;
-      }
-      facts.leadsUsergroup = deps.config.SUPPORT_LEADS_USERGROUP;
-      const from = (ticket.escalationLevel ?? 'L1') as EscalationLevel;
-      const to = deps.config.SLA_ESCALATE_ON_BREACH ? nextEscalationLevel(from) : undefined;
-      if (to) {
-        ticket.escalationLevel = to;
-        facts.escalatedTo = to;
-        facts.escalationUsergroup = escalationUsergroup(deps.config, to);
-      }
-      record({ kind: 'sla_breached', text: texts.breach(facts), data: { sla: facts }, notify: true });
-      if (to) record({ kind: 'escalated', text: `Escalated to ${ESCALATION_LABELS[to]}: the ${reminder.target === 'response' ? 'first-response' : 'resolution'} target was missed`, data: { from, to, reason: 'sla_breach' } });
-    });
-    if (outcome.changed && dmTo) await deps.effects.slaDirectMessage(ticketId, String(outcome.events[0]!._id));
-    await claim.complete();
-    return outcome.changed ? 'sent' : 'done';
-  } catch (err) {
-    await claim.release();
-    throw err;
-  }
+  let dmTo: string | undefined;
+  const outcome = await changeTicket(deps, ticketId, { actor: SLA_ACTOR, dedupeKey: key }, (ticket, record) => {
+    const sla = ticket.sla as SlaState;
+    if (!dueReminders(sla, now).some((r) => sameReminder(r, reminder))) return;
+    const priority = (ticket.priority ?? ticket.suggestedPriority) as Priority;
+    const d = describeTargets(deps.policy, priority);
+    const facts: ReminderFacts = {
+      ...reminder,
+      priority,
+      targetText: reminder.target === 'response' ? d.firstResponse : d.resolution,
+      warnPercent: Math.round(deps.policy.warnAt * 100),
+      ...(ticket.assignee ? { assignee: ticket.assignee } : {}),
+    };
+    markReminded(sla, reminder, now);
+    if (reminder.stage === 'warn') {
+      dmTo = ticket.assignee ?? undefined;
+      record({ kind: 'sla_warning', text: texts.warning(facts), data: { sla: facts }, notify: !dmTo });
+      return;
+    }
+    facts.leadsUsergroup = deps.config.SUPPORT_LEADS_USERGROUP;
+    const from = (ticket.escalationLevel ?? 'L1') as EscalationLevel;
+    const to = deps.config.SLA_ESCALATE_ON_BREACH ? nextEscalationLevel(from) : undefined;
+    if (to) {
+      ticket.escalationLevel = to;
+      facts.escalatedTo = to;
+      facts.escalationUsergroup = escalationUsergroup(deps.config, to);
+    }
+    record({ kind: 'sla_breached', text: texts.breach(facts), data: { sla: facts }, notify: true });
+    if (to) record({ kind: 'escalated', text: `Escalated to ${ESCALATION_LABELS[to]}: the ${reminder.target === 'response' ? 'first-response' : 'resolution'} target was missed`, data: { from, to, reason: 'sla_breach' } });
+  });
+  if (outcome.changed && dmTo) await deps.effects.slaDirectMessage(ticketId, String(outcome.events[0]!._id));
+  return outcome.changed ? 'sent' : 'done';
 }
 
-/** Recomputes a ticket's SLA state in place, holding the ticket's lease like every writer. */
+/** Recomputes a ticket's SLA state in place: a version-guarded save, re-read and redone on a conflict. */
 export async function refreshSlaState(deps: DomainDeps, ticketId: string): Promise<Date | undefined> {
-  return withLease(
-    deps.models.Lease,
-    ticketLeaseKey(ticketId),
-    async () => {
-      const ticket = await deps.models.Ticket.findById(ticketId);
-      if (!ticket) return undefined;
-      updateSlaState(ticket, deps.policy, deps.clock.now());
+  for (let attempt = 1; ; attempt++) {
+    const ticket = await deps.models.Ticket.findById(ticketId);
+    if (!ticket) return undefined;
+    updateSlaState(ticket, deps.policy, deps.clock.now());
+    try {
       await ticket.save();
       return ticket.sla?.nextCheckAt ?? undefined;
-    },
-    { ttlMs: 15_000, waitMs: 10_000 },
-  );
+    } catch (err) {
+      if (!(err instanceof mongoose.Error.VersionError) || attempt >= 10) throw err;
+    }
+  }
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

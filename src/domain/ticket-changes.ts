@@ -1,6 +1,4 @@
 import mongoose from 'mongoose';
-import { withLease } from '../db/lease.js';
-import { ticketLeaseKey } from '../db/ticket-writes.js';
 import type { TicketDoc, TimelineEvent } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { queueMail, type QueuedMail } from './outbox.js';
@@ -42,13 +40,13 @@ export interface ChangeOutcome {
   assigneeBefore?: string | null;
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 20;
 
 /**
  * The one way to change a ticket after creation. `mutate` edits the loaded document and records what it
- * did as timeline events; it may throw DomainError to refuse. Writers of one ticket take turns (a lease),
- * and the save is also guarded by the document's version (optimistic concurrency): on a conflict everything
- * is re-read and `mutate` runs again on the fresh state. So two people acting at once both land, in some
+ * did as timeline events; it may throw DomainError to refuse. The save is one atomic conditional update
+ * guarded by the document's version (optimistic concurrency): on a conflict everything is re-read and
+ * `mutate` runs again on the fresh state; the dedupe key is checked on that fresh state too. So two people acting at once both land, in some
  * order, and the card is re-rendered from what was stored. Afterwards the card is updated and notable
  * events are posted in its thread (durable jobs).
  */
@@ -58,9 +56,7 @@ export async function changeTicket(
   opts: ChangeOptions,
   mutate: (ticket: TicketDoc, record: Record_) => void | Promise<void>,
 ): Promise<ChangeOutcome> {
-  // The lease serialises writers per ticket on servers whose conditional updates are not atomic (FerretDB);
-  // on MongoDB the version check below would suffice, and it stays as the second guard.
-  const outcome = await withLease(deps.models.Lease, ticketLeaseKey(ticketId), () => applyChange(deps, ticketId, opts, mutate), { ttlMs: 15_000, waitMs: 10_000 });
+  const outcome = await applyChange(deps, ticketId, opts, mutate);
   if (outcome.changed) {
     await deps.effects.updateCard(outcome.ticket.id);
     for (const e of outcome.events) if (e.notify) await deps.effects.threadNote(outcome.ticket.id, String(e._id));
@@ -110,7 +106,7 @@ async function applyChange(
       await ticket.save();
     } catch (err) {
       if (err instanceof mongoose.Error.VersionError && attempt < MAX_ATTEMPTS) {
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * attempt)));
         continue;
       }
       throw err;

@@ -120,12 +120,12 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
+      // Only a concurrent duplicate of this request (same _id) can collide: numbers come from one atomic $inc.
       const theirs = await models.Ticket.findById(ticketId);
-      if (theirs) return { ticket: theirs, created: false };
-      // The number was handed out twice (the counter's $inc is not atomic on every server): take another.
-      if (attempt >= 10) throw err;
-      ticket.number = await nextSequence(models.Counter, 'ticket');
-      ticket.key = ticketKey(ticket.number);
+      if (theirs || attempt >= 3) {
+        if (theirs) return { ticket: theirs, created: false };
+        throw err;
+      }
     }
   }
   deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');

@@ -1,4 +1,5 @@
-import { claimOnce } from '../db/claims.js';
+import { OnceKeys, DeliveryKinds } from '../db/once-keys.js';
+import type { DeliverSummary } from './daily-summary.js';
 import type { DomainDeps } from './deps.js';
 import { formatLocalDate, localDate, shiftLocalDays } from './sla-clock.js';
 import type { SlaState } from './sla-state.js';
@@ -191,19 +192,14 @@ export async function computeWeeklyReview(deps: Pick<DomainDeps, 'models' | 'pol
   return { current: weekStats(rows, current, openNow), previous: weekStats(rows, previous, openBefore) };
 }
 
-/** Posts the week's digest once (`weekly-digest:<date>` in the team's time zone), like the daily summary. */
-export async function runWeeklyDigest(deps: DomainDeps, post: (review: WeeklyReview) => Promise<Record<string, unknown>>): Promise<'posted' | 'already_posted'> {
+/** Posts the week's digest once (one delivery per team-local day it is made), like the daily summary. */
+export async function runWeeklyDigest(deps: DomainDeps, deliver: DeliverSummary<WeeklyReview>): Promise<'posted' | 'already_posted'> {
   const now = deps.clock.now();
-  const key = `weekly-digest:${formatLocalDate(localDate(now, deps.policy.timeZone))}`;
-  const claim = await claimOnce(deps.models.IdempotencyKey, key, { at: now, staleMs: 10 * 60_000 });
-  if (!claim.claimed) return 'already_posted';
-  try {
-    const review = await computeWeeklyReview(deps, now);
-    await claim.complete(await post(review));
-    deps.logger.info({ created: review.current.created, resolved: review.current.resolved }, 'weekly digest posted');
-    return 'posted';
-  } catch (err) {
-    await claim.release();
-    throw err;
-  }
+  const key = OnceKeys.weeklyDigest(formatLocalDate(localDate(now, deps.policy.timeZone)));
+  if (await deps.models.Delivery.exists({ _id: key, state: 'done' })) return 'already_posted';
+  const review = await computeWeeklyReview(deps, now);
+  const { by } = await deliver(key, DeliveryKinds.weeklyDigest, review);
+  if (by !== 'sent') return 'already_posted';
+  deps.logger.info({ created: review.current.created, resolved: review.current.resolved }, 'weekly digest posted');
+  return 'posted';
 }

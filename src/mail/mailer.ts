@@ -18,6 +18,9 @@ export class MailNotConfiguredError extends Error {
   override name = 'MailNotConfiguredError';
 }
 
+/** nodemailer's defaults wait up to 10 minutes for a silent socket. */
+export const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 };
+
 /** Outbound mail over SMTP_URL. Without it, sends fail and the durable mail job keeps the message until SMTP is configured. */
 export function createMailer(smtpUrl: string | undefined, from: string): Mailer {
   if (!smtpUrl) {
@@ -27,7 +30,8 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
       },
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Bounded waits: a hung SMTP server must fail the attempt well before its claim expires (MAIL_CLAIM_MS).
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
   return {
     async send(mail) {
       await transport.sendMail({

@@ -6,7 +6,7 @@ import { sendEventDm } from './direct-message.js';
  * DMs the assignee of an `assigned` event a link to the card, once. A DM for an assignment that was
  * superseded before it went out is dropped: it would point someone at a ticket that is no longer theirs.
  */
-export async function sendAssigneeDm(deps: CardDeps, ticketId: string, eventId: string): Promise<void> {
+export async function sendAssigneeDm(deps: CardDeps, ticketId: string, eventId: string, job?: { name: string; data: Record<string, string> }): Promise<void> {
   await sendEventDm(deps, 'assignee-dm', ticketId, eventId, async (ticket, event) => {
     const data = (event.data ?? {}) as { assignee?: string; previous?: string | null };
     if (!data.assignee || ticket.assignee !== data.assignee) return undefined;
@@ -22,5 +22,5 @@ export async function sendAssigneeDm(deps: CardDeps, ticketId: string, eventId: 
       permalink,
     });
     return { to: data.assignee, text };
-  });
+  }, job);
 }

@@ -7,10 +7,17 @@ import type { Config } from '../config.js';
  */
 export const SLACK_RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 };
 
+/**
+ * Each Web API call gives up after this long (the client waits forever by default), far below the claim
+ * a worker holds while posting (SLACK_CLAIM_MS in src/slack/post-once.ts), so a hung call never outlives it.
+ */
+export const SLACK_TIMEOUT_MS = 10_000;
+
 export function slackClientOptions(config: Config) {
   return {
     ...(config.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(config.SLACK_API_URL) } : {}),
     retryConfig: SLACK_RETRY_CONFIG,
+    timeout: SLACK_TIMEOUT_MS,
     logLevel: LogLevel.ERROR,
   };
 }

@@ -1,11 +1,13 @@
-import { withLease } from '../db/lease.js';
-import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
+import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import type { TicketDoc, TimelineEvent } from '../db/models/ticket.js';
 import type { CardDeps } from './cards.js';
 import { slackErrorCode } from './errors.js';
+import { postMessageOnce } from './post-once.js';
 
 /** Answers that no retry will change: the DM is given up (the thread keeps the record). */
 const UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'channel_not_found']);
+
+export const DM_EVENT_TYPE = 'deskbell_event_dm';
 
 export interface DmPlan {
   to: string;
@@ -13,9 +15,8 @@ export interface DmPlan {
 }
 
 /**
- * Sends the DM a timeline event calls for, once: `compose` decides whom and what (or nothing); a marker
- * `<kind>:<eventId>` under a unique `_id` records it after Slack accepted it, and a lease keeps two workers
- * from sending it at the same time. Sent with the no-retry client, as a retried post could arrive twice.
+ * Sends the DM a timeline event calls for, once (src/slack/post-once.ts): `compose` decides whom and what
+ * (or nothing). A user Slack will never reach is logged and given up.
  */
 export async function sendEventDm(
   deps: CardDeps,
@@ -23,29 +24,31 @@ export async function sendEventDm(
   ticketId: string,
   eventId: string,
   compose: (ticket: TicketDoc, event: TimelineEvent) => Promise<DmPlan | undefined>,
+  job?: { name: string; data: Record<string, string> },
 ): Promise<void> {
-  const marker = `${kind}:${eventId}`;
-  await withLease(
-    deps.models.Lease,
-    `dm:${eventId}`,
-    async () => {
-      if (await deps.models.IdempotencyKey.exists({ _id: marker })) return;
-      const ticket = await deps.models.Ticket.findById(ticketId);
-      const event = ticket?.timeline.find((e) => String(e._id) === eventId);
-      if (!ticket || !event) return;
-      const plan = await compose(ticket, event);
-      if (!plan) return;
-      try {
-        await deps.slackNoRetry.chat.postMessage({ channel: plan.to, text: plan.text, unfurl_links: false, unfurl_media: false });
-      } catch (err) {
-        const code = slackErrorCode(err);
-        if (!code || !UNREACHABLE.has(code)) throw err;
-        deps.logger.warn({ ticket: ticket.key, to: plan.to, error: code, kind }, 'user cannot be sent a DM; giving up');
-      }
-      await deps.models.IdempotencyKey.create({ _id: marker, ticketId: ticket._id, createdAt: deps.clock.now() }).catch((err: unknown) => {
-        if (!isDuplicateKeyError(err)) throw err;
-      });
-    },
-    { ttlMs: 60_000, waitMs: 0 },
-  );
+  const ticket = await deps.models.Ticket.findById(ticketId);
+  const event = ticket?.timeline.find((e) => String(e._id) === eventId);
+  if (!ticket || !event) return;
+  const key = OnceKeys.eventDm(kind, eventId);
+  if (await deps.models.Delivery.exists({ _id: key, state: 'done' })) return;
+  const plan = await compose(ticket, event);
+  if (!plan) return;
+  try {
+    await postMessageOnce(deps, {
+      key,
+      kind: DeliveryKinds.dm,
+      ticketId: ticket._id,
+      at: deps.clock.now(),
+      ...(job ? { job } : {}),
+      channel: plan.to,
+      text: plan.text,
+      eventType: DM_EVENT_TYPE,
+      payload: { ticket_id: ticket.id, event_id: eventId },
+      since: event.at,
+    });
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (!code || !UNREACHABLE.has(code)) throw err;
+    deps.logger.warn({ ticket: ticket.key, to: plan.to, error: code, kind }, 'user cannot be sent a DM; giving up');
+  }
 }

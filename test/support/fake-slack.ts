@@ -134,8 +134,12 @@ export class FakeSlack {
       case 'chat.getPermalink':
         return { ok: true, channel: a.channel, permalink: `https://acme.slack.com/archives/${a.channel}/p${String(a.message_ts).replace('.', '')}` };
       case 'conversations.history': {
-        const list = this.messages.filter((m) => m.channel === a.channel && !m.thread_ts).reverse();
+        const list = this.messages.filter((m) => inChannel(m, a.channel) && !m.thread_ts).reverse();
         return { ok: true, messages: list.slice(0, Number(a.limit ?? 100)).map((m) => ({ type: 'message', ...m })), has_more: false };
+      }
+      case 'conversations.replies': {
+        const list = this.messages.filter((m) => inChannel(m, a.channel) && (m.ts === a.ts || m.thread_ts === a.ts));
+        return { ok: true, messages: list.map((m) => ({ type: 'message', ...m })), has_more: false };
       }
       case 'conversations.create': {
         if ([...this.channels.values()].some((c) => c.name === a.name)) return { ok: false, error: 'name_taken' };
@@ -173,6 +177,11 @@ export class FakeSlack {
         return { ok: true };
     }
   }
+}
+
+/** A post to a user id lands in the DM that conversations.open names `D<user>`, as on Slack. */
+function inChannel(m: StoredMessage, channel: string): boolean {
+  return m.channel === channel || `D${m.channel}` === channel;
 }
 
 function parseArgs(raw: string, contentType: string): Record<string, any> {

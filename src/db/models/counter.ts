@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { isDuplicateKeyError } from './idempotency-key.js';
+import { withUpsertRetry } from '../upsert-retry.js';
 
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
 
@@ -9,30 +9,26 @@ export function counterModel(conn: Connection) {
 
 type CounterModel = ReturnType<typeof counterModel>;
 
+const started = new WeakMap<CounterModel, Set<string>>();
+
 /**
- * Takes the next number of a sequence: unique, never reused, gaps allowed (a number claimed by a request
- * that then failed stays taken).
- *
- * Each number is claimed by inserting `<name>#<n>` under the unique `_id`, which is atomic on every server.
- * `$inc` on one counter document is not: FerretDB applies concurrent updates non-atomically and hands the
- * same number to several callers. The `<name>` document only holds a hint of the last number taken, so a
- * claimant starts near the top instead of walking the whole sequence.
+ * Takes the next number of a sequence (tickets, incidents): one atomic `$inc` on the sequence's document,
+ * so numbers are unique and never reused. The sequence is created once, starting after `start`; `$max`
+ * makes that idempotent and keeps a higher value already stored.
  */
-export async function nextSequence(model: CounterModel, name: string, start = 1000): Promise<number> {
-  const hint = (await model.findById(name).lean())?.seq ?? start;
-  for (let candidate = hint + 1, attempt = 0; ; candidate++, attempt++) {
-    try {
-      await model.create({ _id: `${name}#${candidate}`, seq: candidate });
-    } catch (err) {
-      if (!isDuplicateKeyError(err) || attempt > 10_000) throw err;
-      // Under a burst many claimants start from the same hint; re-read it now and then to skip ahead.
-      if (attempt % 8 === 7) candidate = Math.max(candidate, ((await model.findById(name).lean())?.seq ?? start));
-      continue;
-    }
-    // Raise the hint. A racing lower write may win; the next claimant then just skips a few taken numbers.
-    await model.updateOne({ _id: name }, { $max: { seq: candidate } }, { upsert: true }).catch((err: unknown) => {
-      if (!isDuplicateKeyError(err)) throw err;
-    });
-    return candidate;
+export async function nextSequence(model: CounterModel, name: string, start = 1000, retry = true): Promise<number> {
+  const known = started.get(model) ?? new Set<string>();
+  if (!known.has(name)) {
+    await withUpsertRetry(() => model.updateOne({ _id: name }, { $max: { seq: start } }, { upsert: true }));
+    known.add(name);
+    started.set(model, known);
   }
+  const doc = await model.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { returnDocument: 'after' }).lean();
+  if (!doc) {
+    // The collection was dropped since this process created the sequence (tests do): create it again.
+    known.delete(name);
+    if (retry) return nextSequence(model, name, start, false);
+    throw new Error(`sequence ${name} could not be created`);
+  }
+  return doc.seq;
 }

@@ -1,9 +1,10 @@
 import type { Connection } from 'mongoose';
 import { attachmentModel } from './attachment.js';
+import { checkpointModel } from './checkpoint.js';
 import { counterModel } from './counter.js';
 import { idempotencyKeyModel } from './idempotency-key.js';
 import { outboundMailModel } from './outbound-mail.js';
-import { leaseModel } from './lease.js';
+import { deliveryModel } from './delivery.js';
 import { ticketModel } from './ticket.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
@@ -11,9 +12,10 @@ export function bindModels(conn: Connection) {
   return {
     Ticket: ticketModel(conn),
     Counter: counterModel(conn),
+    Checkpoint: checkpointModel(conn),
     IdempotencyKey: idempotencyKeyModel(conn),
     OutboundMail: outboundMailModel(conn),
-    Lease: leaseModel(conn),
+    Delivery: deliveryModel(conn),
     Attachment: attachmentModel(conn),
   };
 }

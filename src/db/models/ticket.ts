@@ -96,8 +96,6 @@ export const ticketSchema = new Schema(
       channel: String,
       ts: String,
       postedAt: Date,
-      /** An earlier attempt may have reached Slack (timeout, 5xx, crash): look for the card before posting again. */
-      uncertain: Boolean,
       breached: Boolean,
     },
     email: {

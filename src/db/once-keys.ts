@@ -1,0 +1,32 @@
+/**
+ * Every "exactly once" key in one place. A key names one effect or one request; the same key from two
+ * processes, a retried job or a redelivered request means the same thing, and only one of them acts.
+ */
+export const OnceKeys = {
+  /** The ticket's card in the support channel. */
+  card: (ticketId: string) => `card:${ticketId}`,
+  /** One timeline event posted in the card's thread. */
+  threadNote: (eventId: string) => `note:${eventId}`,
+  /** One outbox mail (its id already says what it is for: `ack.…`, `reply:<eventId>`…). */
+  mail: (outboxId: string) => `mail:${outboxId}`,
+  /** The DM a timeline event calls for (`assignee-dm`, `sla-dm`). */
+  eventDm: (kind: string, eventId: string) => `dm:${kind}:${eventId}`,
+  /** The daily triage summary of a team-local day (YYYY-MM-DD). */
+  dailySummary: (day: string) => `daily-summary:${day}`,
+  /** The weekly digest of the week ending on a team-local day. */
+  weeklyDigest: (day: string) => `weekly-digest:${day}`,
+  /** One SLA reminder (75 % warning or breach) of one target; also the dedupe key of its timeline event. */
+  slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) => `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
+  /** A satisfaction answer: one per survey of a ticket. */
+  csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
+} as const;
+
+/** Delivery kinds, as stored on records (and used to find the previous summary). */
+export const DeliveryKinds = {
+  card: 'card',
+  threadNote: 'thread-note',
+  mail: 'mail',
+  dm: 'dm',
+  dailySummary: 'daily-summary',
+  weeklyDigest: 'weekly-digest',
+} as const;
