@@ -35,6 +35,7 @@ export class FakeSlack {
   readonly usergroups = new Map<string, string[]>();
   readonly users = new Map<string, { id: string; name: string; real_name?: string; email?: string }>();
   private failures = new Map<string, Failure[]>();
+  private holds = new Map<string, Promise<void>>();
   private server?: Server;
   private seq = 0;
   private clockSeconds = 1_700_000_000;
@@ -55,6 +56,19 @@ export class FakeSlack {
   /** The next `times` calls of `method` fail as described; later ones succeed again. */
   fail(method: string, failure: Failure, times = 1): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array<Failure>(times).fill(failure)]);
+  }
+
+  /**
+   * Calls of `method` take effect at once but their answers wait until the returned function is called:
+   * the caller is left not knowing whether its call reached Slack (a hung connection, a crash mid-call).
+   */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((r) => (release = r)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
   }
 
   clearFailures(): void {
@@ -105,7 +119,10 @@ export class FakeSlack {
       }
       return this.reply(res, { ok: false, error: failure.error });
     }
-    this.reply(res, this.answer(method, args, token));
+    const answer = this.answer(method, args, token);
+    const held = this.holds.get(method);
+    if (held) await held;
+    if (!res.destroyed) this.reply(res, answer);
   }
 
   private reply(res: ServerResponse, body: unknown): void {

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agenda } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Connection } from 'mongoose';
+import { bindModels, ensureIndexes, type Models } from '../src/db/models/index.js';
+import { nextSequence } from '../src/db/models/counter.js';
+import { deliverOnce, FencedOutError } from '../src/db/once.js';
+import { enqueueDelivery } from '../jobs/effects.js';
+import { connectTestDb } from './support/harness.js';
+
+/** The once-module against the real database: MongoDB's atomic single-document updates are all it relies on. */
+describe('deliverOnce', () => {
+  let db: Connection;
+  let models: Models;
+  beforeAll(async () => {
+    db = await connectTestDb('once');
+    models = bindModels(db);
+    await ensureIndexes(models);
+  });
+  afterAll(async () => {
+    await db.dropDatabase();
+    await db.close();
+  });
+
+  const base = (key: string) => ({ key, kind: 'test', at: new Date(), deadlineMs: 60_000 });
+
+  it('gives exactly one of 16 concurrent claimers the effect', async () => {
+    let effects = 0;
+    const outcomes = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        deliverOnce(models, {
+          ...base('race'),
+          send: async () => {
+            effects++;
+            await new Promise((r) => setTimeout(r, 50));
+            return { n: effects };
+          },
+        }),
+      ),
+    );
+    expect(effects).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'done' && o.by === 'sent')).toHaveLength(1);
+    // The rest either saw it busy or found it done; a later call finds it done with its result.
+    expect(outcomes.every((o) => o.status === 'busy' || o.status === 'done')).toBe(true);
+    expect(await deliverOnce(models, { ...base('race'), send: async () => ({ n: 99 }) })).toEqual({ status: 'done', result: { n: 1 }, by: 'earlier' });
+    expect(await models.Delivery.findById('race').lean()).toMatchObject({ state: 'done', attempts: 1 });
+  });
+
+  it('lets a new worker take over a claim past its deadline; the late holder cannot record over it', async () => {
+    let releaseLate!: () => void;
+    const lateMayFinish = new Promise<void>((r) => (releaseLate = r));
+    const late = deliverOnce(models, {
+      ...base('takeover'),
+      deadlineMs: 100,
+      send: async () => {
+        await lateMayFinish;
+        return { by: 'late' };
+      },
+    });
+    await new Promise((r) => setTimeout(r, 250));
+    let checked = 0;
+    const taker = await deliverOnce(models, {
+      ...base('takeover'),
+      check: async () => {
+        checked++;
+        return undefined; // the late holder's call had not reached anyone yet
+      },
+      send: async () => ({ by: 'taker' }),
+    });
+    expect(checked).toBe(1);
+    expect(taker).toEqual({ status: 'done', result: { by: 'taker' }, by: 'sent' });
+    releaseLate();
+    await expect(late).rejects.toBeInstanceOf(FencedOutError);
+    expect((await models.Delivery.findById('takeover').lean())?.result).toEqual({ by: 'taker' });
+  });
+
+  it('resolves a crash between "may have reached" and "done" by the check, not by a second effect', async () => {
+    // A worker claimed the effect, its call went out, and the process died before recording it.
+    await models.Delivery.create({ _id: 'crashed', kind: 'test', state: 'sending', owner: 'dead-worker', deadline: new Date(Date.now() - 1000), attempts: 1, createdAt: new Date() });
+    const world = [{ key: 'crashed', ts: '111.222' }];
+    let sent = 0;
+    const outcome = await deliverOnce(models, {
+      ...base('crashed'),
+      check: async () => world.find((m) => m.key === 'crashed'),
+      send: async () => {
+        sent++;
+        return { key: 'crashed', ts: 'second' };
+      },
+    });
+    expect(sent).toBe(0);
+    expect(outcome).toEqual({ status: 'done', result: { key: 'crashed', ts: '111.222' }, by: 'found' });
+  });
+
+  it('after a failure that may have reached, the next attempt checks first; after a definite refusal it does not', async () => {
+    let checks = 0;
+    const attempt = (fail: string | undefined) =>
+      deliverOnce(models, {
+        ...base(`fail-${String(fail)}`),
+        mayHaveReached: (err) => (err as Error).message !== 'refused',
+        check: async () => void checks++,
+        send: async () => {
+          if (fail) throw new Error(fail);
+          return 'ok';
+        },
+      });
+    await expect(attempt('refused')).rejects.toThrow('refused');
+    await deliverOnce(models, { ...base('fail-refused'), check: async () => void checks++, send: async () => 'ok' });
+    expect(checks).toBe(0);
+    await expect(attempt('timeout')).rejects.toThrow('timeout');
+    await deliverOnce(models, { ...base('fail-timeout'), check: async () => void checks++, send: async () => 'ok' });
+    expect(checks).toBe(1);
+  });
+
+  it('keeps ticket numbers unique under 16 concurrent creators of a new sequence', async () => {
+    const numbers = await Promise.all(Array.from({ length: 16 }, () => nextSequence(models.Counter, 'fresh-seq')));
+    expect(new Set(numbers).size).toBe(16);
+    expect(Math.min(...numbers)).toBe(1001);
+    expect(Math.max(...numbers)).toBe(1016);
+  });
+
+  it('enqueues one job for 16 concurrent asks (the upsert race SecantusDB answers with null is retried)', async () => {
+    const agenda = new Agenda({ backend: new MongoBackend({ mongo: db.db as never, collection: 'agendaJobs' }) });
+    await agenda.ready;
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 16 }, () => enqueueDelivery(agenda, 'test.job', { ticketId: `t${round}` })));
+      expect(await db.collection('agendaJobs').countDocuments({ name: 'test.job', 'data.ticketId': `t${round}` })).toBe(1);
+    }
+    await agenda.stop();
+  });
+});
