@@ -55,9 +55,10 @@ export async function startMemoryServer(dbPath?: string): Promise<EmbeddedServer
   process.env.MONGOMS_MAX_RETRIES ??= '0';
   const { MongoMemoryServer } = await import('mongodb-memory-server');
   if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const server = await MongoMemoryServer.create({
-    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
-  });
+  // Its own console.warn repeats a failed download's stack; the chain reports the reason in one line instead.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => (String(args[0]).startsWith('Starting the MongoMemoryServer Instance failed') ? undefined : warn(...args));
+  const server = await MongoMemoryServer.create({ instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {} }).finally(() => (console.warn = warn));
   return { kind: 'mongodb-memory-server', uri: server.getUri(), stop: async () => void (await server.stop({ doCleanup: !dbPath })) };
 }
 
