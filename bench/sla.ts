@@ -20,6 +20,7 @@ import { bindModels, ensureIndexes } from '../src/db/models/index.js';
 import { loadDailySummary, SUMMARY_FIELDS } from '../src/domain/daily-summary.js';
 import type { DomainDeps } from '../src/domain/deps.js';
 import { noEffects } from '../src/domain/effects.js';
+import { incidentSettings } from '../src/domain/incidents/settings.js';
 import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
 import { runSlaSweep } from '../src/domain/sla-sweep.js';
 import { DEFAULT_TRIAGE_RULES } from '../src/domain/triage-rules.js';
@@ -64,13 +65,15 @@ async function main(): Promise<void> {
   const models = bindModels(db);
   const now = new Date('2026-03-04T12:00:00Z');
   const clock: Clock = { now: () => now };
+  const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789', SUPPORT_CHANNEL_ID: 'CSUPPORT1' });
   const deps: DomainDeps = {
     models,
     clock,
     effects: noEffects,
     rules: DEFAULT_TRIAGE_RULES,
     policy: { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' },
-    config: parseConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789', SUPPORT_CHANNEL_ID: 'CSUPPORT1' }),
+    config,
+    incidents: incidentSettings(config),
     // Warnings (a reminder that failed and is left to the next sweep) are shown.
     logger: createLogger('warn'),
   };

@@ -28,5 +28,11 @@ export function agendaEffects(agenda: Agenda): Effects {
     refreshHome: (userId) => refreshHomeJob(agenda, userId),
     dmAssignee: (ticketId, eventId) => enqueue(JobNames.assigneeDm, { ticketId, eventId }),
     slaDirectMessage: (ticketId, eventId) => enqueue(JobNames.slaDirectMessage, { ticketId, eventId }),
+    openIncident: (incidentId) => enqueue(JobNames.incidentOpen, { incidentId }),
+    sendPage: (incidentId, eventId) => enqueue(JobNames.incidentPage, { incidentId, eventId }),
+    incidentNote: (incidentId, eventId) => enqueue(JobNames.incidentNote, { incidentId, eventId }),
+    // Not coalesced with a running refresh: it may have read the incident before this change.
+    refreshIncident: async (incidentId) => void (await agenda.now(JobNames.incidentRefresh, { incidentId })),
+    pagerDuty: (incidentId, action) => enqueue(JobNames.pagerDuty, { incidentId, action }),
   };
 }

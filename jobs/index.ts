@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context.js';
 import { AUTO_CLOSE_INTERVAL, defineAutoCloseJob } from './auto-close.js';
 import { defineDeliveryJobs } from './delivery.js';
 import { defineHomeJobs } from './home.js';
+import { defineIncidentJobs, scheduleIncidentJobs } from './incidents.js';
 import { JobNames } from './names.js';
 import { defineReconcileJob } from './reconcile.js';
 import { defineSlaJobs, scheduleSlaJobs } from './sla.js';
@@ -16,6 +17,7 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
   defineAutoCloseJob(agenda, ctx);
   defineSlaJobs(agenda, ctx);
   defineSummaryJobs(agenda, ctx);
+  defineIncidentJobs(agenda, ctx);
 }
 
 /** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */
@@ -24,4 +26,5 @@ export async function scheduleRecurringJobs(agenda: Agenda, ctx: AppContext): Pr
   await agenda.every(AUTO_CLOSE_INTERVAL, JobNames.autoClose);
   await scheduleSlaJobs(agenda, ctx);
   await scheduleSummaryJobs(agenda, ctx);
+  await scheduleIncidentJobs(agenda, ctx);
 }

@@ -12,4 +12,10 @@ export const JobNames = {
   slaDirectMessage: 'sla.direct-message',
   dailySummary: 'summary.daily',
   weeklyDigest: 'summary.weekly',
+  incidentOpen: 'incident.open',
+  incidentPage: 'incident.page',
+  incidentNote: 'incident.note',
+  incidentRefresh: 'incident.refresh',
+  pagerDuty: 'incident.pagerduty',
+  pagingSweep: 'incident.paging-sweep',
 } as const;

@@ -18,6 +18,7 @@ import { register as registerReopen } from './actions/reopen.js';
 import { register as registerReplySubmit } from './views/reply.js';
 import { register as registerResolveSubmit } from './views/resolve.js';
 import { register as registerThreadMessage } from './events/thread-message.js';
+import { register as registerIncidentButtons } from './actions/incident-buttons.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, views/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -39,4 +40,5 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerClose(app, ctx);
   registerReopen(app, ctx);
   registerThreadMessage(app, ctx);
+  registerIncidentButtons(app, ctx);
 }

@@ -20,6 +20,7 @@ import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { agendaEffects } from '../jobs/effects.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
+import { incidentSettings } from './domain/incidents/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 
 export interface AppParts {
@@ -68,6 +69,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     effects: agendaEffects(agenda),
     rules: loadTriageRules(config.TRIAGE_RULES_FILE),
     policy,
+    incidents: incidentSettings(config),
     retryBaseMs: parts.retryBaseMs ?? 2000,
     cards: {
       models,

@@ -6,6 +6,8 @@ const optionalUsergroup = slackId('S', 'user group').optional();
 const bool = (def: boolean) =>
   z.enum(['true', 'false', '1', '0']).default(def ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+/** Minutes, fractions allowed (0.1 = 6 s) so tests and trials can run in seconds. */
+const minutes = (def: number) => z.coerce.number({ error: 'must be a number of minutes (fractions such as 0.5 allowed)' }).positive('must be more than 0').default(def);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -53,6 +55,15 @@ const shape = {
   SLA_POLICY_FILE: z.string().optional().describe('JSON file overriding SLA targets, business hours and holidays'),
   SLA_ESCALATE_ON_BREACH: bool(true).describe('Escalate one level when a target is breached'),
   SLA_SWEEP_INTERVAL: z.string().default('1 minute').describe('How often the SLA sweep runs'),
+  INCIDENT_AUTO_DECLARE: z.enum(['webhook', 'never']).default('webhook').describe('Declare an incident at once for a webhook ticket that arrives as P0 (monitoring systems): webhook | never'),
+  INCIDENT_CHANNEL_PRIVATE: bool(false).describe('Open war-room channels as private channels'),
+  INCIDENT_RESPONDERS_USERGROUP: optionalUsergroup.describe('Members are invited to every war room'),
+  ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see README); else ONCALL_USERGROUP, else the leads group'),
+  ONCALL_USERGROUP: optionalUsergroup.describe('On call when there is no ONCALL_FILE: every member is paged'),
+  PAGE_REPEAT_MINUTES: minutes(5).describe('Repeat an unacknowledged page this often'),
+  PAGE_ESCALATE_MINUTES: minutes(10).describe('Page the secondary and the leads when a page is still unacknowledged after this long'),
+  PAGERDUTY_ROUTING_KEY: z.string().min(1).optional().describe('PagerDuty Events API v2 routing key; incidents are also sent to PagerDuty when set'),
+  PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue').describe('PagerDuty Events API v2 endpoint (override for tests)'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
 };

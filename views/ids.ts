@@ -15,6 +15,11 @@ export const ActionIds = {
   reopen: 'ticket_reopen',
   openCard: 'ticket_open_card',
   replyTemplate: 'reply_template',
+  incidentTakeCommand: 'incident_take_command',
+  incidentPostUpdate: 'incident_post_update',
+  incidentResolve: 'incident_resolve',
+  incidentAcknowledge: 'incident_acknowledge',
+  incidentJoin: 'incident_join_war_room',
 } as const;
 
 export const CallbackIds = {

@@ -19,7 +19,7 @@ import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from '.
 export type CardTicket = Pick<
   TicketFields,
   'key' | 'subject' | 'body' | 'source' | 'requester' | 'category' | 'suggestedCategory' | 'priority' | 'suggestedPriority' | 'status' | 'assignee' | 'escalationLevel' | 'attachments' | 'metadata' | 'sla' | 'card' | 'createdAt'
-> & { id: string };
+> & { id: string; incident?: { key?: string | null; channelId?: string | null } | null };
 
 export const PRIORITY_EMOJI: Record<Priority, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':large_blue_circle:' };
 const STATUS_EMOJI: Record<Status, string> = {
@@ -151,6 +151,10 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
       ],
     },
   ];
+  if (t.incident?.key) {
+    const room = t.incident.channelId ? ` · war room <#${t.incident.channelId}>` : '';
+    blocks.push({ type: 'section', text: mrkdwn(`:rotating_light: *P0 incident ${t.incident.key}*${room}`) });
+  }
   const body = (t.body ?? '').trim();
   if (body) {
     const preview = body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body;

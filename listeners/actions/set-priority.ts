@@ -26,6 +26,6 @@ export function register(app: App, ctx: AppContext): void {
   onCardAction<ButtonAction>(app, ctx, ActionIds.declareP0, 'declare P0', async (src, action) => {
     const ref = parseTicketRef(action.value);
     if (!ref) throw new DomainError(STALE);
-    await setPriority(ctx, ref.ticketId, src.change, 'P0', { confirmedP0: true });
+    await setPriority(ctx, ref.ticketId, src.change, 'P0', { confirmedP0: true, via: 'card' });
   });
 }

@@ -1,7 +1,12 @@
-import type { App } from '@slack/bolt';
+import type { App, SlashCommand } from '@slack/bolt';
+import { DomainError } from '../../src/domain/errors.js';
+import { takeOnCall, whoIsOnCall } from '../../src/domain/incidents/on-call-now.js';
+import { zonedTime } from '../../src/domain/sla-clock.js';
+
+import { incidentDeclaredText, onCallTakenText, onCallText } from '../../views/oncall.js';
 import type { AppContext } from '../../src/context.js';
 import { myOpenTickets, unassignedOpenTickets } from '../../src/domain/queues.js';
-import { findTicketByKey } from '../../src/domain/tickets.js';
+import { createTicket, findTicketByKey } from '../../src/domain/tickets.js';
 import { workspaceUrl } from '../../src/slack/workspace-url.js';
 import { ticketListText, ticketSummaryText } from '../../views/ticket-list.js';
 import { safe } from '../../views/text.js';
@@ -20,6 +25,8 @@ export function supportHelpText(unknown?: string): string {
     '• `/support SUP-123` — show a ticket, with a link to its card',
     '• `/support mine` — your open tickets',
     '• `/support queue` — open tickets nobody owns yet, most urgent first',
+    '• `/support incident <title>` — declare a P0 incident nobody has reported yet: ticket, war room, @channel alert, page',
+    '• `/support oncall` — who is on call now and next; `/support oncall take [until 2026-12-24]` to cover',
     '• `/support help` — this help',
     'To turn a message into a ticket, use the message’s *More actions* menu → *Create support ticket*.',
   ];
@@ -32,7 +39,8 @@ export function register(app: App, ctx: AppContext): void {
     const [word = ''] = text.split(/\s+/);
     const sub = word.toLowerCase();
     const ref = TICKET_REF.exec(word);
-    const known = sub === '' || sub === 'new' || sub === 'mine' || sub === 'queue' || !!ref;
+    const rest = text.slice(word.length).trim();
+    const known = ['', 'new', 'mine', 'queue', 'oncall'].includes(sub) || (sub === 'incident' && !!rest) || !!ref;
     if (!known || sub === 'help') {
       // No lookup needed: the usage goes back in the acknowledgement itself.
       await ack({ response_type: 'ephemeral', text: supportHelpText(sub === 'help' ? undefined : text) });
@@ -50,6 +58,10 @@ export function register(app: App, ctx: AppContext): void {
         await openNewTicketModal(ctx, command.trigger_id, {}, { channel });
       } else if (ref) {
         await showTicket(ctx, channel, user, `SUP-${Number(ref[1])}`);
+      } else if (sub === 'incident') {
+        await declareFromCommand(ctx, command, rest);
+      } else if (sub === 'oncall') {
+        await onCallCommand(ctx, channel, user, rest);
       } else if (sub === 'mine') {
         const page = await myOpenTickets(ctx, user, LIST_SIZE);
         const url = await workspaceUrl(ctx.slack);
@@ -61,6 +73,60 @@ export function register(app: App, ctx: AppContext): void {
       }
     });
   });
+}
+
+/** `/support incident <title>`: an emergency no customer has reported yet: the ticket and its incident together. */
+async function declareFromCommand(ctx: AppContext, command: SlashCommand, title: string): Promise<void> {
+  const user = command.user_id;
+  const email = await userEmail(ctx, user);
+  const { ticket } = await createTicket(ctx, {
+    source: 'slack',
+    requester: { email: email ?? ctx.config.SUPPORT_EMAIL_ADDRESS },
+    subject: title.slice(0, 250),
+    body: 'Declared in Slack with /support incident; no customer report yet.',
+    category: 'bug',
+    priority: 'P0',
+    openedBy: { type: 'user', id: user },
+    // Slack repeats the trigger id when it retries the same command: one ticket, one incident.
+    idempotencyKeys: [`slack:incident:${command.trigger_id}`],
+    acknowledge: false,
+    declareIncident: { actor: { type: 'user', id: user }, via: 'command' },
+  });
+  const incident = await ctx.models.Incident.findOne({ ticketId: ticket._id }).lean();
+  await tellUser(ctx.slack, command.channel_id, user, incidentDeclaredText(incident?.key ?? 'The incident', ticket.key, true));
+}
+
+const takeArgs = /^take(?:\s+until\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?))?$/i;
+
+async function onCallCommand(ctx: AppContext, channel: string, user: string, args: string): Promise<void> {
+  const now = ctx.clock.now();
+  if (!args) {
+    await tellUser(ctx.slack, channel, user, onCallText(await whoIsOnCall(ctx, now)));
+    return;
+  }
+  const take = takeArgs.exec(args);
+  if (!take) throw new DomainError('Use `/support oncall`, `/support oncall take` or `/support oncall take until 2026-12-24`.');
+  if (!ctx.incidents.rotation) throw new DomainError('There is no on-call rotation to cover (set ONCALL_FILE); paging goes to a user group.');
+  const until = take[1] ? parseLocalDate(take[1], ctx.policy.timeZone) : undefined;
+  if (until && until <= now) throw new DomainError('That date has passed: give a date in the future.');
+  const taken = await takeOnCall(ctx, user, now, until);
+  await tellUser(ctx.slack, channel, user, onCallTakenText(taken.until));
+}
+
+function parseLocalDate(text: string, timeZone: string): Date {
+  const [date, time = '00:00'] = text.split(/[T ]/);
+  const [y, m, d] = date!.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return zonedTime({ year: y, month: m, day: d }, hh, mm, timeZone);
+}
+
+async function userEmail(ctx: AppContext, user: string): Promise<string | undefined> {
+  try {
+    const res = await ctx.slack.users.info({ user });
+    return res.user?.profile?.email ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function showTicket(ctx: AppContext, channel: string, user: string, key: string): Promise<void> {

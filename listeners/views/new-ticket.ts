@@ -147,6 +147,7 @@ export function register(app: App, ctx: AppContext): void {
           // The view id is the same for a double-clicked or retried submission: one ticket.
           idempotencyKeys: [`slack:view:${view.id}`],
           acknowledge: input.acknowledge,
+          ...(input.priority === 'P0' ? { declareIncident: { actor: { type: 'user', id: user }, via: 'priority' } } : {}),
         });
       } catch (err) {
         ctx.logger.error({ err, user }, 'could not create a ticket from Slack');

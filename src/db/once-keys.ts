@@ -17,6 +17,20 @@ export const OnceKeys = {
   weeklyDigest: (day: string) => `weekly-digest:${day}`,
   /** One SLA reminder (75 % warning or breach) of one target; also the dedupe key of its timeline event. */
   slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) => `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
+  /** An incident's war-room channel. */
+  warRoom: (incidentId: string) => `war-room:${incidentId}`,
+  /** The war room's bookmark to the ticket's card. */
+  warRoomBookmark: (incidentId: string) => `war-room-bookmark:${incidentId}`,
+  /** The pinned brief in the war room. */
+  incidentBrief: (incidentId: string) => `incident-brief:${incidentId}`,
+  /** The @channel alert in #support. */
+  incidentAlert: (incidentId: string) => `incident-alert:${incidentId}`,
+  /** One incident event posted in the war room. */
+  incidentNote: (eventId: string) => `incident-note:${eventId}`,
+  /** A page DM to one person for one paging event. */
+  page: (eventId: string, user: string) => `page:${eventId}:${user}`,
+  /** One PagerDuty event of an incident. */
+  pagerDuty: (incidentId: string, action: string) => `pagerduty:${incidentId}:${action}`,
   /** A satisfaction answer: one per survey of a ticket. */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
 } as const;

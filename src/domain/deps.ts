@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../logger.js';
 import type { Effects } from './effects.js';
+import type { IncidentSettings } from './incidents/settings.js';
 import type { SlaPolicy } from './sla-policy.js';
 import type { TriageRules } from './triage-rules.js';
 
@@ -15,4 +16,5 @@ export interface DomainDeps {
   policy: SlaPolicy;
   config: Config;
   logger: Logger;
+  incidents: IncidentSettings;
 }

@@ -17,6 +17,16 @@ export interface Effects {
   dmAssignee(ticketId: string, eventId: string): Promise<void>;
   /** DM the assignee an `sla_warning` event (the 75 % reminder), once per event. */
   slaDirectMessage(ticketId: string, eventId: string): Promise<void>;
+  /** The first minute of a P0: war room, brief, alert in #support, first page (each once). */
+  openIncident(incidentId: string): Promise<void>;
+  /** The DMs and war-room mention of a `paged` / `page_escalated` incident event (once per event). */
+  sendPage(incidentId: string, eventId: string): Promise<void>;
+  /** Post an incident event in its war room (once per event). */
+  incidentNote(incidentId: string, eventId: string): Promise<void>;
+  /** Re-render the war room's topic and brief from the stored incident. */
+  refreshIncident(incidentId: string): Promise<void>;
+  /** Send a PagerDuty Events API v2 event (once per incident and action). */
+  pagerDuty(incidentId: string, action: 'trigger' | 'acknowledge' | 'resolve'): Promise<void>;
 }
 
 /** For domain unit tests and tools that must not touch the outside world. */
@@ -28,4 +38,9 @@ export const noEffects: Effects = {
   refreshHome: async () => undefined,
   dmAssignee: async () => undefined,
   slaDirectMessage: async () => undefined,
+  openIncident: async () => undefined,
+  sendPage: async () => undefined,
+  incidentNote: async () => undefined,
+  refreshIncident: async () => undefined,
+  pagerDuty: async () => undefined,
 };

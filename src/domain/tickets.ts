@@ -9,6 +9,7 @@ import { messageIdFor } from './outbox.js';
 import { suggestTriage } from './triage-rules.js';
 import { updateSlaState } from './sla-state.js';
 import { ticketKey, type Category, type Priority, type Source } from './types.js';
+import { declareIncident, type DeclaredVia } from './incidents/declare.js';
 
 export interface Actor {
   type: 'user' | 'requester' | 'system';
@@ -37,6 +38,8 @@ export interface NewTicket {
   idempotencyKeys: [string, ...string[]];
   /** Email an auto-acknowledgement to the requester. */
   acknowledge: boolean;
+  /** A P0 that opens its incident at once (monitoring webhooks, `/support incident`, a P0 chosen in the form). */
+  declareIncident?: { actor: Actor; via: DeclaredVia };
 }
 
 export interface CreateResult {
@@ -62,7 +65,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   const existing = await models.Ticket.findById(ticketId);
   if (existing) {
     await registerKeys(deps, keys, ticketId);
-    await ensureFollowUps(deps, existing, input.acknowledge);
+    await ensureFollowUps(deps, existing, input.acknowledge, input.declareIncident);
     return { ticket: existing, created: false };
   }
 
@@ -129,7 +132,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     }
   }
   deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');
-  await ensureFollowUps(deps, ticket, input.acknowledge);
+  await ensureFollowUps(deps, ticket, input.acknowledge, input.declareIncident);
   return { ticket, created: true };
 }
 
@@ -157,9 +160,10 @@ async function waitForTicket(deps: DomainDeps, id: Types.ObjectId): Promise<Tick
   return null;
 }
 
-async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge: boolean): Promise<void> {
+async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge: boolean, declare?: NewTicket['declareIncident']): Promise<void> {
   await deps.effects.postCard(ticket.id);
   if (acknowledge && !ticket.email?.automated) await queueAcknowledgement(deps, ticket);
+  if (declare && ticket.priority === 'P0') await declareIncident(deps, { ticketId: ticket.id, ...declare });
 }
 
 export async function findTicketByKey(deps: Pick<DomainDeps, 'models'>, key: string): Promise<TicketDoc | null> {

@@ -3,6 +3,7 @@ import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { changeTicket, type ChangeOptions, type ChangeOutcome } from './ticket-changes.js';
 import { CATEGORY_LABELS, type Category, type Priority } from './types.js';
+import { declareIncident, type DeclaredVia } from './incidents/declare.js';
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -14,6 +15,8 @@ function refuseIfClosed(ticket: TicketDoc): void {
 export interface SetPriorityOptions {
   /** P0 only after the agent confirmed it (the card's "Declare P0" confirm dialog). */
   confirmedP0?: boolean;
+  /** How a P0 came about, for its incident: the card's button or another priority change. */
+  via?: DeclaredVia;
 }
 
 /**
@@ -29,7 +32,7 @@ export async function setPriority(
   priority: Priority,
   how: SetPriorityOptions = {},
 ): Promise<ChangeOutcome> {
-  return changeTicket(deps, ticketId, opts, (ticket, record) => {
+  const outcome = await changeTicket(deps, ticketId, opts, (ticket, record) => {
     refuseIfClosed(ticket);
     const previous = (ticket.priority ?? null) as Priority | null;
     if (previous === priority) return;
@@ -51,6 +54,9 @@ export async function setPriority(
       notify: true,
     });
   });
+  // A P0 opens its incident (once: a redelivered click finds the one it opened).
+  if (priority === 'P0' && outcome.ticket.priority === 'P0') await declareIncident(deps, { ticketId, actor: opts.actor, via: how.via ?? 'priority' });
+  return outcome;
 }
 
 export interface AssignOutcome extends ChangeOutcome {

@@ -23,7 +23,8 @@ export const webhookTicketSchema = z.object({
 
 export type WebhookTicket = z.infer<typeof webhookTicketSchema>;
 
-export function webhookToTicket(body: WebhookTicket, webhookId: string): NewTicket {
+/** `autoDeclare`: INCIDENT_AUTO_DECLARE; a monitoring system's P0 opens its incident at once. */
+export function webhookToTicket(body: WebhookTicket, webhookId: string, autoDeclare: 'webhook' | 'never' = 'webhook'): NewTicket {
   const keys: [string, ...string[]] = body.externalId
     ? [`webhook:external:${body.externalId}`, `webhook:id:${webhookId}`]
     : [`webhook:id:${webhookId}`];
@@ -38,6 +39,7 @@ export function webhookToTicket(body: WebhookTicket, webhookId: string): NewTick
     metadata: body.metadata,
     idempotencyKeys: keys,
     acknowledge: true,
+    ...(body.priority === 'P0' && autoDeclare === 'webhook' ? { declareIncident: { actor: { type: 'system', name: 'webhook' }, via: 'webhook' } } : {}),
   };
 }
 

@@ -11,7 +11,9 @@ export type Failure =
   | { error: string }
   | { status: 500 }
   | { status: 429; retryAfter: number }
-  | { network: true };
+  | { network: true }
+  /** The call takes effect, then the connection drops before the answer: the caller cannot know it worked. */
+  | { networkAfterEffect: true };
 
 interface StoredMessage {
   channel: string;
@@ -31,7 +33,9 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly messages: StoredMessage[] = [];
-  readonly channels = new Map<string, { id: string; name: string; members: Set<string> }>();
+  readonly channels = new Map<string, { id: string; name: string; members: Set<string>; creator: string; is_private: boolean; topic?: string }>();
+  readonly bookmarks: Array<{ id: string; channel_id: string; title: string; link: string }> = [];
+  readonly pins: Array<{ channel: string; timestamp: string }> = [];
   readonly usergroups = new Map<string, string[]>();
   readonly users = new Map<string, { id: string; name: string; real_name?: string; email?: string }>();
   private failures = new Map<string, Failure[]>();
@@ -107,6 +111,10 @@ export class FakeSlack {
     this.calls.push({ method, args, token });
 
     const failure = this.failures.get(method)?.shift();
+    if (failure && 'networkAfterEffect' in failure) {
+      this.answer(method, args, token);
+      return void req.socket.destroy();
+    }
     if (failure) {
       if ('network' in failure) return void req.socket.destroy();
       if ('status' in failure && failure.status === 429) {
@@ -160,22 +168,47 @@ export class FakeSlack {
       }
       case 'conversations.create': {
         if ([...this.channels.values()].some((c) => c.name === a.name)) return { ok: false, error: 'name_taken' };
-        const id = `C${String(100 + this.channels.size).padStart(8, '0')}`;
-        this.channels.set(id, { id, name: a.name, members: new Set() });
-        return { ok: true, channel: { id, name: a.name } };
+        const isPrivate = a.is_private === true || a.is_private === 'true';
+        const id = `${isPrivate ? 'G' : 'C'}${String(100 + this.channels.size).padStart(8, '0')}`;
+        this.channels.set(id, { id, name: a.name, members: new Set(['UBOT']), creator: 'UBOT', is_private: isPrivate });
+        return { ok: true, channel: { id, name: a.name, creator: 'UBOT', is_private: isPrivate } };
+      }
+      case 'conversations.list': {
+        const wantPrivate = String(a.types ?? 'public_channel').includes('private_channel');
+        const wantPublic = String(a.types ?? 'public_channel').includes('public_channel');
+        const list = [...this.channels.values()].filter((c) => (c.is_private ? wantPrivate : wantPublic));
+        return { ok: true, channels: list.map((c) => ({ id: c.id, name: c.name, creator: c.creator, is_private: c.is_private })), response_metadata: { next_cursor: '' } };
+      }
+      case 'conversations.setTopic': {
+        const ch = this.channels.get(a.channel);
+        if (!ch) return { ok: false, error: 'channel_not_found' };
+        ch.topic = a.topic;
+        return { ok: true, channel: { id: ch.id, topic: { value: a.topic } } };
+      }
+      case 'bookmarks.add': {
+        const bookmark = { id: `Bk${this.bookmarks.length + 1}`, channel_id: a.channel_id, title: a.title, link: a.link };
+        this.bookmarks.push(bookmark);
+        return { ok: true, bookmark };
+      }
+      case 'bookmarks.list':
+        return { ok: true, bookmarks: this.bookmarks.filter((b) => b.channel_id === a.channel_id) };
+      case 'pins.add': {
+        if (this.pins.some((p) => p.channel === a.channel && p.timestamp === a.timestamp)) return { ok: false, error: 'already_pinned' };
+        this.pins.push({ channel: a.channel, timestamp: a.timestamp });
+        return { ok: true };
       }
       case 'conversations.invite': {
         const ch = this.channels.get(a.channel);
         if (!ch) return { ok: false, error: 'channel_not_found' };
-        for (const u of String(a.users).split(',')) ch.members.add(u);
+        const users = String(a.users).split(',');
+        if (users.every((u) => ch.members.has(u))) return { ok: false, error: 'already_in_channel' };
+        for (const u of users) ch.members.add(u);
         return { ok: true, channel: { id: ch.id } };
       }
       case 'conversations.join':
         return { ok: true, channel: { id: a.channel } };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(a.users).replace(/,/g, '')}` } };
-      case 'conversations.setTopic':
-      case 'pins.add':
       case 'views.publish':
         return { ok: true };
       case 'views.open':

@@ -3,6 +3,7 @@ import { attachmentModel } from './attachment.js';
 import { checkpointModel } from './checkpoint.js';
 import { counterModel } from './counter.js';
 import { idempotencyKeyModel } from './idempotency-key.js';
+import { incidentModel, onCallOverrideModel } from './incident.js';
 import { outboundMailModel } from './outbound-mail.js';
 import { deliveryModel } from './delivery.js';
 import { ticketModel } from './ticket.js';
@@ -17,6 +18,8 @@ export function bindModels(conn: Connection) {
     OutboundMail: outboundMailModel(conn),
     Delivery: deliveryModel(conn),
     Attachment: attachmentModel(conn),
+    Incident: incidentModel(conn),
+    OnCallOverride: onCallOverrideModel(conn),
   };
 }
 

@@ -105,6 +105,8 @@ export const ticketSchema = new Schema(
       /** The requester's mail was automatic (auto-reply, list, bounce): never auto-acknowledge it. */
       automated: Boolean,
     },
+    /** The P0 incident this ticket opened (its war room is shown on the card). */
+    incident: { id: Schema.Types.ObjectId, key: String, channelId: String, channelName: String },
     externalId: String,
     metadata: Schema.Types.Mixed,
     attachments: { type: [attachmentSchema], default: [] },

@@ -1,0 +1,64 @@
+import type { Models } from '../db/models/index.js';
+import { deliverOnce } from '../db/once.js';
+import { OnceKeys } from '../db/once-keys.js';
+import type { IncidentSettings } from '../domain/incidents/settings.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+
+const TIMEOUT_MS = 10_000;
+
+export class PagerDutyRefused extends Error {
+  override name = 'PagerDutyRefused';
+}
+
+/**
+ * Sends one PagerDuty Events API v2 event for an incident (`trigger`, `acknowledge`, `resolve`), with the
+ * incident id as dedup key so PagerDuty folds repeats into one alert. Runs as its own retried job, so a
+ * PagerDuty outage never holds up the Slack side; an event PagerDuty refuses as invalid (4xx) is logged
+ * and given up.
+ */
+export async function sendPagerDutyEvent(
+  deps: { models: Models; incidents: IncidentSettings; logger: Logger; clock: Clock },
+  incidentId: string,
+  action: 'trigger' | 'acknowledge' | 'resolve',
+): Promise<void> {
+  const pd = deps.incidents.pagerDuty;
+  if (!pd) return;
+  const incident = await deps.models.Incident.findById(incidentId);
+  if (!incident) return;
+  const body = {
+    routing_key: pd.routingKey,
+    event_action: action,
+    dedup_key: incident.id,
+    ...(action === 'trigger'
+      ? {
+          payload: {
+            summary: `P0 ${incident.key} (${incident.ticketKey}): ${incident.title}`.slice(0, 1024),
+            source: 'deskbell',
+            severity: 'critical',
+            timestamp: incident.declaredAt.toISOString(),
+            custom_details: { incident: incident.key, ticket: incident.ticketKey, war_room: incident.channel?.name ?? null },
+          },
+        }
+      : {}),
+  };
+  try {
+    await deliverOnce(deps.models, {
+      key: OnceKeys.pagerDuty(incident.id, action),
+      kind: 'pagerduty',
+      ticketId: incident.ticketId,
+      at: deps.clock.now(),
+      deadlineMs: 60_000,
+      // PagerDuty deduplicates by dedup_key: sending an event twice is harmless, so no check is needed.
+      send: async () => {
+        const res = await fetch(pd.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+        if (res.status === 429 || res.status >= 500) throw new Error(`PagerDuty answered ${res.status}; retrying`);
+        if (!res.ok) throw new PagerDutyRefused(`PagerDuty refused the ${action} event: ${res.status} ${(await res.text()).slice(0, 200)}`);
+        return { status: res.status };
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof PagerDutyRefused)) throw err;
+    deps.logger.error({ err, incident: incident.key, action }, 'PagerDuty refused the event; not retried');
+  }
+}
