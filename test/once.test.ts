@@ -7,6 +7,7 @@ import { nextSequence } from '../src/db/models/counter.js';
 import { deliverOnce, FencedOutError } from '../src/db/once.js';
 import { enqueueDelivery } from '../jobs/effects.js';
 import { connectTestDb } from './support/harness.js';
+import { waitFor } from './support/settle.js';
 
 /** The once-module against the real database: MongoDB's atomic single-document updates are all it relies on. */
 describe('deliverOnce', () => {
@@ -57,7 +58,9 @@ describe('deliverOnce', () => {
         return { by: 'late' };
       },
     });
-    await new Promise((r) => setTimeout(r, 250));
+    // The late holder has claimed it, and its deadline has passed.
+    await waitFor(() => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(), 'the first claim');
+    await new Promise((r) => setTimeout(r, 150));
     let checked = 0;
     const taker = await deliverOnce(models, {
       ...base('takeover'),

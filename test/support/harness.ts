@@ -81,7 +81,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     mailer: opts.mailer ?? createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
     clock: opts.clock ?? new ManualClock(),
     logger,
-    schedulerPollMs: 100,
+    schedulerPollMs: 500,
     retryBaseMs: 100,
   });
   const { port } = await app.start(0);
