@@ -58,7 +58,7 @@ const H = 3_600_000;
 async function main(): Promise<void> {
   const n = option('BENCH_TICKETS', 100_000);
   const due = Math.min(n, option('BENCH_DUE', 100));
-  // Each timing is the median of a few runs; one run at full size keeps the benchmark to minutes on FerretDB.
+  // Each timing is the median of a few runs; one run at full size keeps the benchmark to minutes on slow test servers.
   const runs = n >= 50_000 ? 1 : 3;
   const database = await startTestDatabase();
   const db = await connectDatabase(database.uri, createLogger('silent'), `deskbell_bench_sla_${process.pid}`);

@@ -131,9 +131,3 @@ async function finish<R>(models: Pick<Models, 'Delivery'>, key: string, owner: s
 function errorText(err: unknown): string {
   return String((err as Error)?.message ?? err).slice(0, 500);
 }
-
-/** The recorded result of a delivery, if it is done (e.g. the card's channel and ts). */
-export async function deliveredResult<R>(models: Pick<Models, 'Delivery'>, key: string): Promise<R | undefined> {
-  const doc = await models.Delivery.findOne({ _id: key, state: 'done' }, { result: 1 }).lean();
-  return doc ? (doc.result as R) : undefined;
-}

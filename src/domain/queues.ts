@@ -28,7 +28,7 @@ const LIST_FIELDS = { key: 1, subject: 1, priority: 1, suggestedPriority: 1, sta
 type QueueDeps = Pick<DomainDeps, 'models'>;
 type TicketFilter = QueryFilter<TicketFields>;
 
-// `$in: [null]` matches both a stored null and a missing field on MongoDB and FerretDB alike.
+// `$in: [null]` matches both a stored null and a missing field on MongoDB and SecantusDB alike.
 const NONE = { $in: [null] };
 const open: TicketFilter = { status: { $in: [...OPEN_STATUSES] } };
 
