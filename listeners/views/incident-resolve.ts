@@ -37,7 +37,8 @@ export function register(app: App, ctx: AppContext): void {
       verify: field(InputIds.resolveTicketsVerify)?.value ?? '',
       monitor: options.includes('monitor'),
       tickets: options.includes('tickets'),
-      public: ctx.incidents.statusPage && options.includes('public'),
+      // The box is only offered with STATUS_PAGE_ENABLED; what was ticked is kept either way.
+      public: options.includes('public'),
     });
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.fix));
     try {

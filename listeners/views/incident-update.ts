@@ -38,7 +38,8 @@ export function register(app: App, ctx: AppContext): void {
       impact: field(InputIds.updateImpact)?.value ?? '',
       next: field(InputIds.updateNext)?.value ?? '',
       email: options.includes('email'),
-      public: ctx.incidents.statusPage && options.includes('public'),
+      // The box is only offered with STATUS_PAGE_ENABLED; what was ticked is kept either way.
+      public: options.includes('public'),
     });
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.known));
     try {

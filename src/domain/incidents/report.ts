@@ -51,10 +51,15 @@ export function localStamp(at: Date, timeZone: string): string {
   return `${formatLocalDate(localDate(at, timeZone))} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
+/** A person's name for the report (their Slack real name when it could be looked up). */
 type Names = (userId: string | null | undefined) => string;
 
 function who(e: { actor?: { type?: string | null; id?: string | null; name?: string | null } | null }, names: Names): string {
-  if (e.actor?.type === 'user') return e.actor.name || names(e.actor.id);
+  if (e.actor?.type === 'user' && e.actor.id) {
+    const known = names(e.actor.id);
+    // A click carries only the user name; the looked-up real name reads better when there is one.
+    return known.startsWith('@') && e.actor.name ? e.actor.name : known;
+  }
   return e.actor?.name || 'Deskbell';
 }
 

@@ -16,12 +16,12 @@ export interface PublicIncident {
 export const RESOLVED_SHOWN_MS = 24 * 3_600_000;
 
 /**
- * Public text: Slack markup (mentions, channel and user links, `<url|label>`) is dropped and links into Slack
- * are removed, so nothing internal leaks through a public update; HTML is escaped by the view.
+ * Public text: mentions of people, channels and groups are dropped, `<url|label>` keeps only its label, and
+ * links into Slack are removed, so nothing internal leaks through a public update; HTML is escaped by the view.
  */
 export function publicText(text: string): string {
   return text
-    .replace(/<([^<>|]*)\|([^<>]*)>/g, (_m, target: string, label: string) => (/^https?:\/\/[^\s]*slack\.com/i.test(target) || /^[@#!]/.test(target) ? '' : label))
+    .replace(/<([^<>|]*)\|([^<>]*)>/g, (_m, target: string, label: string) => (/^[@#!]/.test(target) ? '' : label))
     .replace(/<[^<>]*>/g, '')
     .replace(/https?:\/\/[^\s]*slack\.com[^\s]*/gi, '')
     .replace(/[ \t]+/g, ' ')
