@@ -4,6 +4,8 @@ import { sweepIncidentClocks } from '../src/domain/incidents/clock.js';
 import { acknowledgementId } from '../src/domain/acknowledgement.js';
 import { messageIdFor } from '../src/domain/outbox.js';
 import { createTicket } from '../src/domain/tickets.js';
+import { noEffects } from '../src/domain/effects.js';
+import { postIncidentUpdate } from '../src/domain/incidents/updates.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { incidentDriver } from './support/incidents.js';
@@ -48,6 +50,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
 
   const updateMails = (to: string) => smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'));
   const refs = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : m.references ? [m.references] : []);
+  const sweepBoth = () => Promise.all([sweepIncidentClocks(a.app.context), sweepIncidentClocks(b.app.context), sweepIncidentClocks(a.app.context)]);
   const ephemeral = (user: string, includes: string) => d.slack().callsTo('chat.postEphemeral').filter((c) => c.args.user === user && String(c.args.text).includes(includes));
 
   it('links tickets from the card, the command and the war room (twice is harmless), shows them on card, brief and /support incident, unlinks; an update reaches war room, thread, topic and brief and mails each linked requester once, on their own ticket, as first response', async () => {
@@ -168,7 +171,6 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     const inc = await d.declared('Search is down', { email: 'eve@example.com' }, 'UCAROL');
     await settled([a.app, b.app]);
     const remindersIn = (room: string, includes: string) => d.slack().messages.filter((m) => m.channel === room && m.metadata?.event_type === 'deskbell_incident_reminder' && String(m.text).includes(includes));
-    const sweepBoth = () => Promise.all([sweepIncidentClocks(a.app.context), sweepIncidentClocks(b.app.context), sweepIncidentClocks(a.app.context)]);
     const declaredAt = inc.incident.declaredAt.getTime();
 
     clock.set(new Date(declaredAt + 24 * 60_000));
@@ -223,13 +225,37 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     expect(remindersIn(inc.room, 'next status update')).toHaveLength(1);
   });
 
-  it('refuses outsiders; /support update outside a war room says where to use it; /support incidents lists the active ones', async () => {
+  it('publishes an update stored by a process that crashed before asking for its effects, once the clock sweep finds it', async () => {
+    const inc = await d.declared('Reports time out', { email: 'gil@example.com' }, 'UALICE');
+    await settled(a.app);
+    // The update is stored, then the process dies before its job is asked for: effects that do nothing.
+    const crashed = { ...a.app.context, effects: noEffects };
+    await postIncidentUpdate(crashed, { incidentId: inc.id, actor: { type: 'user', id: 'UALICE' }, status: 'identified', known: 'A slow query on the reports table.', impact: 'Reports time out.', emailRequesters: false, public: false, requestKey: 'crashed-1' });
+    await sweepBoth();
+    await settled([a.app, b.app]);
+    expect(d.slack().messages.filter((m) => m.channel === inc.room && String(m.text).includes('A slow query'))).toHaveLength(0);
+    clock.advance(31_000);
+    await sweepBoth();
+    await waitFor(() => d.slack().messages.find((m) => m.channel === inc.room && String(m.text).includes('A slow query')), 'the re-asked update');
+    await sweepBoth();
+    await settled([a.app, b.app]);
+    expect(d.slack().messages.filter((m) => m.channel === inc.room && String(m.text).includes('A slow query'))).toHaveLength(1);
+    expect(d.slack().messages.filter((m) => m.thread_ts === inc.ticket.ts && String(m.text).includes('*[Identified]*'))).toHaveLength(1);
+    expect((await d.models().Incident.findById(inc.id).lean())!.timeline.find((e) => e.kind === 'status_update')?.done).toBe(true);
+  });
+
+  it('refuses outsiders; /support update opens the form in a war room and says where to use it elsewhere; /support incidents lists the active ones', async () => {
     const inc = await d.declared('Login broken', { email: 'fay@example.com' }, 'UALICE');
     await settled(a.app);
     await d.button('UOUTSIDER', 'incident_post_update', inc.id, { channel: inc.room });
     await waitFor(() => ephemeral('UOUTSIDER', 'Only members of')[0], 'the refusal');
     await a.sender.command('/support', 'update', 'UBOB');
     await waitFor(() => ephemeral('UBOB', 'inside an incident')[0], 'the /support update hint');
+    const opens = d.slack().callsTo('views.open').length;
+    await a.sender.command('/support', 'update', 'UBOB', { channel_id: inc.room });
+    const form = await d.openedModal('incident_update_modal', opens);
+    expect(JSON.parse(form.args.view.private_metadata)).toEqual({ incidentId: inc.id, channel: inc.room });
+    expect(form.args.view.blocks.find((bl: any) => bl.block_id === 'update_next').element.initial_value).toBe('30');
     await a.sender.command('/support', 'incidents', 'UBOB');
     const list = await waitFor(() => ephemeral('UBOB', '*Active incidents*')[0], '/support incidents');
     expect(list.args.text).toContain(inc.incident.key);
