@@ -14,7 +14,10 @@ import { createSlackClient } from '../src/slack/client.js';
 import { startTestDatabase } from '../test/support/database.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { SmtpSink } from '../test/support/smtp-sink.js';
+import { SlackSender } from '../test/support/slack-requests.js';
 import { WEBHOOK_SECRET } from '../test/support/webhooks.js';
+
+const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
 /** A positive whole number from `--name` or the environment variable `env`. */
 export function option(name: string, env: string, fallback: number): number {
@@ -58,19 +61,20 @@ export async function waitUntil(what: string, target: number, timeoutMs: number,
  * The real app on the test database (the same chain as the tests), the fake Slack and an SMTP sink.
  * The scheduler polls every 5 s as in production (BENCH_POLL_MS changes it).
  */
-export async function startBenchApp(name: string) {
+export async function startBenchApp(name: string, env: Record<string, string> = {}) {
   const database = await startTestDatabase();
   const slack = await new FakeSlack().start();
   const sink = await new SmtpSink().start();
   const config = parseConfig({
     SLACK_BOT_TOKEN: 'xoxb-bench-token',
-    SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.url,
     SUPPORT_CHANNEL_ID: 'CSUPPORT1',
     PORT: '0',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     SMTP_URL: sink.url,
+    ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);
   const dbName = `deskbell_bench_${name}_${process.pid}`;
@@ -83,6 +87,7 @@ export async function startBenchApp(name: string) {
   return {
     database, slack, sink, db, app,
     url: `http://127.0.0.1:${port}`,
+    sender: new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET),
     models: app.context.models,
     async stop(): Promise<void> {
       await app.stop().catch(() => undefined);
