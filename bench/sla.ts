@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     notes.push(`raw find + one updateOne per due ticket: ${round(rawWrites.ms)} ms (${round(rawWrites.ms / Math.max(1, due))} ms a ticket)`);
     const sweep = await time(() => runSlaSweep(deps, { texts: SLA_NOTE_TEXTS }));
     if (sweep.value.reminders !== due) notes.push(`the sweep sent ${sweep.value.reminders} of ${due} reminders; ${sweep.value.leftDue} tickets left for the next sweep (errors above)`);
-    add(`SLA sweep, ${due} reminders due`, sweep.ms, dueBase, `find the ${due} due tickets (indexed)`, `${round(sweep.ms / Math.max(1, due))} ms a reminder: claim, lease, read, write (the bench queues no Slack jobs)`);
+    add(`SLA sweep, ${due} reminders due`, sweep.ms, dueBase, `find the ${due} due tickets (indexed)`, `${round(sweep.ms / Math.max(1, due))} ms a reminder: one version-guarded ticket write each (the bench queues no Slack jobs)`);
 
     // 3. The daily summary's queries (new since yesterday + every open ticket), built into the summary.
     const since = new Date(now.getTime() - 24 * H);
