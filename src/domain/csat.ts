@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DomainDeps } from './deps.js';
@@ -73,41 +72,64 @@ export function surveyLinks(deps: Pick<DomainDeps, 'config' | 'logger'>, ticketI
 }
 
 export type SurveyOutcome =
-  | { kind: 'recorded'; ticketKey: string; score: number }
+  /** GET: the question, with the score of the clicked link preselected; nothing is recorded yet. */
+  | { kind: 'question'; ticketKey: string; score: number; previous?: number }
+  | { kind: 'recorded'; ticketKey: string; score: number; previous?: number }
   | { kind: 'already'; ticketKey: string; score: number }
   | { kind: 'invalid' }
   | { kind: 'expired' }
   | { kind: 'not_found' };
 
+/** The survey's stored answer (one per ticket and resolution mail), kept under `csat:<ticketId>:<surveyId>`. */
+function answerKey(ticketId: string, surveyId: string): string {
+  return `csat:${ticketId}:${surveyId}`;
+}
+
 /**
- * Records a click on a survey link. The first answer of a survey counts (an insert under a unique key
- * claims it); later clicks, on the same or another score, change nothing and say so.
+ * GET of a survey link: checks the token and shows the question. Writes nothing: mail security scanners
+ * fetch every link of a message, and a fetch is not the requester's answer.
  */
-export async function recordSurveyAnswer(deps: DomainDeps, token: string): Promise<SurveyOutcome> {
+export async function showSurvey(deps: DomainDeps, token: string): Promise<SurveyOutcome> {
   const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
   if (!check.ok) return { kind: check.reason };
   const { ticketId, score, surveyId } = check.answer;
+  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1 }).lean();
+  if (!ticket) return { kind: 'not_found' };
+  const stored = await deps.models.IdempotencyKey.findById(answerKey(ticketId, surveyId)).lean();
+  const previous = (stored?.data as { score?: number } | undefined)?.score;
+  return { kind: 'question', ticketKey: ticket.key, score, ...(previous ? { previous } : {}) };
+}
+
+/**
+ * POST from the survey page: records the answer. The token (signed, expiring) proves the survey; the form
+ * may pick another score than the link did. One answer counts per survey: a later one from the requester
+ * replaces the earlier (the ticket's `csatScore`, and the weekly review counts each survey's latest), until
+ * the link expires. The same answer posted again changes nothing.
+ */
+export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen?: number): Promise<SurveyOutcome> {
+  const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
+  if (!check.ok) return { kind: check.reason };
+  const { ticketId, surveyId } = check.answer;
+  const score = chosen !== undefined && (CSAT_SCORES as readonly number[]).includes(chosen) ? chosen : check.answer.score;
   const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, requester: 1 }).lean();
   if (!ticket) return { kind: 'not_found' };
 
-  const claim = `csat:${ticketId}:${surveyId}`;
-  try {
-    await deps.models.IdempotencyKey.create({ _id: claim, ticketId, createdAt: deps.clock.now(), data: { score } });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    const first = await deps.models.IdempotencyKey.findById(claim).lean();
-    return { kind: 'already', ticketKey: ticket.key, score: Number((first?.data as { score?: number } | undefined)?.score ?? score) };
-  }
-  try {
-    await changeTicket(deps, ticketId, { actor: { type: 'requester', id: ticket.requester?.email ?? undefined, name: ticket.requester?.name ?? ticket.requester?.email ?? undefined }, dedupeKey: claim }, (t, record) => {
-      t.csatScore = score;
-      record({ kind: 'csat', text: `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`, notify: true, data: { score, surveyId } });
-    });
-  } catch (err) {
-    // Not stored: free the claim so the requester's next click can count.
-    await deps.models.IdempotencyKey.deleteOne({ _id: claim }).catch(() => undefined);
-    throw err;
-  }
-  deps.logger.info({ ticket: ticket.key, score }, 'satisfaction recorded');
-  return { kind: 'recorded', ticketKey: ticket.key, score };
+  const key = answerKey(ticketId, surveyId);
+  const actor = { type: 'requester' as const, id: ticket.requester?.email ?? undefined, name: ticket.requester?.name ?? ticket.requester?.email ?? undefined };
+  let previous: number | undefined;
+  const outcome = await changeTicket(deps, ticketId, { actor }, async (t, record) => {
+    const stored = await deps.models.IdempotencyKey.findById(key).lean();
+    previous = (stored?.data as { score?: number } | undefined)?.score;
+    if (previous === score) return;
+    // Stored under the ticket's lease, so two answers at once end with the later one on both sides.
+    await deps.models.IdempotencyKey.updateOne({ _id: key }, { $set: { ticketId: t._id, data: { score } }, $setOnInsert: { createdAt: deps.clock.now() } }, { upsert: true });
+    t.csatScore = score;
+    const text = previous
+      ? `:star: {actor} changed their rating from ${previous}/5 to ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`
+      : `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`;
+    record({ kind: 'csat', text, notify: true, data: { score, surveyId, ...(previous ? { previous } : {}) } });
+  });
+  if (!outcome.changed) return { kind: 'already', ticketKey: ticket.key, score };
+  deps.logger.info({ ticket: ticket.key, score, replaced: previous !== undefined }, 'satisfaction recorded');
+  return { kind: 'recorded', ticketKey: ticket.key, score, ...(previous ? { previous } : {}) };
 }

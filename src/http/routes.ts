@@ -21,7 +21,9 @@ export function httpRoutes(ctx: AppContext): CustomRoute[] {
     },
     { path: '/intake/webhook', method: 'POST', handler: route(log, webhookIntakeHandler(ctx)) },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
-    { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx)) },
+    // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
+    { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx, 'GET')) },
+    { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
     { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
   ];
 }
