@@ -11,7 +11,9 @@ export type Failure =
   | { error: string }
   | { status: 500 }
   | { status: 429; retryAfter: number }
-  | { network: true };
+  | { network: true }
+  /** Slack did the call (a message is stored), but the answer never arrives: the connection drops. */
+  | { network: true; afterHandling: true };
 
 interface StoredMessage {
   channel: string;
@@ -94,6 +96,10 @@ export class FakeSlack {
 
     const failure = this.failures.get(method)?.shift();
     if (failure) {
+      if ('afterHandling' in failure) {
+        this.answer(method, args, token);
+        return void req.socket.destroy();
+      }
       if ('network' in failure) return void req.socket.destroy();
       if ('status' in failure && failure.status === 429) {
         res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });

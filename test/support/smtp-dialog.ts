@@ -26,7 +26,7 @@ export class SmtpDialog {
   }
 
   /** The next complete reply (last line `NNN text`), or '' once the server closed the connection. */
-  async reply(timeoutMs = 5000): Promise<string> {
+  async reply(timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = /^(?:\d{3}-.*\r\n)*\d{3} .*\r\n/.exec(this.buffer);
