@@ -248,7 +248,7 @@ describe('email intake', () => {
     ]);
     const files = await models().Attachment.find({ ticketId: ticket._id });
     expect(files).toHaveLength(1);
-    expect(files[0]!.content.toString()).toBe('hello');
+    expect(files[0]!.content!.toString()).toBe('hello');
     const card = JSON.stringify(cardsFor(ticket.key)[0]!.args.blocks);
     expect(card).toContain('small &lt;b&gt;.txt (text/plain, 5 B)');
     expect(card).toContain('dump.bin');

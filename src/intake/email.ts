@@ -22,6 +22,8 @@ export type MailOutcome =
   | { kind: 'reply'; ticket: TicketDoc; changed: boolean };
 
 const MAX_REPLY = 20_000;
+/** Longest reply quote a ticket's timeline embeds (a thread note shows at most 2,800 characters anyway). */
+const MAX_EMBEDDED_QUOTE = 2_800;
 /** Longest display name kept from a mail (it is repeated in the acknowledgement's greeting). */
 const MAX_DISPLAY_NAME = 100;
 const TICKET_TAG = /\[SUP-(\d+)\]/i;
@@ -45,9 +47,11 @@ export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<
     const target = match;
     const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES, target.ticket._id);
     const text = clip(mail.strippedReply?.trim() || trimQuotedReply(plainBody(mail.text, mail.html)), MAX_REPLY);
+    // The whole text lives in ticket_messages; the ticket's timeline keeps a quote the thread note can show.
+    await keepMessage(deps, target.ticket, keys[0], mail, text);
     const outcome = await addRequesterReply(deps, target.ticket.id, {
       from: mail.from,
-      text: text || '(empty message)',
+      text: clip(text, MAX_EMBEDDED_QUOTE) || '(empty message)',
       dedupeKey: keys[0],
       messageId: mail.messageId,
       automated,
@@ -82,6 +86,15 @@ export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<
   });
   if (attachments.some((a) => a.stored)) await linkAttachments(deps, keys[0], ticket._id);
   return { kind: created ? 'created' : 'duplicate', ticket };
+}
+
+/** Stores a reply's whole text apart from the ticket (once per mail: its dedupe key is the `_id`). */
+async function keepMessage(deps: DomainDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
+  await deps.models.TicketMessage.updateOne(
+    { _id: key },
+    { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, createdAt: deps.clock.now() } },
+    { upsert: true },
+  );
 }
 
 /** The sender's display name as outgoing mail may repeat it: one line, at most MAX_DISPLAY_NAME characters. */
@@ -129,7 +142,12 @@ async function findTicketFor(deps: DomainDeps, mail: InboundMail, auth: SenderAu
     const ticket = parent ? await deps.models.Ticket.findById(parent.ticketId) : null;
     if (ticket) return { ticket, matchedBy: 'thread' };
   }
-  const byThread = threadIds.length ? await deps.models.Ticket.findOne({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 }) : null;
+  let byThread = threadIds.length ? await deps.models.Ticket.findOne({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 }) : null;
+  if (!byThread && threadIds.length) {
+    // A ticket embeds only its latest Message-IDs; older replies are found through ticket_messages.
+    const earlier = await deps.models.TicketMessage.findOne({ messageId: { $in: threadIds } }, { ticketId: 1 }).lean();
+    byThread = earlier ? await deps.models.Ticket.findById(earlier.ticketId) : null;
+  }
   const tag = TICKET_TAG.exec(mail.subject);
   const byTag = !byThread && tag ? await deps.models.Ticket.findOne({ number: Number(tag[1]) }) : null;
   const candidate = byThread ?? byTag;

@@ -5,6 +5,7 @@ import { idempotencyKeyModel } from './idempotency-key.js';
 import { outboundMailModel } from './outbound-mail.js';
 import { leaseModel } from './lease.js';
 import { ticketModel } from './ticket.js';
+import { ticketMessageModel } from './ticket-message.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -15,6 +16,7 @@ export function bindModels(conn: Connection) {
     OutboundMail: outboundMailModel(conn),
     Lease: leaseModel(conn),
     Attachment: attachmentModel(conn),
+    TicketMessage: ticketMessageModel(conn),
   };
 }
 
