@@ -48,7 +48,7 @@ const shape = {
   TRIAGE_RULES_FILE: z.string().optional().describe('JSON file overriding the keyword rules that suggest category and priority'),
   SELF_HELP_URL: z.url().optional().describe('Help-centre link included in acknowledgements'),
 
-  SUPPORT_TEAM_USERGROUP: optionalUsergroup.describe('Only members of this user group may act on cards; anyone when unset'),
+  SUPPORT_TEAM_USERGROUP: optionalUsergroup.describe('Only members of this user group may see and act on tickets in Slack; when unset, everyone in the workspace can'),
   SUPPORT_LEADS_USERGROUP: optionalUsergroup.describe('Leads, mentioned on SLA breaches'),
   ESCALATION_L2_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L2 (engineering)'),
   ESCALATION_L3_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L3 (tech lead)'),
