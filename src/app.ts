@@ -129,6 +129,9 @@ export function createApp(parts: AppParts): DeskbellApp {
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       logger.info({ port: bound, smtpPort: smtp?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');
+      if (!config.SUPPORT_TEAM_USERGROUP) {
+        logger.warn('SUPPORT_TEAM_USERGROUP is not set: everyone in the Slack workspace can see, change, assign and reply to every ticket');
+      }
       return { port: bound, ...(smtp ? { smtpPort: smtp.port } : {}) };
     },
     get smtpPort() {

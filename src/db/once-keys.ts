@@ -31,7 +31,7 @@ export const OnceKeys = {
   page: (eventId: string, user: string) => `page:${eventId}:${user}`,
   /** One PagerDuty event of an incident. */
   pagerDuty: (incidentId: string, action: string) => `pagerduty:${incidentId}:${action}`,
-  /** A satisfaction answer: one per survey of a ticket. */
+  /** The current satisfaction answer of one survey of a ticket (a later answer from the requester replaces it). */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
 } as const;
 

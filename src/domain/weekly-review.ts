@@ -54,7 +54,7 @@ export interface ReviewRow {
   createdAt: Date;
   firstResponseAt?: Date | null;
   sla?: SlaState | null;
-  timeline?: Array<{ kind: string; at: Date; data?: { score?: number } | null }>;
+  timeline?: Array<{ kind: string; at: Date; data?: { score?: number; surveyId?: string } | null }>;
 }
 
 export const REVIEW_FIELDS = {
@@ -68,6 +68,7 @@ export const REVIEW_FIELDS = {
   'timeline.kind': 1,
   'timeline.at': 1,
   'timeline.data.score': 1,
+  'timeline.data.surveyId': 1,
 } as const;
 
 /** Scores of 4 and 5 (satisfied, very satisfied) count as positive. */
@@ -140,10 +141,15 @@ export function weekStats(rows: ReviewRow[], window: WeekWindow, openAtEnd: numb
       count(c.resolution, false);
     }
     if (events.some((e) => e.kind === 'reopened' && within(e.at, window))) reopened++;
+    // A requester may change their answer while the survey is open: the latest answer of each survey counts.
+    const latest = new Map<string, number>();
     for (const e of events) {
       if (e.kind !== 'csat' || !within(e.at, window) || typeof e.data?.score !== 'number') continue;
+      latest.set(e.data.surveyId ?? `${t.createdAt.getTime()}:${e.at.getTime()}`, e.data.score);
+    }
+    for (const score of latest.values()) {
       ratings++;
-      if (e.data.score >= POSITIVE_SCORE) positive++;
+      if (score >= POSITIVE_SCORE) positive++;
     }
   }
 
