@@ -55,6 +55,7 @@ const shape = {
   SLA_SWEEP_INTERVAL: z.string().default('1 minute').describe('How often the SLA sweep runs'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
+  REPORT_CSV_INCLUDE_REQUESTER: bool(false).describe("Add requesters' email addresses to the /support-report CSV export (personal data: off by default)"),
 };
 
 const schema = z

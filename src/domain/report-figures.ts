@@ -69,6 +69,8 @@ export interface PeriodStats {
   byChannel: Array<{ source: Source; count: number }>;
   byAssignee: AssigneeStats[];
   incidents: { count: number; resolved: number; medianDurationMs?: number; longestDurationMs?: number };
+  /** PRODUCT.md's targets: reopened below 5 %, satisfaction above 90 % positive. */
+  targetsMissed: { reopened: boolean; satisfaction: boolean };
   /** Per bucket of the period (days or weeks); empty for the comparison period. */
   series: SeriesPoint[];
 }
@@ -80,6 +82,8 @@ export interface PeriodReport {
 
 /** Scores of 4 and 5 (satisfied, very satisfied) count as positive. */
 export const POSITIVE_SCORE = 4;
+/** PRODUCT.md: reopened rate < 5 %, satisfaction > 90 % positive. */
+export const TARGETS = { reopenedBelow: 0.05, satisfactionAbove: 0.9 } as const;
 
 export function durations(values: number[]): Durations {
   if (!values.length) return { count: 0 };
@@ -256,6 +260,10 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
         return { assignee, handled: p.handled, firstResponse: durations(p.fr), compliance: p.compliance, satisfaction: { responses: r?.responses ?? 0, positive: r?.positive ?? 0, ...rate(r?.positive ?? 0, r?.responses ?? 0) } };
       })
       .sort((a, b) => b.handled - a.handled || String(a.assignee).localeCompare(String(b.assignee))),
+    targetsMissed: {
+      reopened: !!res.length && reopened / res.length >= TARGETS.reopenedBelow,
+      satisfaction: !!responses && positive / responses <= TARGETS.satisfactionAbove,
+    },
     incidents: { count: incidents.length, resolved: incidentDurations.length, ...(incidentDurations.length ? { medianDurationMs: durations(incidentDurations).medianMs, longestDurationMs: Math.max(...incidentDurations) } : {}) },
     series: buckets.map((start, i) => ({
       start,
