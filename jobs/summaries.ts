@@ -2,7 +2,9 @@ import { backoffStrategies, type Agenda } from 'agenda';
 import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../src/context.js';
 import { runDailySummary, type SummaryOutcome } from '../src/domain/daily-summary.js';
-import { runWeeklyDigest } from '../src/domain/weekly-review.js';
+import { runWeeklyDigest, type WeeklyReview } from '../src/domain/weekly-review.js';
+import { renderReportCharts } from '../src/charts/report-charts.js';
+import { uploadFiles } from '../src/slack/upload.js';
 import { workspaceUrl } from '../src/slack/workspace-url.js';
 import { dailySummaryMessage } from '../views/daily-summary.js';
 import { weeklyDigestMessage } from '../views/weekly-digest.js';
@@ -21,7 +23,18 @@ export async function postDailySummary(ctx: AppContext): Promise<SummaryOutcome>
 }
 
 export async function postWeeklyDigest(ctx: AppContext): Promise<'posted' | 'already_posted'> {
-  return runWeeklyDigest(ctx, async (review) => postToSupport(ctx, weeklyDigestMessage(review, ctx.policy.timeZone)));
+  return runWeeklyDigest(ctx, async (review) => {
+    const posted = await postToSupport(ctx, weeklyDigestMessage(review, ctx.policy.timeZone));
+    // The same charts as /support-report, after the text. Best effort: the digest is posted (and its key
+    // kept) whatever happens here, so a failed upload never makes the retry post the digest twice.
+    await shareCharts(ctx, review.current).catch((err: unknown) => ctx.logger.warn({ err }, 'weekly digest charts could not be uploaded; the digest text has the same figures'));
+    return posted;
+  });
+}
+
+async function shareCharts(ctx: AppContext, week: WeeklyReview['current']): Promise<void> {
+  const charts = await renderReportCharts(week, { bucket: 'day', trend: false, timeZone: ctx.policy.timeZone });
+  await uploadFiles(ctx.slack, charts.map((c) => ({ filename: c.name, title: c.title, bytes: c.png.bytes, altText: c.altText })), { channel: ctx.config.SUPPORT_CHANNEL_ID, comment: 'Charts of the weekly review.' });
 }
 
 /** A failed post (Slack down) is retried with backoff; the day's key was released, so the retry posts it. */

@@ -139,13 +139,24 @@ export function previousWindow(w: Window, timeZone: string): Window {
   return { start: wholeDays ? shiftLocalDays(w.start, -d, timeZone) : new Date(2 * w.start.getTime() - w.end.getTime()), end: w.start };
 }
 
-/** Bucket boundaries from the window's start: each local day (or 7 local days), the last bucket cut at the end. */
+/**
+ * Bucket starts: days begin at local midnight (the first one at the window's start, so "last 7 days" from
+ * a Wednesday noon has a half Wednesday at each end); weeks are 7 local days from the window's start.
+ */
 export function bucketStarts(w: Window, bucket: 'day' | 'week', timeZone: string): Date[] {
-  const step = bucket === 'day' ? 1 : 7;
-  const out: Date[] = [];
-  for (let t = w.start, i = 0; t < w.end && i < 400; i++) {
+  const out: Date[] = [w.start];
+  if (bucket === 'week') {
+    for (let i = 1; i < 60; i++) {
+      const t = shiftLocalDays(w.start, 7 * i, timeZone);
+      if (t >= w.end) break;
+      out.push(t);
+    }
+    return out;
+  }
+  for (let day = addDays(localDate(w.start, timeZone), 1), i = 0; i < 400; day = addDays(day, 1), i++) {
+    const t = midnight(day, timeZone);
+    if (t >= w.end) break;
     out.push(t);
-    t = shiftLocalDays(w.start, step * (i + 1), timeZone);
   }
   return out;
 }
