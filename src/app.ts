@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AppContext } from './context.js';
 import { bindModels, ensureIndexes } from './db/models/index.js';
+import { ensureReportIndexes } from './domain/report-queries.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
@@ -118,6 +119,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     bolt,
     async start(port = config.PORT) {
       await ensureIndexes(context.models);
+      await ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
       await agenda.start();

@@ -14,8 +14,8 @@ export const EFFECTIVE_PRIORITY = { $ifNull: ['$priority', { $ifNull: ['$suggest
 export const eventIn = (kind: string, w: Window) => ({ timeline: { $elemMatch: { kind, at: inWindow(w) } } });
 
 /**
- * Indexes the report's queries need. They are the report's own, so they are created here (once per
- * connection, in the background of the first report) rather than in the shared ticket model.
+ * Indexes the report's queries need. They are the report's own, so they are declared here rather than in
+ * the shared ticket model; created at start (src/app.ts) and, once per connection, before the first report.
  */
 export const REPORT_INDEXES: Array<Record<string, 1>> = [{ 'timeline.kind': 1, 'timeline.at': 1 }, { firstResponseAt: 1 }, { 'sla.responseBreachedAt': 1 }, { 'sla.resolutionBreachedAt': 1 }];
 const ensured = new WeakMap<object, Promise<void>>();
