@@ -13,6 +13,8 @@ export interface ChartFile {
   png: Png;
 }
 
+/** Numbers on the marks in near-black: the palette's lighter colours are too faint for small text on white. */
+const LABEL_COLOUR = '#222222';
 const pct = (part: number, whole: number) => Math.round((part / whole) * 1000) / 10;
 const hours = (ms: number | undefined) => (ms === undefined ? null : Math.round((ms / 3_600_000) * 10) / 10);
 const cut = (s: string) => (s.length > 1000 ? `${s.slice(0, 999)}…` : s);
@@ -35,7 +37,7 @@ export function createdResolvedSpec(s: PeriodStats, bucket: 'day' | 'week', time
       y: { field: 'count', type: 'quantitative', title: 'Tickets', axis: { tickMinStep: 1 } },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['Created', 'Resolved'], range: [PALETTE[0], PALETTE[1]] } },
     },
-    layer: [{ mark: 'bar' }, ...(labels.length <= 31 ? [{ mark: { type: 'text' as const, dy: -7, fontSize: 11 }, encoding: { text: { field: 'count', type: 'quantitative' as const } } }] : [])],
+    layer: [{ mark: 'bar' }, ...(labels.length <= 31 ? [{ mark: { type: 'text' as const, dy: -7, fontSize: 11 }, encoding: { text: { field: 'count', type: 'quantitative' as const }, color: { value: LABEL_COLOUR } } }] : [])],
   };
   const altText = `Tickets created and resolved per ${per}: ${s.series.map((p, i) => `${labels[i]} ${p.created} created, ${p.resolved} resolved`).join('; ')}.`;
   return { spec, altText: cut(altText) };
@@ -64,7 +66,7 @@ export function complianceSpec(s: PeriodStats): { spec: TopLevelSpec; altText: s
       y: { field: 'percent', type: 'quantitative', title: 'Targets met (%)', scale: { domain: [0, 100] } },
       color: { field: 'target', type: 'nominal', title: null, scale: { domain: ['First response', 'Resolution'], range: [PALETTE[2], PALETTE[3]] } },
     },
-    layer: [{ mark: 'bar' }, { mark: { type: 'text', dy: -7, fontSize: 11 }, encoding: { text: { field: 'label', type: 'nominal' } } }],
+    layer: [{ mark: 'bar' }, { mark: { type: 'text', dy: -7, fontSize: 11 }, encoding: { text: { field: 'label', type: 'nominal' }, color: { value: LABEL_COLOUR } } }],
   };
   const altText = `Target compliance by priority: ${values.map((v) => `${v.priority} ${v.target.toLowerCase()} ${v.label}`).join('; ')}.`;
   return { spec, altText: cut(altText) };
@@ -101,7 +103,7 @@ export function trendSpec(s: PeriodStats, timeZone: string): { spec: TopLevelSpe
         height: 150,
         title: { text: 'Tickets per week', fontSize: 14 },
         encoding: { x, y: { field: 'count', type: 'quantitative', title: 'Tickets' }, color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['Created', 'Resolved'], range: [PALETTE[0], PALETTE[1]] } } },
-        layer: [{ mark: { type: 'line', point: true } }, { mark: { type: 'text', dy: -10, fontSize: 11 }, encoding: { text: { field: 'count', type: 'quantitative' } } }],
+        layer: [{ mark: { type: 'line', point: true } }, { mark: { type: 'text', dy: -10, fontSize: 11 }, encoding: { text: { field: 'count', type: 'quantitative' }, color: { value: LABEL_COLOUR } } }],
       },
       { ...line('medianHours', 'Median first response (hours, wall-clock)', 'Hours', PALETTE[5]), transform: [{ filter: "datum.series === 'Created' && datum.medianHours !== null" }] },
       { ...line('satisfaction', 'Satisfaction (% positive; target above 90 %)', '% positive', PALETTE[2], { scale: { domain: [0, 100] } }), transform: [{ filter: "datum.series === 'Created' && datum.satisfaction !== null" }] },
