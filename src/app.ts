@@ -119,7 +119,8 @@ export function createApp(parts: AppParts): DeskbellApp {
     bolt,
     async start(port = config.PORT) {
       await ensureIndexes(context.models);
-      await ensureReportIndexes(context.models.Ticket);
+      // In the background: on a large collection they take a while, and the first report waits for them anyway.
+      void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
       await agenda.start();
