@@ -146,7 +146,7 @@ describe('/support-report', () => {
     const json = JSON.stringify(blocks);
     expect(json).toContain('business hours: median *4 h*, p90 8 h');
     expect(json).toContain('Email: *2* (▲ 2)');
-    expect(json).toContain('<@UAGENT1>: *2* handled · median first response 35 min · targets 4/4 (100 %) · satisfaction 100 % of 1');
+    expect(json).toContain('<@UAGENT1>: *2* handled (▲ 1) · median first response 35 min · targets 4/4 (100 %) · satisfaction 100 % of 1');
     expect(json).toContain('*1* P0 (▲ 1); median duration 2 h');
     expect(json).toMatch(/Export fails for \d+ rows[^"]*2×/i);
 

@@ -50,15 +50,15 @@ function breakdown<K>(rows: Array<{ key: K; count: number }>, before: Array<{ ke
   return rows.map((r) => `${name(r.key)}: *${r.count}* (${delta(r.count, before.find((b) => b.key === r.key)?.count ?? 0)})`).join('\n');
 }
 
-function assigneeLine(a: AssigneeStats): string {
+function assigneeLine(a: AssigneeStats, before: AssigneeStats | undefined): string {
   const sat = a.satisfaction.responses ? `${percent(a.satisfaction.rate)} of ${a.satisfaction.responses}` : '–';
-  return `${a.assignee ? userMention(a.assignee) : '_Unassigned_'}: *${a.handled}* handled · median first response ${formatDuration(a.firstResponse.medianMs)} · targets ${ratio(a.compliance.met, a.compliance.total)} · satisfaction ${sat}`;
+  return `${a.assignee ? userMention(a.assignee) : '_Unassigned_'}: *${a.handled}* handled (${delta(a.handled, before?.handled ?? 0)}) · median first response ${formatDuration(a.firstResponse.medianMs)} · targets ${ratio(a.compliance.met, a.compliance.total)} · satisfaction ${sat}`;
 }
 
-function assigneesText(s: PeriodStats): string {
+function assigneesText(s: PeriodStats, p: PeriodStats): string {
   const rows = s.byAssignee.filter((a) => a.handled || a.satisfaction.responses);
   if (!rows.length) return '_Nobody answered or resolved a ticket in the period._';
-  const shown = rows.slice(0, MAX_ASSIGNEES).map(assigneeLine);
+  const shown = rows.slice(0, MAX_ASSIGNEES).map((a) => assigneeLine(a, p.byAssignee.find((b) => b.assignee === a.assignee)));
   if (rows.length > MAX_ASSIGNEES) shown.push(`_… and ${rows.length - MAX_ASSIGNEES} more (see the CSV export)_`);
   return shown.join('\n');
 }
@@ -108,7 +108,7 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
         mrkdwn(`*Incidents*\n${incidentsText(s, p)}`, 2000),
       ],
     },
-    { type: 'section', text: mrkdwn(`*By assignee*\n${assigneesText(s)}`) },
+    { type: 'section', text: mrkdwn(`*By assignee*\n${assigneesText(s, p)}`) },
     { type: 'section', text: mrkdwn(`*Recurring subjects*\n${subjects}`) },
   ];
   if (period.trend) blocks.push({ type: 'section', text: mrkdwn(`*Trend per week*\n${trendText(s, timeZone)}`) });
