@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AppContext } from './context.js';
 import { bindModels, ensureIndexes } from './db/models/index.js';
+import { ensureReportIndexes } from './domain/report-queries.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
@@ -120,6 +121,8 @@ export function createApp(parts: AppParts): DeskbellApp {
     bolt,
     async start(port = config.PORT) {
       await ensureIndexes(context.models);
+      // In the background: on a large collection they take a while, and the first report waits for them anyway.
+      void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
       await agenda.start();

@@ -73,6 +73,7 @@ const shape = {
   PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue').describe('PagerDuty Events API v2 endpoint (override for tests)'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
+  REPORT_CSV_INCLUDE_REQUESTER: bool(false).describe("Add requesters' email addresses to the /support-report CSV export (personal data: off by default)"),
 };
 
 const schema = z

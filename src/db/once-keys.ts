@@ -15,6 +15,8 @@ export const OnceKeys = {
   dailySummary: (day: string) => `daily-summary:${day}`,
   /** The weekly digest of the week ending on a team-local day. */
   weeklyDigest: (day: string) => `weekly-digest:${day}`,
+  /** The charts shared after a summary, named by that summary's own key. */
+  summaryCharts: (summaryKey: string) => `charts:${summaryKey}`,
   /** One SLA reminder (75 % warning or breach) of one target; also the dedupe key of its timeline event. */
   slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) => `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
   /** An incident's war-room channel. */
@@ -43,4 +45,5 @@ export const DeliveryKinds = {
   dm: 'dm',
   dailySummary: 'daily-summary',
   weeklyDigest: 'weekly-digest',
+  summaryCharts: 'summary-charts',
 } as const;
