@@ -204,8 +204,15 @@ describe('/support and the "Create support ticket" shortcut', () => {
 
   it('tells the user when Slack no longer accepts the trigger', async () => {
     t.slack.fail('views.open', { error: 'expired_trigger_id' });
-    await t.sender.command('/support', '', 'U2', { trigger_id: 'trig-late' });
-    await waitForEphemeral('U2', (x) => x.includes('Slack took too long to open the form'), 'expired trigger message');
+    const tickets = await t.app.context.models.Ticket.countDocuments();
+    const res = await t.sender.command('/support', '', 'U2', { trigger_id: 'trig-late' });
+    expect(res.status).toBe(200);
+    const told = await waitForEphemeral('U2', (x) => x.includes('Slack took too long'), 'expired trigger message');
+    expect(told.args).toMatchObject({ channel: 'CSUPPORT1', user: 'U2' });
+    expect(String(told.args.text)).toContain('Slack took too long to open the form. Please try again.');
+    expect(String(told.args.text)).not.toMatch(/expired_trigger_id|Error|at /);
+    expect(t.slack.callsTo('views.open').filter((c) => c.args.trigger_id === 'trig-late')).toHaveLength(1);
+    expect(await t.app.context.models.Ticket.countDocuments()).toBe(tickets);
   });
 
   async function waitForStoredCard(id: string): Promise<{ channel: string; ts: string }> {

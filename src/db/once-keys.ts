@@ -15,6 +15,8 @@ export const OnceKeys = {
   dailySummary: (day: string) => `daily-summary:${day}`,
   /** The weekly digest of the week ending on a team-local day. */
   weeklyDigest: (day: string) => `weekly-digest:${day}`,
+  /** The charts shared after a summary, named by that summary's own key. */
+  summaryCharts: (summaryKey: string) => `charts:${summaryKey}`,
   /** One SLA reminder (75 % warning or breach) of one target; also the dedupe key of its timeline event. */
   slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) => `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
   /** An incident's war-room channel. */
@@ -31,7 +33,7 @@ export const OnceKeys = {
   page: (eventId: string, user: string) => `page:${eventId}:${user}`,
   /** One PagerDuty event of an incident. */
   pagerDuty: (incidentId: string, action: string) => `pagerduty:${incidentId}:${action}`,
-  /** A satisfaction answer: one per survey of a ticket. */
+  /** The current satisfaction answer of one survey of a ticket (a later answer from the requester replaces it). */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
 } as const;
 
@@ -43,4 +45,5 @@ export const DeliveryKinds = {
   dm: 'dm',
   dailySummary: 'daily-summary',
   weeklyDigest: 'weekly-digest',
+  summaryCharts: 'summary-charts',
 } as const;

@@ -27,7 +27,21 @@ interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
+
+/** A file uploaded the way Slack asks: an upload URL, the bytes POSTed there, then completed and shared. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  title?: string;
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+  completed: boolean;
+}
 
 /**
  * A Slack Web API stand-in over real HTTP: it records every call and answers the way Slack does,
@@ -41,6 +55,7 @@ export class FakeSlack {
   readonly pins: Array<{ channel: string; timestamp: string }> = [];
   readonly usergroups = new Map<string, string[]>();
   readonly users = new Map<string, { id: string; name: string; real_name?: string; email?: string }>();
+  readonly uploads = new Map<string, UploadedFile>();
   private failures = new Map<string, Failure[]>();
   private holds = new Map<string, Promise<void>>();
   private server?: Server;
@@ -102,7 +117,27 @@ export class FakeSlack {
     return `${this.clockSeconds + this.seq}.${String(this.seq).padStart(6, '0')}`;
   }
 
+  /** Files completed (shared) in `channel`, in upload order. */
+  filesIn(channel: string): UploadedFile[] {
+    return [...this.uploads.values()].filter((f) => f.completed && f.channel === channel);
+  }
+
+  /** The upload URL answers like Slack's: 200 and "OK - <length>", and keeps the bytes for the test. */
+  private async receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const file = this.uploads.get((req.url ?? '').split('/').pop() ?? '');
+    if (!file || req.method !== 'POST') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('not found');
+    }
+    file.bytes = Buffer.concat(chunks);
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${file.bytes.length}`);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.url ?? '').startsWith('/upload/')) return this.receiveUpload(req, res);
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const raw = await new Promise<string>((ok) => {
       let data = '';
@@ -221,6 +256,21 @@ export class FakeSlack {
       case 'users.info': {
         const user: { id: string; name: string; real_name?: string; email?: string } = this.users.get(a.user) ?? { id: a.user, name: String(a.user).toLowerCase() };
         return { ok: true, user: { ...user, profile: { email: user.email, real_name: user.real_name ?? user.name } } };
+      }
+      case 'files.getUploadURLExternal': {
+        if (!a.filename || !Number(a.length)) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++this.seq).padStart(8, '0')}`;
+        this.uploads.set(id, { id, filename: a.filename, length: Number(a.length), altText: a.alt_text, completed: false });
+        return { ok: true, upload_url: `${this.url.replace(/api\/$/, '')}upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = (Array.isArray(a.files) ? a.files : []) as Array<{ id: string; title?: string }>;
+        const files = list.map((f) => this.uploads.get(f.id));
+        // Slack refuses to complete a file whose bytes never arrived.
+        if (!list.length || files.some((f) => !f?.bytes)) return { ok: false, error: 'file_not_found' };
+        for (const [i, f] of files.entries()) Object.assign(f!, { completed: true, title: list[i]!.title, channel: a.channel_id, threadTs: a.thread_ts, initialComment: a.initial_comment });
+        if (a.channel_id) this.messages.push({ channel: a.channel_id, ts: this.nextTs(), thread_ts: a.thread_ts, text: a.initial_comment });
+        return { ok: true, files: files.map((f) => ({ id: f!.id, title: f!.title, name: f!.filename })) };
       }
       case 'usergroups.users.list': {
         const users = this.usergroups.get(a.usergroup);
