@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AppContext } from './context.js';
 import { bindModels, ensureIndexes } from './db/models/index.js';
+import { ensureReportIndexes } from './domain/report-queries.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
@@ -120,6 +121,8 @@ export function createApp(parts: AppParts): DeskbellApp {
     bolt,
     async start(port = config.PORT) {
       await ensureIndexes(context.models);
+      // In the background: on a large collection they take a while, and the first report waits for them anyway.
+      void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
       await agenda.start();
@@ -129,6 +132,9 @@ export function createApp(parts: AppParts): DeskbellApp {
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       logger.info({ port: bound, smtpPort: smtp?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');
+      if (!config.SUPPORT_TEAM_USERGROUP) {
+        logger.warn('SUPPORT_TEAM_USERGROUP is not set: everyone in the Slack workspace can see, change, assign and reply to every ticket');
+      }
       return { port: bound, ...(smtp ? { smtpPort: smtp.port } : {}) };
     },
     get smtpPort() {

@@ -38,19 +38,26 @@ const shape = {
   SUPPORT_EMAIL_ADDRESS: z.email('must be an email address such as support@example.com').default('support@example.com').describe('Address customers write to; sender of outbound mail'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional().describe('Outbound mail server; mail is queued (not lost) while unset or down'),
   MAIL_INBOUND_PORT: z.coerce.number({ error: 'must be a TCP port number (0-65535)' }).int().min(0).max(65535).optional().describe('Port of the built-in SMTP listener for inbound mail; off when unset'),
-  MAIL_INBOUND_HOST: z.string().default('0.0.0.0').describe('Address the SMTP listener binds to'),
+  MAIL_INBOUND_HOST: z.string().default('127.0.0.1').describe('Address the SMTP listener binds to; loopback by default, 0.0.0.0 to accept mail from an MX on another host'),
   MAIL_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(10 * 1024 * 1024).describe('Largest accepted inbound email'),
   ATTACHMENT_KEEP_MAX_BYTES: z.coerce.number({ error: 'must be a number of bytes' }).int().positive().default(10 * 1024 * 1024).describe('Largest mail attachment whose contents are kept; larger ones are only listed'),
   POSTMARK_INBOUND_USER: z.string().min(1).optional().describe('Basic-auth user for the Postmark inbound webhook'),
   POSTMARK_INBOUND_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().describe('Basic-auth password for the Postmark inbound webhook'),
+  MAIL_AUTHSERV_ID: z.string().min(1).optional().describe('authserv-id of the MX in front of the SMTP listener: only its Authentication-Results header counts; any topmost one when unset'),
+  ACK_SKIP_AUTH_FAILED: bool(true).describe('Do not acknowledge mail whose SPF/DKIM/DMARC check failed, when the receiving side says so'),
+  ACK_MAX_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().min(0).default(5).describe('Most auto-acknowledgements sent to one address per hour; more tickets still open, unacknowledged'),
+  MAIL_MAX_CLIENTS: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(50).describe('Most simultaneous connections to the SMTP listener (more are answered 421)'),
+  MAIL_MAX_MESSAGES_PER_CONNECTION: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(100).describe('Most messages one SMTP connection may send (then 421)'),
+  MAIL_MAX_PER_SENDER_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(120).describe('Most inbound mails from one sender address per hour, SMTP (451) and Postmark (429)'),
   TRIAGE_RULES_FILE: z.string().optional().describe('JSON file overriding the keyword rules that suggest category and priority'),
   SELF_HELP_URL: z.url().optional().describe('Help-centre link included in acknowledgements'),
 
-  SUPPORT_TEAM_USERGROUP: optionalUsergroup.describe('Only members of this user group may act on cards; anyone when unset'),
+  SUPPORT_TEAM_USERGROUP: optionalUsergroup.describe('Only members of this user group may see and act on tickets in Slack; when unset, everyone in the workspace can'),
   SUPPORT_LEADS_USERGROUP: optionalUsergroup.describe('Leads, mentioned on SLA breaches'),
   ESCALATION_L2_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L2 (engineering)'),
   ESCALATION_L3_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L3 (tech lead)'),
   ESCALATION_MANAGEMENT_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to management'),
+  HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token that shows /healthz details to remote callers; they only see ok/not ok without it'),
   CSAT_SECRET: z.string().min(16).optional().describe('Signs satisfaction-survey links; defaults to one derived from the signing secret'),
   AUTO_CLOSE_DAYS: z.coerce.number({ error: 'must be a number of days' }).positive().default(5).describe('Days after resolution without a reply before a ticket closes'),
 
@@ -73,6 +80,7 @@ const shape = {
   STATUS_PAGE_ENABLED: bool(false).describe('Serve a public status page at GET /status and /status.json with the updates marked public'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
+  REPORT_CSV_INCLUDE_REQUESTER: bool(false).describe("Add requesters' email addresses to the /support-report CSV export (personal data: off by default)"),
 };
 
 const schema = z

@@ -57,20 +57,34 @@ describe('the running app', () => {
     expect(t.slack.callsTo('auth.test').at(-1)?.token).toBe('xoxb-test-token');
   });
 
+  // `/support queue` answers through chat.postEphemeral once accepted, so "no Slack call" shows the listener did not run.
+  const queueAnswers = () => t.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'U1').length;
+  const settle = () => new Promise((r) => setTimeout(r, 500));
+
+  it('runs the listener for a correctly signed command (the control for the two refusals below)', async () => {
+    const before = queueAnswers();
+    const res = await t.sender.command('/support', 'queue', 'U1');
+    expect(res.status).toBe(200);
+    await t.slack.waitFor(() => queueAnswers() > before, 10_000, 'the queue answer');
+  });
+
   it('refuses a wrong signature with 401 and runs no listener', async () => {
-    const before = t.slack.calls.length;
-    const res = await t.sender.command('/support', 'help', 'U1', {}, { signature: 'v0=deadbeef' });
+    const before = queueAnswers();
+    const res = await t.sender.command('/support', 'queue', 'U1', {}, { signature: 'v0=deadbeef' });
     expect(res.status).toBe(401);
-    expect(t.slack.calls.length).toBe(before);
+    await settle();
+    expect(queueAnswers()).toBe(before);
   });
 
   it('refuses a correctly signed request older than five minutes with 401', async () => {
-    const before = t.slack.calls.length;
+    const before = queueAnswers();
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
-    const res = await t.sender.command('/support', 'help', 'U1', {}, { timestamp: old });
+    const res = await t.sender.command('/support', 'queue', 'U1', {}, { timestamp: old });
     expect(res.status).toBe(401);
-    expect(t.slack.calls.length).toBe(before);
+    await settle();
+    expect(queueAnswers()).toBe(before);
   });
+
 
   it('accepts a correctly signed request', async () => {
     const body = JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' });

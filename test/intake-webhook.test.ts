@@ -106,15 +106,20 @@ describe('webhook intake', () => {
   it('keeps the ticket while Slack fails and posts exactly one card once it recovers', async () => {
     t.slack.fail('chat.postMessage', { status: 500 }, 2);
     t.slack.fail('chat.postMessage', { status: 429, retryAfter: 0 }, 1);
-    t.slack.fail('chat.postMessage', { network: true }, 1);
+    // The last failure posts the card in Slack and then drops the connection: the card is there, the app does not know.
+    t.slack.fail('chat.postMessage', { networkAfterEffect: true }, 1);
     const res = await sendWebhook(t.url, ticket({ subject: 'Slack outage ticket' }));
     expect(res.status).toBe(201);
     const { ticket: key, id } = (await res.json()) as any;
     const stored = await waitForCard(t, id);
-    expect(stored).toBeTruthy();
-    // A dropped connection may have reached Slack: the retry looks for the card before posting again.
-    const posted = t.slack.messages.filter((m) => (m.metadata?.event_payload as any)?.ticket_id === id);
+    const attempts = t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && (c.args.metadata as any)?.event_payload?.ticket_id === id);
+    expect(attempts.length).toBeGreaterThanOrEqual(4);
+    // The card reached Slack on the dropped attempt: the retry found it (conversations.history) instead of posting again.
+    const posted = t.slack.messages.filter((m) => !m.thread_ts && (m.metadata?.event_payload as any)?.ticket_id === id);
     expect(posted).toHaveLength(1);
+    expect(t.slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(stored.card).toMatchObject({ channel: posted[0]!.channel, ts: posted[0]!.ts });
+    expect(attempts).toHaveLength(4);
     expect(key).toMatch(/^SUP-/);
   });
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { JobNames } from '../jobs/names.js';
 import { acknowledgementId } from '../src/domain/acknowledgement.js';
-import { csatKey, signSurveyAnswer } from '../src/domain/csat.js';
+import { OnceKeys } from '../src/db/once-keys.js';
+import { csatKey, recordSurveyAnswer, signSurveyAnswer } from '../src/domain/csat.js';
 import { messageIdFor } from '../src/domain/outbox.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
@@ -164,7 +165,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect(smtp.messages.filter((m) => m.text?.includes('Which browser'))).toHaveLength(1);
   });
 
-  it('resolves with an email carrying five survey links; the first answer counts once; forged and expired links are refused', async () => {
+  it('resolves with an email carrying five survey links; a GET records nothing, the POST records, a later answer replaces it; forged and expired links are refused without writing', async () => {
     const ticket = await newTicket('Report page blank');
     const opens = t.slack.callsTo('views.open').length;
     await click(AGENT, 'ticket_resolve', ticket);
@@ -192,8 +193,19 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'Fixed a null check in the report renderer.' });
     expect(resolved.resolvedAt).toEqual(new Date('2026-03-02T10:00:00Z'));
 
-    // Score 4 (the fourth link) is recorded and thanked for.
-    const first = await fetch(`${t.url}/csat/${links[3]}`);
+    // A GET (what a mail scanner does with every link) shows the question, preselected, and records nothing.
+    for (const link of links) expect((await fetch(`${t.url}/csat/${link}`)).status).toBe(200);
+    const question = await (await fetch(`${t.url}/csat/${links[3]}`)).text();
+    expect(question).toContain('How satisfied are you with the support for');
+    expect(question).toMatch(/value="4" checked/);
+    expect(question).toContain(`<form method="post" action="${links[3]}">`);
+    expect((await stored(ticket.id)).csatScore ?? undefined).toBeUndefined();
+    expect((await stored(ticket.id)).timeline.filter((e) => e.kind === 'csat')).toHaveLength(0);
+    expect(await models().IdempotencyKey.countDocuments({ _id: { $regex: `^csat:${ticket.id}` } })).toBe(0);
+
+    // The page's form POSTs the answer: score 4 (the fourth link) is recorded and thanked for.
+    const postAnswer = (link: string, body = '') => fetch(`${t.url}/csat/${link}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const first = await postAnswer(links[3]!, 'score=4');
     expect(first.status).toBe(200);
     const page = await first.text();
     expect(page).toContain('Thank you');
@@ -201,26 +213,55 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect((await stored(ticket.id)).csatScore).toBe(4);
     await threadNote(ticket.ts, 'rated the support 4/5');
 
-    // A second click, even on another score, changes nothing.
-    const second = await fetch(`${t.url}/csat/${links[0]}`);
+    // The same answer posted again changes nothing.
+    const again = await postAnswer(links[3]!, 'score=4');
+    expect(await again.text()).toContain('already recorded');
+    expect((await stored(ticket.id)).timeline.filter((e) => e.kind === 'csat')).toHaveLength(1);
+
+    // A later answer from the requester (another link, the score chosen on the page) replaces the earlier one.
+    const second = await postAnswer(links[0]!, 'score=2');
     expect(second.status).toBe(200);
-    expect(await second.text()).toContain('already recorded');
+    expect(await second.text()).toContain('replaces your earlier answer');
     const after = await stored(ticket.id);
-    expect(after.csatScore).toBe(4);
-    expect(after.timeline.filter((e) => e.kind === 'csat')).toHaveLength(1);
+    expect(after.csatScore).toBe(2);
+    expect(after.timeline.filter((e) => e.kind === 'csat').map((e) => (e.data as any).score)).toEqual([4, 2]);
+    await threadNote(ticket.ts, 'changed their rating from 4/5 to 2/5');
 
     // A token whose score was changed, or whose signature is wrong, is refused.
     const [payload, sig] = links[3]!.split('.');
     const forgedPayload = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace(/\.4\./, '.5.')).toString('base64url');
-    expect((await fetch(`${t.url}/csat/${forgedPayload}.${sig}`)).status).toBe(400);
-    expect((await fetch(`${t.url}/csat/${payload}.${'A'.repeat(43)}`)).status).toBe(400);
-    expect((await fetch(`${t.url}/csat/not-a-token`)).status).toBe(400);
+    for (const bad of [`${forgedPayload}.${sig}`, `${payload}.${'A'.repeat(43)}`, 'not-a-token']) {
+      expect((await fetch(`${t.url}/csat/${bad}`)).status).toBe(400);
+      expect((await postAnswer(bad, 'score=5')).status).toBe(400);
+    }
 
     const expired = signSurveyAnswer(csatKey(t.config), { ticketId: ticket.id, score: 5, expiresAt: new Date('2026-03-01T00:00:00Z'), surveyId: 'expired-survey' });
     const gone = await fetch(`${t.url}/csat/${expired}`);
     expect(gone.status).toBe(410);
     expect(await gone.text()).toContain('expired');
-    expect((await stored(ticket.id)).csatScore).toBe(4);
+    expect((await postAnswer(expired, 'score=5')).status).toBe(410);
+    const end = await stored(ticket.id);
+    expect(end.csatScore).toBe(2);
+    expect(end.timeline.filter((e) => e.kind === 'csat')).toHaveLength(2);
+    expect(await models().IdempotencyKey.countDocuments({ _id: { $regex: `^csat:${ticket.id}` } })).toBe(1);
+  });
+
+  it('keeps one consistent answer when several answers to one survey arrive at once', async () => {
+    const ticket = await newTicket('Invoices arrive twice');
+    const surveyId = 'concurrent-survey';
+    const token = (score: number) => signSurveyAnswer(csatKey(t.config), { ticketId: ticket.id, score, expiresAt: new Date('2026-04-01T00:00:00Z'), surveyId });
+    const scores = [1, 2, 3, 4, 5, 4, 3, 2];
+    const outcomes = await Promise.all(scores.map((score) => recordSurveyAnswer(t.app.context, token(score))));
+    expect(outcomes.every((o) => o.kind === 'recorded' || o.kind === 'already')).toBe(true);
+
+    // Each change was decided on the ticket as stored: every event's "previous" is the answer before it.
+    const events = (await stored(ticket.id)).timeline.filter((e) => e.kind === 'csat').map((e) => e.data as { score: number; previous?: number });
+    expect(events.length).toBeGreaterThan(0);
+    events.forEach((e, i) => expect(e.previous).toBe(i ? events[i - 1]!.score : undefined));
+    const last = events.at(-1)!.score;
+    expect((await stored(ticket.id)).csatScore).toBe(last);
+    const record = await models().IdempotencyKey.findById(OnceKeys.csatAnswer(ticket.id, surveyId)).lean();
+    expect((record?.data as { score?: number } | undefined)?.score).toBe(last);
   });
 
   it('keeps a team member’s thread message as an internal note, never emailed; others and bots are ignored', async () => {

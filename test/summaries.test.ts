@@ -201,9 +201,9 @@ describe('weekly review digest', () => {
     expect(current.window).toEqual({ start: new Date('2026-03-06T13:00:00Z'), end: new Date('2026-03-13T13:00:00Z') });
     expect(current).toMatchObject({ created: 5, resolved: 2, openAtEnd: 4 });
     expect(previous).toMatchObject({ created: 1, resolved: 1, openAtEnd: 0 });
-    expect(current.firstResponse).toEqual({ count: 3, medianMs: 1 * H, averageMs: (60 + 180 + 10) * 60_000 / 3 });
-    expect(current.resolution).toEqual({ count: 2, medianMs: 14 * H, averageMs: 14 * H });
-    expect(previous.firstResponse).toEqual({ count: 1, medianMs: 1 * H, averageMs: 1 * H });
+    expect(current.firstResponse).toEqual({ count: 3, medianMs: 1 * H, p90Ms: 3 * H, averageMs: (60 + 180 + 10) * 60_000 / 3 });
+    expect(current.resolution).toEqual({ count: 2, medianMs: 14 * H, p90Ms: 24 * H, averageMs: 14 * H });
+    expect(previous.firstResponse).toEqual({ count: 1, medianMs: 1 * H, p90Ms: 1 * H, averageMs: 1 * H });
     expect(current.compliance.find((c) => c.priority === 'P1')).toEqual({ priority: 'P1', response: { met: 1, total: 2 }, resolution: { met: 1, total: 2 } });
     expect(current.compliance.find((c) => c.priority === 'P0')).toEqual({ priority: 'P0', response: { met: 1, total: 1 }, resolution: { met: 0, total: 1 } });
     expect(current.compliance.find((c) => c.priority === 'P3')).toEqual({ priority: 'P3', response: { met: 0, total: 0 }, resolution: { met: 0, total: 0 } });

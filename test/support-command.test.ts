@@ -3,35 +3,11 @@ import { createTicket } from '../src/domain/tickets.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import type { Priority } from '../src/domain/types.js';
 import { CallbackIds, InputIds } from '../views/ids.js';
+import { submittedView } from './support/new-ticket-view.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
 const TEAM = 'SSUPPORT1';
-
-/** The view a user submits: the modal's blocks answered the way Slack reports them in view.state. */
-function submittedView(id: string, fields: { email?: string; subject?: string; body?: string; category?: string; priority?: string; acknowledge?: boolean }, metadata: object = { channel: 'CSUPPORT1' }) {
-  const v = (value: string | undefined) => ({ value: value ?? null });
-  const select = (value: string | undefined) => ({ type: 'static_select', selected_option: value ? { value } : null });
-  return {
-    id,
-    type: 'modal',
-    callback_id: CallbackIds.newTicketModal,
-    private_metadata: JSON.stringify(metadata),
-    hash: 'h',
-    state: {
-      values: {
-        [InputIds.newEmail.block]: { [InputIds.newEmail.action]: { type: 'email_text_input', ...v(fields.email) } },
-        [InputIds.newSubject.block]: { [InputIds.newSubject.action]: { type: 'plain_text_input', ...v(fields.subject) } },
-        [InputIds.newBody.block]: { [InputIds.newBody.action]: { type: 'plain_text_input', ...v(fields.body) } },
-        [InputIds.newCategory.block]: { [InputIds.newCategory.action]: select(fields.category) },
-        [InputIds.newPriority.block]: { [InputIds.newPriority.action]: select(fields.priority) },
-        [InputIds.newAcknowledge.block]: {
-          [InputIds.newAcknowledge.action]: { type: 'checkboxes', selected_options: fields.acknowledge === false ? [] : [{ value: 'acknowledge' }] },
-        },
-      },
-    },
-  };
-}
 
 describe('/support and the "Create support ticket" shortcut', () => {
   let t: TestApp;
@@ -228,8 +204,15 @@ describe('/support and the "Create support ticket" shortcut', () => {
 
   it('tells the user when Slack no longer accepts the trigger', async () => {
     t.slack.fail('views.open', { error: 'expired_trigger_id' });
-    await t.sender.command('/support', '', 'U2', { trigger_id: 'trig-late' });
-    await waitForEphemeral('U2', (x) => x.includes('Slack took too long to open the form'), 'expired trigger message');
+    const tickets = await t.app.context.models.Ticket.countDocuments();
+    const res = await t.sender.command('/support', '', 'U2', { trigger_id: 'trig-late' });
+    expect(res.status).toBe(200);
+    const told = await waitForEphemeral('U2', (x) => x.includes('Slack took too long'), 'expired trigger message');
+    expect(told.args).toMatchObject({ channel: 'CSUPPORT1', user: 'U2' });
+    expect(String(told.args.text)).toContain('Slack took too long to open the form. Please try again.');
+    expect(String(told.args.text)).not.toMatch(/expired_trigger_id|Error|at /);
+    expect(t.slack.callsTo('views.open').filter((c) => c.args.trigger_id === 'trig-late')).toHaveLength(1);
+    expect(await t.app.context.models.Ticket.countDocuments()).toBe(tickets);
   });
 
   async function waitForStoredCard(id: string): Promise<{ channel: string; ts: string }> {

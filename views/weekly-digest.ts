@@ -5,10 +5,6 @@ import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
 import type { IncidentPeriodStats } from '../src/domain/incidents/overview.js';
 import { incidentStatsSection } from './incident-stats.js';
 
-/** Targets from PRODUCT.md, shown beside the numbers. */
-const REOPEN_TARGET = 0.05;
-const SATISFACTION_TARGET = 0.9;
-
 /** "45 min", "3 h 20 min", "2 d 4 h". */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return '–';
@@ -58,8 +54,9 @@ function complianceLines(s: WeekStats, before: WeekStats): string {
 /** The weekly review digest posted in #support. Pure; subjects are requester text and escaped. */
 export function weeklyDigestMessage(review: WeeklyReview, timeZone: string, incidents?: { current: IncidentPeriodStats; previous: IncidentPeriodStats }): { text: string; blocks: KnownBlock[] } {
   const { current: s, previous: p } = review;
-  const reopenFlag = s.reopened.rate !== undefined && s.reopened.rate >= REOPEN_TARGET ? ' :warning:' : '';
-  const csatFlag = s.satisfaction.rate !== undefined && s.satisfaction.rate <= SATISFACTION_TARGET ? ' :warning:' : '';
+  // The flags come from the shared computation, so the digest and /support-report agree on a miss.
+  const reopenFlag = s.targetsMissed.reopened ? ' :warning:' : '';
+  const csatFlag = s.targetsMissed.satisfaction ? ' :warning:' : '';
   const categories = s.topCategories.length ? s.topCategories.map((c, i) => `${i + 1}. ${c.category ? CATEGORY_LABELS[c.category] : 'Category not set'}: *${c.count}*`).join('\n') : '_No new tickets._';
   const subjects = s.recurringSubjects.length ? s.recurringSubjects.map((r) => `• ${safe(r.subject, 100)}: *${r.count}×*`).join('\n') : '_No subject came up twice._';
   const blocks: KnownBlock[] = [

@@ -5,6 +5,7 @@ import { fillReplyTemplate, isReplyTemplateKind, templateWaitsOnCustomer } from 
 import { ActionIds } from '../../views/ids.js';
 import { replyModal } from '../../views/reply-modal.js';
 import { afterAck } from '../respond.js';
+import { mayActOrTell } from './card-action.js';
 import { parseModalMetadata } from '../ticket-ref.js';
 
 /**
@@ -16,6 +17,8 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     const meta = parseModalMetadata(body.view?.private_metadata);
     await afterAck(ctx, { channel: meta?.channel, user: body.user.id, what: 'fill reply template' }, async () => {
+      // The template quotes the requester's name and the subject: the same gate as the Reply button.
+      if (!(await mayActOrTell(ctx, { user: body.user.id, channel: meta?.channel }))) return;
       const kind = action.selected_option?.value;
       if (!body.view || !meta || !isReplyTemplateKind(kind)) throw new DomainError('That reply form is out of date; close it and click Reply on the card again.');
       const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, subject: 1, requester: 1 }).lean();

@@ -1,38 +1,37 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
-import { computeWeeklyReview } from '../../src/domain/weekly-review.js';
-import { weeklyDigestMessage } from '../../views/weekly-digest.js';
+import { MAX_DAYS, MAX_WEEKS, parseReportArgs } from '../../src/domain/report-period.js';
+import { deliverReport } from '../../src/report/deliver.js';
 import { afterAck, tellUser } from '../respond.js';
 import { notOnTeamText } from '../views/new-ticket.js';
 
-const WEEK_MS = 7 * 24 * 3600_000;
-
 export const SUPPORT_REPORT_HELP =
-  '*`/support-report`* shows the weekly review to you alone: created, resolved and open; first-response and resolution times; target compliance by priority; reopened rate; satisfaction; top categories and recurring subjects, each against the week before.\n' +
-  '• `/support-report` or `/support-report this week` — the last seven days\n' +
-  '• `/support-report last week` — the seven days before those';
+  '*`/support-report [period] [csv] [post]`* shows the support figures for a period, each against the period of the same length before it: created, resolved, open and backlog; first-response and resolution times (median, p90, average; wall-clock and business hours); target compliance by priority; reopened rate and satisfaction against their targets; breakdowns by category, priority, channel and assignee; recurring subjects; incidents; with charts.\n' +
+  '*Periods* (in the team’s time zone):\n' +
+  '• `/support-report` — the last 7 days\n' +
+  '• `last week`, `this month`, `last month`\n' +
+  `• \`30d\`, \`90d\` — the last N days (1 to ${MAX_DAYS})\n` +
+  '• `2026-10-01..2026-10-31` — from one day to another, both included\n' +
+  `• \`weeks 8\` — a trend over the last N weeks (2 to ${MAX_WEEKS})\n` +
+  '*Options*: `csv` adds a CSV of the period’s tickets; `post` shares the report in this channel instead of showing it to you alone with its charts and files.';
 
-/** `/support-report`: the weekly review (the same computation as Friday's digest) for any lead, on demand. */
+/** `/support-report`: parse, gate, hand over. The work is in src/report/deliver.ts. */
 export function register(app: App, ctx: AppContext): void {
   app.command('/support-report', async ({ ack, command }) => {
-    const arg = command.text.trim().toLowerCase().replace(/\s+/g, ' ');
-    const weeksBack = arg === '' || arg === 'this week' ? 0 : arg === 'last week' ? 1 : undefined;
-    if (weeksBack === undefined) {
-      await ack({ response_type: 'ephemeral', text: SUPPORT_REPORT_HELP });
+    const parsed = parseReportArgs(command.text);
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: `${parsed.error}.\n\n${SUPPORT_REPORT_HELP}` });
       return;
     }
     await ack();
     const { channel_id: channel, user_id: user } = command;
     await afterAck(ctx, { channel, user, what: '/support-report' }, async () => {
-      // Recurring subjects come from requesters' mail: the report is for the team only.
+      // Recurring subjects and the CSV come from requesters' mail: the report is for the team only.
       if (!(await ctx.team.mayAct(user))) {
         await tellUser(ctx.slack, channel, user, notOnTeamText(ctx));
         return;
       }
-      const end = new Date(ctx.clock.now().getTime() - weeksBack * WEEK_MS);
-      const review = await computeWeeklyReview(ctx, end);
-      const { text, blocks } = weeklyDigestMessage(review, ctx.policy.timeZone);
-      await tellUser(ctx.slack, channel, user, text, blocks);
+      await deliverReport(ctx, parsed.request, { user, channel, tell: (text, blocks) => tellUser(ctx.slack, channel, user, text, blocks) });
     });
   });
 }

@@ -15,6 +15,8 @@ export const OnceKeys = {
   dailySummary: (day: string) => `daily-summary:${day}`,
   /** The weekly digest of the week ending on a team-local day. */
   weeklyDigest: (day: string) => `weekly-digest:${day}`,
+  /** The charts shared after a summary, named by that summary's own key. */
+  summaryCharts: (summaryKey: string) => `charts:${summaryKey}`,
   /** One SLA reminder (75 % warning or breach) of one target; also the dedupe key of its timeline event. */
   slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) => `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
   /** An incident's war-room channel. */
@@ -46,7 +48,7 @@ export const OnceKeys = {
   incidentReportFile: (incidentId: string, revision: number) => `incident-report-file:${incidentId}:${revision}`,
   /** The war room's archiving. */
   warRoomArchive: (incidentId: string) => `war-room-archive:${incidentId}`,
-  /** A satisfaction answer: one per survey of a ticket. */
+  /** The current satisfaction answer of one survey of a ticket (a later answer from the requester replaces it). */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
 } as const;
 
@@ -64,4 +66,5 @@ export const DeliveryKinds = {
   incidentReport: 'incident-report',
   incidentReportFile: 'incident-report-file',
   warRoomArchive: 'war-room-archive',
+  summaryCharts: 'summary-charts',
 } as const;

@@ -1,17 +1,16 @@
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
-import { queueMail, threadHeaders, ticketSubject } from './outbox.js';
+import { greeting, MAIL_SUBJECT_MAX, oneLine, queueMail, threadHeaders, ticketSubject } from './outbox.js';
 import { describeTargets } from './sla-policy.js';
 import { PRIORITY_LABELS, type Priority } from './types.js';
 
 export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'policy' | 'config'>): string {
   const priority = (ticket.priority ?? ticket.suggestedPriority ?? 'P3') as Priority;
   const targets = describeTargets(deps.policy, priority);
-  const greeting = ticket.requester?.name ? `Hello ${ticket.requester.name},` : 'Hello,';
   const lines = [
-    greeting,
+    greeting(ticket),
     '',
-    `Thank you for contacting us. We have received your request and opened ticket ${ticket.key}: "${ticket.subject}".`,
+    `Thank you for contacting us. We have received your request and opened ticket ${ticket.key}: "${oneLine(ticket.subject, MAIL_SUBJECT_MAX)}".`,
     '',
     'What happens next:',
     `- A member of the support team reviews your request, confirms its priority and replies to you.`,

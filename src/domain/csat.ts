@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { Config } from '../config.js';
+import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
+import { OnceKeys } from '../db/once-keys.js';
 import type { Logger } from '../logger.js';
 import type { DomainDeps } from './deps.js';
 import { changeTicket } from './ticket-changes.js';
@@ -73,41 +74,87 @@ export function surveyLinks(deps: Pick<DomainDeps, 'config' | 'logger'>, ticketI
 }
 
 export type SurveyOutcome =
-  | { kind: 'recorded'; ticketKey: string; score: number }
+  /** GET: the question, with the score of the clicked link preselected; nothing is recorded yet. */
+  | { kind: 'question'; ticketKey: string; score: number; previous?: number }
+  | { kind: 'recorded'; ticketKey: string; score: number; previous?: number }
   | { kind: 'already'; ticketKey: string; score: number }
   | { kind: 'invalid' }
   | { kind: 'expired' }
   | { kind: 'not_found' };
 
+type CsatEvent = { kind: string; data?: { score?: unknown; surveyId?: unknown } | null };
+
 /**
- * Records a click on a survey link. The first answer of a survey counts (an insert under a unique key
- * claims it); later clicks, on the same or another score, change nothing and say so.
+ * The survey's current answer: its latest `csat` event on the ticket's timeline. The timeline is where an
+ * answer is stored (in the same atomic write as `csatScore`), so it is read there, fresh on every attempt
+ * of a changeTicket that lost a race and runs again.
  */
-export async function recordSurveyAnswer(deps: DomainDeps, token: string): Promise<SurveyOutcome> {
+function currentAnswer(timeline: readonly CsatEvent[] | undefined, surveyId: string): number | undefined {
+  for (let i = (timeline?.length ?? 0) - 1; i >= 0; i--) {
+    const e = timeline![i]!;
+    if (e.kind === 'csat' && e.data?.surveyId === surveyId && typeof e.data.score === 'number') return e.data.score;
+  }
+  return undefined;
+}
+
+const CSAT_FIELDS = { key: 1, 'timeline.kind': 1, 'timeline.data.score': 1, 'timeline.data.surveyId': 1 } as const;
+
+/**
+ * GET of a survey link: checks the token and shows the question. Writes nothing: mail security scanners
+ * fetch every link of a message, and a fetch is not the requester's answer.
+ */
+export async function showSurvey(deps: DomainDeps, token: string): Promise<SurveyOutcome> {
   const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
   if (!check.ok) return { kind: check.reason };
   const { ticketId, score, surveyId } = check.answer;
+  const ticket = await deps.models.Ticket.findById(ticketId, CSAT_FIELDS).lean();
+  if (!ticket) return { kind: 'not_found' };
+  const previous = currentAnswer(ticket.timeline as CsatEvent[], surveyId);
+  return { kind: 'question', ticketKey: ticket.key, score, ...(previous ? { previous } : {}) };
+}
+
+/**
+ * POST from the survey page: records the answer. The token (signed, expiring) proves the survey; the form
+ * may pick another score than the link did. One answer counts per survey: a later one from the requester
+ * replaces the earlier (the ticket's `csatScore`, and the weekly review counts each survey's latest), until
+ * the link expires. The same answer posted again changes nothing.
+ */
+export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen?: number): Promise<SurveyOutcome> {
+  const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
+  if (!check.ok) return { kind: check.reason };
+  const { ticketId, surveyId } = check.answer;
+  const score = chosen !== undefined && (CSAT_SCORES as readonly number[]).includes(chosen) ? chosen : check.answer.score;
   const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, requester: 1 }).lean();
   if (!ticket) return { kind: 'not_found' };
+  const actor = { type: 'requester' as const, id: ticket.requester?.email ?? undefined, name: ticket.requester?.name ?? ticket.requester?.email ?? undefined };
+  let previous: number | undefined;
+  const outcome = await changeTicket(deps, ticketId, { actor }, (t, record) => {
+    previous = currentAnswer(t.timeline as CsatEvent[], surveyId);
+    if (previous === score) return;
+    t.csatScore = score;
+    const text = previous
+      ? `:star: {actor} changed their rating from ${previous}/5 to ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`
+      : `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`;
+    record({ kind: 'csat', text, notify: true, data: { score, surveyId, ...(previous ? { previous } : {}) } });
+  });
+  if (!outcome.changed) return { kind: 'already', ticketKey: ticket.key, score };
+  await keepAnswer(deps, ticketId, surveyId, score, outcome.ticket.timeline.length - outcome.events.length);
+  deps.logger.info({ ticket: ticket.key, score, replaced: previous !== undefined }, 'satisfaction recorded');
+  return { kind: 'recorded', ticketKey: ticket.key, score, ...(previous ? { previous } : {}) };
+}
 
-  const claim = `csat:${ticketId}:${surveyId}`;
+/**
+ * The survey's answer by its key, beside the ticket (one record per survey). Written after the ticket,
+ * and only over a record of an earlier timeline position: the timeline only grows, so when two answers
+ * race, the record ends with the one the ticket kept last, whatever order these writes land in.
+ */
+async function keepAnswer(deps: DomainDeps, ticketId: string, surveyId: string, score: number, position: number): Promise<void> {
+  const filter = { _id: OnceKeys.csatAnswer(ticketId, surveyId), $or: [{ 'data.position': { $lt: position } }, { 'data.position': { $exists: false } }] };
+  const update = { $set: { ticketId, data: { score, position } }, $setOnInsert: { createdAt: deps.clock.now() } };
   try {
-    await deps.models.IdempotencyKey.create({ _id: claim, ticketId, createdAt: deps.clock.now(), data: { score } });
+    await deps.models.IdempotencyKey.updateOne(filter, update, { upsert: true });
   } catch (err) {
+    // A record of a later answer is there already (the upsert found no earlier one and collided with it).
     if (!isDuplicateKeyError(err)) throw err;
-    const first = await deps.models.IdempotencyKey.findById(claim).lean();
-    return { kind: 'already', ticketKey: ticket.key, score: Number((first?.data as { score?: number } | undefined)?.score ?? score) };
   }
-  try {
-    await changeTicket(deps, ticketId, { actor: { type: 'requester', id: ticket.requester?.email ?? undefined, name: ticket.requester?.name ?? ticket.requester?.email ?? undefined }, dedupeKey: claim }, (t, record) => {
-      t.csatScore = score;
-      record({ kind: 'csat', text: `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`, notify: true, data: { score, surveyId } });
-    });
-  } catch (err) {
-    // Not stored: free the claim so the requester's next click can count.
-    await deps.models.IdempotencyKey.deleteOne({ _id: claim }).catch(() => undefined);
-    throw err;
-  }
-  deps.logger.info({ ticket: ticket.key, score }, 'satisfaction recorded');
-  return { kind: 'recorded', ticketKey: ticket.key, score };
 }

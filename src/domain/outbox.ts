@@ -45,7 +45,27 @@ export function threadHeaders(ticket: TicketDoc): { inReplyTo?: string; referenc
   return { inReplyTo: last, references: ids.length ? ids.slice(-20) : undefined };
 }
 
+/** Longest requester-written name and subject repeated in outgoing mail. */
+export const MAIL_NAME_MAX = 100;
+export const MAIL_SUBJECT_MAX = 200;
+
+/**
+ * Requester-written text (a display name, a subject) as outgoing mail may repeat it: one line, control
+ * characters gone, at most `max` characters. Anyone can write to the support address, so nothing they
+ * choose may make Deskbell's mail long or multi-line.
+ */
+export function oneLine(text: string | null | undefined, max: number): string {
+  const line = (text ?? '').replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+
+/** "Hello Ada," with the requester's name clipped to one short line, or "Hello,". */
+export function greeting(ticket: { requester?: { name?: string | null } | null }): string {
+  const name = oneLine(ticket.requester?.name, MAIL_NAME_MAX);
+  return name ? `Hello ${name},` : 'Hello,';
+}
+
 export function ticketSubject(ticket: Pick<TicketDoc, 'key' | 'subject'>): string {
   const clean = ticket.subject.replace(/^\s*((re|fwd?|aw|wg)\s*:\s*)+/i, '').replace(/\[SUP-\d+\]\s*/gi, '');
-  return `[${ticket.key}] ${clean}`;
+  return `[${ticket.key}] ${oneLine(clean, MAIL_SUBJECT_MAX)}`;
 }

@@ -1,3 +1,5 @@
+import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
+
 /**
  * Starting points for a reply to the requester (PRODUCT.md, "Communication with the requester"). The agent
  * edits the text before sending; the signature is added when the mail is composed (src/domain/replies.ts).
@@ -111,7 +113,6 @@ export function isReplyTemplateKind(value: unknown): value is ReplyTemplateKind 
 
 /** The template filled in for this ticket: greeting, body, closing. Placeholders in [brackets] are for the agent. */
 export function fillReplyTemplate(kind: ReplyTemplateKind, ticket: TemplateTicket): string {
-  const name = ticket.requester?.name?.trim();
-  const subject = ticket.subject.replace(/\s+/g, ' ').trim();
-  return [name ? `Hello ${name},` : 'Hello,', '', ...TEMPLATES[kind].body({ key: ticket.key, subject }), '', 'Best regards,'].join('\n');
+  const subject = oneLine(ticket.subject, MAIL_SUBJECT_MAX);
+  return [greeting(ticket), '', ...TEMPLATES[kind].body({ key: ticket.key, subject }), '', 'Best regards,'].join('\n');
 }

@@ -30,6 +30,10 @@ export interface RequesterReply {
 
 const CLOSED: readonly Status[] = ['resolved', 'closed'];
 
+/** What a ticket document embeds at most, so it stays far below MongoDB's 16 MB limit however long it lives. */
+export const MAX_EMBEDDED_MESSAGE_IDS = 200;
+export const MAX_EMBEDDED_ATTACHMENTS = 100;
+
 /** Where a ticket goes when work on it resumes: with someone on it in progress, else back to triage. */
 function workingStatus(ticket: TicketDoc): Status {
   if (ticket.assignee) return 'in_progress';
@@ -53,7 +57,8 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
         messageId: reply.messageId,
         matchedBy: reply.matchedBy,
         automated: reply.automated,
-        attachments: reply.attachments.map(({ filename, contentType, size, stored }) => ({ filename, contentType, size, stored })),
+        attachments: reply.attachments.slice(0, 20).map(({ filename, contentType, size, stored }) => ({ filename, contentType, size, stored })),
+        ...(reply.attachments.length > 20 ? { moreAttachments: reply.attachments.length - 20 } : {}),
       },
       notify: true,
     });
@@ -61,10 +66,15 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
     const email = ticket.email ?? (ticket.email = { messageIds: [] } as never);
     if (reply.messageId) {
       if (!email.messageIds.includes(reply.messageId)) email.messageIds.push(reply.messageId);
+      // Bounded: the first ids (the requester's mail, our acknowledgement) and the latest ones stay; older
+      // replies are still found through ticket_messages, and our own mails through the outbox.
+      if (email.messageIds.length > MAX_EMBEDDED_MESSAGE_IDS) email.messageIds.splice(2, email.messageIds.length - MAX_EMBEDDED_MESSAGE_IDS);
       // Our next mail answers this one (see threadHeaders).
       email.lastMessageId = reply.messageId;
     }
-    if (reply.attachments.length) ticket.attachments.push(...reply.attachments);
+    // The ticket lists its first files; every file is in the attachments collection and on its reply's event.
+    const room = Math.max(0, MAX_EMBEDDED_ATTACHMENTS - ticket.attachments.length);
+    if (reply.attachments.length && room) ticket.attachments.push(...reply.attachments.slice(0, room));
     if (reply.automated) return;
 
     const from = ticket.status as Status;

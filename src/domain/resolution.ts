@@ -1,3 +1,4 @@
+import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
@@ -25,12 +26,11 @@ function statusWord(status: Status): string {
 }
 
 export function resolutionMailBody(ticket: TicketDoc, input: Pick<ResolveInput, 'summary' | 'verify'>, links: Array<{ score: number; label: string; url: string }>, autoCloseDays: number): string {
-  const name = ticket.requester?.name?.trim();
   const days = autoCloseDays === 1 ? '1 day' : `${autoCloseDays} days`;
   return [
-    name ? `Hello ${name},` : 'Hello,',
+    greeting(ticket),
     '',
-    `We have resolved your request ${ticket.key} ("${ticket.subject.replace(/\s+/g, ' ').trim()}").`,
+    `We have resolved your request ${ticket.key} ("${oneLine(ticket.subject, MAIL_SUBJECT_MAX)}").`,
     '',
     'What we did:',
     input.summary.trim(),
@@ -40,7 +40,7 @@ export function resolutionMailBody(ticket: TicketDoc, input: Pick<ResolveInput, 
     '',
     `Please let us know whether this solves it for you. If anything is still not right, just reply to this email and we will pick the ticket up again. If we do not hear from you within ${days}, we will close the ticket.`,
     '',
-    'One question before you go: how satisfied are you with the support you received? One click is enough:',
+    'One question before you go: how satisfied are you with the support you received? Pick an answer, then confirm it on the page that opens:',
     '',
     ...links.map((l) => `${l.score} - ${l.label}: ${l.url}`),
     '',

@@ -1,27 +1,54 @@
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
-import { recordSurveyAnswer } from '../domain/csat.js';
+import { recordSurveyAnswer, showSurvey, type SurveyOutcome } from '../domain/csat.js';
 import { csatErrorPage, csatPage } from '../../views/csat-page.js';
-import { sendHtml, type RoutedRequest } from './respond.js';
+import { readBody, sendHtml, type RoutedRequest } from './respond.js';
+
+const FORM_MAX_BYTES = 1024;
+
+function tokenOf(req: RoutedRequest): string {
+  const raw = req.params?.token;
+  return typeof raw === 'string' ? raw : '';
+}
+
+/** The score the survey form posted (`score=1..5`, form-encoded); undefined keeps the link's own score. */
+function postedScore(raw: Buffer): number | undefined {
+  const value = new URLSearchParams(raw.toString('utf8')).get('score');
+  return value && /^[1-5]$/.test(value) ? Number(value) : undefined;
+}
+
+function answer(res: ServerResponse, page: { status: number; html: string }): void {
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+  sendHtml(res, page.status, page.html);
+}
 
 /**
- * GET /csat/:token — a requester's click on a survey link. Answers with a small HTML page in every case
- * (the requester sees it in a browser): 200 thank-you or "already recorded", 400 forged, 410 expired.
+ * GET /csat/:token: a survey link from a resolution mail. Shows the question with the link's score
+ * preselected and records nothing (mail scanners fetch every link); 400 forged, 410 expired.
+ * POST /csat/:token: the page's form; records (or replaces) the answer.
  */
-export function csatHandler(ctx: AppContext) {
+export function csatHandler(ctx: AppContext, method: 'GET' | 'POST') {
   const log = ctx.logger.child({ component: 'csat' });
   return async (req: RoutedRequest, res: ServerResponse): Promise<void> => {
-    const raw = req.params?.token;
-    const token = typeof raw === 'string' ? raw : '';
+    const token = tokenOf(req);
     let page;
     try {
-      page = csatPage(await recordSurveyAnswer(ctx, token));
+      let outcome: SurveyOutcome;
+      if (method === 'GET') {
+        outcome = await showSurvey(ctx, token);
+      } else {
+        const score = postedScore(await readBody(req, FORM_MAX_BYTES).catch(() => Buffer.alloc(0)));
+        outcome = await recordSurveyAnswer(ctx, token, score);
+      }
+      // Relative to /csat/, so it also works behind a proxy that serves Deskbell under a path prefix.
+      page = csatPage(outcome, encodeURIComponent(token));
     } catch (err) {
       log.error({ err }, 'could not record a satisfaction answer');
       page = csatErrorPage();
     }
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('referrer-policy', 'no-referrer');
-    sendHtml(res, page.status, page.html);
+    answer(res, page);
   };
 }

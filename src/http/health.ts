@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
@@ -63,4 +65,23 @@ async function lastJobRun(probe: HealthProbe, name: string): Promise<Date | unde
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, fail) => setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Whether a /healthz caller may read the details (error messages, the workspace's name, the last SLA
+ * sweep): a caller on this machine, or one presenting HEALTH_TOKEN as a bearer token. Everyone else (a
+ * load balancer, the internet) learns ok or not ok per check, which is all a probe needs.
+ */
+export function mayReadHealthDetails(req: IncomingMessage, token: string | undefined): boolean {
+  if (LOOPBACK.test(req.socket.remoteAddress ?? '')) return true;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
+  if (!token || !m) return false;
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
+}
+
+export function withoutDetails(report: HealthReport): HealthReport {
+  return { ok: report.ok, checks: Object.fromEntries(Object.entries(report.checks).map(([name, c]) => [name, { ok: c.ok }])) };
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { receiveMail, UnusableMailError } from '../intake/email.js';
 import { postmarkInboundSchema, postmarkToMail } from '../intake/email-postmark.js';
 import { fieldErrors } from '../intake/webhook.js';
+import { SenderLimit } from '../intake/sender-limit.js';
 import { HttpError, parseJsonBody, readBody, sendJson, type RoutedRequest } from './respond.js';
 
 const REALM = 'Basic realm="Deskbell Postmark inbound", charset="UTF-8"';
@@ -29,10 +30,11 @@ function authorised(header: string | undefined, user: string, password: string):
 /**
  * POST /intake/email/postmark: Postmark's inbound webhook (for teams whose provider forwards mail to
  * Postmark). Checks run before anything is written: configured (404), basic auth (401), size (413),
- * JSON (415), fields (400). Every success is 200, as Postmark retries anything else (and stops on 403).
+ * JSON (415), fields (400), the sender's hourly limit (429). Every success is 200, as Postmark retries anything else (and stops on 403).
  */
 export function postmarkIntakeHandler(ctx: AppContext) {
   const { POSTMARK_INBOUND_USER: user, POSTMARK_INBOUND_PASSWORD: password } = ctx.config;
+  const senders = new SenderLimit(ctx.config.MAIL_MAX_PER_SENDER_PER_HOUR, () => ctx.clock.now().getTime());
   return async (req: RoutedRequest, res: ServerResponse): Promise<void> => {
     if (!user || !password) {
       req.resume();
@@ -48,8 +50,13 @@ export function postmarkIntakeHandler(ctx: AppContext) {
     const parsed = postmarkInboundSchema.safeParse(parseJsonBody(req, raw));
     if (!parsed.success) throw new HttpError(400, 'invalid Postmark inbound message', fieldErrors(parsed.error));
 
+    const mail = postmarkToMail(parsed.data);
+    if (!senders.take(mail.from.email)) {
+      res.setHeader('Retry-After', String(senders.retryAfterSeconds(mail.from.email)));
+      throw new HttpError(429, 'too many messages from this sender; try again later');
+    }
     try {
-      const outcome = await receiveMail(ctx, postmarkToMail(parsed.data));
+      const outcome = await receiveMail(ctx, mail);
       sendJson(res, 200, { ticket: outcome.ticket.key, id: outcome.ticket.id, outcome: outcome.kind });
     } catch (err) {
       if (err instanceof UnusableMailError) throw new HttpError(400, err.message);

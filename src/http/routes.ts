@@ -1,7 +1,7 @@
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
 import { csatHandler } from './csat.js';
-import { createHealthCheck } from './health.js';
+import { createHealthCheck, mayReadHealthDetails, withoutDetails } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
 import { webhookIntakeHandler } from './intake-webhook.js';
 import { route, sendJson } from './respond.js';
@@ -15,14 +15,17 @@ export function httpRoutes(ctx: AppContext): CustomRoute[] {
     {
       path: '/healthz',
       method: 'GET',
-      handler: route(log, async (_req, res) => {
+      handler: route(log, async (req, res) => {
         const report = await health();
-        sendJson(res, report.ok ? 200 : 503, report);
+        // Details (versions of errors, the workspace name, the last sweep) only for this machine or the token.
+        sendJson(res, report.ok ? 200 : 503, mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report));
       }),
     },
     { path: '/intake/webhook', method: 'POST', handler: route(log, webhookIntakeHandler(ctx)) },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
-    { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx)) },
+    // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
+    { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx, 'GET')) },
+    { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
     { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },

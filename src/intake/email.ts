@@ -5,6 +5,7 @@ import { addRequesterReply } from '../domain/requester-reply.js';
 import { createTicket } from '../domain/tickets.js';
 import { automationReason } from './automated.js';
 import { linkAttachments, storeAttachments } from './email-attachments.js';
+import { senderAuth, type SenderAuth } from './email-auth.js';
 import { mailKeys, type InboundMail } from './email-message.js';
 import { clip, MAX_BODY, MAX_SUBJECT, plainBody, trimQuotedReply } from './email-text.js';
 
@@ -21,6 +22,10 @@ export type MailOutcome =
   | { kind: 'reply'; ticket: TicketDoc; changed: boolean };
 
 const MAX_REPLY = 20_000;
+/** Longest reply quote a ticket's timeline embeds (a thread note shows at most 2,800 characters anyway). */
+const MAX_EMBEDDED_QUOTE = 2_800;
+/** Longest display name kept from a mail (it is repeated in the acknowledgement's greeting). */
+const MAX_DISPLAY_NAME = 100;
 const TICKET_TAG = /\[SUP-(\d+)\]/i;
 
 /**
@@ -29,19 +34,24 @@ const TICKET_TAG = /\[SUP-(\d+)\]/i;
  */
 export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<MailOutcome> {
   if (!/^[^@\s]+@[^@\s]+$/.test(mail.from.email)) throw new UnusableMailError('the mail has no usable From address');
+  mail = { ...mail, from: { email: mail.from.email, name: displayName(mail.from.name) } };
   const keys = mailKeys(mail);
   const automated = automationReason(mail.headers, mail.from.email, mail.returnPath);
+  const auth = senderAuth(mail.headers, deps.config.MAIL_AUTHSERV_ID);
 
   // A mail that already made a ticket goes back through createTicket, which repairs any follow-up
   // (card, acknowledgement) a crash may have cut off, and answers "duplicate".
   const madeTicket = await deps.models.IdempotencyKey.exists({ _id: { $in: keys }, ticketId: { $exists: true } });
-  const target = madeTicket ? undefined : await findTicketFor(deps, mail);
-  if (target) {
+  const match = madeTicket ? undefined : await findTicketFor(deps, mail, auth);
+  if (match && 'ticket' in match) {
+    const target = match;
     const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES, target.ticket._id);
     const text = clip(mail.strippedReply?.trim() || trimQuotedReply(plainBody(mail.text, mail.html)), MAX_REPLY);
+    // The whole text lives in ticket_messages; the ticket's timeline keeps a quote the thread note can show.
+    await keepMessage(deps, target.ticket, keys[0], mail, text);
     const outcome = await addRequesterReply(deps, target.ticket.id, {
       from: mail.from,
-      text: text || '(empty message)',
+      text: clip(text, MAX_EMBEDDED_QUOTE) || '(empty message)',
       dedupeKey: keys[0],
       messageId: mail.messageId,
       automated,
@@ -52,6 +62,15 @@ export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<
     return { kind: 'reply', ticket: outcome.ticket, changed: outcome.changed };
   }
 
+  const notes: Record<string, string> = {};
+  // Tells triagers why no acknowledgement went out.
+  if (automated) notes['auto-acknowledgement'] = `not sent: ${automated}`;
+  else if (!madeTicket) {
+    const withheld = await acknowledgementWithheld(deps, mail.from.email, auth);
+    if (withheld) notes['auto-acknowledgement'] = `not sent: ${withheld}`;
+  }
+  if (match?.related) notes['Related ticket'] = `${match.related.key}: ${match.reason}, so this mail opened its own ticket`;
+  if (auth.present) notes['Sender authentication'] = auth.detail || auth.status;
   const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES);
   const { ticket, created } = await createTicket(deps, {
     source: 'email',
@@ -59,35 +78,86 @@ export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<
     subject: clip(mail.subject.replace(/\s+/g, ' ').trim(), MAX_SUBJECT) || '(no subject)',
     body: clip(plainBody(mail.text, mail.html), MAX_BODY),
     attachments,
-    // Tells triagers why no acknowledgement went out.
-    metadata: automated ? { 'auto-acknowledgement': `not sent: ${automated}` } : undefined,
+    metadata: Object.keys(notes).length ? notes : undefined,
     email: { messageId: mail.messageId, references: [...mail.inReplyTo, ...mail.references], automated: !!automated },
     idempotencyKeys: keys,
-    acknowledge: true,
+    // A redelivery decides as the first delivery did (its note says whether the acknowledgement was withheld).
+    acknowledge: madeTicket ? !(await withheldBefore(deps, keys)) : !notes['auto-acknowledgement'],
   });
   if (attachments.some((a) => a.stored)) await linkAttachments(deps, keys[0], ticket._id);
   return { kind: created ? 'created' : 'duplicate', ticket };
 }
 
+/** Stores a reply's whole text apart from the ticket (once per mail: its dedupe key is the `_id`). */
+async function keepMessage(deps: DomainDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
+  await deps.models.TicketMessage.updateOne(
+    { _id: key },
+    { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, createdAt: deps.clock.now() } },
+    { upsert: true },
+  );
+}
+
+/** The sender's display name as outgoing mail may repeat it: one line, at most MAX_DISPLAY_NAME characters. */
+function displayName(name: string | undefined): string | undefined {
+  const line = name?.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  return line ? clip(line, MAX_DISPLAY_NAME) : undefined;
+}
+
 /**
- * The ticket a mail answers. By thread first: its In-Reply-To/References (or its own Message-ID, for a
- * redelivered reply) name a mail of the ticket, which only someone in the conversation has. Else by the
- * ticket number in the subject, but only from the requester's own address: a number is easy to guess,
- * and a stranger's mail must not reopen someone else's ticket or land in its thread (it becomes a ticket).
+ * Why a new mail's acknowledgement is not sent, if it is not: the receiving side says the sender failed
+ * authentication (a spoofed From would make Deskbell mail a stranger), or the address already got
+ * ACK_MAX_PER_HOUR acknowledgements this hour (so the support address cannot be used to flood someone).
  */
-async function findTicketFor(deps: DomainDeps, mail: InboundMail): Promise<{ ticket: TicketDoc; matchedBy: 'thread' | 'subject' } | undefined> {
-  const threadIds = [...mail.inReplyTo, ...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
+async function acknowledgementWithheld(deps: DomainDeps, to: string, auth: SenderAuth): Promise<string | undefined> {
+  if (deps.config.ACK_SKIP_AUTH_FAILED && auth.status === 'fail') return `sender authentication failed (${auth.detail})`;
+  const since = new Date(deps.clock.now().getTime() - 3_600_000);
+  const sent = await deps.models.OutboundMail.countDocuments({ to, kind: 'acknowledgement', createdAt: { $gte: since } });
+  if (sent >= deps.config.ACK_MAX_PER_HOUR) return `${to} already got ${sent} acknowledgements in the last hour (ACK_MAX_PER_HOUR)`;
+  return undefined;
+}
+
+async function withheldBefore(deps: DomainDeps, keys: string[]): Promise<boolean> {
+  const key = await deps.models.IdempotencyKey.findOne({ _id: { $in: keys }, ticketId: { $exists: true } }).lean();
+  const ticket = key?.ticketId ? await deps.models.Ticket.findById(key.ticketId, { metadata: 1 }).lean() : null;
+  const note = (ticket?.metadata as Record<string, unknown> | undefined)?.['auto-acknowledgement'];
+  return typeof note === 'string' && note.startsWith('not sent');
+}
+
+type Match = { ticket: TicketDoc; matchedBy: 'thread' | 'subject'; related?: undefined } | { related: TicketDoc; reason: string };
+
+/**
+ * The ticket a mail answers. By thread first: its In-Reply-To/References name a mail Deskbell sent (an
+ * acknowledgement, an agent's reply, a resolution), which only someone in the conversation has. Else by
+ * the requester's own earlier mail in its thread headers, or the ticket number in the subject: both are
+ * easy to learn or guess, so they count only from the requester's address and, when the receiving side
+ * reports sender authentication, only if it passed. A stranger's mail must not write into or reopen
+ * someone else's ticket: it opens its own, which names the other on its card.
+ */
+async function findTicketFor(deps: DomainDeps, mail: InboundMail, auth: SenderAuth): Promise<Match | undefined> {
+  const threadIds = [...new Set([...mail.inReplyTo, ...mail.references])].slice(0, 100);
   if (threadIds.length) {
-    const candidates = await deps.models.Ticket.find({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 }).limit(10);
+    const ours = await deps.models.OutboundMail.find({ messageId: { $in: threadIds } }, { ticketId: 1, messageId: 1 }).lean();
     // The direct parent wins over older references, which a long thread may share with another ticket.
-    const direct = candidates.find((t) => t.email?.messageIds.some((id) => mail.inReplyTo.includes(id) || id === mail.messageId));
-    const ticket = direct ?? candidates[0];
+    const parent = ours.find((m) => mail.inReplyTo.includes(m.messageId)) ?? ours[0];
+    const ticket = parent ? await deps.models.Ticket.findById(parent.ticketId) : null;
     if (ticket) return { ticket, matchedBy: 'thread' };
   }
-  const tag = TICKET_TAG.exec(mail.subject);
-  if (tag) {
-    const ticket = await deps.models.Ticket.findOne({ number: Number(tag[1]) });
-    if (ticket && ticket.requester?.email?.toLowerCase() === mail.from.email.toLowerCase()) return { ticket, matchedBy: 'subject' };
+  let byThread = threadIds.length ? await deps.models.Ticket.findOne({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 }) : null;
+  if (!byThread && threadIds.length) {
+    // A ticket embeds only its latest Message-IDs; older replies are found through ticket_messages.
+    const earlier = await deps.models.TicketMessage.findOne({ messageId: { $in: threadIds } }, { ticketId: 1 }).lean();
+    byThread = earlier ? await deps.models.Ticket.findById(earlier.ticketId) : null;
   }
-  return undefined;
+  const tag = TICKET_TAG.exec(mail.subject);
+  const byTag = !byThread && tag ? await deps.models.Ticket.findOne({ number: Number(tag[1]) }) : null;
+  const candidate = byThread ?? byTag;
+  if (!candidate) return undefined;
+  const how = byThread ? 'its thread headers name a mail of that ticket' : 'its subject names that ticket';
+  if (candidate.requester?.email?.toLowerCase() !== mail.from.email.toLowerCase()) {
+    return { related: candidate, reason: `${how}, but it is not from that ticket's requester` };
+  }
+  if (auth.present && auth.status !== 'pass') {
+    return { related: candidate, reason: `${how}, but the sender did not pass authentication (${auth.detail || 'no pass'})` };
+  }
+  return { ticket: candidate, matchedBy: byThread ? 'thread' : 'subject' };
 }

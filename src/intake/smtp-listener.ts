@@ -4,6 +4,7 @@ import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import type { DomainDeps } from '../domain/deps.js';
 import { receiveMail, UnusableMailError } from './email.js';
 import { fromParsedMail } from './email-message.js';
+import { SenderLimit } from './sender-limit.js';
 
 export interface SmtpListener {
   port: number;
@@ -30,6 +31,8 @@ export function isSupportAddress(address: string, support: string): boolean {
 export async function startSmtpListener(deps: DomainDeps, opts: { port: number; host: string }): Promise<SmtpListener> {
   const { config } = deps;
   const log = deps.logger.child({ component: 'smtp-in' });
+  const senders = new SenderLimit(config.MAIL_MAX_PER_SENDER_PER_HOUR, () => deps.clock.now().getTime());
+  const perConnection = new Map<string, number>();
   const server = new SMTPServer({
     name: config.SUPPORT_EMAIL_ADDRESS.split('@')[1],
     banner: 'Deskbell inbound mail',
@@ -38,8 +41,31 @@ export async function startSmtpListener(deps: DomainDeps, opts: { port: number; 
     authOptional: true,
     size: config.MAIL_MAX_BYTES,
     maxRecipients: 50,
+    // More simultaneous connections than this are answered 421 by smtp-server itself.
+    maxClients: config.MAIL_MAX_CLIENTS,
     closeTimeout: 5000,
     logger: false,
+    onConnect(session, callback) {
+      perConnection.set(session.id, 0);
+      callback();
+    },
+    onClose(session) {
+      perConnection.delete(session.id);
+    },
+    onMailFrom(address, session, callback) {
+      const count = (perConnection.get(session.id) ?? 0) + 1;
+      perConnection.set(session.id, count);
+      if (count > config.MAIL_MAX_MESSAGES_PER_CONNECTION) {
+        log.warn({ remote: session.remoteAddress, limit: config.MAIL_MAX_MESSAGES_PER_CONNECTION }, 'too many messages on one SMTP connection');
+        return callback(smtpError(421, `4.7.0 too many messages on this connection (${config.MAIL_MAX_MESSAGES_PER_CONNECTION}); reconnect and try again`));
+      }
+      // The null sender <> (bounces) is one "sender" too, so a bounce storm is limited like anything else.
+      if (!senders.take(address.address || '<>')) {
+        log.warn({ remote: session.remoteAddress, limit: config.MAIL_MAX_PER_SENDER_PER_HOUR }, 'sender over its hourly limit');
+        return callback(smtpError(451, '4.7.1 too many messages from this sender; try again later'));
+      }
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (isSupportAddress(address.address, config.SUPPORT_EMAIL_ADDRESS)) return callback();
       callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
@@ -51,7 +77,8 @@ export async function startSmtpListener(deps: DomainDeps, opts: { port: number; 
           if (!raw) return callback(smtpError(552, `5.3.4 message exceeds the ${config.MAIL_MAX_BYTES}-byte limit`));
           const parsed = await simpleParser(raw);
           const outcome = await receiveMail(deps, fromParsedMail(parsed, returnPath));
-          log.info({ outcome: outcome.kind, ticket: outcome.ticket.key, from: parsed.from?.text }, 'mail received');
+          // The sender's name and address stay out of info logs (they are personal data); the ticket has them.
+          log.info({ outcome: outcome.kind, ticket: outcome.ticket.key }, 'mail received');
           callback(null, `2.0.0 ${outcome.ticket.key} ${outcome.kind}`);
         })
         .catch((err: unknown) => {

@@ -16,7 +16,9 @@ export const webhookTicketSchema = z.object({
   category: z.enum(CATEGORIES).optional(),
   externalId: z.string().trim().min(1).max(200).optional(),
   metadata: z
+    // Keys become field names in the stored ticket: `$` and `.` would be operators or paths there.
     .record(z.string().min(1).max(60), metadataValue)
+    .refine((m) => Object.keys(m).every((k) => !/[$.]/.test(k)), 'keys may not contain $ or .')
     .refine((m) => Object.keys(m).length <= 20, 'may have at most 20 keys')
     .optional(),
 });

@@ -6,6 +6,8 @@ export class FakePagerDuty {
   readonly events: Array<{ routing_key: string; event_action: string; dedup_key: string; payload?: Record<string, unknown> }> = [];
   /** The next N requests answer 500. */
   failNext = 0;
+  /** Every request received, refused ones included. */
+  attempts = 0;
   private server?: Server;
   url = '';
 
@@ -14,6 +16,7 @@ export class FakePagerDuty {
       let raw = '';
       req.on('data', (c) => (raw += c));
       req.on('end', () => {
+        this.attempts++;
         if (this.failNext > 0) {
           this.failNext--;
           res.writeHead(500).end('upstream error');

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface SlackCall {
   method: string;
   args: Record<string, any>;
   token?: string;
+  /** performance.now() when the request arrived (benchmarks time arrival-to-card with it). */
+  at: number;
 }
 
 export type Failure =
@@ -143,7 +146,7 @@ export class FakeSlack {
     });
     const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
-    this.calls.push({ method, args, token });
+    this.calls.push({ method, args, token, at: performance.now() });
 
     const failure = this.failures.get(method)?.shift();
     if (failure && 'networkAfterEffect' in failure) {

@@ -4,7 +4,7 @@ import { createApp, type DeskbellApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { connectDatabase } from '../../src/db/connect.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createMailer, type Mailer } from '../../src/mail/mailer.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { FakeSlack } from './fake-slack.js';
@@ -66,6 +66,8 @@ export interface TestAppOptions {
   clock?: Clock;
   mailer?: Mailer;
   label?: string;
+  /** Where the app logs (tests that read log lines); else pino at LOG_LEVEL to stdout. */
+  logger?: Logger;
 }
 
 /** Boots the real app on a random port against the test database and a fake Slack. */
@@ -73,7 +75,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const slack = opts.slack ?? (await new FakeSlack().start());
   const config = testConfig(opts.env, slack.url);
   const db = opts.db ?? (await connectTestDb(opts.label ?? 'app'));
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const app = createApp({
     config,
     db,

@@ -15,13 +15,20 @@ const attachmentSchema = new Schema(
     filename: { type: String, required: true },
     contentType: { type: String, required: true },
     size: { type: Number, required: true },
-    content: { type: Buffer, required: true },
+    /** The contents, for files up to INLINE_CONTENT_MAX_BYTES; larger ones are in GridFS (`gridFsId`). */
+    content: Buffer,
+    /** The contents' GridFS file in the `attachment_contents` bucket (same id as this document). */
+    gridFsId: Schema.Types.ObjectId,
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },
 );
 attachmentSchema.index({ ticketId: 1 });
 attachmentSchema.index({ mailKey: 1 });
+
+/** Larger contents go to GridFS: a document holds at most 16 MB, and a large one is slow to read whole. */
+export const INLINE_CONTENT_MAX_BYTES = 1024 * 1024;
+export const ATTACHMENT_BUCKET = 'attachment_contents';
 
 export type AttachmentFields = InferSchemaType<typeof attachmentSchema>;
 

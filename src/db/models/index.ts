@@ -7,6 +7,7 @@ import { incidentModel, onCallOverrideModel } from './incident.js';
 import { outboundMailModel } from './outbound-mail.js';
 import { deliveryModel } from './delivery.js';
 import { ticketModel } from './ticket.js';
+import { ticketMessageModel } from './ticket-message.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -18,6 +19,7 @@ export function bindModels(conn: Connection) {
     OutboundMail: outboundMailModel(conn),
     Delivery: deliveryModel(conn),
     Attachment: attachmentModel(conn),
+    TicketMessage: ticketMessageModel(conn),
     Incident: incidentModel(conn),
     OnCallOverride: onCallOverrideModel(conn),
   };

@@ -22,6 +22,10 @@ const outboundMailSchema = new Schema(
   { versionKey: false },
 );
 outboundMailSchema.index({ status: 1, createdAt: 1 });
+// A reply joins the ticket whose mail it answers (In-Reply-To/References name one Deskbell sent).
+outboundMailSchema.index({ messageId: 1 });
+// ACK_MAX_PER_HOUR counts the acknowledgements an address got in the last hour.
+outboundMailSchema.index({ to: 1, kind: 1, createdAt: 1 });
 
 export type OutboundMailFields = InferSchemaType<typeof outboundMailSchema>;
 

@@ -1,6 +1,7 @@
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { TicketDoc } from '../../db/models/ticket.js';
 import { agentMailId, composeAgentMail } from '../agent-mail.js';
+import { greeting } from '../outbox.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { resolveTicket } from '../resolution.js';
@@ -32,9 +33,8 @@ export function skipMailReason(ticket: TicketDoc, supportAddress: string): strin
 
 /** The requester's mail: their own ticket's subject and thread, the update in the status template, nobody else's details. */
 export function updateMailBody(ticket: TicketDoc, d: UpdateData, opts: { now: Date; timeZone: string }): string {
-  const name = ticket.requester?.name?.trim();
   const lines = [
-    name ? `Hello ${name},` : 'Hello,',
+    greeting(ticket),
     '',
     `An update on the service problem behind your request ${ticket.key}. We are handling it as one incident, together with other reports of the same problem.`,
     '',

@@ -1,0 +1,149 @@
+/** What the benchmarks share: options, a bounded pool, percentiles, the app on the test database, results. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MongoClient } from 'mongodb';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app.js';
+import { systemClock } from '../src/clock.js';
+import { parseConfig } from '../src/config.js';
+import { connectDatabase } from '../src/db/connect.js';
+import { createLogger } from '../src/logger.js';
+import { createMailer } from '../src/mail/mailer.js';
+import { createSlackClient } from '../src/slack/client.js';
+import { startTestDatabase } from '../test/support/database.js';
+import { FakeSlack } from '../test/support/fake-slack.js';
+import { SmtpSink } from '../test/support/smtp-sink.js';
+import { SlackSender } from '../test/support/slack-requests.js';
+import { WEBHOOK_SECRET } from '../test/support/webhooks.js';
+
+const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+
+/** A positive whole number from `--name` or the environment variable `env`. */
+export function option(name: string, env: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const raw = i >= 0 ? process.argv[i + 1] : process.env[env];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} / ${env} must be a positive whole number`);
+  return value;
+}
+
+/** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */
+export async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
+    while (next < n) await task(next++);
+  }));
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Polls `count` until it reaches `target`, saying every 10 s how far it got. */
+export async function waitUntil(what: string, target: number, timeoutMs: number, count: () => Promise<number> | number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let nextReport = Date.now() + 10_000;
+  for (let done = await count(); done < target; done = await count()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${done}/${target}`);
+    if (Date.now() > nextReport) {
+      console.log(`  waiting for ${what}: ${done}/${target}`);
+      nextReport += 10_000;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The real app on the test database (the same chain as the tests), the fake Slack and an SMTP sink.
+ * The scheduler polls every 5 s as in production (BENCH_POLL_MS changes it).
+ */
+export async function startBenchApp(name: string, env: Record<string, string> = {}) {
+  const database = await startTestDatabase();
+  const slack = await new FakeSlack().start();
+  const sink = await new SmtpSink().start();
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    SUPPORT_CHANNEL_ID: 'CSUPPORT1',
+    PORT: '0',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    SMTP_URL: sink.url,
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const dbName = `deskbell_bench_${name}_${process.pid}`;
+  const db = process.env.BENCH_PROFILE
+    ? await mongoose.createConnection(database.uri, { autoIndex: false, dbName, monitorCommands: true }).asPromise()
+    : await connectDatabase(database.uri, logger, dbName);
+  const profile = process.env.BENCH_PROFILE ? profileCommands(db.getClient()) : undefined;
+  const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000) });
+  const { port } = await app.start(0);
+  return {
+    database, slack, sink, db, app,
+    url: `http://127.0.0.1:${port}`,
+    sender: new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET),
+    models: app.context.models,
+    async stop(): Promise<void> {
+      await app.stop().catch(() => undefined);
+      profile?.print();
+      await db.dropDatabase().catch(() => undefined);
+      await db.close();
+      await slack.stop();
+      await sink.stop();
+      await database.stop();
+    },
+  };
+}
+
+/**
+ * BENCH_PROFILE=1: the time the database spends per command and collection (the driver's command
+ * monitoring), printed when the benchmark stops: where the time goes, measured rather than guessed.
+ */
+function profileCommands(client: MongoClient) {
+  const totals = new Map<string, { count: number; ms: number; maxMs: number }>();
+  const names = new Map<number, string>();
+  client.on('commandStarted', (e) => names.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName] ?? '')}`));
+  client.on('commandSucceeded', (e) => {
+    const name = names.get(e.requestId) ?? e.commandName;
+    names.delete(e.requestId);
+    const t = totals.get(name) ?? { count: 0, ms: 0, maxMs: 0 };
+    t.count++;
+    t.ms += e.duration;
+    t.maxMs = Math.max(t.maxMs, e.duration);
+    totals.set(name, t);
+  });
+  return {
+    print(): void {
+      const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+      console.table(Object.fromEntries(rows.map(([name, t]) => [name, { count: t.count, 'total ms': Math.round(t.ms), 'mean ms': round(t.ms / t.count, 2), 'max ms': Math.round(t.maxMs) }])));
+    },
+  };
+}
+
+/** Writes bench/results/<name>.json and says where. */
+export function writeResult(name: string, result: unknown): void {
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`written to ${out}`);
+}
+
+/**
+ * Runs a benchmark and exits explicitly: Agenda's job-liveness checks leave timers (half the lock
+ * lifetime) that would keep the process alive for minutes after everything is stopped.
+ */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import { networkInterfaces } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import nodemailer from 'nodemailer';
+import { parseConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { SIGNING_SECRET, startTestApp, type TestApp } from './support/harness.js';
+import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
+
+const HEALTH_TOKEN = 'health-token-0123456789abcdef';
+/** An address of this machine that is not loopback, to call /healthz as a remote caller would. */
+const external = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+
+/** Issue 10, item 6 (and the startup warning of item 5): smaller surfaces, through the running app. */
+describe('smaller surfaces', () => {
+  let t: TestApp;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    t = await startTestApp({
+      label: 'surfaces',
+      logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
+      env: { HEALTH_TOKEN, INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, MAIL_INBOUND_PORT: '0', SUPPORT_EMAIL_ADDRESS: 'help@acme.test' },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it.skipIf(!external)('/healthz tells a remote caller only ok or not ok per check, details with HEALTH_TOKEN or from loopback', async () => {
+    const port = new URL(t.url).port;
+    const remote: any = await (await fetch(`http://${external}:${port}/healthz`)).json();
+    expect(remote).toEqual({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });
+    const wrong: any = await (await fetch(`http://${external}:${port}/healthz`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).json();
+    expect(wrong.checks.slack.detail).toBeUndefined();
+    const withToken: any = await (await fetch(`http://${external}:${port}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } })).json();
+    expect(withToken.checks.scheduler.detail).toMatch(/running|last SLA sweep/);
+    expect(withToken.checks.slack.detail).toMatch(/^team /);
+    const local: any = await (await fetch(`${t.url}/healthz`)).json();
+    expect(local.checks.slack.detail).toMatch(/^team /);
+  });
+
+  it('binds the SMTP listener to loopback unless told otherwise', async () => {
+    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: SIGNING_SECRET, SUPPORT_CHANNEL_ID: 'C0123' }).MAIL_INBOUND_HOST).toBe('127.0.0.1');
+    expect(lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'SMTP listener started')).toMatchObject({ host: '127.0.0.1' });
+    if (external) {
+      const remote = nodemailer.createTransport({ host: external, port: t.app.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 2000 });
+      await expect(remote.verify()).rejects.toThrow();
+      remote.close();
+    }
+  });
+
+  it('keeps the sender’s name and address out of info-level logs', async () => {
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: t.app.smtpPort, secure: false, ignoreTLS: true });
+    try {
+      const info = await client.sendMail({ from: 'Penelope Private <penelope.private@example.org>', to: 'help@acme.test', subject: 'Hello', text: 'x', messageId: `<surfaces.${Date.now()}@example.org>` });
+      expect(info.response).toMatch(/^250 /);
+    } finally {
+      client.close();
+    }
+    const text = lines.join('');
+    expect(text).toContain('mail received');
+    expect(text).not.toMatch(/penelope|Private/i);
+  });
+
+  it('refuses webhook metadata keys with $ or . (400), writing nothing', async () => {
+    const before = await t.app.context.models.Ticket.countDocuments();
+    for (const key of ['$where', 'a.b', 'plan.$set']) {
+      const res = await sendWebhook(t.url, { subject: 'Meta', body: 'x', requester: { email: 'ada@example.com' }, metadata: { [key]: 'x' } });
+      expect(res.status, key).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain('keys may not contain $ or .');
+    }
+    expect(await t.app.context.models.Ticket.countDocuments()).toBe(before);
+    expect((await sendWebhook(t.url, { subject: 'Meta', body: 'x', requester: { email: 'ada@example.com' }, metadata: { plan_name: 'pro' } })).status).toBe(201);
+  });
+
+  it('says at startup that everyone in the workspace can act when SUPPORT_TEAM_USERGROUP is unset', () => {
+    const warning = lines.map((l) => JSON.parse(l)).find((e) => e.level === 40 && /SUPPORT_TEAM_USERGROUP is not set/.test(e.msg));
+    expect(warning?.msg).toContain('everyone in the Slack workspace can');
+  });
+
+  it('ships an example webhook secret different from the one the tests sign with', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const secret = /INTAKE_WEBHOOK_SECRET=(\S+)/.exec(example)?.[1];
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(WEBHOOK_SECRET);
+  });
+});
