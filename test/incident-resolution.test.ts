@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postDailySummary } from '../jobs/summaries.js';
+import { postDailySummary, postWeeklyDigest } from '../jobs/summaries.js';
 import { sweepIncidentClocks } from '../src/domain/incidents/clock.js';
 import { FakePagerDuty } from './support/fake-pagerduty.js';
 import { FakeSlack } from './support/fake-slack.js';
@@ -299,14 +299,23 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(resolvedEntry.updates.map((u: any) => u.status)).toEqual(['resolved', 'investigating']);
   });
 
-  it('counts incidents in the daily summary and shows active ones at the top of App Home', async () => {
+  it('counts incidents in the daily summary and the weekly review, and shows active ones at the top of App Home', async () => {
+    const fixed = await d.declared('Search flaky', { email: 'ola@example.com' }, 'UALICE');
+    await settled(a.app);
+    clock.advance(40 * 60_000);
+    await resolve('UALICE', fixed, { fix: 'Replaced a node.' });
+    await waitFor(async () => (await stored(fixed.id)).timeline.some((e) => e.kind === 'status_update' && e.done), 'the resolution');
     await d.declared('Status page down', { email: 'ned@example.com' }, 'UALICE');
     await settled(a.app);
     await postDailySummary(a.app.context);
     const summary = await waitFor(() => d.slack().messages.find((m) => m.metadata?.event_type === 'deskbell_summary' && JSON.stringify(m.blocks).includes('P0 incidents')), 'the daily summary');
     const text = JSON.stringify(summary.blocks);
     expect(text).toMatch(/\*\d+\* declared/);
-    expect(text).toContain('report');
+    expect(text).toMatch(/resolved \(total [^,]+, median /);
+    expect(text).toMatch(/\*[1-9]\d*\* active/);
+    await postWeeklyDigest(a.app.context);
+    const weekly = await waitFor(() => d.slack().messages.find((m) => m.metadata?.event_type === 'deskbell_summary' && String(m.text).startsWith('Weekly review')), 'the weekly review');
+    expect(JSON.stringify(weekly.blocks)).toMatch(/P0 incidents.*declared \(▲ \d+\)/);
     const publishes = d.slack().callsTo('views.publish').length;
     await a.sender.event({ type: 'app_home_opened', user: 'UALICE', tab: 'home', channel: 'D1' });
     const home = await d.slack().waitFor(() => d.slack().callsTo('views.publish').slice(publishes).find((c) => c.args.user_id === 'UALICE'), 10_000, 'App Home');

@@ -130,7 +130,13 @@ export function incidentResolveModal(input: { incident: Pick<IncidentView, 'key'
  */
 export function incidentUpdateMessage(i: Pick<IncidentView, 'key' | 'title'>, d: UpdateData, opts: { by?: string | null; mailed?: boolean }): { text: string; blocks: KnownBlock[] } {
   const word = STATUS_WORDS[d.status];
-  const next = d.nextAt ? slackDate(new Date(d.nextAt), '{date_short_pretty} {time}') : d.resolution?.monitorUntil ? `none planned; monitoring until ${slackDate(new Date(d.resolution.monitorUntil), '{time}')}` : 'none: this incident is resolved';
+  const next = d.nextAt
+    ? slackDate(new Date(d.nextAt), '{date_short_pretty} {time}')
+    : d.resolution?.monitorUntil
+      ? `none planned; monitoring until ${slackDate(new Date(d.resolution.monitorUntil), '{time}')}`
+      : d.status === 'resolved'
+        ? 'none: this incident is resolved'
+        : 'none planned while the fix is monitored';
   const notes = [`Posted by ${userMention(opts.by)}`, ...(d.email ? ['requesters of the linked tickets are emailed'] : []), ...(d.public ? ['shown on the public status page'] : [])];
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`${STATUS_EMOJI[d.status]} [${word}] Service update · ${i.key}`, LIMITS.header) },

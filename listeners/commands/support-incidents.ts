@@ -2,7 +2,7 @@ import type { SlashCommand } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { findIncidentByKey, incidentOfChannel, linkedTickets, linkTicket, unlinkTicket } from '../../src/domain/incidents/links.js';
-import { liveIncidentRows, recentIncidentRows, type IncidentRow } from '../../src/domain/incidents/overview.js';
+import { incidentRow, liveIncidentRows, recentIncidentRows } from '../../src/domain/incidents/overview.js';
 import { findTicketByKey } from '../../src/domain/tickets.js';
 import { incidentDetailText, incidentsListText } from '../../views/incident-list.js';
 import { openUpdateModal } from '../incident-modals.js';
@@ -63,17 +63,7 @@ export async function showIncidentCommand(ctx: AppContext, command: SlashCommand
   const incident = await findIncidentByKey(ctx, ref);
   if (!incident) throw new DomainError(`I can't find *${ref.toUpperCase()}*. \`/support incidents\` lists them.`);
   const now = ctx.clock.now();
-  const rows = [...(await liveIncidentRows(ctx, 100)).rows, ...(await recentIncidentRows(ctx, now, 3650, 100)).rows];
-  const row: IncidentRow = rows.find((r) => r.id === incident.id) ?? {
-    id: incident.id,
-    key: incident.key,
-    ticketKey: incident.ticketKey,
-    title: incident.title,
-    status: incident.status,
-    currentStatus: incident.currentStatus ?? 'investigating',
-    declaredAt: incident.declaredAt,
-    linked: 0,
-  };
+  const row = await incidentRow(ctx, incident.toObject());
   const [own, linked] = await Promise.all([ctx.models.Ticket.findById(incident.ticketId).lean(), linkedTickets(ctx, incident.id)]);
   const view = (t: { key: string; subject: string; status: string; requester?: { email?: string | null; name?: string | null } | null }) => ({ key: t.key, subject: t.subject, status: t.status, requester: t.requester ?? null });
   await tellUser(ctx.slack, command.channel_id, command.user_id, incidentDetailText({ ...row, linked: linked.length }, own ? view(own) : undefined, linked.map(view), now));

@@ -1,3 +1,5 @@
+import type { Types } from 'mongoose';
+import type { IncidentFields } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { LIVE_STATUSES } from './links.js';
 
@@ -24,28 +26,33 @@ export interface IncidentRow {
 const ROW_FIELDS = { key: 1, ticketKey: 1, title: 1, status: 1, currentStatus: 1, roles: 1, declaredAt: 1, resolvedAt: 1, channel: 1, cadence: 1, monitor: 1, report: 1 } as const;
 const NONE = { $in: [null] };
 
+type RowSource = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'currentStatus' | 'roles' | 'declaredAt' | 'resolvedAt' | 'channel' | 'cadence' | 'monitor' | 'report'> & { _id: Types.ObjectId };
+
+/** One incident as a list row (its linked tickets counted). */
+export async function incidentRow(deps: Pick<DomainDeps, 'models'>, i: RowSource): Promise<IncidentRow> {
+  return {
+    id: String(i._id),
+    key: i.key,
+    ticketKey: i.ticketKey,
+    title: i.title,
+    status: i.status,
+    currentStatus: i.currentStatus ?? 'investigating',
+    ...(i.roles?.commander ? { commander: i.roles.commander } : {}),
+    declaredAt: i.declaredAt,
+    ...(i.resolvedAt ? { resolvedAt: i.resolvedAt } : {}),
+    ...(i.channel?.id ? { channelId: i.channel.id } : {}),
+    linked: await deps.models.Ticket.countDocuments({ 'linkedIncident.id': i._id }),
+    ...(i.status === 'active' && i.cadence?.dueAt ? { nextUpdateAt: i.cadence.dueAt } : {}),
+    ...(i.status === 'monitoring' && i.monitor?.until ? { monitorUntil: i.monitor.until } : {}),
+    ...(i.report?.dueAt ? { reportDueAt: i.report.dueAt } : {}),
+    ...(i.report?.submittedAt ? { reportSubmittedAt: i.report.submittedAt } : {}),
+  };
+}
+
 async function rows(deps: Pick<DomainDeps, 'models'>, filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<{ rows: IncidentRow[]; total: number }> {
   const [found, total] = await Promise.all([deps.models.Incident.find(filter, ROW_FIELDS).sort(sort).limit(limit).lean(), deps.models.Incident.countDocuments(filter)]);
   const out: IncidentRow[] = [];
-  for (const i of found) {
-    out.push({
-      id: String(i._id),
-      key: i.key,
-      ticketKey: i.ticketKey,
-      title: i.title,
-      status: i.status,
-      currentStatus: i.currentStatus ?? 'investigating',
-      ...(i.roles?.commander ? { commander: i.roles.commander } : {}),
-      declaredAt: i.declaredAt,
-      ...(i.resolvedAt ? { resolvedAt: i.resolvedAt } : {}),
-      ...(i.channel?.id ? { channelId: i.channel.id } : {}),
-      linked: await deps.models.Ticket.countDocuments({ 'linkedIncident.id': i._id }),
-      ...(i.status === 'active' && i.cadence?.dueAt ? { nextUpdateAt: i.cadence.dueAt } : {}),
-      ...(i.status === 'monitoring' && i.monitor?.until ? { monitorUntil: i.monitor.until } : {}),
-      ...(i.report?.dueAt ? { reportDueAt: i.report.dueAt } : {}),
-      ...(i.report?.submittedAt ? { reportSubmittedAt: i.report.submittedAt } : {}),
-    });
-  }
+  for (const i of found) out.push(await incidentRow(deps, i as RowSource));
   return { rows: out, total };
 }
 
@@ -73,12 +80,13 @@ export interface IncidentPeriodStats {
   reportsOverdue: number;
 }
 
+/** Over (start, end], like the daily summary's "new since the last one". */
 export async function incidentPeriodStats(deps: Pick<DomainDeps, 'models'>, window: { start: Date; end: Date }, now: Date): Promise<IncidentPeriodStats> {
   const { Incident } = deps.models;
   const [declared, resolvedRows, active, reportsOverdue] = await Promise.all([
-    Incident.countDocuments({ declaredAt: { $gte: window.start, $lt: window.end } }),
-    Incident.find({ resolvedAt: { $gte: window.start, $lt: window.end } }, { declaredAt: 1, resolvedAt: 1 }).lean(),
-    Incident.countDocuments({ declaredAt: { $lt: window.end }, $or: [{ status: { $in: [...LIVE_STATUSES] } }, { resolvedAt: { $gte: window.end } }] }),
+    Incident.countDocuments({ declaredAt: { $gt: window.start, $lte: window.end } }),
+    Incident.find({ resolvedAt: { $gt: window.start, $lte: window.end } }, { declaredAt: 1, resolvedAt: 1 }).lean(),
+    Incident.countDocuments({ declaredAt: { $lte: window.end }, $or: [{ status: { $in: [...LIVE_STATUSES] } }, { resolvedAt: { $gt: window.end } }] }),
     Incident.countDocuments({ 'report.dueAt': { $lte: now }, 'report.submittedAt': NONE }),
   ]);
   const durations = resolvedRows.map((r) => r.resolvedAt!.getTime() - r.declaredAt.getTime()).sort((a, b) => a - b);

@@ -98,7 +98,8 @@ export async function acknowledgePage(deps: DomainDeps, incidentId: string, acto
 export async function takeCommand(deps: DomainDeps, incidentId: string, actor: Actor, dedupeKey?: string): Promise<{ incident: IncidentDoc; changed: boolean }> {
   const change = await changeIncident(deps, incidentId, { actor, ...(dedupeKey ? { dedupeKey } : {}) }, (incident, record) => {
     const from = incident.roles?.commander ?? null;
-    if (!actor.id || from === actor.id || incident.status !== 'active') return;
+    // Monitoring still needs someone in charge (to close or reopen); a resolved incident does not.
+    if (!actor.id || from === actor.id || incident.status === 'resolved') return;
     incident.roles!.commander = actor.id;
     record({ kind: 'commander_changed', data: { from, to: actor.id } });
   });

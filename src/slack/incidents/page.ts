@@ -60,7 +60,8 @@ export async function sendPage(ctx: AppContext, incidentId: string, eventId: str
 export async function postIncidentNote(ctx: AppContext, incidentId: string, eventId: string, paged?: string[]): Promise<void> {
   const incident = await ctx.models.Incident.findById(incidentId);
   const event = incident?.timeline.find((e) => String(e._id) === eventId);
-  if (!incident || !event || !incident.channel?.id) return;
+  // An archived war room takes no more posts; the event stays on the incident's timeline.
+  if (!incident || !event || !incident.channel?.id || incident.archive?.doneAt) return;
   await postMessageOnce(ctx.cards, {
     key: OnceKeys.incidentNote(eventId),
     kind: 'incident-note',

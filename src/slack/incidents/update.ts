@@ -25,40 +25,57 @@ export async function publishIncidentUpdate(ctx: AppContext, incidentId: string,
   const d = event.data as UpdateData;
   const actor = event.actor as Actor;
 
+  // Each step on its own: a war room Slack refuses must not keep the requesters' mails or the all-clear back.
+  // A failed step fails the job after the others ran; its retry finds the finished steps done.
+  const failures: unknown[] = [];
+  const step = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (err) {
+      ctx.logger.warn({ err, incident: incident.key, step: what }, 'an incident update step failed; the job retries it');
+      failures.push(err);
+    }
+  };
   if (incident.channel?.id && !incident.archive?.doneAt) {
-    await postMessageOnce(ctx.cards, {
-      key: OnceKeys.incidentUpdate(eventId),
-      kind: DeliveryKinds.incidentUpdate,
-      ticketId: incident.ticketId,
-      at: ctx.clock.now(),
-      ...(job ? { job } : {}),
-      channel: incident.channel.id,
-      ...incidentUpdateMessage(incident, d, { by: actor.id ?? null }),
-      eventType: UPDATE_EVENT_TYPE,
-      payload: { incident_id: incidentId, event_id: eventId },
-      since: event.at,
-    });
+    const room = incident.channel.id;
+    await step('war room', () =>
+      postMessageOnce(ctx.cards, {
+        key: OnceKeys.incidentUpdate(eventId),
+        kind: DeliveryKinds.incidentUpdate,
+        ticketId: incident.ticketId,
+        at: ctx.clock.now(),
+        ...(job ? { job } : {}),
+        channel: room,
+        ...incidentUpdateMessage(incident, d, { by: actor.id ?? null }),
+        eventType: UPDATE_EVENT_TYPE,
+        payload: { incident_id: incidentId, event_id: eventId },
+        since: event.at,
+      }),
+    );
   }
-  await recordUpdateOnTickets(ctx, incident, eventId, actor, d);
-  await refreshIncident(ctx, incidentId);
+  await step('tickets', () => recordUpdateOnTickets(ctx, incident, eventId, actor, d));
+  await step('topic and brief', () => refreshIncident(ctx, incidentId));
 
   if (d.resolution) {
-    const ticket = await ctx.models.Ticket.findById(incident.ticketId);
-    const cardLink = ticket ? await cardLinkOf(ctx, ticket) : undefined;
-    await postMessageOnce(ctx.cards, {
-      key: OnceKeys.incidentAllClear(eventId),
-      kind: DeliveryKinds.incidentAllClear,
-      ticketId: incident.ticketId,
-      at: ctx.clock.now(),
-      ...(job ? { job } : {}),
-      channel: ctx.config.SUPPORT_CHANNEL_ID,
-      ...allClearMessage(incidentView(incident), d, { resolvedAt: incident.resolvedAt ?? event.at, ...(incident.report?.dueAt ? { reportDueAt: incident.report.dueAt } : {}), ...(cardLink ? { cardLink } : {}) }),
-      eventType: ALL_CLEAR_EVENT_TYPE,
-      payload: { incident_id: incidentId, event_id: eventId },
-      since: event.at,
+    await step('all-clear', async () => {
+      const ticket = await ctx.models.Ticket.findById(incident.ticketId);
+      const cardLink = ticket ? await cardLinkOf(ctx, ticket) : undefined;
+      await postMessageOnce(ctx.cards, {
+        key: OnceKeys.incidentAllClear(eventId),
+        kind: DeliveryKinds.incidentAllClear,
+        ticketId: incident.ticketId,
+        at: ctx.clock.now(),
+        ...(job ? { job } : {}),
+        channel: ctx.config.SUPPORT_CHANNEL_ID,
+        ...allClearMessage(incidentView(incident), d, { resolvedAt: incident.resolvedAt ?? event.at, ...(incident.report?.dueAt ? { reportDueAt: incident.report.dueAt } : {}), ...(cardLink ? { cardLink } : {}) }),
+        eventType: ALL_CLEAR_EVENT_TYPE,
+        payload: { incident_id: incidentId, event_id: eventId },
+        since: event.at,
+      });
     });
-    if (ctx.incidents.pagerDuty) await ctx.effects.pagerDuty(incidentId, 'resolve');
-    await resolveAffectedTickets(ctx, incident, eventId, actor, d);
+    if (ctx.incidents.pagerDuty) await step('PagerDuty', () => ctx.effects.pagerDuty(incidentId, 'resolve'));
+    await step('linked tickets', () => resolveAffectedTickets(ctx, incident, eventId, actor, d));
   }
+  if (failures.length) throw failures[0];
   await ctx.models.Incident.updateOne({ _id: incident._id, 'timeline._id': event._id }, { $set: { 'timeline.$.done': true }, $inc: { __v: 1 } });
 }
