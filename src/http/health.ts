@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
+import { describeServer } from '../db/connect.js';
 
 export interface HealthProbe {
   db: Connection;
@@ -21,12 +22,14 @@ const SLACK_CACHE_MS = 60_000;
 /** Builds the /healthz check. Slack's answer is cached for a minute so load balancers polling often don't hit Slack's rate limits. */
 export function createHealthCheck(probe: HealthProbe): () => Promise<HealthReport> {
   let slackCache: { at: number; result: { ok: boolean; detail?: string } } | undefined;
+  let server: string | undefined;
 
   async function database() {
     try {
       if (probe.db.readyState !== 1 || !probe.db.db) return { ok: false, detail: 'not connected' };
       await withTimeout(probe.db.db.admin().ping(), 2000);
-      return { ok: true };
+      server ??= await withTimeout(describeServer(probe.db), 2000);
+      return { ok: true, detail: server };
     } catch (err) {
       return { ok: false, detail: (err as Error).message };
     }
