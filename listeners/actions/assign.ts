@@ -5,7 +5,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { assignTicket } from '../../src/domain/triage.js';
 import { ActionIds } from '../../views/ids.js';
 import { usergroupMention } from '../../views/text.js';
-import { onCardAction, ticketIdFromBlockId } from './card-action.js';
+import { onCardAction, ticketIdFromBlockId } from '../card-action.js';
 
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
 

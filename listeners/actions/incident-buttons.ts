@@ -5,7 +5,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { acknowledgePage, takeCommand } from '../../src/domain/incidents/paging.js';
 import { ActionIds } from '../../views/ids.js';
 import { afterAck, tellUser } from '../respond.js';
-import { cardActionSource, mayActOrTell } from './card-action.js';
+import { cardActionSource, mayActOrTell } from '../card-action.js';
 
 const incidentRef = z.object({ incidentId: z.string().regex(/^[a-f0-9]{24}$/) });
 const STALE = 'That button is out of date or malformed; nothing was changed.';

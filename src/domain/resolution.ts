@@ -3,7 +3,7 @@ import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { surveyLinks } from './csat.js';
-import { DomainError } from './errors.js';
+import { DomainError, TicketNotFoundError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
 import type { Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
@@ -50,11 +50,27 @@ export function resolutionMailBody(ticket: TicketDoc, input: Pick<ResolveInput, 
  * Resolves an open ticket: stores the summary, emails the requester what was done, how to verify it, a
  * request to confirm and the satisfaction survey. A resolution is also a response to the requester.
  */
+/** Why resolving this ticket is refused, or undefined while it is open. */
+export function resolutionRefusal(ticket: { key: string; status: string }): string | undefined {
+  const status = ticket.status as Status;
+  return OPEN_STATUSES.includes(status) ? undefined : `${ticket.key} is already ${statusWord(status)}.`;
+}
+
+/** The ticket as the resolution form shows it; refused (DomainError) when it is gone or no longer open. */
+export async function ticketForResolution(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
+  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
+  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+  const refusal = resolutionRefusal(ticket);
+  if (refusal) throw new DomainError(refusal);
+  return ticket;
+}
+
 export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Promise<ChangeOutcome> {
   if (!input.summary.trim() || !input.verify.trim()) throw new DomainError('A resolution needs both what was done and how to verify it.');
   return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (ticket, record) => {
     const status = ticket.status as Status;
-    if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${statusWord(status)}.`);
+    const refusal = resolutionRefusal(ticket);
+    if (refusal) throw new DomainError(refusal);
     const now = deps.clock.now();
     const id = agentMailId('resolution', ticket, input.requestKey);
     const body = resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.config.AUTO_CLOSE_DAYS);
