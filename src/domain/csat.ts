@@ -133,8 +133,8 @@ export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen
     if (previous === score) return;
     t.csatScore = score;
     const text = previous
-      ? `:star: {actor} changed their rating from ${previous}/5 to ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`
-      : `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`;
+      ? `{actor} changed their rating from ${previous}/5 to ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`
+      : `{actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`;
     record({ kind: 'csat', text, notify: true, data: { score, surveyId, ...(previous ? { previous } : {}) } });
   });
   if (!outcome.changed) return { kind: 'already', ticketKey: ticket.key, score };

@@ -50,7 +50,7 @@ export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Prom
     const waiting = input.waitOnCustomer ? ' · now waiting on the customer' : '';
     record({
       kind: 'agent_reply',
-      text: `:email: Replied by {actor}${waiting}`,
+      text: `Replied by {actor}${waiting}`,
       notify: true,
       data: { quote: message, firstResponse, statusFrom: status, statusTo: ticket.status },
       mail,

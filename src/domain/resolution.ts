@@ -82,7 +82,7 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     ticket.resolution = input.summary.trim();
     record({
       kind: 'resolved',
-      text: ':white_check_mark: Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey',
+      text: 'Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey',
       notify: true,
       data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
       mail,
@@ -104,7 +104,7 @@ export async function closeTicket(deps: DomainDeps, input: TransitionInput): Pro
     if (status === 'closed') throw new DomainError(`${ticket.key} is already closed.`);
     ticket.status = 'closed';
     ticket.closedAt = deps.clock.now();
-    record({ kind: 'closed', text: ':lock: Closed by {actor}', notify: true, data: { statusFrom: status } });
+    record({ kind: 'closed', text: 'Closed by {actor}', notify: true, data: { statusFrom: status } });
   });
 }
 
@@ -117,7 +117,7 @@ export async function reopenTicket(deps: DomainDeps, input: TransitionInput): Pr
     ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
     ticket.resolvedAt = undefined;
     ticket.closedAt = undefined;
-    record({ kind: 'reopened', text: ':arrows_counterclockwise: Reopened by {actor}', notify: true, data: { statusFrom: status, statusTo: ticket.status } });
+    record({ kind: 'reopened', text: 'Reopened by {actor}', notify: true, data: { statusFrom: status, statusTo: ticket.status } });
   });
 }
 
@@ -137,7 +137,7 @@ export async function autoCloseResolved(deps: DomainDeps, batch = 200): Promise<
         ticket.status = 'closed';
         ticket.closedAt = deps.clock.now();
         const days = deps.config.AUTO_CLOSE_DAYS;
-        record({ kind: 'closed', text: `:lock: Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`, notify: true, data: { statusFrom: 'resolved', automatic: true } });
+        record({ kind: 'closed', text: `Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`, notify: true, data: { statusFrom: 'resolved', automatic: true } });
       });
       if (outcome.changed) closed.push(t.key);
     } catch (err) {
