@@ -22,6 +22,7 @@ import { agendaEffects } from '../jobs/effects.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
+import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 
 export interface AppParts {
@@ -71,6 +72,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     rules: loadTriageRules(config.TRIAGE_RULES_FILE),
     policy,
     incidents: incidentSettings(config),
+    settings: domainSettings(config, logger),
     retryBaseMs: parts.retryBaseMs ?? 2000,
     cards: {
       models,

@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import type { WebClient } from '@slack/web-api';
+import type { Config } from './config.js';
 import type { DomainDeps } from './domain/deps.js';
 import type { Mailer } from './mail/mailer.js';
 import type { CardDeps } from './slack/cards.js';
@@ -8,6 +9,7 @@ import type { TeamGate } from './slack/membership.js';
 
 /** Everything a listener, job or route needs, built once by createApp and passed down explicitly. */
 export interface AppContext extends DomainDeps {
+  config: Config;
   db: Connection;
   slack: WebClient;
   mailer: Mailer;

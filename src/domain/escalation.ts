@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Config } from '../config.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError, TicketNotFoundError } from './errors.js';
 import { changeTicket, type ChangeOptions, type ChangeOutcome } from './ticket-changes.js';
@@ -47,14 +46,6 @@ export function escalationProblem(current: EscalationLevel, target: EscalationLe
   if (levelsAbove(current).includes(target)) return undefined;
   if (!levelsAbove(current).length) return `It is already at ${ESCALATION_LABELS[current]}, the top of the escalation path.`;
   return `It is already at ${ESCALATION_LABELS[current]}; escalation only goes upward (${levelsAbove(current).map((l) => ESCALATION_LABELS[l]).join(', ')}).`;
-}
-
-/** The user group mentioned when a ticket reaches `level` (ESCALATION_*_USERGROUP), if configured. */
-export function escalationUsergroup(config: Pick<Config, 'ESCALATION_L2_USERGROUP' | 'ESCALATION_L3_USERGROUP' | 'ESCALATION_MANAGEMENT_USERGROUP'>, level: EscalationLevel): string | undefined {
-  if (level === 'L2') return config.ESCALATION_L2_USERGROUP;
-  if (level === 'L3') return config.ESCALATION_L3_USERGROUP;
-  if (level === 'management') return config.ESCALATION_MANAGEMENT_USERGROUP;
-  return undefined;
 }
 
 /**
@@ -108,7 +99,7 @@ export async function escalateTicket(deps: DomainDeps, ticketId: string, opts: C
     const escalation: EscalationSnapshot = {
       ...request,
       from,
-      usergroup: escalationUsergroup(deps.config, request.level),
+      usergroup: deps.settings.escalationUsergroups[request.level],
       key: ticket.key,
       subject: ticket.subject,
       requester: { email: ticket.requester?.email ?? '', ...(ticket.requester?.name ? { name: ticket.requester.name } : {}) },

@@ -73,7 +73,7 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     if (refusal) throw new DomainError(refusal);
     const now = deps.clock.now();
     const id = agentMailId('resolution', ticket, input.requestKey);
-    const body = resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.config.AUTO_CLOSE_DAYS);
+    const body = resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.settings.autoCloseDays);
     const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body });
     if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
     ticket.status = 'resolved';
@@ -126,7 +126,7 @@ export async function reopenTicket(deps: DomainDeps, input: TransitionInput): Pr
  * resolved has had no answer. The dedupe key names the resolution, so a rerun closes each at most once.
  */
 export async function autoCloseResolved(deps: DomainDeps, batch = 200): Promise<{ closed: string[] }> {
-  const cutoff = new Date(deps.clock.now().getTime() - deps.config.AUTO_CLOSE_DAYS * 86_400_000);
+  const cutoff = new Date(deps.clock.now().getTime() - deps.settings.autoCloseDays * 86_400_000);
   const due = await deps.models.Ticket.find({ status: 'resolved', resolvedAt: { $lte: cutoff } }, { _id: 1, key: 1, resolvedAt: 1 }).sort({ resolvedAt: 1 }).limit(batch).lean();
   const closed: string[] = [];
   for (const t of due) {
@@ -136,7 +136,7 @@ export async function autoCloseResolved(deps: DomainDeps, batch = 200): Promise<
         if (ticket.status !== 'resolved' || !ticket.resolvedAt || ticket.resolvedAt > cutoff) return;
         ticket.status = 'closed';
         ticket.closedAt = deps.clock.now();
-        const days = deps.config.AUTO_CLOSE_DAYS;
+        const days = deps.settings.autoCloseDays;
         record({ kind: 'closed', text: `Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`, notify: true, data: { statusFrom: 'resolved', automatic: true } });
       });
       if (outcome.changed) closed.push(t.key);

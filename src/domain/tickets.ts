@@ -116,7 +116,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   for (let attempt = 1; ; attempt++) {
     // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
     if (input.acknowledge && !input.email?.automated) {
-      ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.config.SUPPORT_EMAIL_ADDRESS)];
+      ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.settings.supportEmail)];
     }
     try {
       await ticket.save();
