@@ -20,7 +20,7 @@ function postToSupport(ctx: AppContext, render: (summary: never) => Promise<{ te
   return async (key: string, kind: string, summary: unknown) => {
     const now = ctx.clock.now();
     const message = await render(summary as never);
-    const posted = postMessageOnce(ctx.cards, {
+    const posted = postMessageOnce(ctx, {
       key,
       kind,
       at: now,

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import mongoose from 'mongoose';
 import { OnceKeys } from '../db/once-keys.js';
+import { withUpsertRetry } from '../db/upsert-retry.js';
 import type { DomainDeps } from './deps.js';
 import { describeTargets } from './sla-policy.js';
 import { dueReminders, markReminded, sameReminder, updateSlaState, type Reminder, type ReminderStage, type SlaState, type SlaTarget } from './sla-state.js';
@@ -167,4 +168,15 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export const SLA_SWEEP_CHECKPOINT = 'sla-sweep';
+
+/** When an SLA sweep last finished, in any process sharing the database (/healthz reports it). */
+export async function recordSweep(models: Pick<DomainDeps['models'], 'Checkpoint'>, at: Date): Promise<void> {
+  await withUpsertRetry(() => models.Checkpoint.updateOne({ _id: SLA_SWEEP_CHECKPOINT }, { $max: { at } }, { upsert: true }));
+}
+
+export async function lastSweepAt(models: Pick<DomainDeps['models'], 'Checkpoint'>): Promise<Date | undefined> {
+  return (await models.Checkpoint.findById(SLA_SWEEP_CHECKPOINT, { at: 1 }).lean())?.at ?? undefined;
 }

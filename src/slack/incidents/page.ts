@@ -36,7 +36,7 @@ export async function sendPage(ctx: AppContext, incidentId: string, eventId: str
   const message = pageMessage(view, { round: escalation ? Math.max(0, incident.page?.round ?? 0) : (data.round ?? 0), escalated: escalation, ...(url ? { channelUrl: url } : {}) });
   for (const user of people) {
     try {
-      await postMessageOnce(ctx.cards, {
+      await postMessageOnce(ctx, {
         key: OnceKeys.page(eventId, user),
         kind: 'page',
         ticketId: incident.ticketId,
@@ -61,7 +61,7 @@ export async function postIncidentNote(ctx: AppContext, incidentId: string, even
   const incident = await ctx.models.Incident.findById(incidentId);
   const event = incident?.timeline.find((e) => String(e._id) === eventId);
   if (!incident || !event || !incident.channel?.id) return;
-  await postMessageOnce(ctx.cards, {
+  await postMessageOnce(ctx, {
     key: OnceKeys.incidentNote(eventId),
     kind: 'incident-note',
     ticketId: incident.ticketId,
