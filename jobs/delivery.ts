@@ -8,9 +8,12 @@ import { JobNames } from './names.js';
 
 type Data = Record<string, string>;
 
-/** The exponential backoff every delivery job retries with (the first delay is shortened in tests). */
-export function deliveryBackoff(ctx: Pick<AppContext, 'retryBaseMs'>, maxRetries = 30) {
-  return backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 10 * 60_000, maxRetries, jitter: 0.1 });
+/**
+ * The one exponential backoff every job retries with: doubling from RETRY_BASE (shortened in tests, or
+ * `firstDelayMs`), at most `maxDelayMs` apart, `maxRetries` times.
+ */
+export function deliveryBackoff(ctx: Pick<AppContext, 'retryBaseMs'>, maxRetries = 30, { maxDelayMs = 10 * 60_000, firstDelayMs = ctx.retryBaseMs } = {}) {
+  return backoffStrategies.exponential({ delay: firstDelayMs, factor: 2, maxDelay: maxDelayMs, maxRetries, jitter: 0.1 });
 }
 
 /**
