@@ -20,6 +20,7 @@ import { bindModels, ensureIndexes } from '../src/db/models/index.js';
 import { loadDailySummary, SUMMARY_FIELDS } from '../src/domain/daily-summary.js';
 import type { DomainDeps } from '../src/domain/deps.js';
 import { noEffects } from '../src/domain/effects.js';
+import { domainSettings } from '../src/domain/settings.js';
 import { incidentSettings } from '../src/domain/incidents/settings.js';
 import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
 import { runSlaSweep } from '../src/domain/sla-sweep.js';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     effects: noEffects,
     rules: DEFAULT_TRIAGE_RULES,
     policy: { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' },
-    config,
+    settings: domainSettings(config, createLogger('silent')),
     incidents: incidentSettings(config),
     // Warnings (a reminder that failed and is left to the next sweep) are shown.
     logger: createLogger('warn'),

@@ -8,9 +8,12 @@ import { JobNames } from './names.js';
 
 type Data = Record<string, string>;
 
-/** The exponential backoff every delivery job retries with (the first delay is shortened in tests). */
-export function deliveryBackoff(ctx: Pick<AppContext, 'retryBaseMs'>, maxRetries = 30) {
-  return backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 10 * 60_000, maxRetries, jitter: 0.1 });
+/**
+ * The one exponential backoff every job retries with: doubling from RETRY_BASE (shortened in tests, or
+ * `firstDelayMs`), at most `maxDelayMs` apart, `maxRetries` times.
+ */
+export function deliveryBackoff(ctx: Pick<AppContext, 'retryBaseMs'>, maxRetries = 30, { maxDelayMs = 10 * 60_000, firstDelayMs = ctx.retryBaseMs } = {}) {
+  return backoffStrategies.exponential({ delay: firstDelayMs, factor: 2, maxDelay: maxDelayMs, maxRetries, jitter: 0.1 });
 }
 
 /**
@@ -23,23 +26,23 @@ export function defineDeliveryJobs(agenda: Agenda, ctx: AppContext): void {
   const log = ctx.logger.child({ component: 'jobs' });
   const job = (name: string, data: Data) => ({ name, data });
 
-  agenda.define<{ ticketId: string }>(JobNames.postCard, async (j) => postCard(ctx.cards, j.attrs.data.ticketId, job(JobNames.postCard, j.attrs.data)), options);
-  agenda.define<{ ticketId: string }>(JobNames.updateCard, async (j) => updateCard(ctx.cards, j.attrs.data.ticketId), options);
+  agenda.define<{ ticketId: string }>(JobNames.postCard, async (j) => postCard(ctx, j.attrs.data.ticketId, job(JobNames.postCard, j.attrs.data)), options);
+  agenda.define<{ ticketId: string }>(JobNames.updateCard, async (j) => updateCard(ctx, j.attrs.data.ticketId), options);
   agenda.define<{ ticketId: string; eventId: string }>(
     JobNames.threadNote,
-    async (j) => postThreadNote(ctx.cards, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.threadNote, j.attrs.data)),
+    async (j) => postThreadNote(ctx, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.threadNote, j.attrs.data)),
     options,
   );
   agenda.define<{ outboxId: string }>(JobNames.sendMail, async (j) => sendOutboxMail(ctx, j.attrs.data.outboxId, job(JobNames.sendMail, j.attrs.data)), options);
   const dmOptions = { ...options, backoff: deliveryBackoff(ctx, 20), concurrency: 4 };
   agenda.define<{ ticketId: string; eventId: string }>(
     JobNames.assigneeDm,
-    async (j) => sendAssigneeDm(ctx.cards, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.assigneeDm, j.attrs.data)),
+    async (j) => sendAssigneeDm(ctx, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.assigneeDm, j.attrs.data)),
     dmOptions,
   );
   agenda.define<{ ticketId: string; eventId: string }>(
     JobNames.slaDirectMessage,
-    async (j) => sendSlaDirectMessage(ctx.cards, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.slaDirectMessage, j.attrs.data)),
+    async (j) => sendSlaDirectMessage(ctx, j.attrs.data.ticketId, j.attrs.data.eventId, job(JobNames.slaDirectMessage, j.attrs.data)),
     dmOptions,
   );
 

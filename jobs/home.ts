@@ -1,4 +1,5 @@
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
+import { deliveryBackoff } from './delivery.js';
 import type { AppContext } from '../src/context.js';
 import { publishHome } from '../src/slack/home.js';
 import { JobNames } from './names.js';
@@ -25,6 +26,6 @@ export async function refreshHomeJob(agenda: Agenda, userId: string): Promise<vo
 
 export function defineHomeJobs(agenda: Agenda, ctx: AppContext): void {
   // Few retries: a missed refresh is repaired by the next change or by the user opening the tab.
-  const backoff = backoffStrategies.exponential({ delay: ctx.retryBaseMs, factor: 2, maxDelay: 60_000, maxRetries: 3, jitter: 0.1 });
+  const backoff = deliveryBackoff(ctx, 3, { maxDelayMs: 60_000 });
   agenda.define<{ userId: string }>(JobNames.refreshHome, async (job) => publishHome(ctx, job.attrs.data.userId), { backoff, concurrency: 4, removeOnComplete: true });
 }

@@ -58,7 +58,7 @@ async function pageById<T extends { _id: unknown }>(find: (after: object) => Pro
 async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
   const { Ticket, Checkpoint } = ctx.models;
   const stored = await Checkpoint.findById(TICKET_SCAN).lean();
-  let mark: { at: Date; lastId: Types.ObjectId } | undefined = stored ? { at: stored.at, lastId: stored.lastId } : undefined;
+  let mark: { at: Date; lastId: Types.ObjectId } | undefined = stored?.lastId ? { at: stored.at, lastId: stored.lastId } : undefined;
   for (;;) {
     const range = { updatedAt: { $lte: before } };
     const query = mark ? { ...range, $or: [{ updatedAt: { $gt: mark.at, $lte: before } }, { updatedAt: mark.at, _id: { $gt: mark.lastId } }] } : range;

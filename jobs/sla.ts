@@ -1,15 +1,15 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
-import { runSlaSweep, type SweepResult } from '../src/domain/sla-sweep.js';
+import { recordSweep, runSlaSweep, type SweepResult } from '../src/domain/sla-sweep.js';
 import { SLA_NOTE_TEXTS } from '../views/sla-notes.js';
 import { JobNames } from './names.js';
 import { everyOrExplain } from './schedule.js';
 
-/** One SLA sweep; records when it ran for /healthz. Exported so tests and tools can run it on demand. */
+/** One SLA sweep; records when it ran (for /healthz, whichever process ran it). Exported so tests and tools can run it on demand. */
 export async function sweepSla(ctx: AppContext, onProgress?: () => Promise<void>): Promise<SweepResult> {
   const started = Date.now();
   const result = await runSlaSweep(ctx, { texts: SLA_NOTE_TEXTS, onProgress });
-  ctx.schedulerState.lastSweepAt = ctx.clock.now();
+  await recordSweep(ctx.models, ctx.clock.now());
   if (result.checked) ctx.logger.info({ ...result, ms: Date.now() - started }, 'SLA sweep');
   return result;
 }
@@ -19,7 +19,6 @@ export async function sweepSla(ctx: AppContext, onProgress?: () => Promise<void>
  * runs each round). The reminder DMs it asks for are delivery jobs (jobs/delivery.ts).
  */
 export function defineSlaJobs(agenda: Agenda, ctx: AppContext): void {
-  ctx.schedulerState.sweepJobName = JobNames.slaSweep;
   agenda.define(JobNames.slaSweep, async (job) => void (await sweepSla(ctx, () => job.touch())), { concurrency: 1, lockLifetime: 10 * 60_000 });
 }
 

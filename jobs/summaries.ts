@@ -1,4 +1,5 @@
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
+import { deliveryBackoff } from './delivery.js';
 import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../src/context.js';
 import { deliverOnce } from '../src/db/once.js';
@@ -21,7 +22,7 @@ function postToSupport(ctx: AppContext, render: (summary: never) => Promise<{ te
   return async (key: string, kind: string, summary: unknown) => {
     const now = ctx.clock.now();
     const message = await render(summary as never);
-    const posted = postMessageOnce(ctx.cards, {
+    const posted = postMessageOnce(ctx, {
       key,
       kind,
       at: now,
@@ -85,7 +86,7 @@ const SUMMARY_EVENT_TYPE = 'deskbell_summary';
 
 /** A failed post (Slack down) is retried with backoff; the delivery stays pending, so the retry posts it. */
 export function defineSummaryJobs(agenda: Agenda, ctx: AppContext): void {
-  const backoff = backoffStrategies.exponential({ delay: Math.max(ctx.retryBaseMs, 1000) * 15, factor: 2, maxDelay: 30 * 60_000, maxRetries: 8, jitter: 0.1 });
+  const backoff = deliveryBackoff(ctx, 8, { firstDelayMs: Math.max(ctx.retryBaseMs, 1000) * 15, maxDelayMs: 30 * 60_000 });
   agenda.define(JobNames.dailySummary, async () => void (await postDailySummary(ctx)), { concurrency: 1, backoff, lockLifetime: 10 * 60_000 });
   agenda.define(JobNames.weeklyDigest, async () => void (await postWeeklyDigest(ctx)), { concurrency: 1, backoff, lockLifetime: 10 * 60_000 });
 }

@@ -22,6 +22,7 @@ import { agendaEffects } from '../jobs/effects.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
+import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 
 export interface AppParts {
@@ -71,21 +72,16 @@ export function createApp(parts: AppParts): DeskbellApp {
     rules: loadTriageRules(config.TRIAGE_RULES_FILE),
     policy,
     incidents: incidentSettings(config),
+    settings: domainSettings(config, logger),
     retryBaseMs: parts.retryBaseMs ?? 2000,
-    cards: {
-      models,
-      slack: parts.slack,
-      slackNoRetry: new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }),
-      policy,
-      clock: parts.clock,
-      logger,
-      channel: config.SUPPORT_CHANNEL_ID,
-    },
+    slackNoRetry: new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }),
+    supportChannel: config.SUPPORT_CHANNEL_ID,
     team: createTeamGate(parts.slack, config.SUPPORT_TEAM_USERGROUP),
-    schedulerState: { running: false },
   };
 
-  const customRoutes: CustomRoute[] = httpRoutes(context);
+  // Whether this process's scheduler runs, for /healthz; set by start and stop below.
+  let schedulerRunning = false;
+  const customRoutes: CustomRoute[] = httpRoutes(context, () => schedulerRunning);
   const receiver: Receiver = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
     : new HTTPReceiver({
@@ -127,7 +123,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
       await agenda.start();
       await scheduleRecurringJobs(agenda, context);
-      context.schedulerState.running = true;
+      schedulerRunning = true;
       if (config.MAIL_INBOUND_PORT !== undefined) smtp = await startSmtpListener(context, { port: config.MAIL_INBOUND_PORT, host: config.MAIL_INBOUND_HOST });
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
@@ -144,7 +140,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       await smtp?.close().catch((err: unknown) => logger.warn({ err }, 'error while stopping the SMTP listener'));
       smtp = undefined;
       await bolt.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the Slack receiver'));
-      context.schedulerState.running = false;
+      schedulerRunning = false;
       const result = await agenda.drain(10_000).catch((err: unknown) => logger.warn({ err }, 'error while draining the scheduler'));
       if (result && result.timedOut) logger.warn({ running: result.running }, 'scheduler drain timed out');
       await agenda.stop().catch(() => undefined);

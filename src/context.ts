@@ -1,22 +1,19 @@
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
-import type { WebClient } from '@slack/web-api';
-import type { DomainDeps } from './domain/deps.js';
+import type { Config } from './config.js';
 import type { Mailer } from './mail/mailer.js';
-import type { CardDeps } from './slack/cards.js';
-import type { TeamGate } from './slack/membership.js';
+import type { SlackDeps } from './slack/deps.js';
 
-/** Everything a listener, job or route needs, built once by createApp and passed down explicitly. */
-export interface AppContext extends DomainDeps {
+/**
+ * What listeners, jobs and routes get, built once by createApp: the domain's and the Slack side's deps
+ * (each layer below takes only its own part: DomainDeps, SlackDeps or a Pick of them), plus the raw
+ * configuration, the database connection, the mailer and the scheduler.
+ */
+export interface AppContext extends SlackDeps {
+  config: Config;
   db: Connection;
-  slack: WebClient;
   mailer: Mailer;
   agenda: Agenda;
-  cards: CardDeps;
-  /** Who may act on cards (SUPPORT_TEAM_USERGROUP). */
-  team: TeamGate;
   /** First retry delay of delivery jobs (doubles each time). */
   retryBaseMs: number;
-  /** Records scheduler liveness for /healthz. */
-  schedulerState: { running: boolean; lastSweepAt?: Date; /** Set by jobs/sla.ts: the job whose last run any process made /healthz reports. */ sweepJobName?: string };
 }

@@ -54,6 +54,8 @@ describe('the running app', () => {
     expect(res.status).toBe(200);
     const body: any = await res.json();
     expect(body).toMatchObject({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });
+    // Which server answers, from its buildInfo: the test chain's SecantusDB or a real MongoDB.
+    expect(body.checks.database.detail).toMatch(/^(SecantusDB \S+ \(MongoDB [\d.]+ compatible\)|MongoDB [\d.]+)$/);
     expect(t.slack.callsTo('auth.test').at(-1)?.token).toBe('xoxb-test-token');
   });
 

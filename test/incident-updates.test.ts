@@ -130,7 +130,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     const blocks = JSON.stringify(warRoomUpdate.blocks);
     for (const part of ['[Identified] Service update', 'Current status', 'Impact', 'Next update', 'Rolling back now']) expect(blocks).toContain(part);
     // The incident ticket's thread in #support.
-    expect(d.slack().messages.filter((m) => m.thread_ts === inc.ticket.ts && String(m.text).includes(`*[Identified]* ${inc.incident.key} update by <@UALICE>`))).toHaveLength(1);
+    expect(d.slack().messages.filter((m) => m.thread_ts === inc.ticket.ts && String(m.text).includes(`:mega: [Identified] ${inc.incident.key} update by <@UALICE>`))).toHaveLength(1);
     // Topic and brief.
     const room = d.slack().channels.get(inc.room)!;
     expect(room.topic).toMatch(new RegExp(`^P0 · ${inc.ticket.key} · ${inc.incident.key} · identified · commander <@UALICE> · next update 10:20$`));
@@ -240,7 +240,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     await sweepBoth();
     await settled([a.app, b.app]);
     expect(d.slack().messages.filter((m) => m.channel === inc.room && String(m.text).includes('A slow query'))).toHaveLength(1);
-    expect(d.slack().messages.filter((m) => m.thread_ts === inc.ticket.ts && String(m.text).includes('*[Identified]*'))).toHaveLength(1);
+    expect(d.slack().messages.filter((m) => m.thread_ts === inc.ticket.ts && String(m.text).includes(':mega: [Identified]'))).toHaveLength(1);
     expect((await d.models().Incident.findById(inc.id).lean())!.timeline.find((e) => e.kind === 'status_update')?.done).toBe(true);
   });
 

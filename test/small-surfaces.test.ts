@@ -37,6 +37,7 @@ describe('smaller surfaces', () => {
     const withToken: any = await (await fetch(`http://${external}:${port}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } })).json();
     expect(withToken.checks.scheduler.detail).toMatch(/running|last SLA sweep/);
     expect(withToken.checks.slack.detail).toMatch(/^team /);
+    expect(withToken.checks.database.detail).toMatch(/SecantusDB|MongoDB/);
     const local: any = await (await fetch(`${t.url}/healthz`)).json();
     expect(local.checks.slack.detail).toMatch(/^team /);
   });

@@ -4,16 +4,43 @@ import { escalationPostText } from './escalation-post.js';
 import { attachmentLines, type ListedAttachment } from './attachment-list.js';
 import { safe, userMention } from './text.js';
 
+/** The emoji a thread note starts with: the domain records words only, Slack's look is chosen here. */
+function noteIcon(kind: string, data: { reason?: string; automated?: boolean }): string | undefined {
+  switch (kind) {
+    case 'resolved': return ':white_check_mark:';
+    case 'closed': return ':lock:';
+    case 'reopened': return data.reason === 'requester_reply' ? ':leftwards_arrow_with_hook:' : ':arrows_counterclockwise:';
+    case 'requester_reply': return data.automated ? ':robot_face:' : ':envelope_with_arrow:';
+    case 'status_changed': return data.reason === 'requester_reply' ? ':arrow_forward:' : undefined;
+    case 'csat': return ':star:';
+    case 'agent_reply': return ':email:';
+    case 'incident_linked':
+    case 'incident_unlinked': return ':link:';
+    case 'incident_update': return ':mega:';
+    default: return undefined;
+  }
+}
+
+/** `{actor}`, `{assignee}` and `{previous}` in an event's words, as Slack mentions. */
+function fillPlaceholders(text: string, who: string, data: { assignee?: string | null; previous?: string | null }): string {
+  return text
+    .replace('{actor}', who)
+    .replace('{assignee}', data.assignee ? userMention(data.assignee) : 'someone')
+    .replace('{previous}', data.previous ? userMention(data.previous) : 'someone');
+}
+
 /**
  * The text of a timeline event posted in the card's thread. Event `text` written by the app may carry
  * mentions; anything a requester wrote is in `data.quote` and is escaped here.
  */
 export function threadNoteText(event: Pick<TimelineEvent, 'kind' | 'text' | 'actor' | 'data'>): string {
-  const data = (event.data ?? {}) as { quote?: string; escalation?: EscalationSnapshot };
+  const data = (event.data ?? {}) as { quote?: string; escalation?: EscalationSnapshot; reason?: string; automated?: boolean; assignee?: string | null; previous?: string | null };
   const who = event.actor?.type === 'user' ? userMention(event.actor.id) : safe(event.actor?.name ?? event.actor?.id ?? 'Deskbell', 200);
   if (event.kind === 'escalated' && data.escalation) return escalationPostText(data.escalation, who);
-  const head = event.text ?? event.kind;
-  const line = head.includes('{actor}') ? head.replace('{actor}', who) : head;
+  const icon = noteIcon(event.kind, data);
+  const words = fillPlaceholders(event.text ?? event.kind, who, data);
+  // Events stored before the icons moved here carry theirs in the text already.
+  const line = icon && !words.startsWith(':') ? `${icon} ${words}` : words;
   // Files sent with a requester's mail (names escaped by attachmentLines).
   const files = attachmentLines((data as { attachments?: ListedAttachment[] }).attachments).map((l) => `\n${l}`).join('');
   if (!data.quote) return `${line}${files}`;

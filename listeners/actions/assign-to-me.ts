@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { assignTicket } from '../../src/domain/triage.js';
 import { ActionIds } from '../../views/ids.js';
-import { onCardButton } from './card-action.js';
+import { onCardButton } from '../card-action.js';
 
 /** "Assign to me": the clicking agent takes the ticket (taking over from the current assignee, if any). */
 export function register(app: App, ctx: AppContext): void {

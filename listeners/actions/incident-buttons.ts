@@ -8,7 +8,7 @@ import { closeIncident, reopenIncident } from '../../src/domain/incidents/update
 import { ActionIds } from '../../views/ids.js';
 import { openReportModal, openResolveModal, openUpdateModal } from '../incident-modals.js';
 import { afterAck, tellUser } from '../respond.js';
-import { cardActionSource, mayActOrTell, type CardActionSource } from './card-action.js';
+import { cardActionSource, mayActOrTell, type CardActionSource } from '../card-action.js';
 
 const incidentRef = z.object({ incidentId: z.string().regex(/^[a-f0-9]{24}$/) });
 const STALE = 'That button is out of date or malformed; nothing was changed.';

@@ -6,7 +6,7 @@ import { ActionIds } from '../../views/ids.js';
 import { linkIncidentModal } from '../../views/incident-list.js';
 import type { ModalMetadata } from '../ticket-ref.js';
 import { tellUser } from '../respond.js';
-import { onCardButton } from './card-action.js';
+import { onCardButton } from '../card-action.js';
 
 /** The card's "Link to incident" (a form choosing among the active incidents) and "Unlink". */
 export function register(app: App, ctx: AppContext): void {

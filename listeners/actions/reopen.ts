@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { reopenTicket } from '../../src/domain/resolution.js';
 import { ActionIds } from '../../views/ids.js';
-import { onCardButton } from './card-action.js';
+import { onCardButton } from '../card-action.js';
 
 /** "Reopen" puts a resolved or closed ticket back to work (counted: reopen rate is a tracked metric). */
 export function register(app: App, ctx: AppContext): void {

@@ -1,11 +1,12 @@
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
-import { DomainError, TicketNotFoundError } from '../../src/domain/errors.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { ticketForReply } from '../../src/domain/replies.js';
 import { fillReplyTemplate, isReplyTemplateKind, templateWaitsOnCustomer } from '../../src/domain/reply-templates.js';
 import { ActionIds } from '../../views/ids.js';
 import { replyModal } from '../../views/reply-modal.js';
 import { afterAck } from '../respond.js';
-import { mayActOrTell } from './card-action.js';
+import { mayActOrTell } from '../card-action.js';
 import { parseModalMetadata } from '../ticket-ref.js';
 
 /**
@@ -21,8 +22,7 @@ export function register(app: App, ctx: AppContext): void {
       if (!(await mayActOrTell(ctx, { user: body.user.id, channel: meta?.channel }))) return;
       const kind = action.selected_option?.value;
       if (!body.view || !meta || !isReplyTemplateKind(kind)) throw new DomainError('That reply form is out of date; close it and click Reply on the card again.');
-      const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, subject: 1, requester: 1 }).lean();
-      if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+      const ticket = await ticketForReply(ctx, meta.ticketId);
       await ctx.slack.views.update({
         // No hash: two quick choices should end with the later one, not with a hash_conflict error.
         view_id: body.view.id,

@@ -1,19 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
-import { DomainError, TicketNotFoundError } from '../../src/domain/errors.js';
-import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../src/domain/types.js';
+import { ticketForResolution } from '../../src/domain/resolution.js';
 import { ActionIds } from '../../views/ids.js';
 import { resolveModal } from '../../views/resolve-modal.js';
 import type { ModalMetadata } from '../ticket-ref.js';
-import { onCardButton } from './card-action.js';
+import { onCardButton } from '../card-action.js';
 
 /** "Resolve" opens the resolution form (what was done, how to verify); the submission resolves and emails. */
 export function register(app: App, ctx: AppContext): void {
   onCardButton(app, ctx, ActionIds.resolve, 'open resolve form', async ({ src, ticketId, triggerId }) => {
-    const ticket = await ctx.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
-    if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
-    const status = ticket.status as Status;
-    if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${STATUS_LABELS[status].toLowerCase()}.`);
+    const ticket = await ticketForResolution(ctx, ticketId);
     const metadata: ModalMetadata = { ticketId, channel: src.channel, ts: src.ts };
     await ctx.slack.views.open({
       trigger_id: triggerId,

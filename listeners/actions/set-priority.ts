@@ -6,7 +6,7 @@ import { setPriority } from '../../src/domain/triage.js';
 import { PRIORITIES } from '../../src/domain/types.js';
 import { ActionIds } from '../../views/ids.js';
 import { parseTicketRef } from '../ticket-ref.js';
-import { onCardAction, ticketIdFromBlockId } from './card-action.js';
+import { onCardAction, ticketIdFromBlockId } from '../card-action.js';
 
 const STALE = 'That card control is out of date or malformed; nothing was changed.';
 const priorityValue = z.enum(PRIORITIES);

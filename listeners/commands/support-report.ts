@@ -3,7 +3,7 @@ import type { AppContext } from '../../src/context.js';
 import { MAX_DAYS, MAX_WEEKS, parseReportArgs } from '../../src/domain/report-period.js';
 import { deliverReport } from '../../src/report/deliver.js';
 import { afterAck, tellUser } from '../respond.js';
-import { notOnTeamText } from '../views/new-ticket.js';
+import { notInTeamText } from '../../views/team-gate.js';
 
 export const SUPPORT_REPORT_HELP =
   '*`/support-report [period] [csv] [post]`* shows the support figures for a period, each against the period of the same length before it: created, resolved, open and backlog; first-response and resolution times (median, p90, average; wall-clock and business hours); target compliance by priority; reopened rate and satisfaction against their targets; breakdowns by category, priority, channel and assignee; recurring subjects; incidents; with charts.\n' +
@@ -28,7 +28,7 @@ export function register(app: App, ctx: AppContext): void {
     await afterAck(ctx, { channel, user, what: '/support-report' }, async () => {
       // Recurring subjects and the CSV come from requesters' mail: the report is for the team only.
       if (!(await ctx.team.mayAct(user))) {
-        await tellUser(ctx.slack, channel, user, notOnTeamText(ctx));
+        await tellUser(ctx.slack, channel, user, notInTeamText(ctx.team.usergroup));
         return;
       }
       await deliverReport(ctx, parsed.request, { user, channel, tell: (text, blocks) => tellUser(ctx.slack, channel, user, text, blocks) });

@@ -12,7 +12,9 @@ import { ticketListText, ticketSummaryText } from '../../views/ticket-list.js';
 import { safe } from '../../views/text.js';
 import { afterAck, tellUser } from '../respond.js';
 import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlinkCommand, updateCommand } from './support-incidents.js';
-import { notOnTeamText, openNewTicketModal, permalinkOf } from '../views/new-ticket.js';
+import { openNewTicketModal } from '../new-ticket-form.js';
+import { permalinkOf } from '../../src/slack/permalink.js';
+import { notInTeamText } from '../../views/team-gate.js';
 
 const LIST_SIZE = 15;
 
@@ -55,7 +57,7 @@ export function register(app: App, ctx: AppContext): void {
     const where = { channel, user, what: `/support ${sub}`.trim() };
     await afterAck(ctx, where, async () => {
       if (!(await ctx.team.mayAct(user))) {
-        await tellUser(ctx.slack, channel, user, notOnTeamText(ctx));
+        await tellUser(ctx.slack, channel, user, notInTeamText(ctx.team.usergroup));
         return;
       }
       if (sub === '' || sub === 'new') {

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { addInternalNote } from '../../src/domain/replies.js';
+import { ticketByCard } from '../../src/domain/tickets.js';
 
 /** The fields of a `message` event this listener reads; Bolt's union of message subtypes is narrowed by hand. */
 interface ThreadMessage {
@@ -31,13 +32,13 @@ export function register(app: App, ctx: AppContext): void {
     const text = (m.text ?? '').trim() || (m.files?.length ? `(shared ${m.files.length === 1 ? 'a file' : `${m.files.length} files`})` : '');
     if (!text) return;
     try {
-      const ticket = await ctx.models.Ticket.findOne({ 'card.ts': m.thread_ts, 'card.channel': m.channel }, { _id: 1, key: 1 }).lean();
+      const ticket = await ticketByCard(ctx, { channel: m.channel, ts: m.thread_ts });
       if (!ticket) return;
       if (!(await ctx.team.mayAct(m.user))) {
         ctx.logger.debug({ user: m.user, ticket: ticket.key }, 'thread message from outside the support team: not kept as a note');
         return;
       }
-      await addInternalNote(ctx, { ticketId: String(ticket._id), actor: { type: 'user', id: m.user }, text, slackTs: m.ts, requestKey: m.client_msg_id ?? m.ts });
+      await addInternalNote(ctx, { ticketId: ticket.id, actor: { type: 'user', id: m.user }, text, slackTs: m.ts, requestKey: m.client_msg_id ?? m.ts });
     } catch (err) {
       // Events are acknowledged already and there is nobody to tell; Slack does not redeliver after the ack.
       ctx.logger.error({ err, ts: m.ts, thread: m.thread_ts }, 'could not keep a thread message as an internal note');

@@ -3,7 +3,8 @@ import type { AppContext } from '../../src/context.js';
 import { CallbackIds } from '../../views/ids.js';
 import { messageToPlainText, subjectFromText, type NewTicketMetadata } from '../../views/new-ticket-modal.js';
 import { afterAck, tellUser } from '../respond.js';
-import { notOnTeamText, openNewTicketModal } from '../views/new-ticket.js';
+import { openNewTicketModal } from '../new-ticket-form.js';
+import { notInTeamText } from '../../views/team-gate.js';
 
 /**
  * The modal's trigger expires 3 seconds after the click, so the two lookups that fill it (the author's
@@ -32,7 +33,7 @@ export function register(app: App, ctx: AppContext): void {
     const channel = shortcut.channel.id;
     await afterAck(ctx, { channel, user, what: 'create ticket from message' }, async () => {
       if (!(await ctx.team.mayAct(user))) {
-        await tellUser(ctx.slack, channel, user, notOnTeamText(ctx));
+        await tellUser(ctx.slack, channel, user, notInTeamText(ctx.team.usergroup));
         return;
       }
       const message = shortcut.message as { user?: string; text?: string; ts?: string };

@@ -25,8 +25,18 @@ export async function connectDatabase(uri: string, logger: Logger, dbName?: stri
       `Cannot connect to MongoDB at ${describeUri(uri)}: ${(err as Error).message}. Check that the server runs and that MONGODB_URI is right.`,
     );
   }
-  logger.info({ host: describeUri(uri), db: conn.name }, 'database connected');
+  logger.info({ host: describeUri(uri), db: conn.name, server: await describeServer(conn) }, 'database connected');
   return conn;
+}
+
+/** Which server answers: `SecantusDB 0.7.0b3 (MongoDB 8.2.11 compatible)` or `MongoDB 8.0.4`, for the log and /healthz. */
+export async function describeServer(conn: Connection): Promise<string> {
+  try {
+    const info = await conn.db!.admin().command({ buildInfo: 1 });
+    return info.secantusVersion ? `SecantusDB ${info.secantusVersion} (MongoDB ${info.version} compatible)` : `MongoDB ${info.version}`;
+  } catch {
+    return 'unknown server';
+  }
 }
 
 /** Starts the embedded database under DATA_DIR so tickets survive a restart. */

@@ -4,7 +4,7 @@ import { greeting, MAIL_SUBJECT_MAX, oneLine, queueMail, threadHeaders, ticketSu
 import { describeTargets } from './sla-policy.js';
 import { PRIORITY_LABELS, type Priority } from './types.js';
 
-export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'policy' | 'config'>): string {
+export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'policy' | 'settings'>): string {
   const priority = (ticket.priority ?? ticket.suggestedPriority ?? 'P3') as Priority;
   const targets = describeTargets(deps.policy, priority);
   const lines = [
@@ -17,7 +17,7 @@ export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'p
     `- For ${PRIORITY_LABELS[priority]} requests we aim to send a first response within ${targets.firstResponse}.`,
     `- To add details or attachments, reply to this email and keep [${ticket.key}] in the subject.`,
   ];
-  if (deps.config.SELF_HELP_URL) lines.push('', `Many questions are answered in our help centre: ${deps.config.SELF_HELP_URL}`);
+  if (deps.settings.selfHelpUrl) lines.push('', `Many questions are answered in our help centre: ${deps.settings.selfHelpUrl}`);
   lines.push('', '— The support team', '', 'This is an automatic acknowledgement.');
   return lines.join('\n');
 }

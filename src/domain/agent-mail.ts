@@ -32,7 +32,7 @@ export function signature(actor: Actor, key: string): string {
  * Builds the outbox entry and records its Message-ID on the ticket. Call inside a changeTicket mutation;
  * queue the returned mail once the change is stored.
  */
-export function composeAgentMail(deps: Pick<DomainDeps, 'config'>, ticket: TicketDoc, actor: Actor, mail: AgentMail): QueuedMail {
+export function composeAgentMail(deps: Pick<DomainDeps, 'settings'>, ticket: TicketDoc, actor: Actor, mail: AgentMail): QueuedMail {
   const headers = requesterThreadHeaders(ticket);
   const queued: QueuedMail = {
     id: mail.id,
@@ -42,7 +42,7 @@ export function composeAgentMail(deps: Pick<DomainDeps, 'config'>, ticket: Ticke
     text: `${mail.body.trim()}\n\n${signature(actor, ticket.key)}\n`,
     ...headers,
   };
-  const messageId = messageIdFor(mail.id, deps.config.SUPPORT_EMAIL_ADDRESS);
+  const messageId = messageIdFor(mail.id, deps.settings.supportEmail);
   if (!ticket.email!.messageIds.includes(messageId)) ticket.email!.messageIds.push(messageId);
   return queued;
 }

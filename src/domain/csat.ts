@@ -1,8 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import { OnceKeys } from '../db/once-keys.js';
-import type { Logger } from '../logger.js';
 import type { DomainDeps } from './deps.js';
 import { changeTicket } from './ticket-changes.js';
 
@@ -17,12 +15,6 @@ export interface SurveyAnswer {
   expiresAt: Date;
   /** One per resolution mail: its five links share it, so the survey is answered once. */
   surveyId: string;
-}
-
-/** CSAT_SECRET, or a key derived from the signing secret under its own label (never the signing secret itself). */
-export function csatKey(config: Pick<Config, 'CSAT_SECRET' | 'SLACK_SIGNING_SECRET'>): Buffer {
-  if (config.CSAT_SECRET) return Buffer.from(config.CSAT_SECRET, 'utf8');
-  return createHmac('sha256', config.SLACK_SIGNING_SECRET).update('deskbell-csat').digest();
 }
 
 function mac(key: Buffer, payload: string): Buffer {
@@ -52,22 +44,9 @@ export function verifySurveyToken(key: Buffer, token: string, now: Date): TokenC
   return { ok: true, answer };
 }
 
-let warnedNoPublicUrl = false;
-
-/** Where requesters reach Deskbell; without PUBLIC_URL the links only work on this machine, which is said once. */
-export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>, logger: Logger): string {
-  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, '');
-  if (!warnedNoPublicUrl) {
-    warnedNoPublicUrl = true;
-    logger.warn('PUBLIC_URL is not set: satisfaction-survey links point to localhost and will not work for requesters');
-  }
-  return `http://localhost:${config.PORT}`;
-}
-
 /** The five survey links of one resolution mail, best score last. */
-export function surveyLinks(deps: Pick<DomainDeps, 'config' | 'logger'>, ticketId: string, now: Date): Array<{ score: number; label: string; url: string }> {
-  const key = csatKey(deps.config);
-  const base = publicBaseUrl(deps.config, deps.logger);
+export function surveyLinks(deps: Pick<DomainDeps, 'settings'>, ticketId: string, now: Date): Array<{ score: number; label: string; url: string }> {
+  const { key, baseUrl: base } = deps.settings.survey;
   const expiresAt = new Date(now.getTime() + CSAT_VALID_DAYS * 86_400_000);
   const surveyId = randomBytes(12).toString('base64url');
   return CSAT_SCORES.map((score) => ({ score, label: CSAT_LABELS[score]!, url: `${base}/csat/${signSurveyAnswer(key, { ticketId, score, expiresAt, surveyId })}` }));
@@ -104,7 +83,7 @@ const CSAT_FIELDS = { key: 1, 'timeline.kind': 1, 'timeline.data.score': 1, 'tim
  * fetch every link of a message, and a fetch is not the requester's answer.
  */
 export async function showSurvey(deps: DomainDeps, token: string): Promise<SurveyOutcome> {
-  const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
+  const check = verifySurveyToken(deps.settings.survey.key, token, deps.clock.now());
   if (!check.ok) return { kind: check.reason };
   const { ticketId, score, surveyId } = check.answer;
   const ticket = await deps.models.Ticket.findById(ticketId, CSAT_FIELDS).lean();
@@ -120,7 +99,7 @@ export async function showSurvey(deps: DomainDeps, token: string): Promise<Surve
  * the link expires. The same answer posted again changes nothing.
  */
 export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen?: number): Promise<SurveyOutcome> {
-  const check = verifySurveyToken(csatKey(deps.config), token, deps.clock.now());
+  const check = verifySurveyToken(deps.settings.survey.key, token, deps.clock.now());
   if (!check.ok) return { kind: check.reason };
   const { ticketId, surveyId } = check.answer;
   const score = chosen !== undefined && (CSAT_SCORES as readonly number[]).includes(chosen) ? chosen : check.answer.score;
@@ -133,8 +112,8 @@ export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen
     if (previous === score) return;
     t.csatScore = score;
     const text = previous
-      ? `:star: {actor} changed their rating from ${previous}/5 to ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`
-      : `:star: {actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`;
+      ? `{actor} changed their rating from ${previous}/5 to ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`
+      : `{actor} rated the support ${score}/5 (${CSAT_LABELS[score]!.toLowerCase()})`;
     record({ kind: 'csat', text, notify: true, data: { score, surveyId, ...(previous ? { previous } : {}) } });
   });
   if (!outcome.changed) return { kind: 'already', ticketKey: ticket.key, score };

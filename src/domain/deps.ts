@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../logger.js';
 import type { Effects } from './effects.js';
 import type { IncidentSettings } from './incidents/settings.js';
+import type { DomainSettings } from './settings.js';
 import type { SlaPolicy } from './sla-policy.js';
 import type { TriageRules } from './triage-rules.js';
 
@@ -14,7 +14,7 @@ export interface DomainDeps {
   effects: Effects;
   rules: TriageRules;
   policy: SlaPolicy;
-  config: Config;
+  settings: DomainSettings;
   logger: Logger;
   incidents: IncidentSettings;
 }

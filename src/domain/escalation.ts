@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Config } from '../config.js';
 import type { DomainDeps } from './deps.js';
-import { DomainError } from './errors.js';
+import { DomainError, TicketNotFoundError } from './errors.js';
 import { changeTicket, type ChangeOptions, type ChangeOutcome } from './ticket-changes.js';
 import { ESCALATION_LABELS, ESCALATION_LEVELS, type EscalationLevel, type Priority } from './types.js';
 
@@ -49,14 +48,6 @@ export function escalationProblem(current: EscalationLevel, target: EscalationLe
   return `It is already at ${ESCALATION_LABELS[current]}; escalation only goes upward (${levelsAbove(current).map((l) => ESCALATION_LABELS[l]).join(', ')}).`;
 }
 
-/** The user group mentioned when a ticket reaches `level` (ESCALATION_*_USERGROUP), if configured. */
-export function escalationUsergroup(config: Pick<Config, 'ESCALATION_L2_USERGROUP' | 'ESCALATION_L3_USERGROUP' | 'ESCALATION_MANAGEMENT_USERGROUP'>, level: EscalationLevel): string | undefined {
-  if (level === 'L2') return config.ESCALATION_L2_USERGROUP;
-  if (level === 'L3') return config.ESCALATION_L3_USERGROUP;
-  if (level === 'management') return config.ESCALATION_MANAGEMENT_USERGROUP;
-  return undefined;
-}
-
 /**
  * What the thread post of an escalation shows, captured when it happens: the post (views/escalation-post.ts)
  * states the ticket as it was escalated, even if it changes later.
@@ -75,18 +66,40 @@ export interface EscalationSnapshot extends EscalationRequest {
 }
 
 /** Raises the ticket's escalation level and posts the escalation, mentioning the level's user group, in the card's thread. */
+/**
+ * Why escalating this ticket (to `target`, or at all) is refused, or undefined when it may go ahead: one
+ * rule for the button, the form and the change.
+ */
+export function escalationRefusal(ticket: { key: string; status: string; escalationLevel?: string | null }, target?: EscalationLevel): string | undefined {
+  if (ticket.status === 'resolved' || ticket.status === 'closed') return `${ticket.key} is ${ticket.status}. Reopen it before escalating.`;
+  const level = (ticket.escalationLevel ?? 'L1') as EscalationLevel;
+  if (target) {
+    const problem = escalationProblem(level, target);
+    return problem ? `${ticket.key} was not escalated. ${problem}` : undefined;
+  }
+  return levelsAbove(level).length ? undefined : `${ticket.key} is already at ${ESCALATION_LABELS[level]}, the top of the escalation path.`;
+}
+
+/** The ticket as the escalation form shows it; refused (DomainError) when it is gone or cannot go to `target`. */
+export async function ticketForEscalation(deps: Pick<DomainDeps, 'models'>, ticketId: string, target?: EscalationLevel) {
+  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, priority: 1, status: 1, escalationLevel: 1 }).lean();
+  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+  const refusal = escalationRefusal(ticket, target);
+  if (refusal) throw new DomainError(refusal);
+  return { id: ticketId, key: ticket.key, subject: ticket.subject, priority: ticket.priority ?? null, escalationLevel: (ticket.escalationLevel ?? 'L1') as EscalationLevel };
+}
+
 export async function escalateTicket(deps: DomainDeps, ticketId: string, opts: ChangeOptions, input: EscalationRequest): Promise<ChangeOutcome> {
   const request = escalationRequestSchema.parse(input);
   return changeTicket(deps, ticketId, opts, (ticket, record) => {
-    if (ticket.status === 'resolved' || ticket.status === 'closed') throw new DomainError(`${ticket.key} is ${ticket.status}. Reopen it before escalating.`);
+    const refusal = escalationRefusal(ticket, request.level);
+    if (refusal) throw new DomainError(refusal);
     const from = (ticket.escalationLevel ?? 'L1') as EscalationLevel;
-    const problem = escalationProblem(from, request.level);
-    if (problem) throw new DomainError(`${ticket.key} was not escalated. ${problem}`);
     ticket.escalationLevel = request.level;
     const escalation: EscalationSnapshot = {
       ...request,
       from,
-      usergroup: escalationUsergroup(deps.config, request.level),
+      usergroup: deps.settings.escalationUsergroups[request.level],
       key: ticket.key,
       subject: ticket.subject,
       requester: { email: ticket.requester?.email ?? '', ...(ticket.requester?.name ? { name: ticket.requester.name } : {}) },

@@ -29,7 +29,7 @@ export function messageIdFor(id: string, address: string): string {
  * to this mail join the ticket.
  */
 export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: QueuedMail): Promise<void> {
-  const messageId = messageIdFor(mail.id, deps.config.SUPPORT_EMAIL_ADDRESS);
+  const messageId = messageIdFor(mail.id, deps.settings.supportEmail);
   try {
     await deps.models.OutboundMail.create({ _id: mail.id, ticketId: ticket._id, ...mail, messageId, createdAt: deps.clock.now() });
   } catch (err) {

@@ -1,9 +1,24 @@
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
-import { DomainError } from './errors.js';
+import { DomainError, TicketNotFoundError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
 import type { Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
+
+/** Why a reply to this ticket is refused, or undefined while it is open: one wording for the button, the form and the change. */
+export function replyRefusal(ticket: { key: string; status: string }): string | undefined {
+  const status = ticket.status as Status;
+  return OPEN_STATUSES.includes(status) ? undefined : `${ticket.key} is ${STATUS_LABELS[status].toLowerCase()}. Reopen it before replying to the requester.`;
+}
+
+/** The ticket as the reply form shows it; refused (DomainError) when it is gone or no longer open. */
+export async function ticketForReply(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
+  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
+  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+  const refusal = replyRefusal(ticket);
+  if (refusal) throw new DomainError(refusal);
+  return ticket;
+}
 
 export interface AgentReplyInput {
   ticketId: string;
@@ -25,9 +40,8 @@ export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Prom
   if (!message) throw new DomainError('The reply is empty: write a message to the requester.');
   return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `reply:${input.requestKey}` }, (ticket, record) => {
     const status = ticket.status as Status;
-    if (!OPEN_STATUSES.includes(status)) {
-      throw new DomainError(`${ticket.key} is ${STATUS_LABELS[status].toLowerCase()}: reopen it before replying to the requester.`);
-    }
+    const refusal = replyRefusal(ticket);
+    if (refusal) throw new DomainError(refusal);
     const id = agentMailId('reply', ticket, input.requestKey);
     const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'reply', body: message });
     const firstResponse = !ticket.firstResponseAt;
@@ -36,7 +50,7 @@ export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Prom
     const waiting = input.waitOnCustomer ? ' · now waiting on the customer' : '';
     record({
       kind: 'agent_reply',
-      text: `:email: Replied by {actor}${waiting}`,
+      text: `Replied by {actor}${waiting}`,
       notify: true,
       data: { quote: message, firstResponse, statusFrom: status, statusTo: ticket.status },
       mail,

@@ -51,7 +51,7 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
   return changeTicket(deps, ticketId, { actor, dedupeKey: reply.dedupeKey }, (ticket, record) => {
     record({
       kind: 'requester_reply',
-      text: reply.automated ? ':robot_face: Automatic reply from {actor} (status unchanged)' : ':envelope_with_arrow: Reply from {actor}',
+      text: reply.automated ? 'Automatic reply from {actor} (status unchanged)' : 'Reply from {actor}',
       data: {
         quote: reply.text,
         messageId: reply.messageId,
@@ -84,11 +84,11 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
       ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
       ticket.resolvedAt = undefined;
       ticket.closedAt = undefined;
-      record({ kind: 'reopened', text: `:leftwards_arrow_with_hook: Reopened (was ${STATUS_LABELS[from]}, now ${STATUS_LABELS[to]}): the requester replied`, data: { from, to, reason: 'requester_reply' }, notify: true });
+      record({ kind: 'reopened', text: `Reopened (was ${STATUS_LABELS[from]}, now ${STATUS_LABELS[to]}): the requester replied`, data: { from, to, reason: 'requester_reply' }, notify: true });
     } else if (from === 'waiting_on_customer') {
       const to = workingStatus(ticket);
       ticket.status = to;
-      record({ kind: 'status_changed', text: `:arrow_forward: ${STATUS_LABELS[to]} again: the requester answered`, data: { from, to, reason: 'requester_reply' }, notify: true });
+      record({ kind: 'status_changed', text: `${STATUS_LABELS[to]} again: the requester answered`, data: { from, to, reason: 'requester_reply' }, notify: true });
     }
   });
 }

@@ -3,7 +3,7 @@ import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { surveyLinks } from './csat.js';
-import { DomainError } from './errors.js';
+import { DomainError, TicketNotFoundError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
 import type { Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
@@ -52,16 +52,32 @@ export function resolutionMailBody(ticket: TicketDoc, input: Pick<ResolveInput, 
  * Resolves an open ticket: stores the summary, emails the requester what was done, how to verify it, a
  * request to confirm and the satisfaction survey. A resolution is also a response to the requester.
  */
+/** Why resolving this ticket is refused, or undefined while it is open. */
+export function resolutionRefusal(ticket: { key: string; status: string }): string | undefined {
+  const status = ticket.status as Status;
+  return OPEN_STATUSES.includes(status) ? undefined : `${ticket.key} is already ${statusWord(status)}.`;
+}
+
+/** The ticket as the resolution form shows it; refused (DomainError) when it is gone or no longer open. */
+export async function ticketForResolution(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
+  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
+  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+  const refusal = resolutionRefusal(ticket);
+  if (refusal) throw new DomainError(refusal);
+  return ticket;
+}
+
 export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Promise<ChangeOutcome> {
   if (!input.summary.trim() || !input.verify.trim()) throw new DomainError('A resolution needs both what was done and how to verify it.');
   return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (ticket, record) => {
     const status = ticket.status as Status;
-    if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${statusWord(status)}.`);
+    const refusal = resolutionRefusal(ticket);
+    if (refusal) throw new DomainError(refusal);
     const now = deps.clock.now();
     const mailed = input.mail ?? true;
     const id = agentMailId('resolution', ticket, input.requestKey);
     const mail = mailed
-      ? composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.config.AUTO_CLOSE_DAYS) })
+      ? composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.settings.autoCloseDays) })
       : undefined;
     if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
     ticket.status = 'resolved';
@@ -70,7 +86,7 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     ticket.resolution = input.summary.trim();
     record({
       kind: 'resolved',
-      text: mailed ? ':white_check_mark: Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey' : ':white_check_mark: Resolved by {actor}',
+      text: mailed ? 'Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey' : 'Resolved by {actor}',
       notify: true,
       data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
       ...(mail ? { mail } : {}),
@@ -92,7 +108,7 @@ export async function closeTicket(deps: DomainDeps, input: TransitionInput): Pro
     if (status === 'closed') throw new DomainError(`${ticket.key} is already closed.`);
     ticket.status = 'closed';
     ticket.closedAt = deps.clock.now();
-    record({ kind: 'closed', text: ':lock: Closed by {actor}', notify: true, data: { statusFrom: status } });
+    record({ kind: 'closed', text: 'Closed by {actor}', notify: true, data: { statusFrom: status } });
   });
 }
 
@@ -105,7 +121,7 @@ export async function reopenTicket(deps: DomainDeps, input: TransitionInput): Pr
     ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
     ticket.resolvedAt = undefined;
     ticket.closedAt = undefined;
-    record({ kind: 'reopened', text: ':arrows_counterclockwise: Reopened by {actor}', notify: true, data: { statusFrom: status, statusTo: ticket.status } });
+    record({ kind: 'reopened', text: 'Reopened by {actor}', notify: true, data: { statusFrom: status, statusTo: ticket.status } });
   });
 }
 
@@ -114,7 +130,7 @@ export async function reopenTicket(deps: DomainDeps, input: TransitionInput): Pr
  * resolved has had no answer. The dedupe key names the resolution, so a rerun closes each at most once.
  */
 export async function autoCloseResolved(deps: DomainDeps, batch = 200): Promise<{ closed: string[] }> {
-  const cutoff = new Date(deps.clock.now().getTime() - deps.config.AUTO_CLOSE_DAYS * 86_400_000);
+  const cutoff = new Date(deps.clock.now().getTime() - deps.settings.autoCloseDays * 86_400_000);
   const due = await deps.models.Ticket.find({ status: 'resolved', resolvedAt: { $lte: cutoff } }, { _id: 1, key: 1, resolvedAt: 1 }).sort({ resolvedAt: 1 }).limit(batch).lean();
   const closed: string[] = [];
   for (const t of due) {
@@ -124,8 +140,8 @@ export async function autoCloseResolved(deps: DomainDeps, batch = 200): Promise<
         if (ticket.status !== 'resolved' || !ticket.resolvedAt || ticket.resolvedAt > cutoff) return;
         ticket.status = 'closed';
         ticket.closedAt = deps.clock.now();
-        const days = deps.config.AUTO_CLOSE_DAYS;
-        record({ kind: 'closed', text: `:lock: Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`, notify: true, data: { statusFrom: 'resolved', automatic: true } });
+        const days = deps.settings.autoCloseDays;
+        record({ kind: 'closed', text: `Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`, notify: true, data: { statusFrom: 'resolved', automatic: true } });
       });
       if (outcome.changed) closed.push(t.key);
     } catch (err) {

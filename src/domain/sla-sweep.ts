@@ -1,8 +1,8 @@
 import type { Types } from 'mongoose';
 import mongoose from 'mongoose';
 import { OnceKeys } from '../db/once-keys.js';
+import { withUpsertRetry } from '../db/upsert-retry.js';
 import type { DomainDeps } from './deps.js';
-import { escalationUsergroup } from './escalation.js';
 import { describeTargets } from './sla-policy.js';
 import { dueReminders, markReminded, sameReminder, updateSlaState, type Reminder, type ReminderStage, type SlaState, type SlaTarget } from './sla-state.js';
 import { changeTicket } from './ticket-changes.js';
@@ -132,13 +132,13 @@ async function sendReminder(deps: DomainDeps, ticketId: string, reminder: Remind
       record({ kind: 'sla_warning', text: texts.warning(facts), data: { sla: facts }, notify: !dmTo });
       return;
     }
-    facts.leadsUsergroup = deps.config.SUPPORT_LEADS_USERGROUP;
+    facts.leadsUsergroup = deps.settings.leadsUsergroup;
     const from = (ticket.escalationLevel ?? 'L1') as EscalationLevel;
-    const to = deps.config.SLA_ESCALATE_ON_BREACH ? nextEscalationLevel(from) : undefined;
+    const to = deps.settings.escalateOnBreach ? nextEscalationLevel(from) : undefined;
     if (to) {
       ticket.escalationLevel = to;
       facts.escalatedTo = to;
-      facts.escalationUsergroup = escalationUsergroup(deps.config, to);
+      facts.escalationUsergroup = deps.settings.escalationUsergroups[to];
     }
     record({ kind: 'sla_breached', text: texts.breach(facts), data: { sla: facts }, notify: true });
     if (to) record({ kind: 'escalated', text: `Escalated to ${ESCALATION_LABELS[to]}: the ${reminder.target === 'response' ? 'first-response' : 'resolution'} target was missed`, data: { from, to, reason: 'sla_breach' } });
@@ -168,4 +168,15 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export const SLA_SWEEP_CHECKPOINT = 'sla-sweep';
+
+/** When an SLA sweep last finished, in any process sharing the database (/healthz reports it). */
+export async function recordSweep(models: Pick<DomainDeps['models'], 'Checkpoint'>, at: Date): Promise<void> {
+  await withUpsertRetry(() => models.Checkpoint.updateOne({ _id: SLA_SWEEP_CHECKPOINT }, { $max: { at } }, { upsert: true }));
+}
+
+export async function lastSweepAt(models: Pick<DomainDeps['models'], 'Checkpoint'>): Promise<Date | undefined> {
+  return (await models.Checkpoint.findById(SLA_SWEEP_CHECKPOINT, { at: 1 }).lean())?.at ?? undefined;
 }

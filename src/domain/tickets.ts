@@ -116,7 +116,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   for (let attempt = 1; ; attempt++) {
     // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
     if (input.acknowledge && !input.email?.automated) {
-      ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.config.SUPPORT_EMAIL_ADDRESS)];
+      ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.settings.supportEmail)];
     }
     try {
       await ticket.save();
@@ -164,6 +164,28 @@ async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge:
   await deps.effects.postCard(ticket.id);
   if (acknowledge && !ticket.email?.automated) await queueAcknowledgement(deps, ticket);
   if (declare && ticket.priority === 'P0') await declareIncident(deps, { ticketId: ticket.id, ...declare });
+}
+
+/** Where a ticket's card is, once posted. */
+export async function cardOf(deps: Pick<DomainDeps, 'models'>, ticketId: string): Promise<{ channel: string; ts: string } | undefined> {
+  const t = await deps.models.Ticket.findById(ticketId, { card: 1 }).lean();
+  return t?.card?.channel && t.card.ts ? { channel: t.card.channel, ts: t.card.ts } : undefined;
+}
+
+/** The card is posted by a durable job a moment after the ticket is stored: waits up to `withinMs` for it (a confirmation can then link it). */
+export async function waitForCard(deps: Pick<DomainDeps, 'models'>, ticketId: string, withinMs = 5_000): Promise<{ channel: string; ts: string } | undefined> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const card = await cardOf(deps, ticketId);
+    if (card || Date.now() >= deadline) return card;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The ticket whose card is the message `ts` in `channel` (the parent of a thread), if any. */
+export async function ticketByCard(deps: Pick<DomainDeps, 'models'>, card: { channel: string; ts: string }): Promise<{ id: string; key: string } | null> {
+  const t = await deps.models.Ticket.findOne({ 'card.ts': card.ts, 'card.channel': card.channel }, { _id: 1, key: 1 }).lean();
+  return t ? { id: String(t._id), key: t.key } : null;
 }
 
 export async function findTicketByKey(deps: Pick<DomainDeps, 'models'>, key: string): Promise<TicketDoc | null> {

@@ -78,10 +78,10 @@ export async function assignTicket(deps: DomainDeps, ticketId: string, opts: Cha
     if (ticket.status === 'new' || ticket.status === 'triaged') ticket.status = 'in_progress';
     const self = opts.actor.id === assignee;
     const text = previous
-      ? `<@${assignee}> took over from <@${previous}>${self ? '' : ' (assigned by {actor})'}`
+      ? `{assignee} took over from {previous}${self ? '' : ' (assigned by {actor})'}`
       : self
         ? '{actor} took this ticket'
-        : `Assigned to <@${assignee}> by {actor}`;
+        : 'Assigned to {assignee} by {actor}';
     record({ kind: 'assigned', text, data: { assignee, previous }, notify: true });
   });
   const event = outcome.events.find((e) => e.kind === 'assigned');

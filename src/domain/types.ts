@@ -1,18 +1,16 @@
 /** Vocabulary of the support process (PRODUCT.md), shared by domain, views and listeners. */
-export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
+import { CATEGORIES, ESCALATION_LEVELS, PRIORITIES, SOURCES, STATUSES } from '../db/models/ticket-values.js';
+
+export { CATEGORIES, ESCALATION_LEVELS, PRIORITIES, SOURCES, STATUSES };
 export type Priority = (typeof PRIORITIES)[number];
 
-export const CATEGORIES = ['bug', 'question', 'account', 'feature_request', 'feedback'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
 export const OPEN_STATUSES: readonly Status[] = ['new', 'triaged', 'in_progress', 'waiting_on_customer'];
 
-export const ESCALATION_LEVELS = ['L1', 'L2', 'L3', 'management'] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
-export const SOURCES = ['email', 'webhook', 'slack'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export const CATEGORY_LABELS: Record<Category, string> = {

@@ -3,12 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Connection } from 'mongoose';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
+import { describeServer } from '../db/connect.js';
 
 export interface HealthProbe {
   db: Connection;
   slack: WebClient;
   clock: Clock;
-  scheduler: () => { running: boolean; lastSweepAt?: Date; sweepJobName?: string };
+  /** Whether this process's scheduler runs. */
+  schedulerRunning: () => boolean;
+  /** When any process sharing the database last finished an SLA sweep. */
+  lastSweepAt: () => Promise<Date | undefined>;
 }
 
 export interface HealthReport {
@@ -21,12 +25,14 @@ const SLACK_CACHE_MS = 60_000;
 /** Builds the /healthz check. Slack's answer is cached for a minute so load balancers polling often don't hit Slack's rate limits. */
 export function createHealthCheck(probe: HealthProbe): () => Promise<HealthReport> {
   let slackCache: { at: number; result: { ok: boolean; detail?: string } } | undefined;
+  let server: string | undefined;
 
   async function database() {
     try {
       if (probe.db.readyState !== 1 || !probe.db.db) return { ok: false, detail: 'not connected' };
       await withTimeout(probe.db.db.admin().ping(), 2000);
-      return { ok: true };
+      server ??= await withTimeout(describeServer(probe.db), 2000);
+      return { ok: true, detail: server };
     } catch (err) {
       return { ok: false, detail: (err as Error).message };
     }
@@ -48,19 +54,12 @@ export function createHealthCheck(probe: HealthProbe): () => Promise<HealthRepor
 
   return async () => {
     const [db, sl] = await Promise.all([database(), slack()]);
-    const sched = probe.scheduler();
-    // Any process may have run the sweep: the job document knows the last run across all of them.
-    const shared = db.ok && sched.sweepJobName ? await lastJobRun(probe, sched.sweepJobName).catch(() => undefined) : undefined;
-    const last = [sched.lastSweepAt, shared].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
-    const scheduler = { ok: sched.running, detail: !sched.running ? 'stopped' : last ? `last SLA sweep ${last.toISOString()}` : 'running' };
+    const running = probe.schedulerRunning();
+    const last = db.ok ? await withTimeout(probe.lastSweepAt(), 2000).catch(() => undefined) : undefined;
+    const scheduler = { ok: running, detail: !running ? 'stopped' : last ? `last SLA sweep ${last.toISOString()}` : 'running' };
     const checks = { database: db, slack: sl, scheduler };
     return { ok: Object.values(checks).every((c) => c.ok), checks };
   };
-}
-
-async function lastJobRun(probe: HealthProbe, name: string): Promise<Date | undefined> {
-  const job = await withTimeout(probe.db.db!.collection('agendaJobs').findOne({ name }, { projection: { lastFinishedAt: 1 } }), 2000);
-  return job?.lastFinishedAt instanceof Date ? job.lastFinishedAt : undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

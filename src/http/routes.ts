@@ -1,5 +1,6 @@
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
+import { lastSweepAt } from '../domain/sla-sweep.js';
 import { csatHandler } from './csat.js';
 import { createHealthCheck, mayReadHealthDetails, withoutDetails } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
@@ -8,8 +9,8 @@ import { route, sendJson } from './respond.js';
 import { statusPageHandler } from './status-page.js';
 
 /** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
-export function httpRoutes(ctx: AppContext): CustomRoute[] {
-  const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, scheduler: () => ctx.schedulerState });
+export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): CustomRoute[] {
+  const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, schedulerRunning, lastSweepAt: () => lastSweepAt(ctx.models) });
   const log = ctx.logger.child({ component: 'http' });
   return [
     {

@@ -1,5 +1,9 @@
 import type { TicketDoc } from '../db/models/ticket.js';
+import type { Config } from '../config.js';
 import type { DomainDeps } from '../domain/deps.js';
+
+/** Intake reads its limits and checks from the configuration, then hands tickets to the domain. */
+export type IntakeDeps = DomainDeps & { config: Config };
 import { DomainError } from '../domain/errors.js';
 import { addRequesterReply } from '../domain/requester-reply.js';
 import { createTicket } from '../domain/tickets.js';
@@ -32,7 +36,7 @@ const TICKET_TAG = /\[SUP-(\d+)\]/i;
  * Turns an inbound mail into a new ticket or a reply on an existing one. Idempotent: the same mail
  * delivered again (SMTP retries, Postmark retries, a mail sent both ways) changes nothing.
  */
-export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<MailOutcome> {
+export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<MailOutcome> {
   if (!/^[^@\s]+@[^@\s]+$/.test(mail.from.email)) throw new UnusableMailError('the mail has no usable From address');
   mail = { ...mail, from: { email: mail.from.email, name: displayName(mail.from.name) } };
   const keys = mailKeys(mail);
@@ -89,7 +93,7 @@ export async function receiveMail(deps: DomainDeps, mail: InboundMail): Promise<
 }
 
 /** Stores a reply's whole text apart from the ticket (once per mail: its dedupe key is the `_id`). */
-async function keepMessage(deps: DomainDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
+async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
   await deps.models.TicketMessage.updateOne(
     { _id: key },
     { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, createdAt: deps.clock.now() } },
@@ -108,7 +112,7 @@ function displayName(name: string | undefined): string | undefined {
  * authentication (a spoofed From would make Deskbell mail a stranger), or the address already got
  * ACK_MAX_PER_HOUR acknowledgements this hour (so the support address cannot be used to flood someone).
  */
-async function acknowledgementWithheld(deps: DomainDeps, to: string, auth: SenderAuth): Promise<string | undefined> {
+async function acknowledgementWithheld(deps: IntakeDeps, to: string, auth: SenderAuth): Promise<string | undefined> {
   if (deps.config.ACK_SKIP_AUTH_FAILED && auth.status === 'fail') return `sender authentication failed (${auth.detail})`;
   const since = new Date(deps.clock.now().getTime() - 3_600_000);
   const sent = await deps.models.OutboundMail.countDocuments({ to, kind: 'acknowledgement', createdAt: { $gte: since } });
@@ -116,7 +120,7 @@ async function acknowledgementWithheld(deps: DomainDeps, to: string, auth: Sende
   return undefined;
 }
 
-async function withheldBefore(deps: DomainDeps, keys: string[]): Promise<boolean> {
+async function withheldBefore(deps: IntakeDeps, keys: string[]): Promise<boolean> {
   const key = await deps.models.IdempotencyKey.findOne({ _id: { $in: keys }, ticketId: { $exists: true } }).lean();
   const ticket = key?.ticketId ? await deps.models.Ticket.findById(key.ticketId, { metadata: 1 }).lean() : null;
   const note = (ticket?.metadata as Record<string, unknown> | undefined)?.['auto-acknowledgement'];
@@ -133,7 +137,7 @@ type Match = { ticket: TicketDoc; matchedBy: 'thread' | 'subject'; related?: und
  * reports sender authentication, only if it passed. A stranger's mail must not write into or reopen
  * someone else's ticket: it opens its own, which names the other on its card.
  */
-async function findTicketFor(deps: DomainDeps, mail: InboundMail, auth: SenderAuth): Promise<Match | undefined> {
+async function findTicketFor(deps: IntakeDeps, mail: InboundMail, auth: SenderAuth): Promise<Match | undefined> {
   const threadIds = [...new Set([...mail.inReplyTo, ...mail.references])].slice(0, 100);
   if (threadIds.length) {
     const ours = await deps.models.OutboundMail.find({ messageId: { $in: threadIds } }, { ticketId: 1, messageId: 1 }).lean();

@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
-import type { DomainDeps } from '../domain/deps.js';
+import type { IntakeDeps } from './email.js';
 import { receiveMail, UnusableMailError } from './email.js';
 import { fromParsedMail } from './email-message.js';
 import { SenderLimit } from './sender-limit.js';
@@ -28,7 +28,7 @@ export function isSupportAddress(address: string, support: string): boolean {
  * subdomain) and accepts mail for SUPPORT_EMAIL_ADDRESS only. The mail is stored before the 250 reply; any
  * failure to store it answers 451 so the sending server keeps the message and tries again later.
  */
-export async function startSmtpListener(deps: DomainDeps, opts: { port: number; host: string }): Promise<SmtpListener> {
+export async function startSmtpListener(deps: IntakeDeps, opts: { port: number; host: string }): Promise<SmtpListener> {
   const { config } = deps;
   const log = deps.logger.child({ component: 'smtp-in' });
   const senders = new SenderLimit(config.MAIL_MAX_PER_SENDER_PER_HOUR, () => deps.clock.now().getTime());

@@ -1,30 +1,18 @@
-import type { WebClient } from '@slack/web-api';
-import type { Models } from '../db/models/index.js';
 import type { TicketDoc } from '../db/models/ticket.js';
 import { OnceKeys, DeliveryKinds } from '../db/once-keys.js';
 import { patchTicket } from '../db/ticket-writes.js';
-import type { SlaPolicy } from '../domain/sla-policy.js';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
 import { ticketCard } from '../../views/ticket-card.js';
+import type { SlackDeps } from './deps.js';
 import { threadNoteText } from '../../views/thread-note.js';
 import { postMessageOnce } from './post-once.js';
 
-export interface CardDeps {
-  models: Models;
-  slack: WebClient;
-  /** A client that never retries by itself: a retried chat.postMessage could post twice. */
-  slackNoRetry: WebClient;
-  policy: SlaPolicy;
-  clock: Clock;
-  logger: Logger;
-  channel: string;
-}
+/** What posting and updating cards needs. */
+export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'>;
 
 export const CARD_EVENT_TYPE = 'deskbell_ticket_card';
 export const NOTE_EVENT_TYPE = 'deskbell_thread_note';
 
-function render(ticket: TicketDoc, policy: SlaPolicy) {
+function render(ticket: TicketDoc, policy: CardDeps['policy']) {
   return ticketCard({ ...(ticket.toObject() as object), id: ticket.id } as never, policy);
 }
 
@@ -44,7 +32,7 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
     ticketId: ticket._id,
     at: deps.clock.now(),
     ...(job ? { job } : {}),
-    channel: deps.channel,
+    channel: deps.supportChannel,
     text,
     blocks,
     eventType: CARD_EVENT_TYPE,

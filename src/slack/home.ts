@@ -1,10 +1,10 @@
-import type { AppContext } from '../context.js';
 import { liveIncidentRows } from '../domain/incidents/overview.js';
+import type { SlackDeps } from './deps.js';
 import { myOpenTickets, ticketsNearestTarget, unassignedOpenTickets } from '../domain/queues.js';
 import { appHomeNotMemberView, appHomeView, HOME_LIST_SIZE, HOME_NEAREST_SIZE } from '../../views/app-home.js';
 import { workspaceUrl } from './workspace-url.js';
 
-export type HomeDeps = Pick<AppContext, 'models' | 'slack' | 'team' | 'clock' | 'config'>;
+export type HomeDeps = Pick<SlackDeps, 'models' | 'slack' | 'team' | 'clock' | 'supportChannel'>;
 
 /** Renders and publishes one user's App Home from the stored tickets (idempotent: the latest state wins). */
 export async function publishHome(deps: HomeDeps, userId: string): Promise<void> {
@@ -19,6 +19,6 @@ export async function publishHome(deps: HomeDeps, userId: string): Promise<void>
     ticketsNearestTarget(deps, HOME_NEAREST_SIZE),
     workspaceUrl(deps.slack),
   ]);
-  const view = appHomeView({ incidents, mine, unassigned, nearest, now: deps.clock.now(), workspaceUrl: url, supportChannel: deps.config.SUPPORT_CHANNEL_ID });
+  const view = appHomeView({ incidents, mine, unassigned, nearest, now: deps.clock.now(), workspaceUrl: url, supportChannel: deps.supportChannel });
   await deps.slack.views.publish({ user_id: userId, view });
 }

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { CATEGORIES, ESCALATION_LEVELS, PRIORITIES, SOURCES, STATUSES } from '../../domain/types.js';
+import { CATEGORIES, ESCALATION_LEVELS, PRIORITIES, SOURCES, STATUSES } from './ticket-values.js';
 
 const actorSchema = new Schema(
   {

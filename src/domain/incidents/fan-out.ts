@@ -76,8 +76,8 @@ export async function recordUpdateOnTickets(deps: DomainDeps, incident: Incident
     if (!isOwn && !wantsMail) continue;
     await changeTicket(deps, t.id, { actor, dedupeKey: `incident-update:${eventId}` }, (ticket, record) => {
       const open = OPEN_STATUSES.includes(ticket.status as Status);
-      const skip = wantsMail && open ? skipMailReason(ticket, deps.config.SUPPORT_EMAIL_ADDRESS) : undefined;
-      const head = `:mega: *[${STATUS_WORDS[d.status]}]* ${incident.key} update by {actor}`;
+      const skip = wantsMail && open ? skipMailReason(ticket, deps.settings.supportEmail) : undefined;
+      const head = `[${STATUS_WORDS[d.status]}] ${incident.key} update by {actor}`;
       const data = { incident: incident.key, eventId, quote: noteQuote(d, opts) };
       if (!wantsMail || !open || skip) {
         if (isOwn || skip) record({ kind: 'incident_update', text: `${head}${skip ? ` · not emailed: ${skip}` : ''}`, data, notify: isOwn });

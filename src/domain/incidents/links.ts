@@ -67,7 +67,7 @@ export async function linkTicket(deps: DomainDeps, input: LinkInput): Promise<{ 
     ticket.set('linkedIncident', { id: incident._id, key: incident.key, channelId: incident.channel?.id ?? undefined });
     record({
       kind: 'incident_linked',
-      text: `:link: Linked to incident ${incident.key} by {actor}${movedFrom ? ` (moved from ${movedFrom.key})` : ''}: the requester hears from the incident's updates`,
+      text: `Linked to incident ${incident.key} by {actor}${movedFrom ? ` (moved from ${movedFrom.key})` : ''}: the requester hears from the incident's updates`,
       data: { incident: incident.key, incidentId: incident.id, ...(movedFrom ? { from: movedFrom.key } : {}) },
       notify: true,
     });
@@ -88,7 +88,7 @@ export async function unlinkTicket(deps: DomainDeps, input: Omit<LinkInput, 'inc
     if (!ticket.linkedIncident?.id) return;
     from = { id: String(ticket.linkedIncident.id), key: String(ticket.linkedIncident.key) };
     ticket.set('linkedIncident', undefined);
-    record({ kind: 'incident_unlinked', text: `:link: Unlinked from incident ${from.key} by {actor}`, data: { incident: from.key, incidentId: from.id }, notify: true });
+    record({ kind: 'incident_unlinked', text: `Unlinked from incident ${from.key} by {actor}`, data: { incident: from.key, incidentId: from.id }, notify: true });
   });
   if (outcome.changed && from) {
     const eventId = String(outcome.events[0]!._id);

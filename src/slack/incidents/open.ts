@@ -43,7 +43,7 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
   if (!ticket) return;
   const base = await workspaceUrl(ctx.slack);
   const cardLink = ticket.card?.channel && ticket.card.ts && base ? messageUrl(base, ticket.card.channel, ticket.card.ts) : undefined;
-  const deps = { ...ctx.cards, botUserId: () => botUserId(ctx.slack) };
+  const deps = { ...ctx, botUserId: () => botUserId(ctx.slack) };
 
   if (!incident.channel?.id && !incident.channel?.error) {
     const room = await openWarRoom(deps, incident, { private: ctx.incidents.privateChannel, at: ctx.clock.now() });
@@ -68,7 +68,7 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
     await ctx.slack.conversations.setTopic({ channel: room, topic: incidentTopic(view, ctx.policy.timeZone) });
     if (cardLink) await bookmarkCard(ctx, incident, room, cardLink);
     const brief = await renderBrief(ctx, incident, ticket, cardLink);
-    const posted = await postMessageOnce(ctx.cards, {
+    const posted = await postMessageOnce(ctx, {
       key: OnceKeys.incidentBrief(incident.id),
       kind: 'incident-brief',
       ticketId: incident.ticketId,
@@ -84,12 +84,12 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
   }
 
   const alert = incidentAlert(view, { ...(room ? { channelUrl: channelUrl(base, room) } : {}), ...(cardLink ? { cardLink } : {}) });
-  const alerted = await postMessageOnce(ctx.cards, {
+  const alerted = await postMessageOnce(ctx, {
     key: OnceKeys.incidentAlert(incident.id),
     kind: 'incident-alert',
     ticketId: incident.ticketId,
     at: ctx.clock.now(),
-    channel: ctx.config.SUPPORT_CHANNEL_ID,
+    channel: ctx.supportChannel,
     ...alert,
     eventType: ALERT_EVENT_TYPE,
     payload: { incident_id: incident.id },
@@ -113,7 +113,7 @@ async function bookmarkCard(ctx: AppContext, incident: IncidentDoc, channel: str
       return hit?.id ? { id: hit.id } : undefined;
     },
     send: async () => {
-      const res = await ctx.cards.slackNoRetry.bookmarks.add({ channel_id: channel, title: `${incident.ticketKey} card`, type: 'link', link });
+      const res = await ctx.slackNoRetry.bookmarks.add({ channel_id: channel, title: `${incident.ticketKey} card`, type: 'link', link });
       return { id: res.bookmark?.id ?? 'added' };
     },
   });

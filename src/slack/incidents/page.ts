@@ -36,7 +36,7 @@ export async function sendPage(ctx: AppContext, incidentId: string, eventId: str
   const message = pageMessage(view, { round: escalation ? Math.max(0, incident.page?.round ?? 0) : (data.round ?? 0), escalated: escalation, ...(url ? { channelUrl: url } : {}) });
   for (const user of people) {
     try {
-      await postMessageOnce(ctx.cards, {
+      await postMessageOnce(ctx, {
         key: OnceKeys.page(eventId, user),
         kind: 'page',
         ticketId: incident.ticketId,
@@ -62,7 +62,7 @@ export async function postIncidentNote(ctx: AppContext, incidentId: string, even
   const event = incident?.timeline.find((e) => String(e._id) === eventId);
   // An archived war room takes no more posts; the event stays on the incident's timeline.
   if (!incident || !event || !incident.channel?.id || incident.archive?.doneAt) return;
-  await postMessageOnce(ctx.cards, {
+  await postMessageOnce(ctx, {
     key: OnceKeys.incidentNote(eventId),
     kind: 'incident-note',
     ticketId: incident.ticketId,

@@ -43,17 +43,17 @@ export async function sendIncidentReminder(ctx: AppContext, incidentId: string, 
   const where = !inSupport
     ? { channel: incident.channel!.id! }
     : kind === 'report_overdue' && incident.alert?.ts
-      ? { channel: incident.alert.channel ?? ctx.config.SUPPORT_CHANNEL_ID, threadTs: incident.alert.ts }
+      ? { channel: incident.alert.channel ?? ctx.supportChannel, threadTs: incident.alert.ts }
       : ticket?.card?.ts
-        ? { channel: ticket.card.channel ?? ctx.config.SUPPORT_CHANNEL_ID, threadTs: ticket.card.ts }
-        : { channel: ctx.config.SUPPORT_CHANNEL_ID };
+        ? { channel: ticket.card.channel ?? ctx.supportChannel, threadTs: ticket.card.ts }
+        : { channel: ctx.supportChannel };
   const message = reminderMessage({ ...incident.toObject(), id: incident.id }, kind, {
     at,
     round,
     ...(ctx.incidents.leadsUsergroup ? { leads: ctx.incidents.leadsUsergroup } : {}),
     cadenceMinutes: ctx.incidents.updateMs / 60_000,
   });
-  await postMessageOnce(ctx.cards, {
+  await postMessageOnce(ctx, {
     key: OnceKeys.incidentReminder(incidentId, kind, at, round),
     kind: DeliveryKinds.incidentReminder,
     ticketId: incident.ticketId,
@@ -81,7 +81,7 @@ export async function archiveWarRoom(ctx: AppContext, incidentId: string): Promi
     // Archiving twice only answers already_archived: no check needed.
     send: async () => {
       try {
-        await ctx.cards.slackNoRetry.conversations.archive({ channel });
+        await ctx.slackNoRetry.conversations.archive({ channel });
         return { archived: true };
       } catch (err) {
         const code = slackErrorCode(err);

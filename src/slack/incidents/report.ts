@@ -51,7 +51,7 @@ export async function publishIncidentReport(ctx: AppContext, incidentId: string,
   const room = incident.channel?.id && !incident.archive?.doneAt ? incident.channel.id : undefined;
   const since = new Date(Math.min(incident.report.submittedAt.getTime(), ctx.clock.now().getTime()) - 3_600_000);
   const post = (channel: string, where: 'war-room' | 'support') =>
-    postMessageOnce(ctx.cards, {
+    postMessageOnce(ctx, {
       key: OnceKeys.incidentReport(incidentId, revision, where),
       kind: DeliveryKinds.incidentReport,
       ticketId: incident.ticketId,
@@ -71,9 +71,9 @@ export async function publishIncidentReport(ctx: AppContext, incidentId: string,
       if (slackErrorCode(err) !== 'already_pinned') throw err;
     }
   }
-  await post(ctx.config.SUPPORT_CHANNEL_ID, 'support');
+  await post(ctx.supportChannel, 'support');
 
-  const fileChannel = room ?? ctx.config.SUPPORT_CHANNEL_ID;
+  const fileChannel = room ?? ctx.supportChannel;
   const comment = reportFileComment(incident.key, revision);
   const markdown = reportMarkdown(view, { timeZone: ctx.policy.timeZone, ...(await realName(ctx.slack, incident.roles?.commander).then((n) => (n ? { commanderName: n } : {}))) });
   const outcome = await deliverOnce(ctx.models, {
@@ -91,7 +91,7 @@ export async function publishIncidentReport(ctx: AppContext, incidentId: string,
       return hit?.ts ? { fileIds: [] as string[], ts: hit.ts } : undefined;
     },
     send: async () => {
-      const ids = await uploadFiles(ctx.cards.slackNoRetry, [{ filename: `${incident.key.toLowerCase()}-incident-report-r${revision}.md`, title: `${incident.key} incident report (revision ${revision})`, bytes: Buffer.from(markdown, 'utf8') }], {
+      const ids = await uploadFiles(ctx.slackNoRetry, [{ filename: `${incident.key.toLowerCase()}-incident-report-r${revision}.md`, title: `${incident.key} incident report (revision ${revision})`, bytes: Buffer.from(markdown, 'utf8') }], {
         channel: fileChannel,
         comment,
       });

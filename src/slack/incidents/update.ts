@@ -39,7 +39,7 @@ export async function publishIncidentUpdate(ctx: AppContext, incidentId: string,
   if (incident.channel?.id && !incident.archive?.doneAt) {
     const room = incident.channel.id;
     await step('war room', () =>
-      postMessageOnce(ctx.cards, {
+      postMessageOnce(ctx, {
         key: OnceKeys.incidentUpdate(eventId),
         kind: DeliveryKinds.incidentUpdate,
         ticketId: incident.ticketId,
@@ -60,13 +60,13 @@ export async function publishIncidentUpdate(ctx: AppContext, incidentId: string,
     await step('all-clear', async () => {
       const ticket = await ctx.models.Ticket.findById(incident.ticketId);
       const cardLink = ticket ? await cardLinkOf(ctx, ticket) : undefined;
-      await postMessageOnce(ctx.cards, {
+      await postMessageOnce(ctx, {
         key: OnceKeys.incidentAllClear(eventId),
         kind: DeliveryKinds.incidentAllClear,
         ticketId: incident.ticketId,
         at: ctx.clock.now(),
         ...(job ? { job } : {}),
-        channel: ctx.config.SUPPORT_CHANNEL_ID,
+        channel: ctx.supportChannel,
         ...allClearMessage(incidentView(incident), d, { resolvedAt: incident.resolvedAt ?? event.at, ...(incident.report?.dueAt ? { reportDueAt: incident.report.dueAt } : {}), ...(cardLink ? { cardLink } : {}) }),
         eventType: ALL_CLEAR_EVENT_TYPE,
         payload: { incident_id: incidentId, event_id: eventId },

@@ -1,11 +1,11 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import type { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { escalateTicket, escalationProblem, escalationRequestSchema } from '../../src/domain/escalation.js';
-import type { EscalationLevel } from '../../src/domain/types.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { escalateTicket, escalationRequestSchema, ticketForEscalation } from '../../src/domain/escalation.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { notInTeamText } from '../actions/card-action.js';
-import { modalErrors } from './modal-values.js';
+import { notInTeamText } from '../../views/team-gate.js';
+import { modalErrors } from '../modal-values.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
 
@@ -46,11 +46,9 @@ export function register(app: App, ctx: AppContext): void {
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.level));
     try {
       if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.level]: notInTeamText(ctx.team.usergroup) });
-      const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, escalationLevel: 1 }).lean();
-      if (!ticket) return refuse({ [BLOCK_OF.level]: 'That ticket no longer exists.' });
-      const problem = escalationProblem((ticket.escalationLevel ?? 'L1') as EscalationLevel, parsed.data.level);
-      if (problem) return refuse({ [BLOCK_OF.level]: problem });
+      await ticketForEscalation(ctx, meta.ticketId, parsed.data.level);
     } catch (err) {
+      if (err instanceof DomainError) return refuse({ [BLOCK_OF.level]: err.message });
       ctx.logger.error({ err, user }, 'could not check an escalation before accepting it');
       return refuse({ [BLOCK_OF.level]: 'Could not check this escalation right now; nothing was changed. Please submit again in a moment.' });
     }

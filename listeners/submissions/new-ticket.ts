@@ -1,19 +1,15 @@
 import type { App } from '@slack/bolt';
-import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { DomainError } from '../../src/domain/errors.js';
-import { createTicket, type CreateResult } from '../../src/domain/tickets.js';
+import { createTicket, waitForCard, type CreateResult } from '../../src/domain/tickets.js';
 import { CATEGORIES, PRIORITIES } from '../../src/domain/types.js';
-import { workspaceUrl } from '../../src/slack/workspace-url.js';
+import { permalinkOf } from '../../src/slack/permalink.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { ACKNOWLEDGE_VALUE, DESCRIPTION_MAX, SUBJECT_MAX, newTicketModal, ticketCreatedText, type NewTicketMetadata, type NewTicketPrefill } from '../../views/new-ticket-modal.js';
-import { messageUrl } from '../../views/ticket-list.js';
-import { safe, usergroupMention } from '../../views/text.js';
-import { modalErrors } from './modal-values.js';
+import { ACKNOWLEDGE_VALUE, DESCRIPTION_MAX, SUBJECT_MAX, ticketCreatedText, type NewTicketMetadata } from '../../views/new-ticket-modal.js';
+import { notInTeamText } from '../../views/team-gate.js';
+import { safe } from '../../views/text.js';
+import { modalErrors } from '../modal-values.js';
 import { afterAck, tellUser, userMessage } from '../respond.js';
-
-const CARD_WAIT_MS = 5_000;
 
 const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/);
 const metadataSchema = z.object({
@@ -69,47 +65,6 @@ function parseMetadata(raw: string | undefined): NewTicketMetadata {
   }
 }
 
-export function notOnTeamText(ctx: Pick<AppContext, 'team'>): string {
-  const who = ctx.team.usergroup ? `members of ${usergroupMention(ctx.team.usergroup)}` : 'the support team';
-  return `:no_entry: Only ${who} can open, look up or list support tickets. Ask a support lead to add you.`;
-}
-
-/** Opens the "New ticket" modal; a trigger that expired (they last 3 seconds) becomes a sentence the user can act on. */
-export async function openNewTicketModal(ctx: Pick<AppContext, 'slack'>, triggerId: string, prefill: NewTicketPrefill, metadata: NewTicketMetadata): Promise<void> {
-  const view: ModalView = newTicketModal(prefill, metadata);
-  try {
-    await ctx.slack.views.open({ trigger_id: triggerId, view });
-  } catch (err) {
-    if ((err as { data?: { error?: string } }).data?.error === 'expired_trigger_id') {
-      throw new DomainError('Slack took too long to open the form. Please try again.');
-    }
-    throw err;
-  }
-}
-
-/** The card is posted by a durable job a moment after the ticket is stored; wait briefly so the confirmation can link it. */
-async function waitForCard(ctx: AppContext, ticketId: string): Promise<{ channel: string; ts: string } | undefined> {
-  const deadline = Date.now() + CARD_WAIT_MS;
-  for (;;) {
-    const t = await ctx.models.Ticket.findById(ticketId, { card: 1 }).lean();
-    if (t?.card?.channel && t.card.ts) return { channel: t.card.channel, ts: t.card.ts };
-    if (Date.now() >= deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** chat.getPermalink for one message; the link built from the workspace URL when Slack will not say. */
-export async function permalinkOf(ctx: Pick<AppContext, 'slack'>, card: { channel: string; ts: string }): Promise<string | undefined> {
-  try {
-    const res = await ctx.slack.chat.getPermalink({ channel: card.channel, message_ts: card.ts });
-    if (res.permalink) return res.permalink;
-  } catch {
-    // Fall through to the built link.
-  }
-  const base = await workspaceUrl(ctx.slack);
-  return base ? messageUrl(base, card.channel, card.ts) : undefined;
-}
-
 function enteredText(input: Submission): string {
   const body = input.body.trim() ? `\n>${safe(input.body, 2500).replace(/\n/g, '\n>')}` : '';
   return `What you entered, so it is not lost: *${safe(input.subject, 250)}* (${safe(input.email, 200)})${body}`;
@@ -128,7 +83,7 @@ export function register(app: App, ctx: AppContext): void {
     const meta = parseMetadata(view.private_metadata);
     await afterAck(ctx, { channel: meta.channel, user, what: 'create ticket' }, async () => {
       if (!(await ctx.team.mayAct(user))) {
-        await tellUser(ctx.slack, meta.channel, user, notOnTeamText(ctx));
+        await tellUser(ctx.slack, meta.channel, user, notInTeamText(ctx.team.usergroup));
         return;
       }
       // The author's name belongs to the author's email: if the agent typed another address, it is not theirs.

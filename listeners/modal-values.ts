@@ -1,7 +1,7 @@
 import type { ViewStateValue } from '@slack/bolt';
 import type { ZodError } from 'zod';
-import type { AppContext } from '../../src/context.js';
-import type { Actor } from '../../src/domain/tickets.js';
+import type { AppContext } from '../src/context.js';
+import type { Actor } from '../src/domain/tickets.js';
 
 /** The block holding an input whose block_id may carry a revision suffix (views/reply-modal.ts, revisedBlockId). */
 export function findBlockId(values: Record<string, Record<string, ViewStateValue>>, base: string): string | undefined {

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { linkTicket } from '../../src/domain/incidents/links.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { notInTeamText } from '../actions/card-action.js';
+import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck, tellUser } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor } from './modal-values.js';
+import { agentActor } from '../modal-values.js';
 
 const choice = z.string().regex(/^[a-f0-9]{24}$/, 'Choose an incident.');
 

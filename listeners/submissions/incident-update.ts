@@ -4,10 +4,10 @@ import type { AppContext } from '../../src/context.js';
 import { postIncidentUpdate, UPDATE_STATUSES } from '../../src/domain/incidents/updates.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { UPDATE_TEXT_MAX } from '../../views/incident-update.js';
-import { notInTeamText } from '../actions/card-action.js';
+import { notInTeamText } from '../../views/team-gate.js';
 import { parseIncidentMetadata } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors } from './modal-values.js';
+import { agentActor, modalErrors } from '../modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(UPDATE_TEXT_MAX, `Keep it under ${UPDATE_TEXT_MAX} characters.`);
 const updateSchema = z.object({

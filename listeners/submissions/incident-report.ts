@@ -4,10 +4,10 @@ import type { AppContext } from '../../src/context.js';
 import { parseActionItems, submitReport } from '../../src/domain/incidents/report.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { REPORT_FIELD_MAX } from '../../views/incident-report.js';
-import { notInTeamText } from '../actions/card-action.js';
+import { notInTeamText } from '../../views/team-gate.js';
 import { parseIncidentMetadata } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors } from './modal-values.js';
+import { agentActor, modalErrors } from '../modal-values.js';
 
 const field = (missing?: string) => (missing ? z.string().trim().min(1, missing) : z.string().trim()).max(REPORT_FIELD_MAX, `Keep it under ${REPORT_FIELD_MAX} characters.`);
 const when = z.number({ error: 'Pick a date and time.' }).int().positive();

@@ -1,14 +1,14 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { resolveTicket } from '../../src/domain/resolution.js';
-import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../src/domain/types.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { resolveTicket, ticketForResolution } from '../../src/domain/resolution.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS } from '../../views/reply-modal.js';
-import { notInTeamText } from '../actions/card-action.js';
+import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor, modalErrors } from './modal-values.js';
+import { agentActor, modalErrors } from '../modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
 const resolveSchema = z.object({
@@ -35,11 +35,9 @@ export function register(app: App, ctx: AppContext): void {
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.summary));
     try {
       if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.summary]: notInTeamText(ctx.team.usergroup) });
-      const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, status: 1 }).lean();
-      if (!ticket) return refuse({ [BLOCK_OF.summary]: 'That ticket no longer exists.' });
-      const status = ticket.status as Status;
-      if (!OPEN_STATUSES.includes(status)) return refuse({ [BLOCK_OF.summary]: `${ticket.key} is already ${STATUS_LABELS[status].toLowerCase()}.` });
+      await ticketForResolution(ctx, meta.ticketId);
     } catch (err) {
+      if (err instanceof DomainError) return refuse({ [BLOCK_OF.summary]: err.message });
       ctx.logger.error({ err, user }, 'could not check a resolution before accepting it');
       return refuse({ [BLOCK_OF.summary]: 'Could not check this right now; nothing was changed. Please submit again in a moment.' });
     }

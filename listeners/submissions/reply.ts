@@ -1,14 +1,14 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { agentReply } from '../../src/domain/replies.js';
-import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../../src/domain/types.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { agentReply, ticketForReply } from '../../src/domain/replies.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS, WAITING_OPTION } from '../../views/reply-modal.js';
-import { notInTeamText } from '../actions/card-action.js';
+import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor, findBlockId } from './modal-values.js';
+import { agentActor, findBlockId } from '../modal-values.js';
 
 const replySchema = z.object({
   message: z.string().trim().min(1, 'Write a message to the requester.').max(MESSAGE_MAX_CHARS, `Keep the message under ${MESSAGE_MAX_CHARS} characters.`),
@@ -40,11 +40,9 @@ export function register(app: App, ctx: AppContext): void {
     if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'Check the message.');
     try {
       if (!(await ctx.team.mayAct(user))) return refuse(notInTeamText(ctx.team.usergroup));
-      const ticket = await ctx.models.Ticket.findById(meta.ticketId, { key: 1, status: 1 }).lean();
-      if (!ticket) return refuse('That ticket no longer exists.');
-      const status = ticket.status as Status;
-      if (!OPEN_STATUSES.includes(status)) return refuse(`${ticket.key} is ${STATUS_LABELS[status].toLowerCase()} now. Reopen it before replying.`);
+      await ticketForReply(ctx, meta.ticketId);
     } catch (err) {
+      if (err instanceof DomainError) return refuse(err.message);
       ctx.logger.error({ err, user }, 'could not check a reply before accepting it');
       return refuse('Could not check this reply right now; nothing was sent. Please submit again in a moment.');
     }

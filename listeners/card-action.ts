@@ -1,12 +1,12 @@
 import type { App, BasicElementAction, BlockAction, BlockElementAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import type { AppContext } from '../../src/context.js';
-import type { ChangeOptions } from '../../src/domain/ticket-changes.js';
-import { BlockIds } from '../../views/ids.js';
-import { usergroupMention } from '../../views/text.js';
-import { DomainError } from '../../src/domain/errors.js';
-import { afterAck, tellUser } from '../respond.js';
-import { parseTicketRef } from '../ticket-ref.js';
+import type { AppContext } from '../src/context.js';
+import type { ChangeOptions } from '../src/domain/ticket-changes.js';
+import { BlockIds } from '../views/ids.js';
+import { notInTeamText } from '../views/team-gate.js';
+import { DomainError } from '../src/domain/errors.js';
+import { afterAck, tellUser } from './respond.js';
+import { parseTicketRef } from './ticket-ref.js';
 
 /** Who acted on a card, where, and the key that makes a redelivery of the same click change nothing. */
 export interface CardActionSource {
@@ -37,10 +37,6 @@ const controlsBlockId = z.string().regex(new RegExp(`^${BlockIds.cardControls}:(
 export function ticketIdFromBlockId(blockId: unknown): string | undefined {
   const parsed = controlsBlockId.safeParse(blockId);
   return parsed.success ? parsed.data.slice(BlockIds.cardControls.length + 1) : undefined;
-}
-
-export function notInTeamText(usergroup: string | undefined): string {
-  return `:no_entry: Only members of ${usergroupMention(usergroup) || 'the support team'} can act on support tickets, and you are not one. Ask a support lead to add you to the group.`;
 }
 
 /** SUPPORT_TEAM_USERGROUP's gate: tells a non-member ephemerally why nothing happened. */

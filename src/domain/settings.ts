@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { EscalationLevel } from './types.js';
+
+/** What the ticket domain needs to know of the configuration, read once at start (the domain never sees Config). */
+export interface DomainSettings {
+  /** SUPPORT_EMAIL_ADDRESS: From of every mail, and the domain of Message-IDs. */
+  supportEmail: string;
+  autoCloseDays: number;
+  selfHelpUrl?: string;
+  leadsUsergroup?: string;
+  escalateOnBreach: boolean;
+  /** ESCALATION_*_USERGROUP: who is mentioned when a ticket reaches a level. */
+  escalationUsergroups: Partial<Record<EscalationLevel, string>>;
+  /** The satisfaction survey's signing key and the public address its links start with. */
+  survey: { key: Buffer; baseUrl: string };
+}
+
+/** The survey links' signing key: CSAT_SECRET, else one derived from the Slack signing secret. */
+export function csatKey(config: Pick<Config, 'CSAT_SECRET' | 'SLACK_SIGNING_SECRET'>): Buffer {
+  if (config.CSAT_SECRET) return Buffer.from(config.CSAT_SECRET, 'utf8');
+  return createHmac('sha256', config.SLACK_SIGNING_SECRET).update('deskbell-csat').digest();
+}
+
+/** Where requesters reach Deskbell; without PUBLIC_URL the links only work on this machine, which is said once at start. */
+function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>, logger: Logger): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, '');
+  logger.warn('PUBLIC_URL is not set: satisfaction-survey links point to localhost and will not work for requesters');
+  return `http://localhost:${config.PORT}`;
+}
+
+export function domainSettings(config: Config, logger: Logger): DomainSettings {
+  const escalationUsergroups: DomainSettings['escalationUsergroups'] = {};
+  if (config.ESCALATION_L2_USERGROUP) escalationUsergroups.L2 = config.ESCALATION_L2_USERGROUP;
+  if (config.ESCALATION_L3_USERGROUP) escalationUsergroups.L3 = config.ESCALATION_L3_USERGROUP;
+  if (config.ESCALATION_MANAGEMENT_USERGROUP) escalationUsergroups.management = config.ESCALATION_MANAGEMENT_USERGROUP;
+  return {
+    supportEmail: config.SUPPORT_EMAIL_ADDRESS,
+    autoCloseDays: config.AUTO_CLOSE_DAYS,
+    ...(config.SELF_HELP_URL ? { selfHelpUrl: config.SELF_HELP_URL } : {}),
+    ...(config.SUPPORT_LEADS_USERGROUP ? { leadsUsergroup: config.SUPPORT_LEADS_USERGROUP } : {}),
+    escalateOnBreach: config.SLA_ESCALATE_ON_BREACH,
+    escalationUsergroups,
+    survey: { key: csatKey(config), baseUrl: publicBaseUrl(config, logger) },
+  };
+}
