@@ -1,11 +1,29 @@
 import type { ViewStateValue } from '@slack/bolt';
 import type { ZodError } from 'zod';
 import type { AppContext } from '../src/context.js';
+import { DomainError } from '../src/domain/errors.js';
 import type { Actor } from '../src/domain/tickets.js';
+import { notInTeamText } from '../views/team-gate.js';
 
 /** The block holding an input whose block_id may carry a revision suffix (views/reply-modal.ts, revisedBlockId). */
 export function findBlockId(values: Record<string, Record<string, ViewStateValue>>, base: string): string | undefined {
   return Object.keys(values).find((id) => id === base || id.startsWith(`${base}.`));
+}
+
+/**
+ * What to tell a submitter inside the modal before accepting the form, or undefined to accept it: the team
+ * gate, then the domain's `guard` (its DomainError is the refusal). The change itself runs after the ack.
+ */
+export async function refusalBeforeAccepting(ctx: Pick<AppContext, 'team' | 'logger'>, user: string, what: string, guard: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    if (!(await ctx.team.mayAct(user))) return notInTeamText(ctx.team.usergroup);
+    await guard();
+    return undefined;
+  } catch (err) {
+    if (err instanceof DomainError) return err.message;
+    ctx.logger.error({ err, user }, `could not check ${what} before accepting it`);
+    return `Could not check this ${what} right now; nothing was changed. Please submit again in a moment.`;
+  }
 }
 
 /**

@@ -1,11 +1,9 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import type { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { DomainError } from '../../src/domain/errors.js';
 import { escalateTicket, escalationRequestSchema, ticketForEscalation } from '../../src/domain/escalation.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { notInTeamText } from '../../views/team-gate.js';
-import { modalErrors } from '../modal-values.js';
+import { modalErrors, refusalBeforeAccepting } from '../modal-values.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
 
@@ -44,14 +42,8 @@ export function register(app: App, ctx: AppContext): void {
     if (!meta) return refuse({ [BLOCK_OF.level]: 'This form is out of date. Close it and press Escalate on the card again.' });
     const parsed = escalationRequestSchema.safeParse(readForm(view.state.values));
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.level));
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.level]: notInTeamText(ctx.team.usergroup) });
-      await ticketForEscalation(ctx, meta.ticketId, parsed.data.level);
-    } catch (err) {
-      if (err instanceof DomainError) return refuse({ [BLOCK_OF.level]: err.message });
-      ctx.logger.error({ err, user }, 'could not check an escalation before accepting it');
-      return refuse({ [BLOCK_OF.level]: 'Could not check this escalation right now; nothing was changed. Please submit again in a moment.' });
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'escalation', () => ticketForEscalation(ctx, meta.ticketId, parsed.data.level));
+    if (refusal) return refuse({ [BLOCK_OF.level]: refusal });
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'escalate' }, async () => {
       await escalateTicket(ctx, meta.ticketId, { actor: { type: 'user', id: user, name: body.user.name }, dedupeKey: `view:${view.id}` }, parsed.data);

@@ -1,14 +1,12 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { DomainError } from '../../src/domain/errors.js';
 import { agentReply, ticketForReply } from '../../src/domain/replies.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS, WAITING_OPTION } from '../../views/reply-modal.js';
-import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor, findBlockId } from '../modal-values.js';
+import { agentActor, findBlockId, refusalBeforeAccepting } from '../modal-values.js';
 
 const replySchema = z.object({
   message: z.string().trim().min(1, 'Write a message to the requester.').max(MESSAGE_MAX_CHARS, `Keep the message under ${MESSAGE_MAX_CHARS} characters.`),
@@ -38,14 +36,8 @@ export function register(app: App, ctx: AppContext): void {
     if (!meta) return refuse('This form is out of date. Close it and press Reply on the card again.');
     const parsed = replySchema.safeParse(form);
     if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'Check the message.');
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse(notInTeamText(ctx.team.usergroup));
-      await ticketForReply(ctx, meta.ticketId);
-    } catch (err) {
-      if (err instanceof DomainError) return refuse(err.message);
-      ctx.logger.error({ err, user }, 'could not check a reply before accepting it');
-      return refuse('Could not check this reply right now; nothing was sent. Please submit again in a moment.');
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'reply', () => ticketForReply(ctx, meta.ticketId));
+    if (refusal) return refuse(refusal);
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'reply to requester' }, async () => {
       await agentReply(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), message: parsed.data.message, waitOnCustomer: parsed.data.waitOnCustomer, requestKey: view.id });

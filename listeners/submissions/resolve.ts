@@ -1,14 +1,12 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { DomainError } from '../../src/domain/errors.js';
 import { resolveTicket, ticketForResolution } from '../../src/domain/resolution.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS } from '../../views/reply-modal.js';
-import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor, modalErrors } from '../modal-values.js';
+import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
 const resolveSchema = z.object({
@@ -33,14 +31,8 @@ export function register(app: App, ctx: AppContext): void {
     if (!meta) return refuse({ [BLOCK_OF.summary]: 'This form is out of date. Close it and press Resolve on the card again.' });
     const parsed = resolveSchema.safeParse(readForm(view.state.values));
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.summary));
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.summary]: notInTeamText(ctx.team.usergroup) });
-      await ticketForResolution(ctx, meta.ticketId);
-    } catch (err) {
-      if (err instanceof DomainError) return refuse({ [BLOCK_OF.summary]: err.message });
-      ctx.logger.error({ err, user }, 'could not check a resolution before accepting it');
-      return refuse({ [BLOCK_OF.summary]: 'Could not check this right now; nothing was changed. Please submit again in a moment.' });
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'resolution', () => ticketForResolution(ctx, meta.ticketId));
+    if (refusal) return refuse({ [BLOCK_OF.summary]: refusal });
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'resolve ticket' }, async () => {
       await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...parsed.data, requestKey: view.id });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DomainDeps } from './deps.js';
-import { DomainError, TicketNotFoundError } from './errors.js';
+import { DomainError } from './errors.js';
+import { ticketForForm } from './tickets.js';
 import { changeTicket, type ChangeOptions, type ChangeOutcome } from './ticket-changes.js';
 import { ESCALATION_LABELS, ESCALATION_LEVELS, type EscalationLevel, type Priority } from './types.js';
 
@@ -82,10 +83,7 @@ export function escalationRefusal(ticket: { key: string; status: string; escalat
 
 /** The ticket as the escalation form shows it; refused (DomainError) when it is gone or cannot go to `target`. */
 export async function ticketForEscalation(deps: Pick<DomainDeps, 'models'>, ticketId: string, target?: EscalationLevel) {
-  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, priority: 1, status: 1, escalationLevel: 1 }).lean();
-  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
-  const refusal = escalationRefusal(ticket, target);
-  if (refusal) throw new DomainError(refusal);
+  const ticket = await ticketForForm(deps, ticketId, (t) => escalationRefusal(t, target));
   return { id: ticketId, key: ticket.key, subject: ticket.subject, priority: ticket.priority ?? null, escalationLevel: (ticket.escalationLevel ?? 'L1') as EscalationLevel };
 }
 

@@ -1,8 +1,8 @@
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
-import { DomainError, TicketNotFoundError } from './errors.js';
+import { DomainError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
-import type { Actor } from './tickets.js';
+import { ticketForForm, type Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
 
 /** Why a reply to this ticket is refused, or undefined while it is open: one wording for the button, the form and the change. */
@@ -12,12 +12,8 @@ export function replyRefusal(ticket: { key: string; status: string }): string | 
 }
 
 /** The ticket as the reply form shows it; refused (DomainError) when it is gone or no longer open. */
-export async function ticketForReply(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
-  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
-  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
-  const refusal = replyRefusal(ticket);
-  if (refusal) throw new DomainError(refusal);
-  return ticket;
+export function ticketForReply(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
+  return ticketForForm(deps, ticketId, replyRefusal);
 }
 
 export interface AgentReplyInput {

@@ -3,9 +3,9 @@ import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { surveyLinks } from './csat.js';
-import { DomainError, TicketNotFoundError } from './errors.js';
+import { DomainError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
-import type { Actor } from './tickets.js';
+import { ticketForForm, type Actor } from './tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
 
 export interface ResolveInput {
@@ -59,12 +59,8 @@ export function resolutionRefusal(ticket: { key: string; status: string }): stri
 }
 
 /** The ticket as the resolution form shows it; refused (DomainError) when it is gone or no longer open. */
-export async function ticketForResolution(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
-  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, requester: 1, status: 1 }).lean();
-  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
-  const refusal = resolutionRefusal(ticket);
-  if (refusal) throw new DomainError(refusal);
-  return ticket;
+export function ticketForResolution(deps: Pick<DomainDeps, 'models'>, ticketId: string) {
+  return ticketForForm(deps, ticketId, resolutionRefusal);
 }
 
 export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Promise<ChangeOutcome> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile, validFile } from './settings-file.js';
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from './types.js';
 
@@ -47,22 +47,13 @@ export const DEFAULT_SLA_POLICY: Omit<SlaPolicy, 'timeZone'> = {
 /** Reads SLA_POLICY_FILE (a whole policy or any part of it, merged over the defaults); invalid files stop the start. */
 export function loadSlaPolicy(file: string | undefined, timeZone: string): SlaPolicy {
   if (!file) return { ...DEFAULT_SLA_POLICY, timeZone };
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`SLA_POLICY_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
-  }
+  const raw = readJsonFile('SLA_POLICY_FILE', file) as Record<string, unknown>;
   const merged = {
     ...DEFAULT_SLA_POLICY,
     ...raw,
     targets: { ...DEFAULT_SLA_POLICY.targets, ...(raw.targets as object | undefined) },
   };
-  const parsed = slaPolicySchema.safeParse(merged);
-  if (!parsed.success) {
-    throw new Error(`SLA_POLICY_FILE ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return { ...parsed.data, timeZone };
+  return { ...validFile('SLA_POLICY_FILE', file, slaPolicySchema, merged), timeZone };
 }
 
 /** "15 min", "4 h", "24 h (business hours)", "10 business days": how a target reads on a card or in an email. */

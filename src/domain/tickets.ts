@@ -4,6 +4,7 @@ import { nextSequence } from '../db/models/counter.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
+import { DomainError, TicketNotFoundError } from './errors.js';
 import { acknowledgementId, queueAcknowledgement } from './acknowledgement.js';
 import { messageIdFor } from './outbox.js';
 import { suggestTriage } from './triage-rules.js';
@@ -164,6 +165,18 @@ async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge:
   await deps.effects.postCard(ticket.id);
   if (acknowledge && !ticket.email?.automated) await queueAcknowledgement(deps, ticket);
   if (declare && ticket.priority === 'P0') await declareIncident(deps, { ticketId: ticket.id, ...declare });
+}
+
+/** The fields a form about a ticket shows (reply, resolution): read once, then refused or handed to the form. */
+const FORM_FIELDS = { key: 1, subject: 1, requester: 1, status: 1, priority: 1, escalationLevel: 1 } as const;
+
+/** The ticket as a form shows it; refused (DomainError) when it is gone or when `refusal` says why not. */
+export async function ticketForForm(deps: Pick<DomainDeps, 'models'>, ticketId: string, refusal: (ticket: { key: string; status: string; escalationLevel?: string | null }) => string | undefined) {
+  const ticket = await deps.models.Ticket.findById(ticketId, FORM_FIELDS).lean();
+  if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
+  const why = refusal(ticket);
+  if (why) throw new DomainError(why);
+  return ticket;
 }
 
 /** Where a ticket's card is, once posted. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile, validFile } from './settings-file.js';
 import { z } from 'zod';
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from './types.js';
 
@@ -35,19 +35,10 @@ export const triageRulesSchema = z
 /** Reads TRIAGE_RULES_FILE (a JSON object overriding any priority's or category's keywords); invalid files stop the start. */
 export function loadTriageRules(file: string | undefined): TriageRules {
   if (!file) return DEFAULT_TRIAGE_RULES;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`TRIAGE_RULES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
-  }
-  const parsed = triageRulesSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`TRIAGE_RULES_FILE ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
+  const rules = validFile('TRIAGE_RULES_FILE', file, triageRulesSchema, readJsonFile('TRIAGE_RULES_FILE', file));
   return {
-    priority: { ...DEFAULT_TRIAGE_RULES.priority, ...parsed.data.priority },
-    category: { ...DEFAULT_TRIAGE_RULES.category, ...parsed.data.category },
+    priority: { ...DEFAULT_TRIAGE_RULES.priority, ...rules.priority },
+    category: { ...DEFAULT_TRIAGE_RULES.category, ...rules.category },
   };
 }
 

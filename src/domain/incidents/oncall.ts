@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile, validFile } from '../settings-file.js';
 import { z } from 'zod';
 import { addDays, isoWeekday, localDate, zonedTime, type LocalDate } from '../sla-clock.js';
 
@@ -51,15 +51,7 @@ export interface Rotation {
 
 /** Reads and validates ONCALL_FILE at start, like the SLA policy: a bad file stops Deskbell with the reason. */
 export function loadRotation(file: string, timeZone: string): Rotation {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`ONCALL_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
-  }
-  const parsed = onCallFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`ONCALL_FILE ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
-  return toRotation(parsed.data, timeZone);
+  return toRotation(validFile('ONCALL_FILE', file, onCallFileSchema, readJsonFile('ONCALL_FILE', file)), timeZone);
 }
 
 export function toRotation(file: OnCallFile, timeZone: string): Rotation {
