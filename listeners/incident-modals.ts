@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context.js';
 import type { IncidentDoc } from '../src/db/models/incident.js';
 import { DomainError } from '../src/domain/errors.js';
 import { affectedTickets } from '../src/domain/incidents/links.js';
+import { reportRefusal, updateRefusal } from '../src/domain/incidents/guards.js';
 import { reportDraft } from '../src/domain/incidents/report.js';
 import type { UpdateData } from '../src/domain/incidents/updates.js';
 import { OPEN_STATUSES, type Status } from '../src/domain/types.js';
@@ -30,7 +31,8 @@ async function affectedOpen(ctx: AppContext, incident: IncidentDoc): Promise<num
 
 /** "Post update" (brief, reminders, `/support update` in a war room). The trigger expires 3 s after the click: few reads first. */
 export async function openUpdateModal(ctx: AppContext, triggerId: string, incident: IncidentDoc, channel?: string): Promise<void> {
-  if (incident.status === 'resolved') throw new DomainError(`${incident.key} is resolved; its report is what is left to do.`);
+  const refused = updateRefusal(incident);
+  if (refused) throw new DomainError(refused);
   const last = incident.timeline.filter((e) => e.kind === 'status_update').at(-1)?.data as UpdateData | undefined;
   const metadata: IncidentMetadata = { incidentId: incident.id, ...(channel ? { channel } : {}) };
   await ctx.slack.views.open({
@@ -73,7 +75,8 @@ async function namesOf(ctx: AppContext, incident: IncidentDoc, budgetMs = 1200):
 }
 
 export async function openReportModal(ctx: AppContext, triggerId: string, incident: IncidentDoc, channel?: string): Promise<void> {
-  if (!incident.resolvedAt) throw new DomainError(`${incident.key} is not resolved yet: the report comes after the fix.`);
+  const refused = reportRefusal(incident);
+  if (refused) throw new DomainError(refused);
   const metadata: IncidentMetadata = { incidentId: incident.id, ...(channel ? { channel } : {}) };
   const draft = reportDraft(incident, { names: await namesOf(ctx, incident), timeZone: ctx.policy.timeZone });
   await ctx.slack.views.open({ trigger_id: triggerId, view: reportModal({ incident, draft, privateMetadata: JSON.stringify(metadata) }) });

@@ -5,6 +5,7 @@ import type { IncidentDoc } from '../../src/db/models/incident.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { acknowledgePage, takeCommand } from '../../src/domain/incidents/paging.js';
 import { closeIncident, reopenIncident } from '../../src/domain/incidents/updates.js';
+import { incidentById, resolutionRefusal } from '../../src/domain/incidents/guards.js';
 import { ActionIds } from '../../views/ids.js';
 import { openReportModal, openResolveModal, openUpdateModal } from '../incident-modals.js';
 import { afterAck, tellUser } from '../respond.js';
@@ -21,10 +22,8 @@ function parseIncidentRef(value: unknown): string {
   }
 }
 
-async function loadIncident(ctx: AppContext, value: unknown): Promise<IncidentDoc> {
-  const incident = await ctx.models.Incident.findById(parseIncidentRef(value));
-  if (!incident) throw new DomainError('That incident no longer exists.');
-  return incident;
+function loadIncident(ctx: AppContext, value: unknown): Promise<IncidentDoc> {
+  return incidentById(ctx, parseIncidentRef(value));
 }
 
 /** An incident button for support-team members: ack, gate, then `handle` (failures told ephemerally). */
@@ -67,7 +66,7 @@ export function register(app: App, ctx: AppContext): void {
   onIncidentButton(app, ctx, ActionIds.incidentPostUpdate, 'open the update form', (src, incident, trigger) => openUpdateModal(ctx, trigger, incident, src.channel));
 
   onIncidentButton(app, ctx, ActionIds.incidentResolve, 'open the resolve form', async (src, incident, trigger) => {
-    if (incident.status === 'resolved') throw new DomainError(`${incident.key} is already resolved.`);
+    if (incident.status === 'resolved') throw new DomainError(resolutionRefusal(incident)!);
     // In monitoring, the fix is in: "Resolve" on an older message closes it.
     if (incident.status === 'monitoring') {
       await closeIncident(ctx, { incidentId: incident.id, actor: src.change.actor, requestKey: src.change.dedupeKey! });

@@ -1,8 +1,9 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { DomainError } from '../../src/domain/errors.js';
-import { findIncidentByKey, incidentOfChannel, linkedTickets, linkTicket, unlinkTicket } from '../../src/domain/incidents/links.js';
-import { incidentRow, liveIncidentRows, recentIncidentRows } from '../../src/domain/incidents/overview.js';
+import { incidentDetail } from '../../src/domain/incidents/guards.js';
+import { findIncidentByKey, incidentOfChannel, linkTicket, unlinkTicket } from '../../src/domain/incidents/links.js';
+import { liveIncidentRows, recentIncidentRows } from '../../src/domain/incidents/overview.js';
 import { findTicketByKey } from '../../src/domain/tickets.js';
 import { incidentDetailText, incidentsListText } from '../../views/incident-list.js';
 import { openUpdateModal } from '../incident-modals.js';
@@ -60,11 +61,7 @@ export async function incidentsCommand(ctx: AppContext, command: SlashCommand): 
 
 /** `/support incident INC-3`: the incident with its ticket, linked tickets and their requesters. */
 export async function showIncidentCommand(ctx: AppContext, command: SlashCommand, ref: string): Promise<void> {
-  const incident = await findIncidentByKey(ctx, ref);
-  if (!incident) throw new DomainError(`I can't find *${ref.toUpperCase()}*. \`/support incidents\` lists them.`);
-  const now = ctx.clock.now();
-  const row = await incidentRow(ctx, incident.toObject());
-  const [own, linked] = await Promise.all([ctx.models.Ticket.findById(incident.ticketId).lean(), linkedTickets(ctx, incident.id)]);
+  const { row, own, linked } = await incidentDetail(ctx, ref);
   const view = (t: { key: string; subject: string; status: string; requester?: { email?: string | null; name?: string | null } | null }) => ({ key: t.key, subject: t.subject, status: t.status, requester: t.requester ?? null });
-  await tellUser(ctx.slack, command.channel_id, command.user_id, incidentDetailText({ ...row, linked: linked.length }, own ? view(own) : undefined, linked.map(view), now));
+  await tellUser(ctx.slack, command.channel_id, command.user_id, incidentDetailText({ ...row, linked: linked.length }, own ? view(own) : undefined, linked.map(view), ctx.clock.now()));
 }

@@ -2,12 +2,12 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { parseActionItems, submitReport } from '../../src/domain/incidents/report.js';
+import { incidentForReport } from '../../src/domain/incidents/guards.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { REPORT_FIELD_MAX } from '../../views/incident-report.js';
-import { notInTeamText } from '../../views/team-gate.js';
 import { parseIncidentMetadata } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors } from '../modal-values.js';
+import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
 
 const field = (missing?: string) => (missing ? z.string().trim().min(1, missing) : z.string().trim()).max(REPORT_FIELD_MAX, `Keep it under ${REPORT_FIELD_MAX} characters.`);
 const when = z.number({ error: 'Pick a date and time.' }).int().positive();
@@ -56,15 +56,8 @@ export function register(app: App, ctx: AppContext): void {
       timeline: get(InputIds.reportTimeline)?.value ?? '',
     });
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.title));
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.title]: notInTeamText(ctx.team.usergroup) });
-      const incident = await ctx.models.Incident.findById(meta.incidentId, { key: 1, resolvedAt: 1 }).lean();
-      if (!incident) return refuse({ [BLOCK_OF.title]: 'That incident no longer exists.' });
-      if (!incident.resolvedAt) return refuse({ [BLOCK_OF.title]: `${incident.key} is not resolved yet: the report comes after the fix.` });
-    } catch (err) {
-      ctx.logger.error({ err, user }, 'could not check a report before accepting it');
-      return refuse({ [BLOCK_OF.title]: 'Could not check this right now; nothing was stored. Please submit again in a moment.' });
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'report', () => incidentForReport(ctx, meta.incidentId));
+    if (refusal) return refuse({ [BLOCK_OF.title]: refusal });
     await ack();
     const d = parsed.data;
     await afterAck(ctx, { channel: meta.channel, user, what: 'submit incident report' }, async () => {

@@ -2,12 +2,12 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { resolveIncident } from '../../src/domain/incidents/updates.js';
+import { incidentForResolution } from '../../src/domain/incidents/guards.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { UPDATE_TEXT_MAX } from '../../views/incident-update.js';
-import { notInTeamText } from '../../views/team-gate.js';
 import { parseIncidentMetadata } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors } from '../modal-values.js';
+import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
 
 const resolveSchema = z
   .object({
@@ -41,15 +41,8 @@ export function register(app: App, ctx: AppContext): void {
       public: options.includes('public'),
     });
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.fix));
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.fix]: notInTeamText(ctx.team.usergroup) });
-      const incident = await ctx.models.Incident.findById(meta.incidentId, { key: 1, status: 1 }).lean();
-      if (!incident) return refuse({ [BLOCK_OF.fix]: 'That incident no longer exists.' });
-      if (incident.status !== 'active') return refuse({ [BLOCK_OF.fix]: `${incident.key} is already ${incident.status === 'monitoring' ? 'fixed and in monitoring' : 'resolved'}.` });
-    } catch (err) {
-      ctx.logger.error({ err, user }, 'could not check a resolution before accepting it');
-      return refuse({ [BLOCK_OF.fix]: 'Could not check this right now; nothing was changed. Please submit again in a moment.' });
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'resolution', () => incidentForResolution(ctx, meta.incidentId));
+    if (refusal) return refuse({ [BLOCK_OF.fix]: refusal });
     await ack();
     const d = parsed.data;
     await afterAck(ctx, { channel: meta.channel, user, what: 'resolve incident' }, async () => {

@@ -2,12 +2,12 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { postIncidentUpdate, UPDATE_STATUSES } from '../../src/domain/incidents/updates.js';
+import { incidentForUpdate } from '../../src/domain/incidents/guards.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { UPDATE_TEXT_MAX } from '../../views/incident-update.js';
-import { notInTeamText } from '../../views/team-gate.js';
 import { parseIncidentMetadata } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors } from '../modal-values.js';
+import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(UPDATE_TEXT_MAX, `Keep it under ${UPDATE_TEXT_MAX} characters.`);
 const updateSchema = z.object({
@@ -42,15 +42,8 @@ export function register(app: App, ctx: AppContext): void {
       public: options.includes('public'),
     });
     if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.known));
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse({ [BLOCK_OF.known]: notInTeamText(ctx.team.usergroup) });
-      const incident = await ctx.models.Incident.findById(meta.incidentId, { key: 1, status: 1 }).lean();
-      if (!incident) return refuse({ [BLOCK_OF.known]: 'That incident no longer exists.' });
-      if (incident.status === 'resolved') return refuse({ [BLOCK_OF.known]: `${incident.key} is resolved; its report is what is left to do.` });
-    } catch (err) {
-      ctx.logger.error({ err, user }, 'could not check an incident update before accepting it');
-      return refuse({ [BLOCK_OF.known]: 'Could not check this right now; nothing was posted. Please submit again in a moment.' });
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'update', () => incidentForUpdate(ctx, meta.incidentId));
+    if (refusal) return refuse({ [BLOCK_OF.known]: refusal });
     await ack();
     const d = parsed.data;
     await afterAck(ctx, { channel: meta.channel, user, what: 'post incident update' }, async () => {

@@ -1,12 +1,12 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
+import { incidentForLink } from '../../src/domain/incidents/guards.js';
 import { linkTicket } from '../../src/domain/incidents/links.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck, tellUser } from '../respond.js';
 import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor } from '../modal-values.js';
+import { agentActor, refusalBeforeAccepting } from '../modal-values.js';
 
 const choice = z.string().regex(/^[a-f0-9]{24}$/, 'Choose an incident.');
 
@@ -20,12 +20,8 @@ export function register(app: App, ctx: AppContext): void {
     const picked = choice.safeParse(view.state.values[block]?.[InputIds.linkIncident.action]?.selected_option?.value);
     if (!meta) return refuse('This form is out of date. Close it and press Link to incident again.');
     if (!picked.success) return refuse(picked.error.issues[0]!.message);
-    try {
-      if (!(await ctx.team.mayAct(user))) return refuse(notInTeamText(ctx.team.usergroup));
-    } catch (err) {
-      ctx.logger.error({ err, user }, 'could not check the support team before linking');
-      return refuse('Could not check this right now; nothing was changed. Please submit again in a moment.');
-    }
+    const refusal = await refusalBeforeAccepting(ctx, user, 'link', () => incidentForLink(ctx, picked.data));
+    if (refusal) return refuse(refusal);
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'link to incident' }, async () => {
       const result = await linkTicket(ctx, { ticketId: meta.ticketId, incidentId: picked.data, actor: await agentActor(ctx, body.user), requestKey: view.id });

@@ -6,6 +6,7 @@ import { changeTicket } from '../ticket-changes.js';
 import type { Actor } from '../tickets.js';
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../types.js';
 import { changeIncident } from './changes.js';
+import { incidentForLink } from './guards.js';
 
 /** An incident that tickets can still be linked to and that is still being worked on. */
 export const LIVE_STATUSES = ['active', 'monitoring'] as const;
@@ -53,9 +54,7 @@ export interface LinkInput {
  * and war room note follow.
  */
 export async function linkTicket(deps: DomainDeps, input: LinkInput): Promise<{ changed: boolean; ticket: TicketDoc; incident: IncidentDoc; movedFrom?: string }> {
-  const incident = await deps.models.Incident.findById(input.incidentId);
-  if (!incident) throw new DomainError('That incident no longer exists.');
-  if (!(LIVE_STATUSES as readonly string[]).includes(incident.status)) throw new DomainError(`${incident.key} is resolved: link tickets to an active incident.`);
+  const incident = await incidentForLink(deps, input.incidentId);
   if (String(incident.ticketId) === input.ticketId) throw new DomainError(`That is ${incident.key}'s own ticket: it is part of the incident already.`);
   let movedFrom: { id: string; key: string } | undefined;
   const outcome = await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `link:${input.requestKey}` }, (ticket, record) => {

@@ -5,6 +5,7 @@ import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
 import type { Actor } from '../tickets.js';
 import { changeIncident, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
+import { reportRefusal } from './guards.js';
 import { STATUS_WORDS, type UpdateData } from './updates.js';
 
 /** PRODUCT.md: "Incident report within 48 hours: title, duration (start to end), impact, root cause, resolution, prevention." */
@@ -156,7 +157,8 @@ export async function submitReport(deps: DomainDeps, input: { incidentId: string
   const f = input.fields;
   if (f.endedAt && f.endedAt < f.startedAt) throw new DomainError('The end is before the start.');
   const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `report:${input.requestKey}` }, (incident, record) => {
-    if (!incident.resolvedAt) throw new DomainError(`${incident.key} is not resolved yet: the report comes after the fix.`);
+    const why = reportRefusal(incident);
+    if (why) throw new DomainError(why);
     const now = deps.clock.now();
     const first = !incident.report?.submittedAt;
     const revision = (incident.report?.revision ?? 0) + 1;

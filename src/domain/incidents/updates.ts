@@ -4,6 +4,7 @@ import { DomainError } from '../errors.js';
 import type { Actor } from '../tickets.js';
 import { changeIncident, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
+import { resolutionRefusal, updateRefusal } from './guards.js';
 import type { IncidentSettings } from './settings.js';
 
 /** The statuses of a status update, as on public status pages. */
@@ -54,8 +55,8 @@ export interface ResolveIncidentInput {
   requestKey: string;
 }
 
-function refuseResolved(incident: IncidentDoc): void {
-  if (incident.status === 'resolved') throw new DomainError(`${incident.key} is resolved. Its report is what is left to do.`);
+function refuse(why: string | undefined): void {
+  if (why) throw new DomainError(why);
 }
 
 /** Resolution at `now`: the duration is fixed, pages and the update cadence stop, the report clock starts. */
@@ -83,7 +84,7 @@ export async function postIncidentUpdate(deps: DomainDeps, input: UpdateInput): 
   if (!known) throw new DomainError('Say what is known: the update needs a current status.');
   const intervalMs = Math.max(1000, (input.nextMinutes ?? deps.incidents.updateMs / 60_000) * 60_000);
   const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `update:${input.requestKey}` }, (incident, record) => {
-    refuseResolved(incident);
+    refuse(updateRefusal(incident));
     const now = deps.clock.now();
     const data: UpdateData = { status: input.status, known, impact: input.impact.trim(), email: input.emailRequesters, public: input.public };
     if (input.status === 'resolved') {
@@ -112,8 +113,7 @@ export async function resolveIncident(deps: DomainDeps, input: ResolveIncidentIn
   if (!fix) throw new DomainError('Say what fixed it.');
   if (input.resolveTickets && !input.verify?.trim()) throw new DomainError('Say how requesters can check that it works: their resolution mails carry it.');
   const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (incident, record) => {
-    refuseResolved(incident);
-    if (incident.status === 'monitoring') throw new DomainError(`${incident.key} is already fixed and in monitoring: close it, or reopen it if the problem is back.`);
+    refuse(resolutionRefusal(incident));
     const now = deps.clock.now();
     const monitorUntil = applyResolution(incident, now, fix, input.monitor, deps.incidents);
     const data: UpdateData = {
