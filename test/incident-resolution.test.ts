@@ -14,7 +14,8 @@ const LEADS = 'SLEADS001';
 const SUPPORT = 'help@acme.test';
 const HOUR = 3_600_000;
 
-describe('P0 incidents: resolution, monitoring, the incident report, the archive and the status page', () => {
+// A busy machine shares one database server between the files in parallel: generous timeouts.
+describe('P0 incidents: resolution, monitoring, the incident report, the archive and the status page', { timeout: 90_000 }, () => {
   let a: TestApp;
   let b: TestApp;
   let smtp: SmtpSink;
@@ -45,15 +46,15 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     };
     a = await startTestApp({ label: 'incident_resolution', slack, clock, env: { ...env, STATUS_PAGE_ENABLED: 'true' } });
     // A second process on the same database, without the status page.
-    b = await startTestApp({ db: a.db, slack, clock, env });
-  });
+    b = await startTestApp({ db: a.db, slack, clock, env, schedulerPollMs: 2000 });
+  }, 120_000);
   afterAll(async () => {
     await b.stop({ keepDb: true });
     await a.stop();
     await a.slack.stop();
     await smtp.stop();
     await pd.stop();
-  });
+  }, 120_000);
 
   const sweepBoth = () => Promise.all([sweepIncidentClocks(a.app.context), sweepIncidentClocks(b.app.context)]);
   const inRoom = (room: string, eventType: string, includes = '') => d.slack().messages.filter((m) => m.channel === room && m.metadata?.event_type === eventType && String(m.text).includes(includes));

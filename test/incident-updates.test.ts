@@ -17,7 +17,8 @@ const TEAM = 'STEAM0001';
 const LEADS = 'SLEADS001';
 const SUPPORT = 'help@acme.test';
 
-describe('P0 incidents: status updates, the cadence, linked tickets and mails to their requesters', () => {
+// A busy machine shares one database server between the files in parallel: generous timeouts.
+describe('P0 incidents: status updates, the cadence, linked tickets and mails to their requesters', { timeout: 90_000 }, () => {
   let a: TestApp;
   let b: TestApp;
   let smtp: SmtpSink;
@@ -39,14 +40,14 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
       INCIDENT_UPDATE_MINUTES: '30',
     };
     a = await startTestApp({ label: 'incident_updates', slack, clock, env });
-    b = await startTestApp({ db: a.db, slack, clock, env });
-  });
+    b = await startTestApp({ db: a.db, slack, clock, env, schedulerPollMs: 2000 });
+  }, 120_000);
   afterAll(async () => {
     await b.stop({ keepDb: true });
     await a.stop();
     await a.slack.stop();
     await smtp.stop();
-  });
+  }, 120_000);
 
   const updateMails = (to: string) => smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'));
   const refs = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : m.references ? [m.references] : []);

@@ -66,6 +66,8 @@ export interface TestAppOptions {
   clock?: Clock;
   mailer?: Mailer;
   label?: string;
+  /** A second process can poll less often: jobs it saves itself wake it at once (tests default to 500 ms). */
+  schedulerPollMs?: number;
   /** Where the app logs (tests that read log lines); else pino at LOG_LEVEL to stdout. */
   logger?: Logger;
 }
@@ -83,7 +85,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     mailer: opts.mailer ?? createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
     clock: opts.clock ?? new ManualClock(),
     logger,
-    schedulerPollMs: 500,
+    schedulerPollMs: opts.schedulerPollMs ?? 500,
     retryBaseMs: 100,
   });
   const { port } = await app.start(0);
