@@ -1,9 +1,10 @@
 import type { ViewStateValue } from '@slack/bolt';
-import type { ZodError } from 'zod';
+import type { z, ZodError, ZodType } from 'zod';
 import type { AppContext } from '../src/context.js';
 import { DomainError } from '../src/domain/errors.js';
 import type { Actor } from '../src/domain/tickets.js';
 import { notInTeamText } from '../views/team-gate.js';
+import { parseModalMetadata, type ModalMetadata } from './ticket-ref.js';
 
 /** The block holding an input whose block_id may carry a revision suffix (views/reply-modal.ts, revisedBlockId). */
 export function findBlockId(values: Record<string, Record<string, ViewStateValue>>, base: string): string | undefined {
@@ -11,19 +12,31 @@ export function findBlockId(values: Record<string, Record<string, ViewStateValue
 }
 
 /**
- * What to tell a submitter inside the modal before accepting the form, or undefined to accept it: the team
- * gate, then the domain's `guard` (its DomainError is the refusal). The change itself runs after the ack.
+ * The checks a ticket form's submission passes before Slack is answered: the form still names its ticket,
+ * its fields parse, the submitter is in the team, and the domain's `guard` accepts (its DomainError is the
+ * refusal). Refusals go back into the modal: field errors on their blocks, the rest on `block`. The
+ * change itself runs after the ack.
  */
-export async function refusalBeforeAccepting(ctx: Pick<AppContext, 'team' | 'logger'>, user: string, what: string, guard: () => Promise<unknown>): Promise<string | undefined> {
+export async function checkTicketForm<S extends ZodType>(
+  ctx: Pick<AppContext, 'team' | 'logger'>,
+  user: string,
+  privateMetadata: string | undefined,
+  form: { block: string; blockOf?: Record<string, string>; button: string; what: string; schema: S; values: unknown; guard: (ticketId: string, data: z.output<S>) => Promise<unknown> },
+): Promise<{ ok: true; meta: ModalMetadata; data: z.output<S> } | { ok: false; errors: Record<string, string> }> {
+  const refuse = (message: string) => ({ ok: false as const, errors: { [form.block]: message } });
+  const meta = parseModalMetadata(privateMetadata);
+  if (!meta) return refuse(`This form is out of date. Close it and press ${form.button} on the card again.`);
+  const parsed = form.schema.safeParse(form.values);
+  if (!parsed.success) return { ok: false, errors: modalErrors(parsed.error, form.blockOf ?? {}, form.block) };
   try {
-    if (!(await ctx.team.mayAct(user))) return notInTeamText(ctx.team.usergroup);
-    await guard();
-    return undefined;
+    if (!(await ctx.team.mayAct(user))) return refuse(notInTeamText(ctx.team.usergroup));
+    await form.guard(meta.ticketId, parsed.data);
   } catch (err) {
-    if (err instanceof DomainError) return err.message;
-    ctx.logger.error({ err, user }, `could not check ${what} before accepting it`);
-    return `Could not check this ${what} right now; nothing was changed. Please submit again in a moment.`;
+    if (err instanceof DomainError) return refuse(err.message);
+    ctx.logger.error({ err, user }, `could not check ${form.what} before accepting it`);
+    return refuse(`Could not check this ${form.what} right now; nothing was changed. Please submit again in a moment.`);
   }
+  return { ok: true, meta, data: parsed.data };
 }
 
 /**

@@ -34,17 +34,19 @@ function durationLine(label: string, now: Durations, before: Durations): string 
   return `*${label}* (${now.count}): median *${formatDuration(now.medianMs)}*, average ${formatDuration(now.averageMs)} · last week: median ${formatDuration(before.medianMs)}, average ${formatDuration(before.averageMs)}`;
 }
 
-function complianceText(c: Compliance): string {
+/** `met/total (percent)`, or a dash when nothing concluded. */
+export function complianceText(c: Compliance): string {
   return c.total ? `${c.met}/${c.total} (${percent(c.met / c.total)})` : '–';
 }
 
-function complianceLines(s: WeekStats, before: WeekStats): string {
+/** Target compliance by priority, each against the period before (`before`: "last week", "before"). */
+export function complianceLines(s: WeekStats, previous: WeekStats, words: { empty: string; before: string } = { empty: 'this week', before: 'last week' }): string {
   const rows = s.compliance.filter((c) => c.response.total || c.resolution.total);
-  if (!rows.length) return '_No target concluded this week._';
+  if (!rows.length) return `_No target concluded ${words.empty}._`;
   return rows
     .map((c) => {
-      const prev = before.compliance.find((p) => p.priority === c.priority)!;
-      return `${PRIORITY_LABELS[c.priority]}: first response ${complianceText(c.response)} · resolution ${complianceText(c.resolution)} _(last week ${complianceText(prev.response)} · ${complianceText(prev.resolution)})_`;
+      const prev = previous.compliance.find((p) => p.priority === c.priority)!;
+      return `${PRIORITY_LABELS[c.priority]}: first response ${complianceText(c.response)} · resolution ${complianceText(c.resolution)} _(${words.before} ${complianceText(prev.response)} · ${complianceText(prev.resolution)})_`;
     })
     .join('\n');
 }
