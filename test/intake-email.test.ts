@@ -2,7 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { changeTicket } from '../src/domain/ticket-changes.js';
+import { storedWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
+import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
 const SUPPORT = 'help@acme.test';
@@ -56,15 +58,7 @@ describe('email intake', () => {
   const threadNotes = (cardTs: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs).map((c) => String(c.args.text));
   const counts = async () => ({ tickets: await models().Ticket.countDocuments(), keys: await models().IdempotencyKey.countDocuments(), files: await models().Attachment.countDocuments(), mails: await models().OutboundMail.countDocuments() });
 
-  async function waitForCard(id: string) {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const doc = await models().Ticket.findById(id).lean();
-      if (doc?.card?.ts) return doc;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('card never posted');
-  }
+  const waitForCard = (id: string) => storedWithCard(t.app, id);
 
   /** Sends a new mail and waits for its card: the ticket as stored, with its card's ts. */
   async function newEmailTicket(subject: string, extra: SendMailOptions = {}) {
@@ -96,7 +90,7 @@ describe('email intake', () => {
     // Re-delivered (a sending server that lost our 250 tries again): same ticket, nothing new.
     const again = await send({ subject: 'Export fails with an API error', text: 'Every export over 10k rows fails.\n\nThanks, Ada', messageId });
     expect(again.response).toMatch(new RegExp(`^250 .*${stored!.key} duplicate`));
-    await new Promise((r) => setTimeout(r, 400));
+    await settled(t.app);
     expect(await models().Ticket.countDocuments({ 'email.messageIds': messageId })).toBe(1);
     expect(cardsFor(stored!.key)).toHaveLength(1);
     expect(acksFor(stored!.key)).toHaveLength(1);
@@ -134,7 +128,7 @@ describe('email intake', () => {
 
     // The same reply delivered again changes nothing.
     await send(reply);
-    await new Promise((r) => setTimeout(r, 400));
+    await settled(t.app);
     const after = await models().Ticket.findById(ticket._id).lean();
     expect(after!.timeline.filter((e) => e.kind === 'requester_reply')).toHaveLength(1);
     expect(threadNotes(ticket.card!.ts!).filter((n) => n.includes('Reply from'))).toHaveLength(1);
@@ -260,20 +254,15 @@ describe('email intake', () => {
     const messageId = msgId('outage');
     await send({ subject: 'During the outage', text: 'Hello?', messageId });
     const stored = await ticketByMessageId(messageId);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
+    const tried = await waitFor(async () => {
       const mail = await models().OutboundMail.findOne({ ticketId: stored!._id }).lean();
-      if (mail && (mail.attempts ?? 0) >= 2) {
-        expect(mail.status).toBe('queued');
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('the mail job never tried');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return mail && (mail.attempts ?? 0) >= 2 ? mail : undefined;
+    }, 'the mail job to try twice');
+    expect(tried.status).toBe('queued');
     expect(acksFor(stored!.key)).toHaveLength(0);
     sink.down = false;
     await sink.waitFor((m) => m.subject === `[${stored!.key}] During the outage`, 20_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t.app);
     expect(acksFor(stored!.key)).toHaveLength(1);
   });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storedWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
+import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
 
@@ -54,7 +56,7 @@ describe('webhook intake', () => {
     expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
     expect(ack.text).toContain('2 h');
 
-    await waitForCard(t, body.id);
+    await storedWithCard(t.app, body.id);
     expect(cardsFor(body.ticket)).toHaveLength(1);
   });
 
@@ -69,7 +71,7 @@ describe('webhook intake', () => {
     expect(sameExternal.status).toBe(200);
     expect(((await sameExternal.json()) as any).ticket).toBe(key);
     await t.slack.waitFor(() => cardsFor(key)[0], 10_000, 'card');
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t.app);
     expect(cardsFor(key)).toHaveLength(1);
     expect(await t.app.context.models.Ticket.countDocuments({ externalId: 'ZD-77' })).toBe(1);
     expect(smtp.messages.filter((m) => m.subject?.startsWith(`[${key}]`))).toHaveLength(1);
@@ -111,7 +113,7 @@ describe('webhook intake', () => {
     const res = await sendWebhook(t.url, ticket({ subject: 'Slack outage ticket' }));
     expect(res.status).toBe(201);
     const { ticket: key, id } = (await res.json()) as any;
-    const stored = await waitForCard(t, id);
+    const stored = await storedWithCard(t.app, id);
     const attempts = t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && (c.args.metadata as any)?.event_payload?.ticket_id === id);
     expect(attempts.length).toBeGreaterThanOrEqual(4);
     // The card reached Slack on the dropped attempt: the retry found it (conversations.history) instead of posting again.
@@ -126,7 +128,7 @@ describe('webhook intake', () => {
   it('escapes a requester trying to ping the channel', async () => {
     const res = await sendWebhook(t.url, ticket({ subject: 'Hey <!channel> look', body: 'Ping <!here> and @channel and <@U123> and <https://evil.test|click>', requester: { email: 'mallory@example.com', name: '<!everyone>' } }));
     const { id } = (await res.json()) as any;
-    await waitForCard(t, id);
+    await storedWithCard(t.app, id);
     const msg = t.slack.messages.find((m) => (m.metadata?.event_payload as any)?.ticket_id === id)!;
     // Headers are plain_text, which Slack never parses for mentions; everything mrkdwn must be escaped.
     const json = JSON.stringify(msg.blocks!.slice(1)) + msg.text;
@@ -137,12 +139,3 @@ describe('webhook intake', () => {
   });
 });
 
-async function waitForCard(t: TestApp, id: string) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const doc = await t.app.context.models.Ticket.findById(id).lean();
-    if (doc?.card?.ts) return doc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('card never posted');
-}

@@ -59,8 +59,8 @@ describe('deliverOnce', () => {
       },
     });
     // The late holder has claimed it, and its deadline has passed.
-    await waitFor(() => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(), 'the first claim');
-    await new Promise((r) => setTimeout(r, 150));
+    const claim = await waitFor(() => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(), 'the first claim');
+    await waitFor(() => claim.deadline!.getTime() < Date.now(), 'the first claim to pass its deadline');
     let checked = 0;
     const taker = await deliverOnce(models, {
       ...base('takeover'),

@@ -3,7 +3,9 @@ import { composeAgentMail } from '../src/domain/agent-mail.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import { createTicket } from '../src/domain/tickets.js';
 import { reconcileOutbox } from '../jobs/reconcile.js';
+import { storedWithCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
 /** The safety net behind "persist first": work whose job was never saved (a crash) is found and done once. */
@@ -33,11 +35,10 @@ describe('outbox reconcile', () => {
     });
     clock.advance(60_000);
     await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
-    const deadline = Date.now() + 10_000;
-    while (!(await Ticket.findById(ticket.id).lean())?.card?.ts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await storedWithCard(t.app, ticket.id);
     expect((await Ticket.findById(ticket.id).lean())?.card?.ts).toBeTruthy();
     await reconcileOutbox(t.app.context);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.app);
     expect(t.slack.messages.filter((m) => (m.metadata?.event_payload as { ticket_id?: string })?.ticket_id === ticket.id)).toHaveLength(1);
   });
 
@@ -68,7 +69,7 @@ describe('outbox reconcile', () => {
     const received = await smtp.waitFor((m) => m.subject === '[SUP-99002] Reply lost in a crash');
     expect(received.inReplyTo).toBe('<orig@example.com>');
     await reconcileOutbox(t.app.context);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.app);
     expect(smtp.messages.filter((m) => m.subject === '[SUP-99002] Reply lost in a crash')).toHaveLength(1);
   });
 
@@ -92,15 +93,14 @@ describe('outbox reconcile', () => {
     const dms = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'UASSIGNEE9');
     await t.slack.waitFor(() => dms()[0], 10_000, 'the reminder DM');
     await reconcileOutbox(t.app.context);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.app);
     expect(dms()).toHaveLength(1);
   });
 
   it('sends the "you were assigned" DM whose job was lost after the assignment was stored, once', async () => {
     const { Ticket } = t.app.context.models;
     const { ticket } = await createTicket(t.app.context, { source: 'webhook', requester: { email: 'assign@example.com' }, subject: 'Assigned before a crash', body: 'x', idempotencyKeys: ['reconcile-assign'], acknowledge: false });
-    const deadline = Date.now() + 10_000;
-    while (!(await Ticket.findById(ticket.id).lean())?.card?.ts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await storedWithCard(t.app, ticket.id);
     // The change as assignTicket makes it, minus the DM job that would follow the save.
     await changeTicket(t.app.context, ticket.id, { actor: { type: 'user', id: 'ULEAD0001' } }, (doc, record) => {
       doc.assignee = 'UNEWOWNER1';
@@ -112,7 +112,7 @@ describe('outbox reconcile', () => {
     const dm = await t.slack.waitFor(() => dms()[0], 10_000, 'the assignee DM');
     expect(String(dm.args.text)).toContain('SUP-');
     await reconcileOutbox(t.app.context);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(t.app);
     expect(dms()).toHaveLength(1);
   });
 });

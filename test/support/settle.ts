@@ -42,12 +42,18 @@ export function trackHandlers(app: DeskbellApp): void {
   };
 }
 
+export interface SettleOptions {
+  /** A job due within this many ms still counts as work to wait for (raise it for jobs scheduled with a delay). */
+  horizonMs?: number;
+  timeoutMs?: number;
+}
+
 /**
  * Waits until the apps are idle: no Slack request still being handled, no job running and none due
- * within a second, seen three polls in a row. "Nothing more happened" is then checked after the work
- * is done, not after a guessed sleep.
+ * within `horizonMs` (1 s), seen three polls in a row. "Nothing more happened" is then checked after the
+ * work is done, not after a guessed sleep.
  */
-export async function settled(apps: DeskbellApp | DeskbellApp[], timeoutMs = 20_000): Promise<void> {
+export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1000, timeoutMs = 20_000 }: SettleOptions = {}): Promise<void> {
   const list = Array.isArray(apps) ? apps : [apps];
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
@@ -57,7 +63,7 @@ export async function settled(apps: DeskbellApp | DeskbellApp[], timeoutMs = 20_
     for (const app of list) {
       if (busy) break;
       const jobs = app.context.db.collection('agendaJobs');
-      busy = (await jobs.countDocuments({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + 1000) } }] })) > 0;
+      busy = (await jobs.countDocuments({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + horizonMs) } }] })) > 0;
     }
     quiet = busy ? 0 : quiet + 1;
     await tick(50);
