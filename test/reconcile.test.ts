@@ -98,7 +98,6 @@ describe('outbox reconcile', () => {
   });
 
   it('sends the "you were assigned" DM whose job was lost after the assignment was stored, once', async () => {
-    const { Ticket } = t.app.context.models;
     const { ticket } = await createTicket(t.app.context, { source: 'webhook', requester: { email: 'assign@example.com' }, subject: 'Assigned before a crash', body: 'x', idempotencyKeys: ['reconcile-assign'], acknowledge: false });
     await storedWithCard(t.app, ticket.id);
     // The change as assignTicket makes it, minus the DM job that would follow the save.
