@@ -137,7 +137,7 @@ describe('App Home', () => {
     const view = appHomeView({
       mine: { tickets: ten, total: 40 },
       unassigned: { tickets: ten, total: 11 },
-      nearest: ten.slice(0, 5).map((tk) => ({ ticket: tk, target: 'first_response' as const, dueAt: new Date(now.getTime() - 1) })),
+      nearest: ten.slice(0, 5).map((tk) => ({ ticket: tk, target: 'response' as const, dueAt: new Date(now.getTime() - 1) })),
       now,
       workspaceUrl: 'https://acme.slack.com/',
       supportChannel: 'C1',
