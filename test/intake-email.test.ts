@@ -6,6 +6,7 @@ import { storedWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
+import type { IntakeAnswer, InvalidAnswer } from './support/webhooks.js';
 
 const SUPPORT = 'help@acme.test';
 const POSTMARK_USER = 'postmark';
@@ -116,7 +117,7 @@ describe('email intake', () => {
     const stored = await models().Ticket.findById(ticket._id).lean();
     const event = stored!.timeline.find((e) => e.kind === 'requester_reply')!;
     expect(event.actor).toMatchObject({ type: 'requester', id: 'ada@example.com' });
-    expect((event.data as any).quote).toBe('It also fails on the mobile app <!channel>.');
+    expect((event.data as { quote?: string }).quote).toBe('It also fails on the mobile app <!channel>.');
     expect(stored!.email!.messageIds).toContain(replyId);
     expect(stored!.attachments.map((a) => a.filename)).toContain('screenshot.png');
 
@@ -303,7 +304,7 @@ describe('email intake', () => {
     it('creates a ticket with its attachment listed, and joins replies', async () => {
       const res = await post(inbound({ Attachments: [{ Name: 'trace.har', ContentType: 'application/json', ContentLength: 12, Content: Buffer.from('{"log":true}').toString('base64') }] }));
       expect(res.status).toBe(200);
-      const body: any = await res.json();
+      const body = (await res.json()) as IntakeAnswer;
       expect(body).toMatchObject({ outcome: 'created', ticket: expect.stringMatching(/^SUP-\d+$/) });
       const stored = await waitForCard(body.id);
       expect(stored).toMatchObject({ source: 'email', requester: { email: 'grace@example.org', name: 'Grace Hopper' }, body: 'Sync takes minutes on old devices.' });
@@ -326,14 +327,14 @@ describe('email intake', () => {
     it('dedupes a mail without Message-ID by its content', async () => {
       const first = await post(inbound({ Headers: [], Subject: 'No message id here' }));
       const again = await post(inbound({ Headers: [], Subject: 'No message id here' }));
-      const [a, b]: any[] = [await first.json(), await again.json()];
+      const [a, b] = [(await first.json()) as IntakeAnswer, (await again.json()) as IntakeAnswer];
       expect(a.outcome).toBe('created');
       expect(b).toMatchObject({ outcome: 'duplicate', ticket: a.ticket });
     });
 
     it('stores the HTML body as plain text when there is no text body', async () => {
       const res = await post(inbound({ TextBody: '', HtmlBody: '<div>Button <i>Save</i> does nothing</div>' }));
-      const { id }: any = await res.json();
+      const { id } = (await res.json()) as IntakeAnswer;
       expect((await models().Ticket.findById(id).lean())!.body).toBe('Button Save does nothing');
     });
 
@@ -347,7 +348,7 @@ describe('email intake', () => {
 
       const invalid = await post({ MessageID: '', FromFull: { Email: 'not an address' }, Headers: 'nope', Attachments: [{ Name: 'x', Content: '***' }] });
       expect(invalid.status).toBe(400);
-      const fields = ((await invalid.json()) as any).details.map((d: any) => d.field);
+      const fields = ((await invalid.json()) as InvalidAnswer).details.map((d) => d.field);
       expect(fields).toEqual(expect.arrayContaining(['MessageID', 'FromFull.Email', 'Headers', 'Attachments.0.Content']));
 
       expect((await post('From=a@example.com', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);

@@ -213,7 +213,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect(await second.text()).toContain('replaces your earlier answer');
     const after = await stored(ticket.id);
     expect(after.csatScore).toBe(2);
-    expect(after.timeline.filter((e) => e.kind === 'csat').map((e) => (e.data as any).score)).toEqual([4, 2]);
+    expect(after.timeline.filter((e) => e.kind === 'csat').map((e) => (e.data as { score?: number }).score)).toEqual([4, 2]);
     await threadNote(ticket.ts, 'changed their rating from 4/5 to 2/5');
 
     // A token whose score was changed, or whose signature is wrong, is refused.

@@ -4,6 +4,7 @@ import { ActionIds, CallbackIds, InputIds, cardControlsBlockId } from '../views/
 import { ticketWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { settled, waitFor } from './support/settle.js';
+import type { ModalErrors } from './support/slack-requests.js';
 
 const TEAM = 'STEAM0001';
 const L2_GROUP = 'SL2ENG001';
@@ -128,7 +129,7 @@ describe('triage actions on the card', () => {
     await t.slack.waitFor(() => controlsOf(card).elements.find((e: any) => e.action_id === ActionIds.assign)?.initial_user === 'UCAROL', 10_000, 'card shows new assignee');
     const doc = (await stored(card.id))!;
     expect(doc.assignee).toBe('UCAROL');
-    expect(doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as any).previous)).toEqual([null, 'UBOB']);
+    expect(doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as { previous?: string | null }).previous)).toEqual([null, 'UBOB']);
     await settledNow();
     // Taking a ticket yourself needs no DM.
     expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'UCAROL')).toHaveLength(0);
@@ -173,13 +174,13 @@ describe('triage actions on the card', () => {
 
     const invalid = await submit({ ...good, reason: 'bad', users: 'lots', severity: 'catastrophic' });
     expect(invalid.status).toBe(200);
-    const body: any = await invalid.json();
+    const body = (await invalid.json()) as ModalErrors;
     expect(body.response_action).toBe('errors');
     expect(Object.keys(body.errors).sort()).toEqual([InputIds.escalateReason.block, InputIds.escalateSeverity.block, InputIds.escalateUsers.block].sort());
     expect(body.errors[InputIds.escalateUsers.block]).toContain('number');
-    const downward: any = await (await submit({ ...good, level: 'L1' })).json();
+    const downward = (await (await submit({ ...good, level: 'L1' })).json()) as ModalErrors;
     expect(downward.errors[InputIds.escalateLevel.block]).toContain('only goes upward');
-    const outsider: any = await (await submit(good, 'VESCALATE2', 'UMALLORY')).json();
+    const outsider = (await (await submit(good, 'VESCALATE2', 'UMALLORY')).json()) as ModalErrors;
     expect(outsider.errors[InputIds.escalateLevel.block]).toContain(`<!subteam^${TEAM}>`);
     expect((await stored(card.id))!.escalationLevel).toBe('L1');
 
@@ -269,8 +270,8 @@ describe('triage actions on the card', () => {
     await settledNow();
 
     const doc = (await stored(card.id))!;
-    const priorities = doc.timeline.filter((e) => e.kind === 'priority_set').map((e) => (e.data as any).priority);
-    const assignees = doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as any).assignee);
+    const priorities = doc.timeline.filter((e) => e.kind === 'priority_set').map((e) => (e.data as { priority?: string }).priority);
+    const assignees = doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as { assignee?: string }).assignee);
     // Every change landed, in some order, and the stored ticket holds the last of each.
     expect(priorities).toHaveLength(3);
     expect(doc.priority).toBe(priorities.at(-1));
