@@ -3,7 +3,7 @@ import { composeAgentMail } from '../src/domain/agent-mail.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import { createTicket } from '../src/domain/tickets.js';
 import { reconcileOutbox } from '../jobs/reconcile.js';
-import { storedWithCard } from './support/fixtures.js';
+import { storedTicket, storedWithCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -24,15 +24,7 @@ describe('outbox reconcile', () => {
 
   it('posts the card of a ticket stored without its card job, once', async () => {
     const { Ticket } = t.app.context.models;
-    const ticket = await Ticket.create({
-      number: 99001,
-      key: 'SUP-99001',
-      source: 'webhook',
-      requester: { email: 'orphan@example.com' },
-      subject: 'Stored just before a crash',
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
+    const ticket = await storedTicket(t.app, 99001, { requester: { email: 'orphan@example.com' }, subject: 'Stored just before a crash' });
     clock.advance(60_000);
     await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
     await storedWithCard(t.app, ticket.id);
@@ -44,16 +36,7 @@ describe('outbox reconcile', () => {
 
   it('queues a reply mail whose ticket change was stored but whose outbox entry was not', async () => {
     const { Ticket, OutboundMail } = t.app.context.models;
-    const ticket = await Ticket.create({
-      number: 99002,
-      key: 'SUP-99002',
-      source: 'email',
-      requester: { email: 'lost-mail@example.com' },
-      subject: 'Reply lost in a crash',
-      email: { messageIds: ['<orig@example.com>'], lastMessageId: '<orig@example.com>' },
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
+    const ticket = await storedTicket(t.app, 99002, { source: 'email', requester: { email: 'lost-mail@example.com' }, subject: 'Reply lost in a crash', email: { messageIds: ['<orig@example.com>'], lastMessageId: '<orig@example.com>' } });
     // What changeTicket stores for agentReply, written directly: the process died before queueing the mail.
     const mail = composeAgentMail(t.app.context, ticket, { type: 'user', id: 'UAGENT1', name: 'Agent' }, { id: 'reply.SUP-99002.crash', kind: 'reply', body: 'We are on it.' });
     await Ticket.updateOne(
@@ -74,18 +57,7 @@ describe('outbox reconcile', () => {
   });
 
   it('sends a 75 % reminder DM whose job was lost after its event was stored, once', async () => {
-    const { Ticket } = t.app.context.models;
-    const ticket = await Ticket.create({
-      number: 99003,
-      key: 'SUP-99003',
-      source: 'webhook',
-      requester: { email: 'dm@example.com' },
-      subject: 'Warned but never told',
-      priority: 'P1',
-      assignee: 'UASSIGNEE9',
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
+    const ticket = await storedTicket(t.app, 99003, { requester: { email: 'dm@example.com' }, subject: 'Warned but never told', priority: 'P1', assignee: 'UASSIGNEE9' });
     const facts = { target: 'response', stage: 'warn', dueAt: new Date(clock.now().getTime() + 1800_000), priority: 'P1', targetText: '2 h', warnPercent: 75, assignee: 'UASSIGNEE9' };
     await changeTicket(t.app.context, ticket.id, { actor: { type: 'system' } }, (_doc, record) => record({ kind: 'sla_warning', text: 'warned', data: { sla: facts }, notify: false }));
     clock.advance(60_000);

@@ -44,3 +44,14 @@ export async function ticketWithCard(app: DeskbellApp, subject: string, override
   });
   return postedCard(app, ticket.id);
 }
+
+type TicketInput = Parameters<DeskbellApp['context']['models']['Ticket']['create']>[0];
+
+/**
+ * A ticket written straight to the database, as if the process died right after storing it: no card, no
+ * mail, no job queued. Numbered `SUP-<number>`, created and updated at the app's clock.
+ */
+export async function storedTicket(app: DeskbellApp, number: number, fields: { requester: { email: string; name?: string }; subject: string } & Record<string, unknown>) {
+  const now = app.context.clock.now();
+  return app.context.models.Ticket.create({ number, key: `SUP-${number}`, source: 'webhook', createdAt: now, updatedAt: now, ...fields } as TicketInput);
+}
