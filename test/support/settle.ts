@@ -53,7 +53,7 @@ export interface SettleOptions {
  * within `horizonMs` (1 s), seen three polls in a row. "Nothing more happened" is then checked after the
  * work is done, not after a guessed sleep.
  */
-export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1000, timeoutMs = 60_000 }: SettleOptions = {}): Promise<void> {
+export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1000, timeoutMs = 110_000 }: SettleOptions = {}): Promise<void> {
   const list = Array.isArray(apps) ? apps : [apps];
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
