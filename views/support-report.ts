@@ -3,7 +3,7 @@ import type { AssigneeStats, Durations, PeriodReport, PeriodStats } from '../src
 import { bucketLabel, type ResolvedPeriod } from '../src/domain/report-period.js';
 import { CATEGORY_LABELS, PRIORITY_LABELS, type Category, type Source } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate, userMention } from './text.js';
-import { complianceLines, complianceText, delta, formatDuration, percent } from './weekly-digest.js';
+import { complianceByPriority, complianceText, delta, formatDuration, percent } from './weekly-digest.js';
 
 /** `/support-report`'s message: every figure against the period before, as text (the charts repeat it as pictures). */
 export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack' };
@@ -29,7 +29,6 @@ function durationBlock(label: string, wall: Durations, business: Durations, befo
     `• business hours: ${durationsText(business)} _(before: median ${formatDuration(before.business.medianMs)})_`
   );
 }
-
 
 function breakdown<K>(rows: Array<{ key: K; count: number }>, before: Array<{ key: K; count: number }>, name: (k: K) => string): string {
   if (!rows.some((r) => r.count)) return '_none_';
@@ -84,7 +83,7 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
     },
     { type: 'section', text: mrkdwn(durationBlock('First response', s.firstResponse, s.firstResponseBusiness, { wall: p.firstResponse, business: p.firstResponseBusiness })) },
     { type: 'section', text: mrkdwn(durationBlock('Resolution', s.resolution, s.resolutionBusiness, { wall: p.resolution, business: p.resolutionBusiness })) },
-    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceLines(s, p, { empty: 'in the period', before: 'before' })}`) },
+    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'before', empty: '_No target concluded in the period._' })}`) },
     {
       type: 'section',
       fields: [

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Compliance, Durations, WeekStats, WeeklyReview } from '../src/domain/weekly-review.js';
-import { CATEGORY_LABELS, PRIORITY_LABELS } from '../src/domain/types.js';
+import { CATEGORY_LABELS, PRIORITY_LABELS, type Priority } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
 
 /** "45 min", "3 h 20 min", "2 d 4 h". */
@@ -34,18 +34,23 @@ function durationLine(label: string, now: Durations, before: Durations): string 
   return `*${label}* (${now.count}): median *${formatDuration(now.medianMs)}*, average ${formatDuration(now.averageMs)} · last week: median ${formatDuration(before.medianMs)}, average ${formatDuration(before.averageMs)}`;
 }
 
-/** `met/total (percent)`, or a dash when nothing concluded. */
+/** "4/5 (80 %)", or "–" when no target concluded. */
 export function complianceText(c: Compliance): string {
   return c.total ? `${c.met}/${c.total} (${percent(c.met / c.total)})` : '–';
 }
 
-/** Target compliance by priority, each against the period before (`before`: "last week", "before"). */
-export function complianceLines(s: WeekStats, previous: WeekStats, words: { empty: string; before: string } = { empty: 'this week', before: 'last week' }): string {
-  const rows = s.compliance.filter((c) => c.response.total || c.resolution.total);
-  if (!rows.length) return `_No target concluded ${words.empty}._`;
+type PriorityCompliance = { priority: Priority; response: Compliance; resolution: Compliance };
+
+/**
+ * Target compliance, a line per priority that concluded a target, each with the figures of the period
+ * before (the weekly digest and /support-report word "before" and "empty" their own way).
+ */
+export function complianceByPriority(now: readonly PriorityCompliance[], before: readonly PriorityCompliance[], words: { before: string; empty: string }): string {
+  const rows = now.filter((c) => c.response.total || c.resolution.total);
+  if (!rows.length) return words.empty;
   return rows
     .map((c) => {
-      const prev = previous.compliance.find((p) => p.priority === c.priority)!;
+      const prev = before.find((p) => p.priority === c.priority)!;
       return `${PRIORITY_LABELS[c.priority]}: first response ${complianceText(c.response)} · resolution ${complianceText(c.resolution)} _(${words.before} ${complianceText(prev.response)} · ${complianceText(prev.resolution)})_`;
     })
     .join('\n');
@@ -72,7 +77,7 @@ export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { t
       ],
     },
     { type: 'section', text: mrkdwn(`${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`) },
-    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceLines(s, p)}`, LIMITS.section) },
+    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'last week', empty: '_No target concluded this week._' })}`, LIMITS.section) },
     { type: 'section', fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)] },
   ];
   const text = truncate(
