@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import type { AppContext } from '../src/context.js';
+import { checkForm, type FormCheck } from './modal-values.js';
 import type { IncidentDoc } from '../src/db/models/incident.js';
 import { DomainError } from '../src/domain/errors.js';
 import { affectedTickets } from '../src/domain/incidents/links.js';
@@ -21,6 +22,24 @@ export function parseIncidentMetadata(raw: string | undefined): IncidentMetadata
   } catch {
     return undefined;
   }
+}
+
+/** checkForm for an incident's form (its metadata names the incident). */
+export function checkIncidentForm<S extends ZodType>(ctx: Pick<AppContext, 'team' | 'logger'>, user: string, privateMetadata: string | undefined, form: FormCheck<IncidentMetadata, S>) {
+  return checkForm(ctx, user, parseIncidentMetadata(privateMetadata), { ...form, where: 'on the brief' });
+}
+
+type StateValue = { value?: string | null; selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> | null; selected_date_time?: number | null };
+
+/** Reads a submitted form's inputs by their ids (views/ids.ts InputIds). */
+export function formValues(values: Record<string, Record<string, unknown>>) {
+  const get = (ids: { block: string; action: string }) => values[ids.block]?.[ids.action] as StateValue | undefined;
+  return {
+    text: (ids: { block: string; action: string }) => get(ids)?.value ?? '',
+    selected: (ids: { block: string; action: string }) => get(ids)?.selected_option?.value ?? undefined,
+    choices: (ids: { block: string; action: string }) => (get(ids)?.selected_options ?? []).map((o) => o.value),
+    dateTime: (ids: { block: string; action: string }) => get(ids)?.selected_date_time ?? undefined,
+  };
 }
 
 const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;

@@ -1,29 +1,63 @@
 import type { ViewStateValue } from '@slack/bolt';
-import type { ZodError } from 'zod';
+import type { z, ZodError, ZodType } from 'zod';
 import type { AppContext } from '../src/context.js';
 import { DomainError } from '../src/domain/errors.js';
 import type { Actor } from '../src/domain/tickets.js';
 import { notInTeamText } from '../views/team-gate.js';
+import { parseModalMetadata, type ModalMetadata } from './ticket-ref.js';
 
 /** The block holding an input whose block_id may carry a revision suffix (views/reply-modal.ts, revisedBlockId). */
 export function findBlockId(values: Record<string, Record<string, ViewStateValue>>, base: string): string | undefined {
   return Object.keys(values).find((id) => id === base || id.startsWith(`${base}.`));
 }
 
+/** A form's checks before Slack is answered; see checkTicketForm. `M` is what the form's private_metadata names. */
+export interface FormCheck<M, S extends ZodType> {
+  block: string;
+  blockOf?: Record<string, string>;
+  /** The button that opens the form, named in the "out of date" refusal. */
+  button: string;
+  what: string;
+  schema: S;
+  values: unknown;
+  guard: (meta: M, data: z.output<S>) => Promise<unknown>;
+}
+
 /**
- * What to tell a submitter inside the modal before accepting the form, or undefined to accept it: the team
- * gate, then the domain's `guard` (its DomainError is the refusal). The change itself runs after the ack.
+ * The checks a form's submission passes before Slack is answered: its metadata still names what it is
+ * about, its fields parse, the submitter is in the team, and the domain's `guard` accepts (its DomainError
+ * is the refusal). Refusals go back into the modal: field errors on their blocks, the rest on `block`. The
+ * change itself runs after the ack.
  */
-export async function refusalBeforeAccepting(ctx: Pick<AppContext, 'team' | 'logger'>, user: string, what: string, guard: () => Promise<unknown>): Promise<string | undefined> {
+export async function checkForm<M, S extends ZodType>(
+  ctx: Pick<AppContext, 'team' | 'logger'>,
+  user: string,
+  meta: M | undefined,
+  form: FormCheck<M, S> & { where: string },
+): Promise<{ ok: true; meta: M; data: z.output<S> } | { ok: false; errors: Record<string, string> }> {
+  const refuse = (message: string) => ({ ok: false as const, errors: { [form.block]: message } });
+  if (!meta) return refuse(`This form is out of date. Close it and press ${form.button} ${form.where} again.`);
+  const parsed = form.schema.safeParse(form.values);
+  if (!parsed.success) return { ok: false, errors: modalErrors(parsed.error, form.blockOf ?? {}, form.block) };
   try {
-    if (!(await ctx.team.mayAct(user))) return notInTeamText(ctx.team.usergroup);
-    await guard();
-    return undefined;
+    if (!(await ctx.team.mayAct(user))) return refuse(notInTeamText(ctx.team.usergroup));
+    await form.guard(meta, parsed.data);
   } catch (err) {
-    if (err instanceof DomainError) return err.message;
-    ctx.logger.error({ err, user }, `could not check ${what} before accepting it`);
-    return `Could not check this ${what} right now; nothing was changed. Please submit again in a moment.`;
+    if (err instanceof DomainError) return refuse(err.message);
+    ctx.logger.error({ err, user }, `could not check ${form.what} before accepting it`);
+    return refuse(`Could not check this ${form.what} right now; nothing was changed. Please submit again in a moment.`);
   }
+  return { ok: true, meta, data: parsed.data };
+}
+
+/** checkForm for a ticket's form (its metadata names the ticket and its card). */
+export function checkTicketForm<S extends ZodType>(
+  ctx: Pick<AppContext, 'team' | 'logger'>,
+  user: string,
+  privateMetadata: string | undefined,
+  form: Omit<FormCheck<ModalMetadata, S>, 'guard'> & { guard: (ticketId: string, data: z.output<S>) => Promise<unknown> },
+) {
+  return checkForm(ctx, user, parseModalMetadata(privateMetadata), { ...form, where: 'on the card', guard: (meta, data) => form.guard(meta.ticketId, data) });
 }
 
 /**

@@ -3,7 +3,10 @@ import { createTicket } from '../src/domain/tickets.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import type { Priority } from '../src/domain/types.js';
 import { appHomeView, HOME_MAX_BLOCKS } from '../views/app-home.js';
+import { HOME_REFRESH_DELAY_MS } from '../jobs/home.js';
+import { postedCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { settled } from './support/settle.js';
 
 const TEAM = 'SSUPPORT1';
 
@@ -49,14 +52,8 @@ describe('App Home', () => {
       tk.priority = priority;
       record({ kind: 'priority' });
     });
-  const waitForCard = async (ticketId: string) => {
-    for (let i = 0; i < 200; i++) {
-      const s = await t.app.context.models.Ticket.findById(ticketId, { card: 1 }).lean();
-      if (s?.card?.ts && s.card.channel) return { channel: s.card.channel, ts: s.card.ts };
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('card not posted');
-  };
+  const waitForCard = (ticketId: string) => postedCard(t.app, ticketId);
+
 
   it('opening the Home tab publishes my tickets, the unassigned ones and the nearest targets, linked to their cards', async () => {
     const mine = await open('Home: exports fail', 'P1');
@@ -101,8 +98,8 @@ describe('App Home', () => {
     const published = await t.slack.waitFor(() => publishesFor('U2')[before], 15_000, 'throttled publish for U2');
     const line = homeText(published).find((l) => l.includes(ticket.key));
     expect(line).toContain(':red_circle: P0');
-    // Give any extra (unthrottled) publish time to show up before counting.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Any extra publish would come from a refresh job scheduled up to the throttle delay later: wait past it.
+    await settled(t.app, { horizonMs: HOME_REFRESH_DELAY_MS + 1000 });
     expect(publishesFor('U2')).toHaveLength(before + 1);
   });
 
@@ -140,7 +137,7 @@ describe('App Home', () => {
     const view = appHomeView({
       mine: { tickets: ten, total: 40 },
       unassigned: { tickets: ten, total: 11 },
-      nearest: ten.slice(0, 5).map((tk) => ({ ticket: tk, target: 'first_response' as const, dueAt: new Date(now.getTime() - 1) })),
+      nearest: ten.slice(0, 5).map((tk) => ({ ticket: tk, target: 'response' as const, dueAt: new Date(now.getTime() - 1) })),
       now,
       workspaceUrl: 'https://acme.slack.com/',
       supportChannel: 'C1',

@@ -5,6 +5,7 @@ import { freePort } from '../src/db/embedded.js';
 import { bindModels } from '../src/db/models/index.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { connectTestDb, SIGNING_SECRET, uniqueDbName } from './support/harness.js';
+import { waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
 
@@ -55,13 +56,15 @@ describe('a process killed mid-delivery', () => {
     });
     children.push(child);
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`Deskbell exited with ${child.exitCode}`);
-      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child };
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('Deskbell did not come up');
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`Deskbell exited with ${child.exitCode}`);
+        return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      },
+      'Deskbell to come up',
+      60_000,
+    );
+    return { url, child };
   }
 
   it('posts exactly one card and one acknowledgement after a SIGKILL between Slack taking the card and Deskbell recording it', async () => {
@@ -83,9 +86,10 @@ describe('a process killed mid-delivery', () => {
     await db.collection('agendaJobs').updateMany({ lockedAt: { $ne: null } }, { $set: { lockedAt: new Date(Date.now() - 3600_000) } });
 
     const second = await startDeskbell();
-    const deadline = Date.now() + 60_000;
-    while (!(await Ticket.findById(id).lean())?.card?.ts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const stored = await Ticket.findById(id).lean();
+    const stored = await waitFor(async () => {
+      const doc = await Ticket.findById(id).lean();
+      return doc?.card?.ts ? doc : undefined;
+    }, 'the second process to record the card', 60_000);
     expect(stored?.card?.ts).toBe(cards()[0]!.ts);
     await smtp.waitFor((m) => m.subject?.startsWith(`[${stored!.key}]`) ?? false, 30_000);
     expect(await Delivery.findById(`card:${id}`).lean()).toMatchObject({ state: 'done' });

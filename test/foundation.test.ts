@@ -8,6 +8,7 @@ import { createMailer } from '../src/mail/mailer.js';
 import { createSlackClient } from '../src/slack/client.js';
 import { connectTestDb, ManualClock, testConfig } from './support/harness.js';
 import { startTestApp, SIGNING_SECRET, type TestApp } from './support/harness.js';
+import { settled } from './support/settle.js';
 import { slackSignature } from './support/slack-requests.js';
 
 describe('configuration', () => {
@@ -61,7 +62,7 @@ describe('the running app', () => {
 
   // `/support queue` answers through chat.postEphemeral once accepted, so "no Slack call" shows the listener did not run.
   const queueAnswers = () => t.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'U1').length;
-  const settle = () => new Promise((r) => setTimeout(r, 500));
+  const settle = () => settled(t.app);
 
   it('runs the listener for a correctly signed command (the control for the two refusals below)', async () => {
     const before = queueAnswers();

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { changeTicket } from '../src/domain/ticket-changes.js';
+import { storedWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
+import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
+import type { IntakeAnswer, InvalidAnswer } from './support/webhooks.js';
 
 const SUPPORT = 'help@acme.test';
 const POSTMARK_USER = 'postmark';
@@ -56,15 +59,7 @@ describe('email intake', () => {
   const threadNotes = (cardTs: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs).map((c) => String(c.args.text));
   const counts = async () => ({ tickets: await models().Ticket.countDocuments(), keys: await models().IdempotencyKey.countDocuments(), files: await models().Attachment.countDocuments(), mails: await models().OutboundMail.countDocuments() });
 
-  async function waitForCard(id: string) {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const doc = await models().Ticket.findById(id).lean();
-      if (doc?.card?.ts) return doc;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('card never posted');
-  }
+  const waitForCard = (id: string) => storedWithCard(t.app, id);
 
   /** Sends a new mail and waits for its card: the ticket as stored, with its card's ts. */
   async function newEmailTicket(subject: string, extra: SendMailOptions = {}) {
@@ -96,7 +91,7 @@ describe('email intake', () => {
     // Re-delivered (a sending server that lost our 250 tries again): same ticket, nothing new.
     const again = await send({ subject: 'Export fails with an API error', text: 'Every export over 10k rows fails.\n\nThanks, Ada', messageId });
     expect(again.response).toMatch(new RegExp(`^250 .*${stored!.key} duplicate`));
-    await new Promise((r) => setTimeout(r, 400));
+    await settled(t.app);
     expect(await models().Ticket.countDocuments({ 'email.messageIds': messageId })).toBe(1);
     expect(cardsFor(stored!.key)).toHaveLength(1);
     expect(acksFor(stored!.key)).toHaveLength(1);
@@ -122,7 +117,7 @@ describe('email intake', () => {
     const stored = await models().Ticket.findById(ticket._id).lean();
     const event = stored!.timeline.find((e) => e.kind === 'requester_reply')!;
     expect(event.actor).toMatchObject({ type: 'requester', id: 'ada@example.com' });
-    expect((event.data as any).quote).toBe('It also fails on the mobile app <!channel>.');
+    expect((event.data as { quote?: string }).quote).toBe('It also fails on the mobile app <!channel>.');
     expect(stored!.email!.messageIds).toContain(replyId);
     expect(stored!.attachments.map((a) => a.filename)).toContain('screenshot.png');
 
@@ -134,7 +129,7 @@ describe('email intake', () => {
 
     // The same reply delivered again changes nothing.
     await send(reply);
-    await new Promise((r) => setTimeout(r, 400));
+    await settled(t.app);
     const after = await models().Ticket.findById(ticket._id).lean();
     expect(after!.timeline.filter((e) => e.kind === 'requester_reply')).toHaveLength(1);
     expect(threadNotes(ticket.card!.ts!).filter((n) => n.includes('Reply from'))).toHaveLength(1);
@@ -260,20 +255,15 @@ describe('email intake', () => {
     const messageId = msgId('outage');
     await send({ subject: 'During the outage', text: 'Hello?', messageId });
     const stored = await ticketByMessageId(messageId);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
+    const tried = await waitFor(async () => {
       const mail = await models().OutboundMail.findOne({ ticketId: stored!._id }).lean();
-      if (mail && (mail.attempts ?? 0) >= 2) {
-        expect(mail.status).toBe('queued');
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('the mail job never tried');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return mail && (mail.attempts ?? 0) >= 2 ? mail : undefined;
+    }, 'the mail job to try twice');
+    expect(tried.status).toBe('queued');
     expect(acksFor(stored!.key)).toHaveLength(0);
     sink.down = false;
     await sink.waitFor((m) => m.subject === `[${stored!.key}] During the outage`, 20_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t.app);
     expect(acksFor(stored!.key)).toHaveLength(1);
   });
 
@@ -314,7 +304,7 @@ describe('email intake', () => {
     it('creates a ticket with its attachment listed, and joins replies', async () => {
       const res = await post(inbound({ Attachments: [{ Name: 'trace.har', ContentType: 'application/json', ContentLength: 12, Content: Buffer.from('{"log":true}').toString('base64') }] }));
       expect(res.status).toBe(200);
-      const body: any = await res.json();
+      const body = (await res.json()) as IntakeAnswer;
       expect(body).toMatchObject({ outcome: 'created', ticket: expect.stringMatching(/^SUP-\d+$/) });
       const stored = await waitForCard(body.id);
       expect(stored).toMatchObject({ source: 'email', requester: { email: 'grace@example.org', name: 'Grace Hopper' }, body: 'Sync takes minutes on old devices.' });
@@ -337,14 +327,14 @@ describe('email intake', () => {
     it('dedupes a mail without Message-ID by its content', async () => {
       const first = await post(inbound({ Headers: [], Subject: 'No message id here' }));
       const again = await post(inbound({ Headers: [], Subject: 'No message id here' }));
-      const [a, b]: any[] = [await first.json(), await again.json()];
+      const [a, b] = [(await first.json()) as IntakeAnswer, (await again.json()) as IntakeAnswer];
       expect(a.outcome).toBe('created');
       expect(b).toMatchObject({ outcome: 'duplicate', ticket: a.ticket });
     });
 
     it('stores the HTML body as plain text when there is no text body', async () => {
       const res = await post(inbound({ TextBody: '', HtmlBody: '<div>Button <i>Save</i> does nothing</div>' }));
-      const { id }: any = await res.json();
+      const { id } = (await res.json()) as IntakeAnswer;
       expect((await models().Ticket.findById(id).lean())!.body).toBe('Button Save does nothing');
     });
 
@@ -358,7 +348,7 @@ describe('email intake', () => {
 
       const invalid = await post({ MessageID: '', FromFull: { Email: 'not an address' }, Headers: 'nope', Attachments: [{ Name: 'x', Content: '***' }] });
       expect(invalid.status).toBe(400);
-      const fields = ((await invalid.json()) as any).details.map((d: any) => d.field);
+      const fields = ((await invalid.json()) as InvalidAnswer).details.map((d) => d.field);
       expect(fields).toEqual(expect.arrayContaining(['MessageID', 'FromFull.Email', 'Headers', 'Attachments.0.Content']));
 
       expect((await post('From=a@example.com', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storedWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
+import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
+import { sendWebhook, ticketIdOf, WEBHOOK_SECRET, type IntakeAnswer, type InvalidAnswer } from './support/webhooks.js';
 
 const ticket = (over: Record<string, unknown> = {}) => ({
   subject: 'Export fails for large workspaces',
@@ -32,7 +34,7 @@ describe('webhook intake', () => {
   it('creates a ticket, posts one card and sends one acknowledgement', async () => {
     const res = await sendWebhook(t.url, ticket({ metadata: { plan: 'enterprise', seats: 40 } }));
     expect(res.status).toBe(201);
-    const body: any = await res.json();
+    const body = (await res.json()) as IntakeAnswer;
     expect(body.ticket).toMatch(/^SUP-\d+$/);
 
     const stored = await t.app.context.models.Ticket.findById(body.id).lean();
@@ -54,22 +56,22 @@ describe('webhook intake', () => {
     expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
     expect(ack.text).toContain('2 h');
 
-    await waitForCard(t, body.id);
+    await storedWithCard(t.app, body.id);
     expect(cardsFor(body.ticket)).toHaveLength(1);
   });
 
   it('a replayed webhook-id or externalId returns the same ticket with 200 and no second card', async () => {
     const first = await sendWebhook(t.url, ticket({ externalId: 'ZD-77' }), { id: 'msg_replay_1' });
     expect(first.status).toBe(201);
-    const { ticket: key, id } = (await first.json()) as any;
+    const { ticket: key, id } = (await first.json()) as IntakeAnswer;
     const again = await sendWebhook(t.url, ticket({ externalId: 'ZD-77' }), { id: 'msg_replay_1' });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ ticket: key, id });
     const sameExternal = await sendWebhook(t.url, ticket({ externalId: 'ZD-77', subject: 'retried from the other system' }), { id: 'msg_replay_2' });
     expect(sameExternal.status).toBe(200);
-    expect(((await sameExternal.json()) as any).ticket).toBe(key);
+    expect(((await sameExternal.json()) as IntakeAnswer).ticket).toBe(key);
     await t.slack.waitFor(() => cardsFor(key)[0], 10_000, 'card');
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t.app);
     expect(cardsFor(key)).toHaveLength(1);
     expect(await t.app.context.models.Ticket.countDocuments({ externalId: 'ZD-77' })).toBe(1);
     expect(smtp.messages.filter((m) => m.subject?.startsWith(`[${key}]`))).toHaveLength(1);
@@ -77,7 +79,7 @@ describe('webhook intake', () => {
 
   it('concurrent duplicates make one ticket', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => sendWebhook(t.url, ticket({ externalId: 'RACE-1' }), { id: 'msg_race' })));
-    const keys = await Promise.all(results.map(async (r) => ((await r.json()) as any).ticket));
+    const keys = await Promise.all(results.map(async (r) => ((await r.json()) as IntakeAnswer).ticket));
     expect(new Set(keys).size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(await t.app.context.models.Ticket.countDocuments({ externalId: 'RACE-1' })).toBe(1);
@@ -89,7 +91,7 @@ describe('webhook intake', () => {
 
     const invalid = await sendWebhook(t.url, { subject: '', body: 3, requester: { email: 'not-an-email' }, priority: 'P9' });
     expect(invalid.status).toBe(400);
-    const details = ((await invalid.json()) as any).details.map((d: any) => d.field);
+    const details = ((await invalid.json()) as InvalidAnswer).details.map((d) => d.field);
     expect(details).toEqual(expect.arrayContaining(['subject', 'body', 'requester.email', 'priority']));
 
     expect((await sendWebhook(t.url, ticket(), { secret: 'whsec_' + Buffer.from('another secret entirely').toString('base64') })).status).toBe(401);
@@ -110,12 +112,12 @@ describe('webhook intake', () => {
     t.slack.fail('chat.postMessage', { networkAfterEffect: true }, 1);
     const res = await sendWebhook(t.url, ticket({ subject: 'Slack outage ticket' }));
     expect(res.status).toBe(201);
-    const { ticket: key, id } = (await res.json()) as any;
-    const stored = await waitForCard(t, id);
-    const attempts = t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && (c.args.metadata as any)?.event_payload?.ticket_id === id);
+    const { ticket: key, id } = (await res.json()) as IntakeAnswer;
+    const stored = await storedWithCard(t.app, id);
+    const attempts = t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && ticketIdOf(c.args) === id);
     expect(attempts.length).toBeGreaterThanOrEqual(4);
     // The card reached Slack on the dropped attempt: the retry found it (conversations.history) instead of posting again.
-    const posted = t.slack.messages.filter((m) => !m.thread_ts && (m.metadata?.event_payload as any)?.ticket_id === id);
+    const posted = t.slack.messages.filter((m) => !m.thread_ts && ticketIdOf(m) === id);
     expect(posted).toHaveLength(1);
     expect(t.slack.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect(stored.card).toMatchObject({ channel: posted[0]!.channel, ts: posted[0]!.ts });
@@ -125,9 +127,9 @@ describe('webhook intake', () => {
 
   it('escapes a requester trying to ping the channel', async () => {
     const res = await sendWebhook(t.url, ticket({ subject: 'Hey <!channel> look', body: 'Ping <!here> and @channel and <@U123> and <https://evil.test|click>', requester: { email: 'mallory@example.com', name: '<!everyone>' } }));
-    const { id } = (await res.json()) as any;
-    await waitForCard(t, id);
-    const msg = t.slack.messages.find((m) => (m.metadata?.event_payload as any)?.ticket_id === id)!;
+    const { id } = (await res.json()) as IntakeAnswer;
+    await storedWithCard(t.app, id);
+    const msg = t.slack.messages.find((m) => ticketIdOf(m) === id)!;
     // Headers are plain_text, which Slack never parses for mentions; everything mrkdwn must be escaped.
     const json = JSON.stringify(msg.blocks!.slice(1)) + msg.text;
     expect(JSON.stringify(msg.blocks![0])).toContain('Hey <!channel> look');
@@ -137,12 +139,3 @@ describe('webhook intake', () => {
   });
 });
 
-async function waitForCard(t: TestApp, id: string) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const doc = await t.app.context.models.Ticket.findById(id).lean();
-    if (doc?.card?.ts) return doc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('card never posted');
-}

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
+import { storedWithCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { waitFor } from './support/settle.js';
 import { SmtpDialog } from './support/smtp-dialog.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
@@ -56,15 +58,7 @@ describe('hostile mail', () => {
   const acksTo = (address: string) => models().OutboundMail.find({ to: address, kind: 'acknowledgement' }).lean();
   const authResults = (result: string, id = MX) => ({ 'Authentication-Results': `${id}; ${result}` });
 
-  async function waitForCard(id: unknown) {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const doc = await models().Ticket.findById(id).lean();
-      if (doc?.card?.ts) return doc;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('card never posted');
-  }
+  const waitForCard = (id: unknown) => storedWithCard(t.app, id);
   const cardOf = (key: string) => JSON.stringify(t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).startsWith(`${key} `)).at(-1)?.args.blocks ?? []);
 
   describe('acknowledgements', () => {
@@ -191,14 +185,15 @@ describe('hostile mail', () => {
         for (const d of open) d.close();
       }
       // Once they are gone, new connections are welcome again.
-      const deadline = Date.now() + 5_000;
-      for (;;) {
-        const { dialog, greeting } = await SmtpDialog.open(t.app.smtpPort!);
-        dialog.close();
-        if (greeting.startsWith('220')) break;
-        if (Date.now() > deadline) throw new Error('connections stayed refused');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        async () => {
+          const { dialog, greeting } = await SmtpDialog.open(t.app.smtpPort!);
+          dialog.close();
+          return greeting.startsWith('220');
+        },
+        'connections to be welcome again',
+        5_000,
+      );
     });
   });
 

@@ -27,15 +27,23 @@ describe('deliverOnce', () => {
 
   it('gives exactly one of 16 concurrent claimers the effect', async () => {
     let effects = 0;
+    // The winner holds its claim until the other fifteen have given up, so every one of them meets it in
+    // flight (a second effect, were there one, opens the gate at once and fails the count below).
+    let othersDone!: () => void;
+    const othersFinished = new Promise<void>((r) => (othersDone = r));
+    let finished = 0;
     const outcomes = await Promise.all(
       Array.from({ length: 16 }, () =>
         deliverOnce(models, {
           ...base('race'),
           send: async () => {
             effects++;
-            await new Promise((r) => setTimeout(r, 50));
+            if (effects > 1) othersDone();
+            await othersFinished;
             return { n: effects };
           },
+        }).finally(() => {
+          if (++finished === 15) othersDone();
         }),
       ),
     );
@@ -59,8 +67,8 @@ describe('deliverOnce', () => {
       },
     });
     // The late holder has claimed it, and its deadline has passed.
-    await waitFor(() => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(), 'the first claim');
-    await new Promise((r) => setTimeout(r, 150));
+    const claim = await waitFor(() => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(), 'the first claim');
+    await waitFor(() => claim.deadline!.getTime() < Date.now(), 'the first claim to pass its deadline');
     let checked = 0;
     const taker = await deliverOnce(models, {
       ...base('takeover'),

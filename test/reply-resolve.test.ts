@@ -7,7 +7,9 @@ import { recordSurveyAnswer, signSurveyAnswer } from '../src/domain/csat.js';
 import { csatKey } from '../src/domain/settings.js';
 import { messageIdFor } from '../src/domain/outbox.js';
 import { FakeSlack } from './support/fake-slack.js';
+import { postedCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
 
@@ -39,27 +41,14 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
   const models = () => t.app.context.models;
   const stored = async (id: string) => (await models().Ticket.findById(id).lean())!;
 
-  async function poll<T>(probe: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   /** A ticket from the webhook, with its card posted and its acknowledgement mailed. */
   async function newTicket(subject: string) {
     const res = await sendWebhook(t.url, { subject, body: 'The CSV export stops at 10k rows.', requester: { email: 'ada@example.com', name: 'Ada <Lovelace>' } });
     expect(res.status).toBe(201);
     const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };
-    const card = await poll(async () => {
-      const c = (await stored(id)).card;
-      return c?.ts && c.channel ? { channel: c.channel, ts: c.ts } : undefined;
-    }, `card of ${key}`);
+    const { channel, ts } = await postedCard(t.app, id);
     await smtp.waitFor((m) => m.subject === `[${key}] ${subject}`);
-    return { id, key, ...card };
+    return { id, key, channel, ts };
   }
 
   const click = (user: string, actionId: string, ticket: { id: string; channel: string; ts: string }, actionTs = `${Date.now() / 1000}`) =>
@@ -162,7 +151,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
 
     // Submitting the same modal again (a double click) sends nothing more.
     await submit(AGENT, { id: 'V_REPLY', callback_id: 'reply_modal', private_metadata: metadata, state: { values: { [messageInput.block_id]: { value: { type: 'plain_text_input', value: message } } } } });
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t.app);
     expect(smtp.messages.filter((m) => m.text?.includes('Which browser'))).toHaveLength(1);
   });
 
@@ -225,7 +214,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect(await second.text()).toContain('replaces your earlier answer');
     const after = await stored(ticket.id);
     expect(after.csatScore).toBe(2);
-    expect(after.timeline.filter((e) => e.kind === 'csat').map((e) => (e.data as any).score)).toEqual([4, 2]);
+    expect(after.timeline.filter((e) => e.kind === 'csat').map((e) => (e.data as { score?: number }).score)).toEqual([4, 2]);
     await threadNote(ticket.ts, 'changed their rating from 4/5 to 2/5');
 
     // A token whose score was changed, or whose signature is wrong, is refused.
@@ -278,11 +267,11 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     // Slack redelivers an event it thinks was not acknowledged: the note is kept once.
     await message(AGENT, 'Checked the IdP logs: <b>clock skew</b> on their side.', '1772445700.000100');
 
-    const notes = await poll(async () => {
+    const notes = await waitFor(async () => {
       const n = (await stored(ticket.id)).timeline.filter((e) => e.kind === 'internal_note');
       return n.length ? n : undefined;
     }, 'internal note');
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t.app);
     const final = (await stored(ticket.id)).timeline.filter((e) => e.kind === 'internal_note');
     expect(final).toHaveLength(1);
     expect(notes[0]).toMatchObject({ actor: { type: 'user', id: AGENT }, data: { quote: 'Checked the IdP logs: <b>clock skew</b> on their side.', slackTs: '1772445700.000100' } });
@@ -323,7 +312,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
 
     // A reply button on a stale card of a closed ticket does not open the form.
     await click(AGENT, 'ticket_close', ticket);
-    await poll(async () => (await stored(ticket.id)).status === 'closed', 'closed again');
+    await waitFor(async () => (await stored(ticket.id)).status === 'closed', 'closed again');
     const opens = t.slack.callsTo('views.open').length;
     const beforeReply = ephemerals().length;
     await click(AGENT, 'ticket_reply', ticket);
@@ -344,17 +333,17 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
       private_metadata: open.args.view.private_metadata,
       state: { values: { resolve_summary: { value: { type: 'plain_text_input', value: 'Regenerated the invoice.' } }, resolve_verify: { value: { type: 'plain_text_input', value: 'Download it again from Billing.' } } } },
     });
-    await poll(async () => (await stored(ticket.id)).status === 'resolved', 'resolved');
+    await waitFor(async () => (await stored(ticket.id)).status === 'resolved', 'resolved');
 
     // Four days later it is still resolved.
     clock.advance(4 * 86_400_000);
     await t.app.context.agenda.now(JobNames.autoClose);
-    await new Promise((r) => setTimeout(r, 700));
+    await settled(t.app);
     expect((await stored(ticket.id)).status).toBe('resolved');
 
     clock.advance(86_400_000 + 60_000);
     await t.app.context.agenda.now(JobNames.autoClose);
-    const closed = await poll(async () => {
+    const closed = await waitFor(async () => {
       const s = await stored(ticket.id);
       return s.status === 'closed' ? s : undefined;
     }, 'auto-close');

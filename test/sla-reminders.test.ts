@@ -3,7 +3,9 @@ import type { Connection } from 'mongoose';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import { sweepSla } from '../jobs/sla.js';
 import { FakeSlack } from './support/fake-slack.js';
+import { postedCard } from './support/fixtures.js';
 import { connectTestDb, ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { waitFor } from './support/settle.js';
 import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
 
 const START = new Date('2026-03-02T10:00:00Z'); // a Monday; P1 runs 24/7: 2 h first response, 8 h resolution
@@ -33,8 +35,8 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
     for (const which of ['unassigned', 'assigned'] as const) {
       const res = await sendWebhook(a.url, { subject: `Checkout ${which}`, body: 'Payments fail at checkout', requester: { email: 'ada@example.com' }, priority: 'P1', category: 'bug' });
       const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };
-      const ticket = await waitForCard(a, id);
-      tickets[which] = { id, key, cardTs: ticket };
+      const { ts } = await postedCard(a.app, id);
+      tickets[which] = { id, key, cardTs: ts };
     }
     await changeTicket(a.app.context, tickets.assigned.id, { actor: { type: 'user', id: 'ULEAD' } }, (t, record) => {
       t.assignee = 'UAGENT1';
@@ -62,12 +64,9 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
   }
 
   async function drained() {
+    // Not settled(): the 2-second sweep keeps the queue from ever looking idle; these delivery jobs are removed when done.
     const jobs = db.collection('agendaJobs');
-    const deadline = Date.now() + 15_000;
-    while ((await jobs.countDocuments({ name: { $in: ['card.thread-note', 'sla.direct-message', 'card.update'] } })) > 0) {
-      if (Date.now() > deadline) throw new Error('deliveries did not drain');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(async () => (await jobs.countDocuments({ name: { $in: ['card.thread-note', 'sla.direct-message', 'card.update'] } })) === 0, 'deliveries to drain');
   }
 
   it('warns at 75 %: a DM to the assignee, a thread note when nobody is assigned, each once', async () => {
@@ -138,13 +137,3 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
     expect(body.checks.scheduler.detail).toMatch(/^last SLA sweep \d{4}-/);
   });
 });
-
-async function waitForCard(t: TestApp, id: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const stored = await t.app.context.models.Ticket.findById(id).lean();
-    if (stored?.card?.ts) return stored.card.ts;
-    if (Date.now() > deadline) throw new Error('card was not posted');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -11,6 +11,7 @@ import { createLogger } from '../src/logger.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { createSlackClient } from '../src/slack/client.js';
 import { connectTestDb, ManualClock, startTestApp, testConfig, type TestApp } from './support/harness.js';
+import { waitFor } from './support/settle.js';
 
 const env = {
   SUPPORT_TIMEZONE: 'Europe/Berlin',
@@ -57,11 +58,7 @@ function scenario(t: TestApp) {
       });
     },
     async allCardsPosted() {
-      const deadline = Date.now() + 20_000;
-      while ((await ctx.models.Ticket.countDocuments({ 'card.ts': { $in: [null] } })) > 0) {
-        if (Date.now() > deadline) throw new Error('cards were not posted');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(async () => (await ctx.models.Ticket.countDocuments({ 'card.ts': { $in: [null] } })) === 0, 'cards to be posted', 20_000);
     },
   };
 }

@@ -4,6 +4,7 @@ import { changeTicket } from '../src/domain/ticket-changes.js';
 import type { Priority } from '../src/domain/types.js';
 import { CallbackIds, InputIds } from '../views/ids.js';
 import { submittedView } from './support/new-ticket-view.js';
+import { postedCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
@@ -131,7 +132,7 @@ describe('/support and the "Create support ticket" shortcut', () => {
       idempotencyKeys: ['lookup-1'],
       acknowledge: false,
     });
-    const card = await waitForStoredCard(ticket.id);
+    const card = await postedCard(t.app, ticket.id);
     await t.sender.command('/support', ticket.key.toLowerCase(), 'U2', { channel_id: 'CSUPPORT1' });
     const told = await waitForEphemeral('U2', (x) => x.includes(ticket.key), 'ticket summary');
     const text = String(told.args.text);
@@ -214,14 +215,4 @@ describe('/support and the "Create support ticket" shortcut', () => {
     expect(t.slack.callsTo('views.open').filter((c) => c.args.trigger_id === 'trig-late')).toHaveLength(1);
     expect(await t.app.context.models.Ticket.countDocuments()).toBe(tickets);
   });
-
-  async function waitForStoredCard(id: string): Promise<{ channel: string; ts: string }> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const s = await t.app.context.models.Ticket.findById(id, { card: 1 }).lean();
-      if (s?.card?.ts && s.card.channel) return { channel: s.card.channel, ts: s.card.ts };
-      if (Date.now() > deadline) throw new Error('card not posted');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeTicket } from '../src/domain/ticket-changes.js';
-import { createTicket } from '../src/domain/tickets.js';
 import { ActionIds, CallbackIds, InputIds, cardControlsBlockId } from '../views/ids.js';
+import { ticketWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
+import { settled, waitFor } from './support/settle.js';
 
 const TEAM = 'STEAM0009';
 const AGENT = 'UAGENT9';
@@ -25,27 +26,12 @@ describe('the team gate, from an outsider', () => {
 
   const stored = async (id: string) => (await t.app.context.models.Ticket.findById(id).lean())!;
   const refusals = () => t.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === OUTSIDER && String(c.args.text).includes('Only members of'));
-  const nothingHappens = () => new Promise((r) => setTimeout(r, 400));
+  /** Whatever the last request set off has finished: Slack handlers and the job queue are idle. */
+  const nothingHappens = () => settled(t.app);
   const ephemeralCount = () => refusals().length;
   const waitForRefusal = (before: number) => t.slack.waitFor(() => refusals().length > before, 10_000, 'refusal');
 
-  async function newTicket(subject: string) {
-    const { ticket } = await createTicket(t.app.context, {
-      source: 'webhook',
-      requester: { email: 'ada@example.com', name: 'Ada Lovelace' },
-      subject,
-      body: 'Private details of the requester.',
-      idempotencyKeys: [`gate-${Math.random().toString(36).slice(2)}`],
-      acknowledge: false,
-    });
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const card = (await stored(ticket.id)).card;
-      if (card?.ts && card.channel) return { id: ticket.id, key: ticket.key, channel: card.channel, ts: card.ts };
-      if (Date.now() > deadline) throw new Error('card never posted');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const newTicket = (subject: string) => ticketWithCard(t.app, subject, { body: 'Private details of the requester.' });
   const button = (user: string, card: { id: string; channel: string; ts: string }, actionId: string, blockId = 'ticket_workflow') =>
     t.sender.blockAction(user, { type: 'button', action_id: actionId, block_id: blockId, value: JSON.stringify({ ticketId: card.id }) }, card);
   const submit = async (user: string, view: Record<string, unknown>) => {
@@ -136,8 +122,7 @@ describe('the team gate, from an outsider', () => {
     expect(t.slack.callsTo('conversations.open').filter((c) => c.args.users === OUTSIDER)).toHaveLength(0);
 
     await select(AGENT, AGENT);
-    const deadline = Date.now() + 10_000;
-    while ((await stored(card.id)).assignee !== AGENT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await stored(card.id)).assignee === AGENT, 'the agent to own the ticket');
     expect((await stored(card.id)).assignee).toBe(AGENT);
   });
 

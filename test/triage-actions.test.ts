@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTicket } from '../src/domain/tickets.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { ActionIds, CallbackIds, InputIds, cardControlsBlockId } from '../views/ids.js';
+import { ticketWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
+import { settled, waitFor } from './support/settle.js';
+import type { ModalErrors } from './support/slack-requests.js';
 
 const TEAM = 'STEAM0001';
 const L2_GROUP = 'SL2ENG001';
@@ -29,18 +31,8 @@ describe('triage actions on the card', () => {
     await t.stop();
   });
 
-  async function newTicket(subject: string, body: string, requester = { email: 'ada@example.com', name: 'Ada Lovelace' }): Promise<Card> {
-    const { ticket } = await createTicket(t.app.context, {
-      source: 'webhook',
-      requester,
-      subject,
-      body,
-      idempotencyKeys: [`triage-test-${Math.random().toString(36).slice(2)}`],
-      acknowledge: false,
-    });
-    const card = await poll(async () => (await stored(ticket.id))?.card, (c) => !!c?.ts, 'card posted');
-    return { id: ticket.id, key: ticket.key, channel: card!.channel!, ts: card!.ts! };
-  }
+  const newTicket = (subject: string, body: string, requester = { email: 'ada@example.com', name: 'Ada Lovelace' }): Promise<Card> =>
+    ticketWithCard(t.app, subject, { body, requester, idempotencyKeys: [`triage-test-${Math.random().toString(36).slice(2)}`] });
 
   const stored = (id: string) => t.app.context.models.Ticket.findById(id).lean();
   const message = (card: Card) => t.slack.messages.find((m) => m.channel === card.channel && m.ts === card.ts)!;
@@ -67,11 +59,8 @@ describe('triage actions on the card', () => {
     return JSON.parse(JSON.stringify(ticketCard({ ...(doc!.toObject() as object), id: doc!.id } as never, t.app.context.policy)));
   }
 
-  /** No card update, thread note or DM is pending any more. */
-  async function settled() {
-    const jobs = t.db.collection('agendaJobs');
-    await poll(() => jobs.countDocuments({ name: { $in: ['card.update', 'card.thread-note', 'card.assignee-dm'] } }), (n) => n === 0, 'delivery jobs to finish');
-  }
+  /** No card update, thread note or DM is pending any more, and no click is still being handled. */
+  const settledNow = () => settled(t.app);
 
   it('sets the priority from the select: card updated in place, a note in its thread, a timeline entry', async () => {
     const card = await newTicket('Export broken for big workspaces', 'The export button is broken since Monday.');
@@ -140,8 +129,8 @@ describe('triage actions on the card', () => {
     await t.slack.waitFor(() => controlsOf(card).elements.find((e: any) => e.action_id === ActionIds.assign)?.initial_user === 'UCAROL', 10_000, 'card shows new assignee');
     const doc = (await stored(card.id))!;
     expect(doc.assignee).toBe('UCAROL');
-    expect(doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as any).previous)).toEqual([null, 'UBOB']);
-    await settled();
+    expect(doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as { previous?: string | null }).previous)).toEqual([null, 'UBOB']);
+    await settledNow();
     // Taking a ticket yourself needs no DM.
     expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'UCAROL')).toHaveLength(0);
 
@@ -185,13 +174,13 @@ describe('triage actions on the card', () => {
 
     const invalid = await submit({ ...good, reason: 'bad', users: 'lots', severity: 'catastrophic' });
     expect(invalid.status).toBe(200);
-    const body: any = await invalid.json();
+    const body = (await invalid.json()) as ModalErrors;
     expect(body.response_action).toBe('errors');
     expect(Object.keys(body.errors).sort()).toEqual([InputIds.escalateReason.block, InputIds.escalateSeverity.block, InputIds.escalateUsers.block].sort());
     expect(body.errors[InputIds.escalateUsers.block]).toContain('number');
-    const downward: any = await (await submit({ ...good, level: 'L1' })).json();
+    const downward = (await (await submit({ ...good, level: 'L1' })).json()) as ModalErrors;
     expect(downward.errors[InputIds.escalateLevel.block]).toContain('only goes upward');
-    const outsider: any = await (await submit(good, 'VESCALATE2', 'UMALLORY')).json();
+    const outsider = (await (await submit(good, 'VESCALATE2', 'UMALLORY')).json()) as ModalErrors;
     expect(outsider.errors[InputIds.escalateLevel.block]).toContain(`<!subteam^${TEAM}>`);
     expect((await stored(card.id))!.escalationLevel).toBe('L1');
 
@@ -224,7 +213,7 @@ describe('triage actions on the card', () => {
   it('refuses a user outside the support team with the reason, and changes nothing', async () => {
     const card = await newTicket('Typo on pricing page', 'There is a typo in the footer.');
     const before = await stored(card.id);
-    await settled();
+    await settledNow();
     const updatesBefore = updates(card).length;
     const opensBefore = t.slack.callsTo('views.open').length;
 
@@ -236,7 +225,7 @@ describe('triage actions on the card', () => {
       expect(r.args.channel).toBe(card.channel);
       expect(r.args.text).toContain(`Only members of <!subteam^${TEAM}> can act on support tickets`);
     }
-    await settled();
+    await settledNow();
     const after = await stored(card.id);
     expect(after!.timeline).toHaveLength(before!.timeline.length);
     expect(after).toMatchObject({ priority: null, assignee: null, status: 'new', escalationLevel: 'L1' });
@@ -256,7 +245,7 @@ describe('triage actions on the card', () => {
 
     await waitForNote(card, 'Priority set to P3');
     await waitForNote(card, 'Assigned to <@UBOB>');
-    await settled();
+    await settledNow();
     const doc = (await stored(card.id))!;
     expect(doc.timeline.filter((e) => e.kind === 'priority_set')).toHaveLength(1);
     expect(doc.timeline.filter((e) => e.kind === 'assigned')).toHaveLength(1);
@@ -275,14 +264,14 @@ describe('triage actions on the card', () => {
       button('UCAROL', card, ActionIds.assignToMe),
       selectPriority('UCAROL', card, 'P2'),
     ]);
-    await poll(async () => (await stored(card.id))!.timeline.filter((e) => e.kind === 'priority_set' || e.kind === 'assigned').length, (n) => n >= 5, 'all changes stored');
-    await poll(async () => JSON.stringify(message(card).blocks) === JSON.stringify((await renderedFromStore(card.id)).blocks), (same) => same, 'card to catch up');
+    await waitFor(async () => (await stored(card.id))!.timeline.filter((e) => e.kind === 'priority_set' || e.kind === 'assigned').length >= 5, 'all changes stored');
+    await waitFor(async () => JSON.stringify(message(card).blocks) === JSON.stringify((await renderedFromStore(card.id)).blocks), 'card to catch up');
     // Nothing still in flight may take it back to an older state.
-    await settled();
+    await settledNow();
 
     const doc = (await stored(card.id))!;
-    const priorities = doc.timeline.filter((e) => e.kind === 'priority_set').map((e) => (e.data as any).priority);
-    const assignees = doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as any).assignee);
+    const priorities = doc.timeline.filter((e) => e.kind === 'priority_set').map((e) => (e.data as { priority?: string }).priority);
+    const assignees = doc.timeline.filter((e) => e.kind === 'assigned').map((e) => (e.data as { assignee?: string }).assignee);
     // Every change landed, in some order, and the stored ticket holds the last of each.
     expect(priorities).toHaveLength(3);
     expect(doc.priority).toBe(priorities.at(-1));
@@ -293,13 +282,3 @@ describe('triage actions on the card', () => {
     expect(t.slack.callsTo('chat.postEphemeral')).toHaveLength(ephemeralsBefore);
   });
 });
-
-async function poll<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,18 +1,19 @@
 import type { EscalationSnapshot } from '../src/domain/escalation.js';
 import { SEVERITY_LABELS } from '../src/domain/escalation.js';
 import { ESCALATION_LABELS, PRIORITY_LABELS, type Priority } from '../src/domain/types.js';
+import { targetLabel } from './sla-notes.js';
+import { requesterText, safe, slackDate, usergroupMention } from './text.js';
 import { PRIORITY_EMOJI } from './ticket-card.js';
-import { safe, slackDate, usergroupMention } from './text.js';
 
 /**
  * The escalation post in the card's thread, following PRODUCT.md's template: priority, ticket, requester,
  * issue, impact, what was tried, what is needed, how urgent. The level's user group is mentioned so the
- * people who must act are notified. Everything typed by the requester or the agent is escaped.
+ * people who must act are notified. Everything typed by the requester or the agent is escaped; `by` is
+ * the already rendered actor (a mention, or the system's name).
  */
-/** `by` is the already rendered actor (a mention, or the system's name). */
 export function escalationPostText(e: EscalationSnapshot, by: string): string {
   const mention = e.usergroup ? ` ${usergroupMention(e.usergroup)}` : '';
-  const requester = e.requester.name ? `${safe(e.requester.name, 100)} (${safe(e.requester.email, 200)})` : safe(e.requester.email, 200);
+  const requester = requesterText(e.requester);
   const users = `${e.usersAffected} ${e.usersAffected === 1 ? 'user' : 'users'} affected`;
   return [
     `:rotating_light: *Escalated to ${ESCALATION_LABELS[e.level]}*${mention} by ${by} (from ${ESCALATION_LABELS[e.from]})`,
@@ -43,8 +44,8 @@ function urgencyLine(e: EscalationSnapshot): string {
   const due = (label: string, at: Date | string | undefined) => (at ? `${label} due ${slackDate(new Date(at))}` : undefined);
   const parts = [
     p === 'P0' || p === 'P1' ? '*urgent*' : p ? 'normal' : 'unknown until a priority is set',
-    e.responded ? undefined : due('first response', e.firstResponseDueAt),
-    due('resolution', e.resolutionDueAt),
+    e.responded ? undefined : due(targetLabel('response'), e.firstResponseDueAt),
+    due(targetLabel('resolution'), e.resolutionDueAt),
   ].filter((x): x is string => !!x);
   return parts.join(' · ');
 }

@@ -13,7 +13,6 @@ export const ActionIds = {
   resolve: 'ticket_resolve',
   close: 'ticket_close',
   reopen: 'ticket_reopen',
-  openCard: 'ticket_open_card',
   replyTemplate: 'reply_template',
   incidentTakeCommand: 'incident_take_command',
   incidentPostUpdate: 'incident_post_update',

@@ -3,7 +3,7 @@ import type { IncidentFields } from '../src/db/models/incident.js';
 import { zonedParts } from '../src/domain/sla-clock.js';
 import { ActionIds } from './ids.js';
 import { formatDuration } from './weekly-digest.js';
-import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention } from './text.js';
+import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention, requesterText } from './text.js';
 
 export type IncidentView = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'declaredAt' | 'roles' | 'channel' | 'page'> &
   Partial<Pick<IncidentFields, 'currentStatus' | 'cadence' | 'monitor' | 'resolvedAt' | 'fix' | 'report'>> & { id: string };
@@ -87,7 +87,7 @@ function latestSection(u: LatestUpdateView): KnownBlock {
 /** The pinned brief in the war room: what happened, who has which role, what to do now, and the controls. */
 export function incidentBrief(i: IncidentView, t: IncidentTicketView, opts: { cardLink?: string; linked?: LinkedTicketView[]; latest?: LatestUpdateView; cadenceMinutes?: number }): { text: string; blocks: KnownBlock[] } {
   const value = JSON.stringify({ incidentId: i.id });
-  const requester = t.requester?.name ? `${safe(t.requester.name, 100)} (${safe(t.requester.email, 200)})` : safe(t.requester?.email ?? 'unknown', 200);
+  const requester = requesterText(t.requester, 'unknown');
   const body = (t.body ?? '').trim();
   const impact = body ? `>${safe(body.slice(0, 500), 1200).replace(/\n/g, '\n>')}` : '_not known yet_';
   const ack = i.page?.acknowledgedAt ? `acknowledged by ${userMention(i.page.acknowledgedBy)} ${slackDate(i.page.acknowledgedAt, '{time}')}` : '*not acknowledged yet*';

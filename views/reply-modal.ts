@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { REPLY_TEMPLATE_KINDS, replyTemplateLabel, type ReplyTemplateKind } from '../src/domain/reply-templates.js';
 import { ActionIds, CallbackIds, InputIds } from './ids.js';
-import { LIMITS, mrkdwn, plain, safe } from './text.js';
+import { LIMITS, mrkdwn, plain, safe, requesterText } from './text.js';
 
 export interface ModalTicket {
   key: string;
@@ -32,8 +32,9 @@ export function revisedBlockId(base: string, revision?: string): string {
   return revision ? `${base}.${revision.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}` : base;
 }
 
-export function ticketLine(t: ModalTicket): string {
-  const who = t.requester?.name ? `${safe(t.requester.name, 100)} (${safe(t.requester.email, 200)})` : safe(t.requester?.email, 200);
+/** The ticket a Reply or Resolve modal is about, and who the mail goes to. */
+export function modalHeading(t: ModalTicket): string {
+  const who = requesterText(t.requester);
   return `*${t.key}* · ${safe(t.subject, 300)}\n*To:* ${who}`;
 }
 
@@ -45,7 +46,7 @@ function templateOption(kind: ReplyTemplateKind) {
 export function replyModal(input: ReplyModalInput): View {
   const waitingOption = { text: plain('Waiting on the customer (pauses the SLA clock)', LIMITS.option), value: WAITING_OPTION };
   const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwn(ticketLine(input.ticket)) },
+    { type: 'section', text: mrkdwn(modalHeading(input.ticket)) },
     {
       type: 'input',
       block_id: InputIds.replyTemplate.block,

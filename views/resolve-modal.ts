@@ -1,13 +1,13 @@
 import type { KnownBlock, View } from '@slack/types';
 import { CallbackIds, InputIds } from './ids.js';
 import { LIMITS, mrkdwn, plain } from './text.js';
-import { MESSAGE_MAX_CHARS, ticketLine, type ModalTicket } from './reply-modal.js';
+import { MESSAGE_MAX_CHARS, modalHeading, type ModalTicket } from './reply-modal.js';
 
 /** The Resolve modal: what was done and how to verify it, both emailed to the requester. Pure. */
 export function resolveModal(input: { ticket: ModalTicket; privateMetadata: string; autoCloseDays: number }): View {
   const days = input.autoCloseDays === 1 ? '1 day' : `${input.autoCloseDays} days`;
   const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwn(ticketLine(input.ticket)) },
+    { type: 'section', text: mrkdwn(modalHeading(input.ticket)) },
     {
       type: 'input',
       block_id: InputIds.resolveSummary.block,

@@ -3,7 +3,7 @@ import type { AssigneeStats, Durations, PeriodReport, PeriodStats } from '../src
 import { bucketLabel, type ResolvedPeriod } from '../src/domain/report-period.js';
 import { CATEGORY_LABELS, PRIORITY_LABELS, type Category, type Source } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate, userMention } from './text.js';
-import { delta, formatDuration, percent } from './weekly-digest.js';
+import { complianceByPriority, complianceText, delta, formatDuration, percent } from './weekly-digest.js';
 
 /** `/support-report`'s message: every figure against the period before, as text (the charts repeat it as pictures). */
 export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack' };
@@ -30,21 +30,6 @@ function durationBlock(label: string, wall: Durations, business: Durations, befo
   );
 }
 
-function ratio(met: number, total: number): string {
-  return total ? `${met}/${total} (${percent(met / total)})` : '–';
-}
-
-function complianceText(s: PeriodStats, p: PeriodStats): string {
-  const rows = s.compliance.filter((c) => c.response.total || c.resolution.total);
-  if (!rows.length) return '_No target concluded in the period._';
-  return rows
-    .map((c) => {
-      const b = p.compliance.find((x) => x.priority === c.priority)!;
-      return `${PRIORITY_LABELS[c.priority]}: first response ${ratio(c.response.met, c.response.total)} · resolution ${ratio(c.resolution.met, c.resolution.total)} _(before ${ratio(b.response.met, b.response.total)} · ${ratio(b.resolution.met, b.resolution.total)})_`;
-    })
-    .join('\n');
-}
-
 function breakdown<K>(rows: Array<{ key: K; count: number }>, before: Array<{ key: K; count: number }>, name: (k: K) => string): string {
   if (!rows.some((r) => r.count)) return '_none_';
   return rows.map((r) => `${name(r.key)}: *${r.count}* (${delta(r.count, before.find((b) => b.key === r.key)?.count ?? 0)})`).join('\n');
@@ -52,7 +37,7 @@ function breakdown<K>(rows: Array<{ key: K; count: number }>, before: Array<{ ke
 
 function assigneeLine(a: AssigneeStats, before: AssigneeStats | undefined): string {
   const sat = a.satisfaction.responses ? `${percent(a.satisfaction.rate)} of ${a.satisfaction.responses}` : '–';
-  return `${a.assignee ? userMention(a.assignee) : '_Unassigned_'}: *${a.handled}* handled (${delta(a.handled, before?.handled ?? 0)}) · median first response ${formatDuration(a.firstResponse.medianMs)} · targets ${ratio(a.compliance.met, a.compliance.total)} · satisfaction ${sat}`;
+  return `${a.assignee ? userMention(a.assignee) : '_Unassigned_'}: *${a.handled}* handled (${delta(a.handled, before?.handled ?? 0)}) · median first response ${formatDuration(a.firstResponse.medianMs)} · targets ${complianceText(a.compliance)} · satisfaction ${sat}`;
 }
 
 function assigneesText(s: PeriodStats, p: PeriodStats): string {
@@ -98,7 +83,7 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
     },
     { type: 'section', text: mrkdwn(durationBlock('First response', s.firstResponse, s.firstResponseBusiness, { wall: p.firstResponse, business: p.firstResponseBusiness })) },
     { type: 'section', text: mrkdwn(durationBlock('Resolution', s.resolution, s.resolutionBusiness, { wall: p.resolution, business: p.resolutionBusiness })) },
-    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceText(s, p)}`) },
+    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'before', empty: '_No target concluded in the period._' })}`) },
     {
       type: 'section',
       fields: [

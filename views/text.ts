@@ -31,6 +31,11 @@ export function safe(text: string | null | undefined, max: number): string {
   return truncate(escapeMrkdwn(text ?? ''), max);
 }
 
+/** "Name (email)", or the address alone; both escaped (they are requester text). */
+export function requesterText(r: { name?: string | null; email?: string | null } | null | undefined, missingEmail?: string): string {
+  return r?.name ? `${safe(r.name, 100)} (${safe(r.email, 200)})` : safe(r?.email ?? missingEmail, 200);
+}
+
 export function userMention(id: string | null | undefined): string {
   return id && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : '_nobody_';
 }

@@ -13,6 +13,7 @@ import {
   type Status,
   nextEscalationLevel,
 } from '../src/domain/types.js';
+import { attachmentLines } from './attachment-list.js';
 import { ActionIds, BlockIds, cardControlsBlockId } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 
@@ -124,12 +125,6 @@ function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
   return [...first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 function metadataLines(metadata: unknown): string | undefined {
   if (!metadata || typeof metadata !== 'object') return undefined;
   const entries = Object.entries(metadata as Record<string, unknown>).slice(0, 10);
@@ -174,14 +169,9 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
     const preview = body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body;
     blocks.push({ type: 'section', text: mrkdwn(`>${safe(preview, LIMITS.section - 10).replace(/\n/g, '\n>')}`, LIMITS.section) });
   }
-  const attachments = t.attachments ?? [];
-  if (attachments.length) {
-    const list = attachments
-      .slice(0, 10)
-      .map((a) => `:paperclip: ${safe(a.filename ?? 'attachment', 120)} (${safe(a.contentType ?? 'unknown', 60)}, ${formatBytes(a.size ?? 0)})${a.stored ? '' : ' _not kept: too large_'}`);
-    if (attachments.length > 10) list.push(`and ${attachments.length - 10} more`);
-    blocks.push({ type: 'section', text: mrkdwn(list.join('\n')) });
-  }
+  // The card has always called a file whose `stored` flag is missing "not kept": say so explicitly.
+  const attachments = (t.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, stored: !!a.stored }));
+  if (attachments.length) blocks.push({ type: 'section', text: mrkdwn(attachmentLines(attachments).join('\n')) });
   const meta = metadataLines(t.metadata);
   if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
   blocks.push(...controls(t, policy));

@@ -1,7 +1,8 @@
 import { pendingTarget, type QueueTicket, type TicketNearTarget, type TicketPage } from '../src/domain/queues.js';
 import { CATEGORY_LABELS, ESCALATION_LABELS, PRIORITY_LABELS, STATUS_LABELS, type Category, type EscalationLevel, type Priority, type Status } from '../src/domain/types.js';
+import { targetLabel } from './sla-notes.js';
 import { PRIORITY_EMOJI } from './ticket-card.js';
-import { safe, slackDate, userMention } from './text.js';
+import { safe, slackDate, userMention, requesterText } from './text.js';
 
 /** Where a card lives, and the workspace's base URL (auth.test `url`) to link to it without an API call per ticket. */
 export interface LinkOptions {
@@ -32,12 +33,10 @@ export function priorityTag(t: Pick<QueueTicket, 'priority' | 'suggestedPriority
   return 'no priority';
 }
 
-const TARGET_LABELS = { first_response: 'first response', resolution: 'resolution' } as const;
-
 /** When a target is due, flagged once it has passed. */
 export function dueText(near: Pick<TicketNearTarget, 'target' | 'dueAt'>, now: Date): string {
   const overdue = near.dueAt.getTime() < now.getTime();
-  return `${overdue ? ':rotating_light: ' : ''}${TARGET_LABELS[near.target]} ${overdue ? 'was due' : 'due'} ${slackDate(near.dueAt, '{date_short_pretty} {time}')}`;
+  return `${overdue ? ':rotating_light: ' : ''}${targetLabel(near.target)} ${overdue ? 'was due' : 'due'} ${slackDate(near.dueAt, '{date_short_pretty} {time}')}`;
 }
 
 /** One compact line (mrkdwn) about a ticket; requester text escaped. */
@@ -61,7 +60,7 @@ export type SummaryTicket = QueueTicket & Partial<{ body: string; category: stri
 
 /** `/support SUP-123`: the ticket at a glance and a link to its card. */
 export function ticketSummaryText(t: SummaryTicket, opts: { permalink?: string; now: Date }): string {
-  const requester = t.requester?.name ? `${safe(t.requester.name, 100)} (${safe(t.requester.email, 200)})` : safe(t.requester?.email, 200);
+  const requester = requesterText(t.requester);
   const priority = t.priority ? `${PRIORITY_EMOJI[t.priority as Priority]} ${PRIORITY_LABELS[t.priority as Priority]}` : priorityTag(t);
   const facts = [
     priority,

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Compliance, Durations, WeekStats, WeeklyReview } from '../src/domain/weekly-review.js';
-import { CATEGORY_LABELS, PRIORITY_LABELS } from '../src/domain/types.js';
+import { CATEGORY_LABELS, PRIORITY_LABELS, type Priority } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
 import type { IncidentPeriodStats } from '../src/domain/incidents/overview.js';
 import { incidentStatsSection } from './incident-stats.js';
@@ -36,17 +36,24 @@ function durationLine(label: string, now: Durations, before: Durations): string 
   return `*${label}* (${now.count}): median *${formatDuration(now.medianMs)}*, average ${formatDuration(now.averageMs)} · last week: median ${formatDuration(before.medianMs)}, average ${formatDuration(before.averageMs)}`;
 }
 
-function complianceText(c: Compliance): string {
+/** "4/5 (80 %)", or "–" when no target concluded. */
+export function complianceText(c: Compliance): string {
   return c.total ? `${c.met}/${c.total} (${percent(c.met / c.total)})` : '–';
 }
 
-function complianceLines(s: WeekStats, before: WeekStats): string {
-  const rows = s.compliance.filter((c) => c.response.total || c.resolution.total);
-  if (!rows.length) return '_No target concluded this week._';
+type PriorityCompliance = { priority: Priority; response: Compliance; resolution: Compliance };
+
+/**
+ * Target compliance, a line per priority that concluded a target, each with the figures of the period
+ * before (the weekly digest and /support-report word "before" and "empty" their own way).
+ */
+export function complianceByPriority(now: readonly PriorityCompliance[], before: readonly PriorityCompliance[], words: { before: string; empty: string }): string {
+  const rows = now.filter((c) => c.response.total || c.resolution.total);
+  if (!rows.length) return words.empty;
   return rows
     .map((c) => {
-      const prev = before.compliance.find((p) => p.priority === c.priority)!;
-      return `${PRIORITY_LABELS[c.priority]}: first response ${complianceText(c.response)} · resolution ${complianceText(c.resolution)} _(last week ${complianceText(prev.response)} · ${complianceText(prev.resolution)})_`;
+      const prev = before.find((p) => p.priority === c.priority)!;
+      return `${PRIORITY_LABELS[c.priority]}: first response ${complianceText(c.response)} · resolution ${complianceText(c.resolution)} _(${words.before} ${complianceText(prev.response)} · ${complianceText(prev.resolution)})_`;
     })
     .join('\n');
 }
@@ -72,7 +79,7 @@ export function weeklyDigestMessage(review: WeeklyReview, timeZone: string, inci
       ],
     },
     { type: 'section', text: mrkdwn(`${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`) },
-    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceLines(s, p)}`, LIMITS.section) },
+    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'last week', empty: '_No target concluded this week._' })}`, LIMITS.section) },
     { type: 'section', fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)] },
     ...(incidents ? [incidentStatsSection(incidents.current, incidents.previous)] : []),
   ];

@@ -3,9 +3,8 @@ import type { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { escalateTicket, escalationRequestSchema, ticketForEscalation } from '../../src/domain/escalation.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { modalErrors, refusalBeforeAccepting } from '../modal-values.js';
+import { checkTicketForm } from '../modal-values.js';
 import { afterAck } from '../respond.js';
-import { parseModalMetadata } from '../ticket-ref.js';
 
 type Field = keyof z.infer<typeof escalationRequestSchema>;
 const BLOCK_OF: Record<Field, string> = {
@@ -37,16 +36,12 @@ function readForm(values: Record<string, Record<string, ViewStateValue>>) {
 export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.escalateModal, async ({ ack, body, view }) => {
     const user = body.user.id;
-    const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
-    const meta = parseModalMetadata(view.private_metadata);
-    if (!meta) return refuse({ [BLOCK_OF.level]: 'This form is out of date. Close it and press Escalate on the card again.' });
-    const parsed = escalationRequestSchema.safeParse(readForm(view.state.values));
-    if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.level));
-    const refusal = await refusalBeforeAccepting(ctx, user, 'escalation', () => ticketForEscalation(ctx, meta.ticketId, parsed.data.level));
-    if (refusal) return refuse({ [BLOCK_OF.level]: refusal });
+    const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: BLOCK_OF.level, blockOf: BLOCK_OF, button: 'Escalate', what: 'escalation', schema: escalationRequestSchema, values: readForm(view.state.values), guard: (ticketId, request) => ticketForEscalation(ctx, ticketId, request.level) });
+    if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
+    const { meta, data: request } = checked;
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'escalate' }, async () => {
-      await escalateTicket(ctx, meta.ticketId, { actor: { type: 'user', id: user, name: body.user.name }, dedupeKey: `view:${view.id}` }, parsed.data);
+      await escalateTicket(ctx, meta.ticketId, { actor: { type: 'user', id: user, name: body.user.name }, dedupeKey: `view:${view.id}` }, request);
     });
   });
 }

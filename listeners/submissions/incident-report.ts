@@ -5,9 +5,9 @@ import { parseActionItems, submitReport } from '../../src/domain/incidents/repor
 import { incidentForReport } from '../../src/domain/incidents/guards.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { REPORT_FIELD_MAX } from '../../views/incident-report.js';
-import { parseIncidentMetadata } from '../incident-modals.js';
+import { checkIncidentForm, formValues } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
+import { agentActor } from '../modal-values.js';
 
 const field = (missing?: string) => (missing ? z.string().trim().min(1, missing) : z.string().trim()).max(REPORT_FIELD_MAX, `Keep it under ${REPORT_FIELD_MAX} characters.`);
 const when = z.number({ error: 'Pick a date and time.' }).int().positive();
@@ -34,32 +34,25 @@ const BLOCK_OF = {
   timeline: InputIds.reportTimeline.block,
 } as const;
 
-type StateValue = { value?: string | null; selected_date_time?: number | null };
-
 /** "Write report": stored on the incident (a new revision each time), posted in the war room and #support, uploaded as Markdown. */
 export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.incidentReportModal, async ({ ack, body, view }) => {
     const user = body.user.id;
-    const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
-    const meta = parseIncidentMetadata(view.private_metadata);
-    if (!meta) return refuse({ [BLOCK_OF.title]: 'This form is out of date. Close it and press Write report again.' });
-    const values = view.state.values as Record<string, Record<string, StateValue>>;
-    const get = (ids: { block: string; action: string }) => values[ids.block]?.[ids.action];
-    const parsed = reportSchema.safeParse({
-      title: get(InputIds.reportTitle)?.value ?? '',
-      start: get(InputIds.reportStart)?.selected_date_time ?? undefined,
-      end: get(InputIds.reportEnd)?.selected_date_time ?? undefined,
-      impact: get(InputIds.reportImpact)?.value ?? '',
-      rootCause: get(InputIds.reportRootCause)?.value ?? '',
-      resolution: get(InputIds.reportResolution)?.value ?? '',
-      prevention: get(InputIds.reportPrevention)?.value ?? '',
-      timeline: get(InputIds.reportTimeline)?.value ?? '',
-    });
-    if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.title));
-    const refusal = await refusalBeforeAccepting(ctx, user, 'report', () => incidentForReport(ctx, meta.incidentId));
-    if (refusal) return refuse({ [BLOCK_OF.title]: refusal });
+    const v = formValues(view.state.values);
+    const values = {
+      title: v.text(InputIds.reportTitle),
+      start: v.dateTime(InputIds.reportStart),
+      end: v.dateTime(InputIds.reportEnd),
+      impact: v.text(InputIds.reportImpact),
+      rootCause: v.text(InputIds.reportRootCause),
+      resolution: v.text(InputIds.reportResolution),
+      prevention: v.text(InputIds.reportPrevention),
+      timeline: v.text(InputIds.reportTimeline),
+    };
+    const checked = await checkIncidentForm(ctx, user, view.private_metadata, { block: BLOCK_OF.title, blockOf: BLOCK_OF, button: 'Write report', what: 'report', schema: reportSchema, values, guard: (meta) => incidentForReport(ctx, meta.incidentId) });
+    if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
+    const { meta, data: d } = checked;
     await ack();
-    const d = parsed.data;
     await afterAck(ctx, { channel: meta.channel, user, what: 'submit incident report' }, async () => {
       await submitReport(ctx, {
         incidentId: meta.incidentId,

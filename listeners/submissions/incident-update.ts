@@ -1,13 +1,13 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { postIncidentUpdate, UPDATE_STATUSES } from '../../src/domain/incidents/updates.js';
 import { incidentForUpdate } from '../../src/domain/incidents/guards.js';
+import { postIncidentUpdate, UPDATE_STATUSES } from '../../src/domain/incidents/updates.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { UPDATE_TEXT_MAX } from '../../views/incident-update.js';
-import { parseIncidentMetadata } from '../incident-modals.js';
+import { checkIncidentForm, formValues } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
-import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
+import { agentActor } from '../modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(UPDATE_TEXT_MAX, `Keep it under ${UPDATE_TEXT_MAX} characters.`);
 const updateSchema = z.object({
@@ -20,32 +20,25 @@ const updateSchema = z.object({
 });
 const BLOCK_OF = { status: InputIds.updateStatus.block, known: InputIds.updateKnown.block, impact: InputIds.updateImpact.block, next: InputIds.updateNext.block } as const;
 
-type StateValue = { value?: string | null; selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> };
-
 /** The "Post update" form: validated in the modal, then stored and published (war room, thread, topic, brief, mails). */
 export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.incidentUpdateModal, async ({ ack, body, view }) => {
     const user = body.user.id;
-    const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
-    const meta = parseIncidentMetadata(view.private_metadata);
-    if (!meta) return refuse({ [BLOCK_OF.known]: 'This form is out of date. Close it and press Post update again.' });
-    const values = view.state.values as Record<string, Record<string, StateValue>>;
-    const field = (ids: { block: string; action: string }) => values[ids.block]?.[ids.action];
-    const options = (field(InputIds.updateOptions)?.selected_options ?? []).map((o) => o.value);
-    const parsed = updateSchema.safeParse({
-      status: field(InputIds.updateStatus)?.selected_option?.value,
-      known: field(InputIds.updateKnown)?.value ?? '',
-      impact: field(InputIds.updateImpact)?.value ?? '',
-      next: field(InputIds.updateNext)?.value ?? '',
+    const v = formValues(view.state.values);
+    const options = v.choices(InputIds.updateOptions);
+    const values = {
+      status: v.selected(InputIds.updateStatus),
+      known: v.text(InputIds.updateKnown),
+      impact: v.text(InputIds.updateImpact),
+      next: v.text(InputIds.updateNext),
       email: options.includes('email'),
       // The box is only offered with STATUS_PAGE_ENABLED; what was ticked is kept either way.
       public: options.includes('public'),
-    });
-    if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.known));
-    const refusal = await refusalBeforeAccepting(ctx, user, 'update', () => incidentForUpdate(ctx, meta.incidentId));
-    if (refusal) return refuse({ [BLOCK_OF.known]: refusal });
+    };
+    const checked = await checkIncidentForm(ctx, user, view.private_metadata, { block: BLOCK_OF.known, blockOf: BLOCK_OF, button: 'Post update', what: 'update', schema: updateSchema, values, guard: (meta) => incidentForUpdate(ctx, meta.incidentId) });
+    if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
+    const { meta, data: d } = checked;
     await ack();
-    const d = parsed.data;
     await afterAck(ctx, { channel: meta.channel, user, what: 'post incident update' }, async () => {
       await postIncidentUpdate(ctx, { incidentId: meta.incidentId, actor: await agentActor(ctx, body.user), status: d.status, known: d.known, impact: d.impact, nextMinutes: d.next, emailRequesters: d.email, public: d.public, requestKey: view.id });
     });

@@ -5,8 +5,7 @@ import { agentReply, ticketForReply } from '../../src/domain/replies.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS, WAITING_OPTION } from '../../views/reply-modal.js';
 import { afterAck } from '../respond.js';
-import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor, findBlockId, refusalBeforeAccepting } from '../modal-values.js';
+import { agentActor, checkTicketForm, findBlockId } from '../modal-values.js';
 
 const replySchema = z.object({
   message: z.string().trim().min(1, 'Write a message to the requester.').max(MESSAGE_MAX_CHARS, `Keep the message under ${MESSAGE_MAX_CHARS} characters.`),
@@ -31,16 +30,12 @@ export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.replyModal, async ({ ack, body, view }) => {
     const user = body.user.id;
     const { messageBlock, form } = readForm(view.state.values);
-    const refuse = (message: string) => ack({ response_action: 'errors', errors: { [messageBlock]: message } });
-    const meta = parseModalMetadata(view.private_metadata);
-    if (!meta) return refuse('This form is out of date. Close it and press Reply on the card again.');
-    const parsed = replySchema.safeParse(form);
-    if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'Check the message.');
-    const refusal = await refusalBeforeAccepting(ctx, user, 'reply', () => ticketForReply(ctx, meta.ticketId));
-    if (refusal) return refuse(refusal);
+    const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: messageBlock, button: 'Reply', what: 'reply', schema: replySchema, values: form, guard: (ticketId) => ticketForReply(ctx, ticketId) });
+    if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
+    const { meta, data: reply } = checked;
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'reply to requester' }, async () => {
-      await agentReply(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), message: parsed.data.message, waitOnCustomer: parsed.data.waitOnCustomer, requestKey: view.id });
+      await agentReply(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), message: reply.message, waitOnCustomer: reply.waitOnCustomer, requestKey: view.id });
     });
   });
 }

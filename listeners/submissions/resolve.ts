@@ -5,8 +5,7 @@ import { resolveTicket, ticketForResolution } from '../../src/domain/resolution.
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS } from '../../views/reply-modal.js';
 import { afterAck } from '../respond.js';
-import { parseModalMetadata } from '../ticket-ref.js';
-import { agentActor, modalErrors, refusalBeforeAccepting } from '../modal-values.js';
+import { agentActor, checkTicketForm } from '../modal-values.js';
 
 const text = (missing: string) => z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
 const resolveSchema = z.object({
@@ -26,16 +25,12 @@ function readForm(values: Record<string, Record<string, ViewStateValue>>) {
 export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.resolveModal, async ({ ack, body, view }) => {
     const user = body.user.id;
-    const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
-    const meta = parseModalMetadata(view.private_metadata);
-    if (!meta) return refuse({ [BLOCK_OF.summary]: 'This form is out of date. Close it and press Resolve on the card again.' });
-    const parsed = resolveSchema.safeParse(readForm(view.state.values));
-    if (!parsed.success) return refuse(modalErrors(parsed.error, BLOCK_OF, BLOCK_OF.summary));
-    const refusal = await refusalBeforeAccepting(ctx, user, 'resolution', () => ticketForResolution(ctx, meta.ticketId));
-    if (refusal) return refuse({ [BLOCK_OF.summary]: refusal });
+    const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: BLOCK_OF.summary, blockOf: BLOCK_OF, button: 'Resolve', what: 'resolution', schema: resolveSchema, values: readForm(view.state.values), guard: (ticketId) => ticketForResolution(ctx, ticketId) });
+    if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
+    const { meta, data: resolution } = checked;
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'resolve ticket' }, async () => {
-      await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...parsed.data, requestKey: view.id });
+      await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...resolution, requestKey: view.id });
     });
   });
 }

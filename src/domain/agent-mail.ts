@@ -1,6 +1,6 @@
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
-import { messageIdFor, ticketSubject, type QueuedMail } from './outbox.js';
+import { messageIdFor, threadHeaders, ticketSubject, type QueuedMail } from './outbox.js';
 import type { Actor } from './tickets.js';
 
 /**
@@ -13,27 +13,18 @@ export interface AgentMail {
   body: string;
 }
 
-/**
- * Threads the mail under the requester's latest message, or under the last mail of the thread when the
- * requester never wrote one (webhook and Slack tickets: their thread starts with the acknowledgement).
- */
-export function requesterThreadHeaders(ticket: TicketDoc): { inReplyTo?: string; references?: string[] } {
-  const ids = ticket.email?.messageIds ?? [];
-  const inReplyTo = ticket.email?.lastMessageId ?? ids.at(-1);
-  return { inReplyTo: inReplyTo ?? undefined, references: ids.length ? ids.slice(-20) : undefined };
-}
-
 export function signature(actor: Actor, key: string): string {
   const name = actor.name?.trim();
   return ['-- ', ...(name ? [name] : []), 'Support team', '', `Ticket ${key}. To add anything, reply to this email and keep [${key}] in the subject.`].join('\n');
 }
 
 /**
- * Builds the outbox entry and records its Message-ID on the ticket. Call inside a changeTicket mutation;
- * queue the returned mail once the change is stored.
+ * Builds the outbox entry and records its Message-ID on the ticket. Call inside a changeTicket mutation and
+ * pass the result to `record({ mail })`: changeTicket keeps it on the event, in the same write, and queues it
+ * once the change is stored (the outbox reconcile finds it there should the process die in between).
  */
 export function composeAgentMail(deps: Pick<DomainDeps, 'settings'>, ticket: TicketDoc, actor: Actor, mail: AgentMail): QueuedMail {
-  const headers = requesterThreadHeaders(ticket);
+  const headers = threadHeaders(ticket, { orLastOfThread: true });
   const queued: QueuedMail = {
     id: mail.id,
     kind: mail.kind,

@@ -38,11 +38,16 @@ export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: Queue
   await deps.effects.sendMail(mail.id);
 }
 
-/** Threading headers for mail about a ticket: reply to the requester's latest message, reference the whole thread. */
-export function threadHeaders(ticket: TicketDoc): { inReplyTo?: string; references?: string[] } {
+/**
+ * Threading headers for mail about a ticket: reply to the requester's latest message, reference the thread
+ * (its last 20 ids). With `orLastOfThread`, a ticket whose requester never wrote (webhook and Slack tickets)
+ * answers the thread's last mail instead, which is the acknowledgement. Not for the acknowledgement itself:
+ * its own Message-ID is already the last one recorded.
+ */
+export function threadHeaders(ticket: TicketDoc, { orLastOfThread = false } = {}): { inReplyTo?: string; references?: string[] } {
   const ids = ticket.email?.messageIds ?? [];
-  const last = ticket.email?.lastMessageId ?? undefined;
-  return { inReplyTo: last, references: ids.length ? ids.slice(-20) : undefined };
+  const inReplyTo = ticket.email?.lastMessageId ?? (orLastOfThread ? ids.at(-1) : undefined);
+  return { inReplyTo: inReplyTo ?? undefined, references: ids.length ? ids.slice(-20) : undefined };
 }
 
 /** Longest requester-written name and subject repeated in outgoing mail. */

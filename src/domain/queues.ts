@@ -1,6 +1,7 @@
 import type { QueryFilter } from 'mongoose';
 import type { TicketFields } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
+import type { SlaTarget } from './sla-state.js';
 import { OPEN_STATUSES, PRIORITIES, type Priority } from './types.js';
 
 /** What a ticket list shows of a ticket: enough for one line and a link to its card. */
@@ -15,11 +16,9 @@ export interface TicketPage {
   total: number;
 }
 
-export type TargetKind = 'first_response' | 'resolution';
-
 export interface TicketNearTarget {
   ticket: QueueTicket;
-  target: TargetKind;
+  target: SlaTarget;
   dueAt: Date;
 }
 
@@ -84,9 +83,9 @@ export async function ticketsNearestTarget(deps: QueueDeps, limit = 5): Promise<
 }
 
 /** The target the ticket is working towards; none while the clock is paused (waiting on the customer). */
-export function pendingTarget(t: Pick<QueueTicket, 'firstResponseAt' | 'sla'>): { target: TargetKind; dueAt: Date } | undefined {
+export function pendingTarget(t: Pick<QueueTicket, 'firstResponseAt' | 'sla'>): { target: SlaTarget; dueAt: Date } | undefined {
   if (t.sla?.pausedAt) return undefined;
-  if (!t.firstResponseAt && t.sla?.firstResponseDueAt) return { target: 'first_response', dueAt: t.sla.firstResponseDueAt };
+  if (!t.firstResponseAt && t.sla?.firstResponseDueAt) return { target: 'response', dueAt: t.sla.firstResponseDueAt };
   if (t.sla?.resolutionDueAt) return { target: 'resolution', dueAt: t.sla.resolutionDueAt };
   return undefined;
 }

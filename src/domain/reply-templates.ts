@@ -2,7 +2,8 @@ import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
 
 /**
  * Starting points for a reply to the requester (PRODUCT.md, "Communication with the requester"). The agent
- * edits the text before sending; the signature is added when the mail is composed (src/domain/replies.ts).
+ * edits the text before sending; the signature is added when the mail is composed (`composeAgentMail`,
+ * src/domain/agent-mail.ts).
  */
 export const REPLY_TEMPLATE_KINDS = ['acknowledgement', 'more_information', 'cannot_reproduce', 'bug_confirmed', 'feature_request', 'how_to'] as const;
 export type ReplyTemplateKind = (typeof REPLY_TEMPLATE_KINDS)[number];

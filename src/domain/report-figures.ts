@@ -137,7 +137,7 @@ interface StreamRow {
   timeline?: Array<{ kind: string; at: Date }>;
 }
 
-const within = (d: Date | null | undefined, w: Window) => !!d && d >= w.start && d < w.end;
+const inWindow = (d: Date | null | undefined, w: Window) => !!d && d >= w.start && d < w.end;
 
 /** Index of the bucket holding `d` (buckets are ascending starts). */
 function bucketOf(d: Date, buckets: Date[]): number {
@@ -185,7 +185,7 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
     let person = people.get(who);
     if (!person) people.set(who, (person = { handled: 0, fr: [], compliance: { met: 0, total: 0 } }));
     let handled = false;
-    if (within(t.firstResponseAt, w)) {
+    if (inWindow(t.firstResponseAt, w)) {
       const ms = t.firstResponseAt!.getTime() - t.createdAt.getTime();
       fr.push(ms);
       frBusiness.push(business.between(t.createdAt, t.firstResponseAt!));
@@ -193,19 +193,19 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
       if (buckets.length) perBucket[bucketOf(t.firstResponseAt!, buckets)]!.fr.push(ms);
       handled = true;
       if (c && t.sla?.responseMet != null) (count(c.response, t.sla.responseMet), count(person.compliance, t.sla.responseMet));
-    } else if (c && within(t.sla?.responseBreachedAt, w) && !(t.firstResponseAt && t.firstResponseAt < w.end)) {
+    } else if (c && inWindow(t.sla?.responseBreachedAt, w) && !(t.firstResponseAt && t.firstResponseAt < w.end)) {
       count(c.response, false);
       count(person.compliance, false);
     }
     let lastResolved: Date | undefined;
-    for (const e of t.timeline ?? []) if (e.kind === 'resolved' && within(e.at, w)) lastResolved = e.at;
+    for (const e of t.timeline ?? []) if (e.kind === 'resolved' && inWindow(e.at, w)) lastResolved = e.at;
     if (lastResolved) {
       res.push(lastResolved.getTime() - t.createdAt.getTime());
       resBusiness.push(business.between(t.createdAt, lastResolved));
       if (buckets.length) perBucket[bucketOf(lastResolved, buckets)]!.resolved++;
       handled = true;
       if (c && t.sla?.resolutionMet != null) (count(c.resolution, t.sla.resolutionMet), count(person.compliance, t.sla.resolutionMet));
-    } else if (c && within(t.sla?.resolutionBreachedAt, w)) {
+    } else if (c && inWindow(t.sla?.resolutionBreachedAt, w)) {
       count(c.resolution, false);
       count(person.compliance, false);
     }

@@ -169,8 +169,3 @@ export function targetStanding(sla: SlaState | null | undefined, target: SlaTarg
   if (!due || !warnDue) return undefined;
   return { dueAt: due, state: due <= now ? 'past' : warnDue <= now ? 'near' : 'ok' };
 }
-
-/** Whether a concluded target was met: the clock time spent on it stayed within the target of the ticket's priority. */
-export function targetMet(policy: Pick<SlaPolicy, 'targets'>, priority: Priority, sla: SlaState | null | undefined, target: SlaTarget): boolean {
-  return (sla?.[TARGET_FIELDS[target].spent] ?? 0) <= targetMs(policy, priority, target);
-}

@@ -124,7 +124,9 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      // Only a concurrent duplicate of this request (same _id) can collide: numbers come from one atomic $inc.
+      // Numbers come from one atomic $inc and never collide, so this is a concurrent duplicate of this request
+      // (same _id): adopt its ticket. Only if that ticket is gone again by the time it is read is saving once
+      // more worth it; a third collision is a real error.
       const theirs = await models.Ticket.findById(ticketId);
       if (theirs || attempt >= 3) {
         if (theirs) return { ticket: theirs, created: false };

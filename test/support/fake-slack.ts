@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { waitFor } from './settle.js';
 
 export interface SlackCall {
   method: string;
@@ -102,14 +103,8 @@ export class FakeSlack {
   }
 
   /** Waits until `predicate` holds for the recorded calls (the app works after it acks). */
-  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`FakeSlack: timed out waiting for ${what}; calls so far: ${this.calls.map((c) => c.method).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+    return waitFor(probe, `FakeSlack: ${what}`, timeoutMs, () => `calls so far: ${this.calls.map((c) => c.method).join(', ')}`);
   }
 
   private nextTs(): string {

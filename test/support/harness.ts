@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { createMailer, type Mailer } from '../../src/mail/mailer.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { FakeSlack } from './fake-slack.js';
+import { trackHandlers } from './settle.js';
 import { SlackSender } from './slack-requests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -88,6 +89,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     schedulerPollMs: opts.schedulerPollMs ?? 500,
     retryBaseMs: 100,
   });
+  trackHandlers(app);
   const { port } = await app.start(0);
   const url = `http://127.0.0.1:${port}`;
   return {

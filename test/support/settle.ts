@@ -1,29 +1,71 @@
 import type { DeskbellApp } from '../../src/app.js';
 
-/** Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+type Falsy = undefined | null | false | 0 | '';
+
+/**
+ * Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`.
+ * The one poll loop of the test rig: FakeSlack, SmtpSink and the fixtures wait through it.
+ */
+export async function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, what: string, timeoutMs = 15_000, describe?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${describe ? `; ${describe()}` : ''}`);
+    await tick(25);
   }
 }
 
+function tick(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Slack requests each app is still handling (Bolt acks first and works on after the HTTP answer). */
+const handling = new WeakMap<DeskbellApp, { count: number }>();
+
 /**
- * Waits until the apps' job queue is idle: no job running and none due within a second, seen three polls
- * in a row. "Nothing more happened" is then checked after the work is done, not after a guessed sleep.
+ * Counts the Slack requests `app` is processing, so `settled` can wait for handlers that are still
+ * working after their ack. The harness calls it for every app it starts.
  */
-export async function settled(apps: DeskbellApp | DeskbellApp[], timeoutMs = 20_000): Promise<void> {
-  const app = Array.isArray(apps) ? apps[0]! : apps;
-  const jobs = app.context.db.collection('agendaJobs');
+export function trackHandlers(app: DeskbellApp): void {
+  if (handling.has(app)) return;
+  const counter = { count: 0 };
+  handling.set(app, counter);
+  const processEvent = app.bolt.processEvent.bind(app.bolt);
+  app.bolt.processEvent = async (event) => {
+    counter.count += 1;
+    try {
+      return await processEvent(event);
+    } finally {
+      counter.count -= 1;
+    }
+  };
+}
+
+export interface SettleOptions {
+  /** A job due within this many ms still counts as work to wait for (raise it for jobs scheduled with a delay). */
+  horizonMs?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Waits until the apps are idle: no Slack request still being handled, no job running and none due
+ * within `horizonMs` (1 s), seen three polls in a row. "Nothing more happened" is then checked after the
+ * work is done, not after a guessed sleep.
+ */
+export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1000, timeoutMs = 110_000 }: SettleOptions = {}): Promise<void> {
+  const list = Array.isArray(apps) ? apps : [apps];
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   while (quiet < 3) {
-    if (Date.now() > deadline) throw new Error('the job queue did not settle');
-    const busy = await jobs.countDocuments({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + 1000) } }] });
+    if (Date.now() > deadline) throw new Error('the apps did not settle');
+    let busy = list.some((app) => (handling.get(app)?.count ?? 0) > 0);
+    for (const app of list) {
+      if (busy) break;
+      const jobs = app.context.db.collection('agendaJobs');
+      busy = (await jobs.countDocuments({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + horizonMs) } }] })) > 0;
+    }
     quiet = busy ? 0 : quiet + 1;
-    await new Promise((r) => setTimeout(r, 50));
+    await tick(50);
   }
 }

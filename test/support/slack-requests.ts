@@ -90,3 +90,9 @@ export class SlackSender {
     return this.post(body, 'application/json', opts);
   }
 }
+
+/** A view submission's answer when Slack is asked to show errors in the modal. */
+export interface ModalErrors {
+  response_action?: string;
+  errors: Record<string, string>;
+}

@@ -1,20 +1,18 @@
 import { connect, type Socket } from 'node:net';
+import { waitFor } from './settle.js';
 
 /** A raw SMTP conversation, one command at a time, for tests that need control over a single connection. */
 export class SmtpDialog {
   private buffer = '';
-  private waiting?: () => void;
   private closed = false;
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
-      this.waiting?.();
     });
     socket.on('close', () => {
       this.closed = true;
-      this.waiting?.();
     });
     socket.on('error', () => undefined);
   }
@@ -27,20 +25,20 @@ export class SmtpDialog {
 
   /** The next complete reply (last line `NNN text`), or '' once the server closed the connection. */
   async reply(timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = /^(?:\d{3}-.*\r\n)*\d{3} .*\r\n/.exec(this.buffer);
-      if (m) {
-        this.buffer = this.buffer.slice(m[0].length);
-        return m[0].trim();
-      }
-      if (this.closed) return '';
-      if (Date.now() > deadline) throw new Error(`no SMTP reply within ${timeoutMs} ms (have ${JSON.stringify(this.buffer)})`);
-      await new Promise<void>((ok) => {
-        this.waiting = ok;
-        setTimeout(ok, 50);
-      });
-    }
+    const found = await waitFor(
+      () => {
+        const m = /^(?:\d{3}-.*\r\n)*\d{3} .*\r\n/.exec(this.buffer);
+        if (m) {
+          this.buffer = this.buffer.slice(m[0].length);
+          return { reply: m[0].trim() };
+        }
+        return this.closed ? { reply: '' } : undefined;
+      },
+      'an SMTP reply',
+      timeoutMs,
+      () => `have ${JSON.stringify(this.buffer)}`,
+    );
+    return found.reply;
   }
 
   async send(line: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { waitFor } from './settle.js';
 
 /** A local SMTP server that keeps every message it receives; `down` makes it refuse mail with 451. */
 export class SmtpSink {
@@ -37,13 +38,7 @@ export class SmtpSink {
     await new Promise<void>((ok) => this.server?.close(() => ok()) ?? ok());
   }
 
-  async waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs = 10_000): Promise<ParsedMail> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.messages.find(predicate);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`SmtpSink: no matching mail within ${timeoutMs} ms (have ${this.messages.length})`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs = 10_000): Promise<ParsedMail> {
+    return waitFor(() => this.messages.find(predicate), 'SmtpSink: a matching mail', timeoutMs, () => `have ${this.messages.length}`);
   }
 }

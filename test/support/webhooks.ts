@@ -27,3 +27,20 @@ export async function sendWebhook(baseUrl: string, body: unknown, opts: WebhookO
   for (const h of opts.omit ?? []) delete headers[h];
   return fetch(`${baseUrl}/intake/webhook`, { method: 'POST', headers, body: payload });
 }
+
+/** What the intake routes (webhook, Postmark) answer about a ticket. */
+export interface IntakeAnswer {
+  id: string;
+  ticket: string;
+  outcome?: string;
+}
+
+/** A 400 from an intake route: which fields were wrong. */
+export interface InvalidAnswer {
+  details: Array<{ field: string }>;
+}
+
+/** The ticket a Slack message belongs to, from the metadata the app posts its cards with. */
+export function ticketIdOf(message: { metadata?: unknown }): string | undefined {
+  return (message.metadata as { event_payload?: { ticket_id?: string } } | undefined)?.event_payload?.ticket_id;
+}
