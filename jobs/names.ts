@@ -18,4 +18,8 @@ export const JobNames = {
   incidentRefresh: 'incident.refresh',
   pagerDuty: 'incident.pagerduty',
   pagingSweep: 'incident.paging-sweep',
+  incidentUpdate: 'incident.update',
+  incidentReminder: 'incident.reminder',
+  incidentReport: 'incident.report',
+  incidentClockSweep: 'incident.clock-sweep',
 } as const;

@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../src/context.js';
 import { runDailySummary, type DailySummary, type SummaryOutcome } from '../src/domain/daily-summary.js';
 import { runWeeklyDigest, type WeeklyReview } from '../src/domain/weekly-review.js';
+import { incidentPeriodStats } from '../src/domain/incidents/overview.js';
 import { postMessageOnce } from '../src/slack/post-once.js';
 import { BusyElsewhereError } from '../src/slack/errors.js';
 import { workspaceUrl } from '../src/slack/workspace-url.js';
@@ -35,11 +36,23 @@ function postToSupport(ctx: AppContext, render: (summary: never) => Promise<{ te
 
 /** The daily triage summary, once per team-local day. Exported so tests and tools can run it on demand. */
 export async function postDailySummary(ctx: AppContext): Promise<SummaryOutcome> {
-  return runDailySummary(ctx, postToSupport(ctx, async (summary: DailySummary) => dailySummaryMessage(summary, { workspaceUrl: await workspaceUrl(ctx.slack) })));
+  return runDailySummary(
+    ctx,
+    postToSupport(ctx, async (summary: DailySummary) =>
+      dailySummaryMessage(summary, { workspaceUrl: await workspaceUrl(ctx.slack), incidents: await incidentPeriodStats(ctx, { start: summary.since, end: summary.now }, summary.now) }),
+    ),
+  );
 }
 
 export async function postWeeklyDigest(ctx: AppContext): Promise<'posted' | 'already_posted'> {
-  return runWeeklyDigest(ctx, postToSupport(ctx, async (review: WeeklyReview) => weeklyDigestMessage(review, ctx.policy.timeZone)));
+  return runWeeklyDigest(
+    ctx,
+    postToSupport(ctx, async (review: WeeklyReview) => {
+      const now = review.current.window.end;
+      const [current, previous] = await Promise.all([incidentPeriodStats(ctx, review.current.window, now), incidentPeriodStats(ctx, review.previous.window, now)]);
+      return weeklyDigestMessage(review, ctx.policy.timeZone, { current, previous });
+    }),
+  );
 }
 
 const SUMMARY_EVENT_TYPE = 'deskbell_summary';

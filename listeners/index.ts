@@ -19,6 +19,11 @@ import { register as registerReplySubmit } from './views/reply.js';
 import { register as registerResolveSubmit } from './views/resolve.js';
 import { register as registerThreadMessage } from './events/thread-message.js';
 import { register as registerIncidentButtons } from './actions/incident-buttons.js';
+import { register as registerLinkIncident } from './actions/link-incident.js';
+import { register as registerIncidentUpdateSubmit } from './views/incident-update.js';
+import { register as registerIncidentResolveSubmit } from './views/incident-resolve.js';
+import { register as registerIncidentReportSubmit } from './views/incident-report.js';
+import { register as registerLinkIncidentSubmit } from './views/link-incident.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, views/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -41,4 +46,9 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerReopen(app, ctx);
   registerThreadMessage(app, ctx);
   registerIncidentButtons(app, ctx);
+  registerLinkIncident(app, ctx);
+  registerIncidentUpdateSubmit(app, ctx);
+  registerIncidentResolveSubmit(app, ctx);
+  registerIncidentReportSubmit(app, ctx);
+  registerLinkIncidentSubmit(app, ctx);
 }

@@ -8,6 +8,8 @@ const bool = (def: boolean) =>
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 /** Minutes, fractions allowed (0.1 = 6 s) so tests and trials can run in seconds. */
 const minutes = (def: number) => z.coerce.number({ error: 'must be a number of minutes (fractions such as 0.5 allowed)' }).positive('must be more than 0').default(def);
+/** Hours or days with fractions, like `minutes`. */
+const amount = (unit: string, def: number) => z.coerce.number({ error: `must be a number of ${unit} (fractions such as 0.5 allowed)` }).positive('must be more than 0').default(def);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -64,6 +66,11 @@ const shape = {
   PAGE_ESCALATE_MINUTES: minutes(10).describe('Page the secondary and the leads when a page is still unacknowledged after this long'),
   PAGERDUTY_ROUTING_KEY: z.string().min(1).optional().describe('PagerDuty Events API v2 routing key; incidents are also sent to PagerDuty when set'),
   PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue').describe('PagerDuty Events API v2 endpoint (override for tests)'),
+  INCIDENT_UPDATE_MINUTES: minutes(30).describe('Status-update cadence of an active incident: the commander is reminded before, and pinged with the leads when an update is overdue'),
+  INCIDENT_MONITOR_MINUTES: minutes(120).describe('How long a fixed incident stays in monitoring before Deskbell asks the commander to close it'),
+  INCIDENT_REPORT_HOURS: amount('hours', 48).describe('The incident report is due this long after resolution (reminders at half time and 2 hours before; leads pinged when overdue)'),
+  INCIDENT_ARCHIVE_DAYS: z.coerce.number({ error: 'must be a number of days (0 = never)' }).min(0, 'must be 0 (never) or more').default(7).describe('Archive the war room this many days after the incident report; 0 = never'),
+  STATUS_PAGE_ENABLED: bool(false).describe('Serve a public status page at GET /status and /status.json with the updates marked public'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
 };

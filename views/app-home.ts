@@ -1,5 +1,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
+import type { IncidentRow } from '../src/domain/incidents/overview.js';
 import type { QueueTicket, TicketNearTarget, TicketPage } from '../src/domain/queues.js';
+import { homeIncidentBlocks } from './incident-list.js';
 import { dueText, ticketLine, type LinkOptions } from './ticket-list.js';
 import { mrkdwn, plain, slackDate, usergroupMention } from './text.js';
 
@@ -14,6 +16,8 @@ export interface HomeData extends LinkOptions {
   nearest: TicketNearTarget[];
   now: Date;
   supportChannel: string;
+  /** Active incidents, shown at the top. */
+  incidents?: { rows: IncidentRow[]; total: number };
 }
 
 function section(text: string): KnownBlock {
@@ -33,6 +37,7 @@ function list(title: string, page: TicketPage, empty: string, link: LinkOptions,
 export function appHomeView(d: HomeData): HomeView {
   const link: LinkOptions = { workspaceUrl: d.workspaceUrl };
   const blocks: KnownBlock[] = [
+    ...(d.incidents ? homeIncidentBlocks(d.incidents, d.now) : []),
     ...list('Your open tickets', d.mine, 'Nothing assigned to you. Pick one from the unassigned tickets below.', link, false),
     { type: 'divider' },
     ...list('Unassigned', d.unassigned, 'Every open ticket has an owner. :tada:', link, false),

@@ -5,10 +5,14 @@ import { PRIORITY_EMOJI } from './ticket-card.js';
 import { messageUrl, priorityTag } from './ticket-list.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 import { targetName } from './sla-notes.js';
+import type { IncidentPeriodStats } from '../src/domain/incidents/overview.js';
+import { incidentStatsSection } from './incident-stats.js';
 
 export interface SummaryLinks {
   /** The workspace's base URL (auth.test `url`): tickets link to their cards without an API call each. */
   workspaceUrl?: string;
+  /** P0 incidents over the same period (src/domain/incidents/overview.ts). */
+  incidents?: IncidentPeriodStats;
 }
 
 /** "SUP-12", linked to its card when the card is posted. */
@@ -63,6 +67,7 @@ export function dailySummaryMessage(s: DailySummary, links: SummaryLinks): { tex
     listSection('Overdue first responses', s.overdueResponses, links, { assignee: true, due: true, empty: 'None: every first response is on time.' }),
     listSection('Near or past target', s.nearOrPast, links, { assignee: true, due: true, empty: 'None.' }),
     { type: 'section', text: mrkdwn(`*Top categories*\n${s.topCategories.length ? s.topCategories.map(categoryLine).join(' · ') : '_No open tickets._'}`) },
+    ...(links.incidents ? [incidentStatsSection(links.incidents)] : []),
   ];
   const text = truncate(
     `Daily triage ${s.day}: ${s.newTickets.total} new, ${s.unassigned.total} unassigned, ${s.openTotal} open, ${s.overdueResponses.total} overdue first responses, ${s.nearOrPast.total} near or past target`,

@@ -20,6 +20,12 @@ export const ActionIds = {
   incidentResolve: 'incident_resolve',
   incidentAcknowledge: 'incident_acknowledge',
   incidentJoin: 'incident_join_war_room',
+  incidentWriteReport: 'incident_write_report',
+  incidentClose: 'incident_close',
+  incidentReopen: 'incident_reopen',
+  /** On a ticket card: link it to an active incident (opens a form), or unlink it. */
+  ticketLinkIncident: 'ticket_link_incident',
+  ticketUnlinkIncident: 'ticket_unlink_incident',
 } as const;
 
 export const CallbackIds = {
@@ -28,6 +34,10 @@ export const CallbackIds = {
   resolveModal: 'resolve_modal',
   newTicketModal: 'new_ticket_modal',
   createFromMessage: 'create_ticket_from_message',
+  incidentUpdateModal: 'incident_update_modal',
+  incidentResolveModal: 'incident_resolve_modal',
+  incidentReportModal: 'incident_report_modal',
+  linkIncidentModal: 'link_incident_modal',
 } as const;
 
 /** Block and input IDs inside modals: `block_id` / `action_id` pairs read back in view_submission. */
@@ -49,6 +59,25 @@ export const InputIds = {
   newCategory: { block: 'new_category', action: 'value' },
   newPriority: { block: 'new_priority', action: 'value' },
   newAcknowledge: { block: 'new_acknowledge', action: 'value' },
+  updateStatus: { block: 'update_status', action: 'value' },
+  updateKnown: { block: 'update_known', action: 'value' },
+  updateImpact: { block: 'update_impact', action: 'value' },
+  updateNext: { block: 'update_next', action: 'value' },
+  /** Checkboxes: `email` (the affected requesters), `public` (the status page). */
+  updateOptions: { block: 'update_options', action: 'value' },
+  resolveFix: { block: 'incident_fix', action: 'value' },
+  /** Checkboxes: `monitor`, `tickets`, `public`. */
+  resolveOptions: { block: 'incident_resolve_options', action: 'value' },
+  resolveTicketsVerify: { block: 'incident_verify', action: 'value' },
+  reportTitle: { block: 'report_title', action: 'value' },
+  reportStart: { block: 'report_start', action: 'value' },
+  reportEnd: { block: 'report_end', action: 'value' },
+  reportImpact: { block: 'report_impact', action: 'value' },
+  reportRootCause: { block: 'report_root_cause', action: 'value' },
+  reportResolution: { block: 'report_resolution', action: 'value' },
+  reportPrevention: { block: 'report_prevention', action: 'value' },
+  reportTimeline: { block: 'report_timeline', action: 'value' },
+  linkIncident: { block: 'link_incident', action: 'value' },
 } as const;
 
 export const BlockIds = {

@@ -2,9 +2,28 @@ import type { KnownBlock } from '@slack/types';
 import type { IncidentFields } from '../src/db/models/incident.js';
 import { zonedParts } from '../src/domain/sla-clock.js';
 import { ActionIds } from './ids.js';
+import { formatDuration } from './weekly-digest.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention } from './text.js';
 
-export type IncidentView = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'declaredAt' | 'roles' | 'channel' | 'page'> & { id: string };
+export type IncidentView = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'declaredAt' | 'roles' | 'channel' | 'page'> &
+  Partial<Pick<IncidentFields, 'currentStatus' | 'cadence' | 'monitor' | 'resolvedAt' | 'fix' | 'report'>> & { id: string };
+
+/** A linked ticket as the brief and `/support incident INC-3` list it (requester shown: both are for the team only). */
+export interface LinkedTicketView {
+  key: string;
+  subject: string;
+  status: string;
+  requester?: { email?: string | null; name?: string | null } | null;
+}
+
+/** The latest status update, for the brief. */
+export interface LatestUpdateView {
+  at: Date;
+  status: string;
+  known: string;
+  impact: string;
+  nextAt?: Date;
+}
 export interface IncidentTicketView {
   requester?: { email?: string | null; name?: string | null } | null;
   body?: string | null;
@@ -24,16 +43,49 @@ export function pagedText(i: Pick<IncidentView, 'roles'>): string {
   return people.join(', ') || '_nobody is on call: set ONCALL_FILE or ONCALL_USERGROUP_';
 }
 
-/** `P0 · SUP-123 · commander @x · next update 14:30` (the war room's topic; at most 250 characters). */
+function hhmm(at: Date, timeZone: string): string {
+  const p = zonedParts(at, timeZone);
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/**
+ * The war room's topic (at most 250 characters): `P0 · SUP-123 · INC-7 · commander @x · next update 14:30`, with
+ * the latest update's status once it is past investigating, `monitoring until 16:30` while a fix is watched, and
+ * `Resolved · … · lasted 1 h 20 min` at the end.
+ */
 export function incidentTopic(i: IncidentView, timeZone: string): string {
-  const next = zonedParts(new Date(i.declaredAt.getTime() + UPDATE_CADENCE_MS), timeZone);
-  const hhmm = `${String(next.hour).padStart(2, '0')}:${String(next.minute).padStart(2, '0')}`;
   const commander = i.roles?.commander ? `<@${i.roles.commander}>` : 'nobody yet';
-  return truncate(`P0 · ${i.ticketKey} · ${i.key} · commander ${commander} · next update ${hhmm}`, 250);
+  if (i.status === 'resolved') {
+    const lasted = i.resolvedAt ? ` · lasted ${formatDuration(i.resolvedAt.getTime() - i.declaredAt.getTime())}` : '';
+    return truncate(`Resolved · ${i.ticketKey} · ${i.key} · commander ${commander}${lasted}`, 250);
+  }
+  if (i.status === 'monitoring') {
+    const until = i.monitor?.until ? ` until ${hhmm(i.monitor.until, timeZone)}` : '';
+    return truncate(`P0 · ${i.ticketKey} · ${i.key} · monitoring${until} · commander ${commander}`, 250);
+  }
+  const next = i.cadence?.dueAt ?? new Date(i.declaredAt.getTime() + UPDATE_CADENCE_MS);
+  const status = i.currentStatus && i.currentStatus !== 'investigating' ? ` · ${i.currentStatus}` : '';
+  return truncate(`P0 · ${i.ticketKey} · ${i.key}${status} · commander ${commander} · next update ${hhmm(next, timeZone)}`, 250);
+}
+
+const STATUS_LINE: Record<string, string> = { active: ':red_circle: active', monitoring: ':large_yellow_circle: fixed, monitoring', resolved: ':white_check_mark: resolved' };
+
+function linkedSection(linked: LinkedTicketView[]): KnownBlock {
+  const shown = linked.slice(0, 15).map((t) => {
+    const who = t.requester?.name ? `${safe(t.requester.name, 60)} (${safe(t.requester.email, 100)})` : safe(t.requester?.email ?? 'unknown', 100);
+    return `• *${t.key}* ${safe(t.subject, 80)} · ${who}${['resolved', 'closed'].includes(t.status) ? ` · _${t.status}_` : ''}`;
+  });
+  if (linked.length > 15) shown.push(`_and ${linked.length - 15} more_`);
+  return { type: 'section', text: mrkdwn(`*Linked tickets (${linked.length})*\n${shown.join('\n') || '_None yet: link reports of the same problem with \`/support link SUP-12\` here, or "Link to incident" on their cards._'}`) };
+}
+
+function latestSection(u: LatestUpdateView): KnownBlock {
+  const next = u.nextAt ? `\n*Next update* ${slackDate(u.nextAt, '{time}')}` : '';
+  return { type: 'section', text: mrkdwn(`*Latest update* (${slackDate(u.at, '{time}')}) *[${safe(u.status, 20)}]*\n${safe(u.known, 1200)}\n*Impact* ${safe(u.impact || 'being assessed', 600)}${next}`) };
 }
 
 /** The pinned brief in the war room: what happened, who has which role, what to do now, and the controls. */
-export function incidentBrief(i: IncidentView, t: IncidentTicketView, opts: { cardLink?: string }): { text: string; blocks: KnownBlock[] } {
+export function incidentBrief(i: IncidentView, t: IncidentTicketView, opts: { cardLink?: string; linked?: LinkedTicketView[]; latest?: LatestUpdateView; cadenceMinutes?: number }): { text: string; blocks: KnownBlock[] } {
   const value = JSON.stringify({ incidentId: i.id });
   const requester = t.requester?.name ? `${safe(t.requester.name, 100)} (${safe(t.requester.email, 200)})` : safe(t.requester?.email ?? 'unknown', 200);
   const body = (t.body ?? '').trim();
@@ -49,24 +101,26 @@ export function incidentBrief(i: IncidentView, t: IncidentTicketView, opts: { ca
         mrkdwn(`*Incident commander*\n${userMention(i.roles?.commander)}`),
         mrkdwn(`*On call (paged)*\n${pagedText(i)}\n${ack}`),
         mrkdwn(`*Declared by*\n${i.roles?.declarer ? userMention(i.roles.declarer) : 'monitoring / Deskbell'}`),
-        mrkdwn(`*Status*\n${i.status === 'active' ? ':red_circle: active' : ':white_check_mark: resolved'}`),
+        mrkdwn(`*Status*\n${STATUS_LINE[i.status] ?? i.status}${i.resolvedAt ? ` · lasted ${formatDuration(i.resolvedAt.getTime() - i.declaredAt.getTime())}` : ''}`),
       ],
     },
-    {
-      type: 'section',
-      text: mrkdwn(
-        '*What to do now*\n1. Commander: confirm you lead (or press *Take command*).\n2. Find the blast radius: who is affected, since when.\n3. Fix or roll back, then verify and monitor.\n4. Post a status update every 30 minutes: current status, impact, next update time.',
-      ),
-    },
-    {
-      type: 'actions',
-      elements: [
-        { type: 'button', action_id: ActionIds.incidentTakeCommand, text: plain('Take command', LIMITS.button), value, style: 'primary' },
-        { type: 'button', action_id: ActionIds.incidentPostUpdate, text: plain('Post update', LIMITS.button), value },
-        { type: 'button', action_id: ActionIds.incidentResolve, text: plain('Resolve', LIMITS.button), value, style: 'danger' },
-      ],
-    } as KnownBlock,
   ];
+  if (opts.latest) blocks.push(latestSection(opts.latest));
+  blocks.push(linkedSection(opts.linked ?? []));
+  const every = opts.cadenceMinutes ?? 30;
+  const todo: Record<string, string> = {
+    active: `*What to do now*\n1. Commander: confirm you lead (or press *Take command*).\n2. Find the blast radius: who is affected, since when; link their tickets here.\n3. Fix or roll back, then verify and monitor.\n4. Post a status update every ${every} minutes: current status, impact, next update time.`,
+    monitoring: `*What to do now*\nWatch that the fix holds${i.monitor?.until ? ` until ${slackDate(i.monitor.until, '{time}')}` : ''}. *Close incident* when it does, *Reopen* if the problem is back.`,
+    resolved: `*What to do now*\nWrite the incident report${i.report?.dueAt && !i.report.submittedAt ? ` by ${slackDate(i.report.dueAt)}` : ''}: impact, root cause, resolution, prevention.${i.report?.submittedAt ? ' _Report submitted; edit it with *Write report*._' : ''}`,
+  };
+  blocks.push({ type: 'section', text: mrkdwn(todo[i.status] ?? todo.active!) });
+  const button = (id: string, label: string, style?: 'primary' | 'danger') => ({ type: 'button', action_id: id, text: plain(label, LIMITS.button), value, ...(style ? { style } : {}) });
+  const controls: Record<string, unknown[]> = {
+    active: [button(ActionIds.incidentTakeCommand, 'Take command', 'primary'), button(ActionIds.incidentPostUpdate, 'Post update'), button(ActionIds.incidentResolve, 'Resolve', 'danger')],
+    monitoring: [button(ActionIds.incidentTakeCommand, 'Take command'), button(ActionIds.incidentPostUpdate, 'Post update'), button(ActionIds.incidentClose, 'Close incident', 'primary'), button(ActionIds.incidentReopen, 'Reopen', 'danger')],
+    resolved: [button(ActionIds.incidentWriteReport, 'Write report', 'primary')],
+  };
+  blocks.push({ type: 'actions', elements: controls[i.status] ?? controls.active! } as KnownBlock);
   return { text: truncate(`${i.key} (P0): ${safe(i.title, 300)}. Commander ${userMention(i.roles?.commander)}.`, LIMITS.fallback), blocks };
 }
 
@@ -121,6 +175,16 @@ export function incidentNoteText(i: Pick<IncidentView, 'key' | 'roles'>, e: Note
       return `:white_check_mark: ${userMention(d.by ? String(d.by) : undefined)} acknowledged the page for ${i.key}.`;
     case 'commander_changed':
       return `:crown: ${userMention(String(d.to))} took command of ${i.key}${d.from ? ` from ${userMention(String(d.from))}` : ''}.`;
+    case 'ticket_linked':
+      return `:link: ${safe(String(d.ticket), 20)} linked to ${i.key}${d.requester ? ` (requester ${safe(String(d.requester), 200)})` : ''}: its requester gets the mailed updates.`;
+    case 'ticket_unlinked':
+      return `:link: ${safe(String(d.ticket), 20)} unlinked from ${i.key}${d.to ? ` (moved to ${safe(String(d.to), 20)})` : ''}.`;
+    case 'closed':
+      return `:white_check_mark: ${i.key} closed by ${userMention(e.actor?.id)}: the fix held. The incident report is next.`;
+    case 'reopened':
+      return `:rotating_light: ${i.key} reopened by ${userMention(e.actor?.id)}: the problem is back. Status updates are due again.`;
+    case 'report_submitted':
+      return `:page_facing_up: Incident report for ${i.key} submitted by ${userMention(e.actor?.id)} (revision ${Number(d.revision)}).`;
     default:
       return `${i.key}: ${e.kind.replace(/_/g, ' ')}`;
   }

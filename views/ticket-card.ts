@@ -19,7 +19,11 @@ import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from '.
 export type CardTicket = Pick<
   TicketFields,
   'key' | 'subject' | 'body' | 'source' | 'requester' | 'category' | 'suggestedCategory' | 'priority' | 'suggestedPriority' | 'status' | 'assignee' | 'escalationLevel' | 'attachments' | 'metadata' | 'sla' | 'card' | 'createdAt'
-> & { id: string; incident?: { key?: string | null; channelId?: string | null } | null };
+> & {
+  id: string;
+  incident?: { key?: string | null; channelId?: string | null } | null;
+  linkedIncident?: { key?: string | null; channelId?: string | null } | null;
+};
 
 export const PRIORITY_EMOJI: Record<Priority, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':large_blue_circle:' };
 const STATUS_EMOJI: Record<Status, string> = {
@@ -115,6 +119,8 @@ function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
   const workflow = closed
     ? [button(ActionIds.reopen, 'Reopen'), ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : [])]
     : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
+  // Another report of a live outage: tie it to the incident so its requester hears from the incident's updates.
+  if (!closed && !t.incident?.key && !t.linkedIncident?.key) workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
   return [...first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
 }
 
@@ -154,6 +160,14 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
   if (t.incident?.key) {
     const room = t.incident.channelId ? ` · war room <#${t.incident.channelId}>` : '';
     blocks.push({ type: 'section', text: mrkdwn(`:rotating_light: *P0 incident ${t.incident.key}*${room}`) });
+  }
+  if (t.linkedIncident?.key) {
+    const room = t.linkedIncident.channelId ? ` · war room <#${t.linkedIncident.channelId}>` : '';
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`:link: Linked to incident *${t.linkedIncident.key}*${room}: the requester gets its mailed updates`),
+      accessory: { type: 'button', action_id: ActionIds.ticketUnlinkIncident, text: plain('Unlink', LIMITS.button), value: JSON.stringify({ ticketId: t.id }) },
+    } as KnownBlock);
   }
   const body = (t.body ?? '').trim();
   if (body) {

@@ -2,6 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import type { Compliance, Durations, WeekStats, WeeklyReview } from '../src/domain/weekly-review.js';
 import { CATEGORY_LABELS, PRIORITY_LABELS } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
+import type { IncidentPeriodStats } from '../src/domain/incidents/overview.js';
+import { incidentStatsSection } from './incident-stats.js';
 
 /** Targets from PRODUCT.md, shown beside the numbers. */
 const REOPEN_TARGET = 0.05;
@@ -54,7 +56,7 @@ function complianceLines(s: WeekStats, before: WeekStats): string {
 }
 
 /** The weekly review digest posted in #support. Pure; subjects are requester text and escaped. */
-export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { text: string; blocks: KnownBlock[] } {
+export function weeklyDigestMessage(review: WeeklyReview, timeZone: string, incidents?: { current: IncidentPeriodStats; previous: IncidentPeriodStats }): { text: string; blocks: KnownBlock[] } {
   const { current: s, previous: p } = review;
   const reopenFlag = s.reopened.rate !== undefined && s.reopened.rate >= REOPEN_TARGET ? ' :warning:' : '';
   const csatFlag = s.satisfaction.rate !== undefined && s.satisfaction.rate <= SATISFACTION_TARGET ? ' :warning:' : '';
@@ -75,6 +77,7 @@ export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { t
     { type: 'section', text: mrkdwn(`${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`) },
     { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceLines(s, p)}`, LIMITS.section) },
     { type: 'section', fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)] },
+    ...(incidents ? [incidentStatsSection(incidents.current, incidents.previous)] : []),
   ];
   const text = truncate(
     `Weekly review ${rangeLabel(s, timeZone)}: ${s.created} created, ${s.resolved} resolved, ${s.openAtEnd} open; first response median ${formatDuration(s.firstResponse.medianMs)}; reopened ${percent(s.reopened.rate)}; satisfaction ${percent(s.satisfaction.rate)}`,

@@ -1,11 +1,14 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
+import type { IncidentDoc } from '../../src/db/models/incident.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { acknowledgePage, takeCommand } from '../../src/domain/incidents/paging.js';
+import { closeIncident, reopenIncident } from '../../src/domain/incidents/updates.js';
 import { ActionIds } from '../../views/ids.js';
+import { openReportModal, openResolveModal, openUpdateModal } from '../incident-modals.js';
 import { afterAck, tellUser } from '../respond.js';
-import { cardActionSource, mayActOrTell } from './card-action.js';
+import { cardActionSource, mayActOrTell, type CardActionSource } from './card-action.js';
 
 const incidentRef = z.object({ incidentId: z.string().regex(/^[a-f0-9]{24}$/) });
 const STALE = 'That button is out of date or malformed; nothing was changed.';
@@ -18,19 +21,33 @@ function parseIncidentRef(value: unknown): string {
   }
 }
 
-/**
- * The war room's brief ("Take command", "Post update", "Resolve"), the page DM's "Acknowledge", and the
- * "Join war room" link buttons (Slack opens the link; the click still reaches us and is only acknowledged).
- */
-export function register(app: App, ctx: AppContext): void {
-  app.action<BlockAction<ButtonAction>>(ActionIds.incidentTakeCommand, async ({ ack, body, action }) => {
+async function loadIncident(ctx: AppContext, value: unknown): Promise<IncidentDoc> {
+  const incident = await ctx.models.Incident.findById(parseIncidentRef(value));
+  if (!incident) throw new DomainError('That incident no longer exists.');
+  return incident;
+}
+
+/** An incident button for support-team members: ack, gate, then `handle` (failures told ephemerally). */
+function onIncidentButton(app: App, ctx: AppContext, actionId: string, what: string, handle: (src: CardActionSource, incident: IncidentDoc, triggerId: string) => Promise<void>): void {
+  app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
     await ack();
     const src = cardActionSource(body, action);
-    await afterAck(ctx, { channel: src.channel, user: src.user, what: 'take command' }, async () => {
+    await afterAck(ctx, { channel: src.channel, user: src.user, what }, async () => {
       if (!(await mayActOrTell(ctx, src))) return;
-      const { incident, changed } = await takeCommand(ctx, parseIncidentRef(action.value), src.change.actor, src.change.dedupeKey);
-      if (!changed && incident.roles?.commander === src.user) await tellUser(ctx.slack, src.channel, src.user, `You already command ${incident.key}.`);
+      await handle(src, await loadIncident(ctx, action.value), body.trigger_id);
     });
+  });
+}
+
+/**
+ * The war room's brief and reminders ("Take command", "Post update", "Resolve", "Close incident", "Reopen",
+ * "Write report"), the page DM's "Acknowledge", and the "Join war room" link buttons (Slack opens the link;
+ * the click still reaches us and is only acknowledged).
+ */
+export function register(app: App, ctx: AppContext): void {
+  onIncidentButton(app, ctx, ActionIds.incidentTakeCommand, 'take command', async (src, incident) => {
+    const { changed } = await takeCommand(ctx, incident.id, src.change.actor, src.change.dedupeKey);
+    if (!changed && incident.roles?.commander === src.user) await tellUser(ctx.slack, src.channel, src.user, `You already command ${incident.key}.`);
   });
 
   // Paged people may not be in the support team: the page was addressed to them, so they may answer it.
@@ -38,29 +55,39 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     const src = cardActionSource(body, action);
     await afterAck(ctx, { channel: src.channel, user: src.user, what: 'acknowledge page' }, async () => {
-      const incidentId = parseIncidentRef(action.value);
-      const incident = await ctx.models.Incident.findById(incidentId);
-      if (!incident) throw new DomainError('That incident no longer exists.');
+      const incident = await loadIncident(ctx, action.value);
       const paged = [...(incident.roles?.oncall ?? []), incident.roles?.secondary].includes(src.user);
       if (!paged && !(await mayActOrTell(ctx, src))) return;
-      const result = await acknowledgePage(ctx, incidentId, src.change.actor, src.change.dedupeKey);
+      const result = await acknowledgePage(ctx, incident.id, src.change.actor, src.change.dedupeKey);
       const by = result.incident.page?.acknowledgedBy;
       await tellUser(ctx.slack, src.channel, src.user, result.changed ? `Acknowledged: ${incident.key} stops paging. Join the war room to help.` : `${incident.key} was already acknowledged${by ? ` by <@${by}>` : ''}.`);
     });
   });
 
-  for (const [id, what] of [
-    [ActionIds.incidentPostUpdate, 'Posting status updates'],
-    [ActionIds.incidentResolve, 'Resolving an incident from Slack'],
-  ] as const) {
-    app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action }) => {
-      await ack();
-      const src = cardActionSource(body, action);
-      await afterAck(ctx, { channel: src.channel, user: src.user, what }, async () => {
-        await tellUser(ctx.slack, src.channel, src.user, `${what} is coming soon. Until then, post the update in this channel yourself.`);
-      });
-    });
-  }
+  onIncidentButton(app, ctx, ActionIds.incidentPostUpdate, 'open the update form', (src, incident, trigger) => openUpdateModal(ctx, trigger, incident, src.channel));
+
+  onIncidentButton(app, ctx, ActionIds.incidentResolve, 'open the resolve form', async (src, incident, trigger) => {
+    if (incident.status === 'resolved') throw new DomainError(`${incident.key} is already resolved.`);
+    // In monitoring, the fix is in: "Resolve" on an older message closes it.
+    if (incident.status === 'monitoring') {
+      await closeIncident(ctx, { incidentId: incident.id, actor: src.change.actor, requestKey: src.change.dedupeKey! });
+      await tellUser(ctx.slack, src.channel, src.user, `${incident.key} is closed. The incident report is next.`);
+      return;
+    }
+    await openResolveModal(ctx, trigger, incident, src.channel);
+  });
+
+  onIncidentButton(app, ctx, ActionIds.incidentClose, 'close incident', async (src, incident) => {
+    const { changed } = await closeIncident(ctx, { incidentId: incident.id, actor: src.change.actor, requestKey: src.change.dedupeKey! });
+    if (!changed) await tellUser(ctx.slack, src.channel, src.user, `${incident.key} is already closed.`);
+  });
+
+  onIncidentButton(app, ctx, ActionIds.incidentReopen, 'reopen incident', async (src, incident) => {
+    const { changed } = await reopenIncident(ctx, { incidentId: incident.id, actor: src.change.actor, requestKey: src.change.dedupeKey! });
+    if (!changed) await tellUser(ctx.slack, src.channel, src.user, `${incident.key} is active already.`);
+  });
+
+  onIncidentButton(app, ctx, ActionIds.incidentWriteReport, 'open the report form', (src, incident, trigger) => openReportModal(ctx, trigger, incident, src.channel));
 
   app.action(ActionIds.incidentJoin, async ({ ack }) => {
     await ack();

@@ -11,6 +11,7 @@ import { workspaceUrl } from '../../src/slack/workspace-url.js';
 import { ticketListText, ticketSummaryText } from '../../views/ticket-list.js';
 import { safe } from '../../views/text.js';
 import { afterAck, tellUser } from '../respond.js';
+import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlinkCommand, updateCommand } from './support-incidents.js';
 import { notOnTeamText, openNewTicketModal, permalinkOf } from '../views/new-ticket.js';
 
 const LIST_SIZE = 15;
@@ -26,6 +27,9 @@ export function supportHelpText(unknown?: string): string {
     '• `/support mine` — your open tickets',
     '• `/support queue` — open tickets nobody owns yet, most urgent first',
     '• `/support incident <title>` — declare a P0 incident nobody has reported yet: ticket, war room, @channel alert, page',
+    '• `/support incidents` — active and recent incidents; `/support incident INC-3` — one incident with its linked tickets',
+    '• `/support update` — in a war room: post a status update (also the brief’s *Post update*)',
+    '• `/support link SUP-12 INC-3` — link a ticket to an incident (`/support link SUP-12` inside its war room); `/support unlink SUP-12`',
     '• `/support oncall` — who is on call now and next; `/support oncall take [until 2026-12-24]` to cover',
     '• `/support help` — this help',
     'To turn a message into a ticket, use the message’s *More actions* menu → *Create support ticket*.',
@@ -40,7 +44,7 @@ export function register(app: App, ctx: AppContext): void {
     const sub = word.toLowerCase();
     const ref = TICKET_REF.exec(word);
     const rest = text.slice(word.length).trim();
-    const known = ['', 'new', 'mine', 'queue', 'oncall'].includes(sub) || (sub === 'incident' && !!rest) || !!ref;
+    const known = ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update'].includes(sub) || (['incident', 'link', 'unlink'].includes(sub) && !!rest) || !!ref;
     if (!known || sub === 'help') {
       // No lookup needed: the usage goes back in the acknowledgement itself.
       await ack({ response_type: 'ephemeral', text: supportHelpText(sub === 'help' ? undefined : text) });
@@ -58,8 +62,18 @@ export function register(app: App, ctx: AppContext): void {
         await openNewTicketModal(ctx, command.trigger_id, {}, { channel });
       } else if (ref) {
         await showTicket(ctx, channel, user, `SUP-${Number(ref[1])}`);
+      } else if (sub === 'incident' && INCIDENT_REF.test(rest)) {
+        await showIncidentCommand(ctx, command, rest);
       } else if (sub === 'incident') {
         await declareFromCommand(ctx, command, rest);
+      } else if (sub === 'incidents') {
+        await incidentsCommand(ctx, command);
+      } else if (sub === 'update') {
+        await updateCommand(ctx, command);
+      } else if (sub === 'link') {
+        await linkCommand(ctx, command, rest);
+      } else if (sub === 'unlink') {
+        await unlinkCommand(ctx, command, rest);
       } else if (sub === 'oncall') {
         await onCallCommand(ctx, channel, user, rest);
       } else if (sub === 'mine') {

@@ -31,6 +31,21 @@ export const OnceKeys = {
   page: (eventId: string, user: string) => `page:${eventId}:${user}`,
   /** One PagerDuty event of an incident. */
   pagerDuty: (incidentId: string, action: string) => `pagerduty:${incidentId}:${action}`,
+  /** A status update (or the resolution) of an incident, posted in its war room. */
+  incidentUpdate: (eventId: string) => `incident-update:${eventId}`,
+  /** The all-clear in #support for one resolution of an incident. */
+  incidentAllClear: (eventId: string) => `incident-all-clear:${eventId}`,
+  /**
+   * One clock reminder of an incident: `update_reminder` / `update_overdue` (per due time and round),
+   * `monitor_end`, `report_half` / `report_late` / `report_overdue` (per due time).
+   */
+  incidentReminder: (incidentId: string, kind: string, at: Date, round = 0) => `incident-reminder:${incidentId}:${kind}:${at.toISOString()}:${round}`,
+  /** One revision of the incident report, posted in the war room (`war-room`) or #support (`support`). */
+  incidentReport: (incidentId: string, revision: number, where: 'war-room' | 'support') => `incident-report:${incidentId}:${revision}:${where}`,
+  /** The Markdown file of one revision of the incident report. */
+  incidentReportFile: (incidentId: string, revision: number) => `incident-report-file:${incidentId}:${revision}`,
+  /** The war room's archiving. */
+  warRoomArchive: (incidentId: string) => `war-room-archive:${incidentId}`,
   /** A satisfaction answer: one per survey of a ticket. */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
 } as const;
@@ -43,4 +58,10 @@ export const DeliveryKinds = {
   dm: 'dm',
   dailySummary: 'daily-summary',
   weeklyDigest: 'weekly-digest',
+  incidentUpdate: 'incident-update',
+  incidentAllClear: 'incident-all-clear',
+  incidentReminder: 'incident-reminder',
+  incidentReport: 'incident-report',
+  incidentReportFile: 'incident-report-file',
+  warRoomArchive: 'war-room-archive',
 } as const;

@@ -27,6 +27,16 @@ export interface Effects {
   refreshIncident(incidentId: string): Promise<void>;
   /** Send a PagerDuty Events API v2 event (once per incident and action). */
   pagerDuty(incidentId: string, action: 'trigger' | 'acknowledge' | 'resolve'): Promise<void>;
+  /**
+   * Everything a status update (or resolution) of an incident calls for, each once: the war-room post, the
+   * ticket's thread, topic and brief, mails to linked requesters, and for a resolution the all-clear,
+   * PagerDuty `resolve` and the linked tickets' resolutions.
+   */
+  incidentUpdate(incidentId: string, eventId: string): Promise<void>;
+  /** One clock reminder of an incident (see OnceKeys.incidentReminder), once; `archive` archives the war room. */
+  incidentReminder(incidentId: string, kind: string, at: Date, round: number): Promise<void>;
+  /** Post and upload one revision of the incident report (once per revision). */
+  publishReport(incidentId: string, revision: number): Promise<void>;
 }
 
 /** For domain unit tests and tools that must not touch the outside world. */
@@ -43,4 +53,7 @@ export const noEffects: Effects = {
   incidentNote: async () => undefined,
   refreshIncident: async () => undefined,
   pagerDuty: async () => undefined,
+  incidentUpdate: async () => undefined,
+  incidentReminder: async () => undefined,
+  publishReport: async () => undefined,
 };

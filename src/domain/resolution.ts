@@ -16,6 +16,8 @@ export interface ResolveInput {
   verify: string;
   /** The modal's view id: one resolution (and one mail) per submission. */
   requestKey: string;
+  /** Email the requester (default). A ticket with no customer behind it (opened by `/support incident`) is resolved silently. */
+  mail?: boolean;
 }
 
 function statusWord(status: Status): string {
@@ -56,9 +58,11 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     const status = ticket.status as Status;
     if (!OPEN_STATUSES.includes(status)) throw new DomainError(`${ticket.key} is already ${statusWord(status)}.`);
     const now = deps.clock.now();
+    const mailed = input.mail ?? true;
     const id = agentMailId('resolution', ticket, input.requestKey);
-    const body = resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.config.AUTO_CLOSE_DAYS);
-    const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body });
+    const mail = mailed
+      ? composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.config.AUTO_CLOSE_DAYS) })
+      : undefined;
     if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
     ticket.status = 'resolved';
     ticket.resolvedAt = now;
@@ -66,10 +70,10 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     ticket.resolution = input.summary.trim();
     record({
       kind: 'resolved',
-      text: ':white_check_mark: Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey',
+      text: mailed ? ':white_check_mark: Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey' : ':white_check_mark: Resolved by {actor}',
       notify: true,
       data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
-      mail,
+      ...(mail ? { mail } : {}),
     });
   });
 }

@@ -5,6 +5,7 @@ import { createHealthCheck } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
 import { webhookIntakeHandler } from './intake-webhook.js';
 import { route, sendJson } from './respond.js';
+import { statusPageHandler } from './status-page.js';
 
 /** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
 export function httpRoutes(ctx: AppContext): CustomRoute[] {
@@ -23,5 +24,8 @@ export function httpRoutes(ctx: AppContext): CustomRoute[] {
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
     { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx)) },
     { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
+    // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
+    { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
+    { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },
   ];
 }

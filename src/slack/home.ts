@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { liveIncidentRows } from '../domain/incidents/overview.js';
 import { myOpenTickets, ticketsNearestTarget, unassignedOpenTickets } from '../domain/queues.js';
 import { appHomeNotMemberView, appHomeView, HOME_LIST_SIZE, HOME_NEAREST_SIZE } from '../../views/app-home.js';
 import { workspaceUrl } from './workspace-url.js';
@@ -11,12 +12,13 @@ export async function publishHome(deps: HomeDeps, userId: string): Promise<void>
     await deps.slack.views.publish({ user_id: userId, view: appHomeNotMemberView(deps.team.usergroup) });
     return;
   }
-  const [mine, unassigned, nearest, url] = await Promise.all([
+  const [incidents, mine, unassigned, nearest, url] = await Promise.all([
+    liveIncidentRows(deps, 5),
     myOpenTickets(deps, userId, HOME_LIST_SIZE),
     unassignedOpenTickets(deps, HOME_LIST_SIZE),
     ticketsNearestTarget(deps, HOME_NEAREST_SIZE),
     workspaceUrl(deps.slack),
   ]);
-  const view = appHomeView({ mine, unassigned, nearest, now: deps.clock.now(), workspaceUrl: url, supportChannel: deps.config.SUPPORT_CHANNEL_ID });
+  const view = appHomeView({ incidents, mine, unassigned, nearest, now: deps.clock.now(), workspaceUrl: url, supportChannel: deps.config.SUPPORT_CHANNEL_ID });
   await deps.slack.views.publish({ user_id: userId, view });
 }

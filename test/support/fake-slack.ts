@@ -27,7 +27,21 @@ interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
+
+/** A file uploaded the way Slack asks: an upload URL, the bytes POSTed there, then completed and shared. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  title?: string;
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+  completed: boolean;
+}
 
 /**
  * A Slack Web API stand-in over real HTTP: it records every call and answers the way Slack does,
@@ -36,11 +50,12 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly messages: StoredMessage[] = [];
-  readonly channels = new Map<string, { id: string; name: string; members: Set<string>; creator: string; is_private: boolean; topic?: string }>();
+  readonly channels = new Map<string, { id: string; name: string; members: Set<string>; creator: string; is_private: boolean; topic?: string; is_archived?: boolean }>();
   readonly bookmarks: Array<{ id: string; channel_id: string; title: string; link: string }> = [];
   readonly pins: Array<{ channel: string; timestamp: string }> = [];
   readonly usergroups = new Map<string, string[]>();
   readonly users = new Map<string, { id: string; name: string; real_name?: string; email?: string }>();
+  readonly uploads = new Map<string, UploadedFile>();
   private failures = new Map<string, Failure[]>();
   private holds = new Map<string, Promise<void>>();
   private server?: Server;
@@ -102,7 +117,27 @@ export class FakeSlack {
     return `${this.clockSeconds + this.seq}.${String(this.seq).padStart(6, '0')}`;
   }
 
+  /** Files completed (shared) in `channel`, in upload order. */
+  filesIn(channel: string): UploadedFile[] {
+    return [...this.uploads.values()].filter((f) => f.completed && f.channel === channel);
+  }
+
+  /** The upload URL answers like Slack's: 200 and "OK - <length>", and keeps the bytes for the test. */
+  private async receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const file = this.uploads.get((req.url ?? '').split('/').pop() ?? '');
+    if (!file || req.method !== 'POST') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('not found');
+    }
+    file.bytes = Buffer.concat(chunks);
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${file.bytes.length}`);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.url ?? '').startsWith('/upload/')) return this.receiveUpload(req, res);
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const raw = await new Promise<string>((ok) => {
       let data = '';
@@ -147,6 +182,7 @@ export class FakeSlack {
       case 'auth.test':
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'deskbell', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'chat.postMessage': {
+        if (this.channels.get(a.channel)?.is_archived) return { ok: false, error: 'is_archived' };
         const msg: StoredMessage = { channel: a.channel, ts: this.nextTs(), thread_ts: a.thread_ts, text: a.text, blocks: a.blocks, metadata: a.metadata };
         this.messages.push(msg);
         return { ok: true, channel: msg.channel, ts: msg.ts, message: { ...msg, type: 'message', bot_id: 'BBOT' } };
@@ -196,6 +232,10 @@ export class FakeSlack {
       case 'bookmarks.list':
         return { ok: true, bookmarks: this.bookmarks.filter((b) => b.channel_id === a.channel_id) };
       case 'pins.add': {
+        // Slack checks the channel and the message before pinning.
+        const ch = this.channels.get(a.channel);
+        if (ch?.is_archived) return { ok: false, error: 'is_archived' };
+        if (!this.messages.some((m) => m.channel === a.channel && m.ts === a.timestamp)) return { ok: false, error: 'message_not_found' };
         if (this.pins.some((p) => p.channel === a.channel && p.timestamp === a.timestamp)) return { ok: false, error: 'already_pinned' };
         this.pins.push({ channel: a.channel, timestamp: a.timestamp });
         return { ok: true };
@@ -207,6 +247,13 @@ export class FakeSlack {
         if (users.every((u) => ch.members.has(u))) return { ok: false, error: 'already_in_channel' };
         for (const u of users) ch.members.add(u);
         return { ok: true, channel: { id: ch.id } };
+      }
+      case 'conversations.archive': {
+        const ch = this.channels.get(a.channel);
+        if (!ch) return { ok: false, error: 'channel_not_found' };
+        if (ch.is_archived) return { ok: false, error: 'already_archived' };
+        ch.is_archived = true;
+        return { ok: true };
       }
       case 'conversations.join':
         return { ok: true, channel: { id: a.channel } };
@@ -221,6 +268,21 @@ export class FakeSlack {
       case 'users.info': {
         const user: { id: string; name: string; real_name?: string; email?: string } = this.users.get(a.user) ?? { id: a.user, name: String(a.user).toLowerCase() };
         return { ok: true, user: { ...user, profile: { email: user.email, real_name: user.real_name ?? user.name } } };
+      }
+      case 'files.getUploadURLExternal': {
+        if (!a.filename || !Number(a.length)) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++this.seq).padStart(8, '0')}`;
+        this.uploads.set(id, { id, filename: a.filename, length: Number(a.length), altText: a.alt_text, completed: false });
+        return { ok: true, upload_url: `${this.url.replace(/api\/$/, '')}upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = (Array.isArray(a.files) ? a.files : []) as Array<{ id: string; title?: string }>;
+        const files = list.map((f) => this.uploads.get(f.id));
+        // Slack refuses to complete a file whose bytes never arrived.
+        if (!list.length || files.some((f) => !f?.bytes)) return { ok: false, error: 'file_not_found' };
+        for (const [i, f] of files.entries()) Object.assign(f!, { completed: true, title: list[i]!.title, channel: a.channel_id, threadTs: a.thread_ts, initialComment: a.initial_comment });
+        if (a.channel_id) this.messages.push({ channel: a.channel_id, ts: this.nextTs(), thread_ts: a.thread_ts, text: a.initial_comment });
+        return { ok: true, files: files.map((f) => ({ id: f!.id, title: f!.title, name: f!.filename })) };
       }
       case 'usergroups.users.list': {
         const users = this.usergroups.get(a.usergroup);

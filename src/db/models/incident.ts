@@ -10,7 +10,12 @@ const incidentEventSchema = new Schema({
   data: Schema.Types.Mixed,
   /** Makes a redelivered click or a repeated job change nothing. */
   dedupeKey: String,
+  /** A status update whose effects (war room, thread, topic, brief, mails) all went out; the clock sweep re-asks for the rest. */
+  done: Boolean,
 });
+
+/** One action item of an incident report's prevention section. */
+const actionItemSchema = new Schema({ action: { type: String, required: true }, owner: String }, { _id: false });
 
 /** A P0 incident (PRODUCT.md, "P0 emergency"): one per ticket that became P0. */
 const incidentSchema = new Schema(
@@ -20,7 +25,37 @@ const incidentSchema = new Schema(
     ticketId: { type: Schema.Types.ObjectId, required: true, unique: true },
     ticketKey: { type: String, required: true },
     title: { type: String, required: true },
-    status: { type: String, enum: ['active', 'resolved'], required: true, default: 'active' },
+    /** `active` until resolved; `monitoring` while a fix is watched (INCIDENT_MONITOR_MINUTES); `resolved` for good. */
+    status: { type: String, enum: ['active', 'monitoring', 'resolved'], required: true, default: 'active' },
+    /** The status of the latest update, as the war room, topic and status page show it. */
+    currentStatus: { type: String, enum: ['investigating', 'identified', 'monitoring', 'resolved'], default: 'investigating' },
+    /** Fixed when it is resolved (monitoring included): the incident's duration is declaredAt → resolvedAt. */
+    resolvedAt: Date,
+    /** When monitoring ended (or resolvedAt when there was none). */
+    closedAt: Date,
+    /** What fixed it (from the Resolve form). */
+    fix: String,
+    /** The next status update is due at `dueAt` (chosen `intervalMs` after the last one); unset once resolved. */
+    cadence: { dueAt: Date, intervalMs: Number },
+    monitor: { until: Date },
+    report: {
+      dueAt: Date,
+      submittedAt: Date,
+      submittedBy: String,
+      revision: { type: Number, default: 0 },
+      title: String,
+      startedAt: Date,
+      endedAt: Date,
+      impact: String,
+      rootCause: String,
+      resolution: String,
+      prevention: { type: [actionItemSchema], default: undefined },
+      timeline: String,
+    },
+    /** When the war room is archived (INCIDENT_ARCHIVE_DAYS after the report), and when it was. */
+    archive: { at: Date, doneAt: Date },
+    /** The next moment the clock sweep must look at this incident (update reminders, monitoring end, report reminders, archive). */
+    clockAt: Date,
     declaredAt: { type: Date, required: true },
     /** How it was declared: the card's button, a priority change, a webhook, `/support incident`. */
     declaredVia: { type: String, enum: ['card', 'priority', 'webhook', 'command'], required: true },
@@ -52,6 +87,9 @@ const incidentSchema = new Schema(
   { optimisticConcurrency: true, minimize: false },
 );
 incidentSchema.index({ 'page.nextAt': 1 });
+incidentSchema.index({ clockAt: 1 });
+// `/support update` and `/support link SUP-12` find the incident of the war room they are typed in.
+incidentSchema.index({ 'channel.id': 1 });
 incidentSchema.index({ status: 1, declaredAt: -1 });
 
 export type IncidentFields = InferSchemaType<typeof incidentSchema>;

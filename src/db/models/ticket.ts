@@ -107,6 +107,8 @@ export const ticketSchema = new Schema(
     },
     /** The P0 incident this ticket opened (its war room is shown on the card). */
     incident: { id: Schema.Types.ObjectId, key: String, channelId: String, channelName: String },
+    /** An active incident this ticket is one more report of (its requester hears from the incident's updates). */
+    linkedIncident: { id: Schema.Types.ObjectId, key: String, channelId: String },
     externalId: String,
     metadata: Schema.Types.Mixed,
     attachments: { type: [attachmentSchema], default: [] },
@@ -129,6 +131,8 @@ ticketSchema.index({ resolvedAt: 1 });
 ticketSchema.index({ updatedAt: 1 });
 // Thread messages find their ticket by the card they reply to (internal notes).
 ticketSchema.index({ 'card.ts': 1 });
+// An incident's linked tickets.
+ticketSchema.index({ 'linkedIncident.id': 1 });
 
 export type TicketFields = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<TicketFields>;

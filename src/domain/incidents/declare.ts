@@ -7,6 +7,7 @@ import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { changeTicket } from '../ticket-changes.js';
 import type { Actor } from '../tickets.js';
+import { reminderLeadMs } from './clock.js';
 import { whoIsOnCall } from './on-call-now.js';
 
 export type DeclaredVia = 'card' | 'priority' | 'webhook' | 'command';
@@ -59,6 +60,10 @@ export async function declareIncident(deps: DomainDeps, input: { ticketId: strin
         ...(oncall.secondary ? { secondary: oncall.secondary } : {}),
       },
       page: { round: -1, nextAt: now },
+      // The first status update is due one cadence after the declaration.
+      currentStatus: 'investigating',
+      cadence: { dueAt: new Date(now.getTime() + deps.incidents.updateMs), intervalMs: deps.incidents.updateMs },
+      clockAt: new Date(now.getTime() + deps.incidents.updateMs - reminderLeadMs(deps.incidents.updateMs)),
       timeline: [{ at: now, actor: input.actor, kind: 'declared', data: { via: input.via, ticket: ticket.key, oncall: oncall.users, oncallUsergroup: oncall.usergroup } }],
       createdAt: now,
       updatedAt: now,

@@ -12,6 +12,16 @@ export interface IncidentSettings {
   pageRepeatMs: number;
   pageEscalateMs: number;
   pagerDuty?: { routingKey: string; url: string };
+  /** INCIDENT_UPDATE_MINUTES: the status-update cadence (also the repeat of an overdue ping). */
+  updateMs: number;
+  /** INCIDENT_MONITOR_MINUTES. */
+  monitorMs: number;
+  /** INCIDENT_REPORT_HOURS. */
+  reportMs: number;
+  /** INCIDENT_ARCHIVE_DAYS; 0 = never archive. */
+  archiveMs: number;
+  statusPage: boolean;
+  timeZone: string;
 }
 
 export function incidentSettings(config: Config): IncidentSettings {
@@ -25,5 +35,11 @@ export function incidentSettings(config: Config): IncidentSettings {
     pageRepeatMs: config.PAGE_REPEAT_MINUTES * 60_000,
     pageEscalateMs: config.PAGE_ESCALATE_MINUTES * 60_000,
     ...(config.PAGERDUTY_ROUTING_KEY ? { pagerDuty: { routingKey: config.PAGERDUTY_ROUTING_KEY, url: config.PAGERDUTY_EVENTS_URL } } : {}),
+    updateMs: config.INCIDENT_UPDATE_MINUTES * 60_000,
+    monitorMs: config.INCIDENT_MONITOR_MINUTES * 60_000,
+    reportMs: config.INCIDENT_REPORT_HOURS * 3_600_000,
+    archiveMs: config.INCIDENT_ARCHIVE_DAYS * 86_400_000,
+    statusPage: config.STATUS_PAGE_ENABLED,
+    timeZone: config.SUPPORT_TIMEZONE,
   };
 }

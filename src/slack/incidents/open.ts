@@ -4,11 +4,12 @@ import { deliverOnce } from '../../db/once.js';
 import { OnceKeys } from '../../db/once-keys.js';
 import { advancePaging } from '../../domain/incidents/paging.js';
 import { changeTicket } from '../../domain/ticket-changes.js';
-import { incidentAlert, incidentBrief, incidentTopic, warRoomNote, type IncidentView } from '../../../views/incident.js';
+import { incidentAlert, incidentTopic, warRoomNote, type IncidentView } from '../../../views/incident.js';
 import { messageUrl } from '../../../views/ticket-list.js';
 import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../errors.js';
 import { postMessageOnce, SLACK_CLAIM_MS } from '../post-once.js';
 import { botUserId, channelUrl, workspaceUrl } from '../workspace-url.js';
+import { renderBrief } from './refresh.js';
 import { openWarRoom } from './war-room.js';
 
 export const BRIEF_EVENT_TYPE = 'deskbell_incident_brief';
@@ -66,7 +67,7 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
     if (invite.length) await tolerate(ctx.slack.conversations.invite({ channel: room, users: invite.join(',') }));
     await ctx.slack.conversations.setTopic({ channel: room, topic: incidentTopic(view, ctx.policy.timeZone) });
     if (cardLink) await bookmarkCard(ctx, incident, room, cardLink);
-    const brief = incidentBrief(view, ticket, cardLink ? { cardLink } : {});
+    const brief = await renderBrief(ctx, incident, ticket, cardLink);
     const posted = await postMessageOnce(ctx.cards, {
       key: OnceKeys.incidentBrief(incident.id),
       kind: 'incident-brief',

@@ -1,0 +1,80 @@
+import { expect } from 'vitest';
+import type { TestApp } from './harness.js';
+import { waitFor } from './settle.js';
+import { sendWebhook } from './webhooks.js';
+
+/** Drives incidents the way Slack does (signed clicks and form submissions) and reads what Slack was sent. */
+export function incidentDriver(t: () => TestApp) {
+  const models = () => t().app.context.models;
+  const slack = () => t().slack;
+
+  /** A customer's ticket from the webhook (acknowledged by mail), with its card posted. */
+  async function customerTicket(subject: string, requester: { email: string; name?: string }) {
+    const res = await sendWebhook(t().url, { subject, body: `${subject}: nothing works for us.`, requester });
+    expect(res.status).toBe(201);
+    const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };
+    const card = await waitFor(async () => {
+      const c = (await models().Ticket.findById(id).lean())?.card;
+      return c?.ts && c.channel ? { channel: c.channel, ts: c.ts } : undefined;
+    }, `card of ${key}`);
+    return { id, key, ...card };
+  }
+
+  /** A customer ticket declared P0 from its card by `user`, once its war room, brief and alert are there. */
+  async function declared(subject: string, requester: { email: string; name?: string }, user: string) {
+    const ticket = await customerTicket(subject, requester);
+    await t().sender.blockAction(user, { type: 'button', action_id: 'ticket_declare_p0', value: JSON.stringify({ ticketId: ticket.id }) }, ticket);
+    const incident = await waitFor(async () => {
+      const i = await models().Incident.findOne({ ticketId: ticket.id }).lean();
+      return i?.brief?.ts && i.alert?.ts ? i : undefined;
+    }, `incident of ${ticket.key} with its brief and alert`);
+    return { ticket, incident, room: incident.channel!.id!, id: String(incident._id) };
+  }
+
+  const button = (user: string, actionId: string, incidentId: string, where: { channel: string; ts?: string }, actionTs = `${Date.now() / 1000}`) =>
+    t().sender.blockAction(user, { type: 'button', action_id: actionId, value: JSON.stringify({ incidentId }), action_ts: actionTs }, { channel: where.channel, ts: where.ts ?? '1.000001' });
+
+  const cardButton = (user: string, actionId: string, ticket: { id: string; channel: string; ts: string }) =>
+    t().sender.blockAction(user, { type: 'button', action_id: actionId, block_id: 'ticket_workflow', value: JSON.stringify({ ticketId: ticket.id }), action_ts: `${Date.now() / 1000}` }, ticket);
+
+  const openedModal = (callbackId: string, after: number) =>
+    slack().waitFor(() => slack().callsTo('views.open').slice(after).find((c) => c.args.view?.callback_id === callbackId), 10_000, `views.open ${callbackId}`);
+
+  async function submit(user: string, view: Record<string, unknown>, app: TestApp = t()) {
+    const res = await app.sender.viewSubmission(user, { type: 'modal', hash: 'h1', ...view });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  const text = (value: string) => ({ type: 'plain_text_input', value });
+  const checks = (...values: string[]) => ({ type: 'checkboxes', selected_options: values.map((value) => ({ value })) });
+
+  /** The state of a filled "Post update" form. */
+  function updateState(u: { status: string; known: string; impact: string; next?: string; options?: string[] }) {
+    return {
+      values: {
+        update_status: { value: { type: 'static_select', selected_option: { value: u.status } } },
+        update_known: { value: text(u.known) },
+        update_impact: { value: text(u.impact) },
+        update_next: { value: { type: 'number_input', value: u.next ?? '30' } },
+        update_options: { value: checks(...(u.options ?? [])) },
+      },
+    };
+  }
+
+  function resolveState(r: { fix: string; options?: string[]; verify?: string }) {
+    return { values: { incident_fix: { value: text(r.fix) }, incident_resolve_options: { value: checks(...(r.options ?? [])) }, incident_verify: { value: text(r.verify ?? '') } } };
+  }
+
+  /** Opens "Post update" from the brief and submits it (the same view id from every app given: Slack redelivering). */
+  async function postUpdate(user: string, incident: { id: string; room: string }, u: Parameters<typeof updateState>[0], viewId = `VUPD${Math.random().toString(36).slice(2, 8)}`, apps: TestApp[] = [t()]) {
+    const opens = slack().callsTo('views.open').length;
+    await button(user, 'incident_post_update', incident.id, { channel: incident.room });
+    const open = await openedModal('incident_update_modal', opens);
+    const answers = await Promise.all(apps.map((app) => submit(user, { id: viewId, callback_id: 'incident_update_modal', private_metadata: open.args.view.private_metadata, state: updateState(u) }, app)));
+    return { open, answers };
+  }
+
+  return { models, slack, customerTicket, declared, button, cardButton, openedModal, submit, updateState, resolveState, postUpdate, text, checks };
+}
