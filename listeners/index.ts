@@ -24,6 +24,8 @@ import { register as registerIncidentUpdateSubmit } from './views/incident-updat
 import { register as registerIncidentResolveSubmit } from './views/incident-resolve.js';
 import { register as registerIncidentReportSubmit } from './views/incident-report.js';
 import { register as registerLinkIncidentSubmit } from './views/link-incident.js';
+import { register as registerStormButtons } from './actions/storm-buttons.js';
+import { register as registerStormForms } from './views/storm-forms.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, views/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -51,4 +53,6 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerIncidentResolveSubmit(app, ctx);
   registerIncidentReportSubmit(app, ctx);
   registerLinkIncidentSubmit(app, ctx);
+  registerStormButtons(app, ctx);
+  registerStormForms(app, ctx);
 }

@@ -71,6 +71,11 @@ const shape = {
   INCIDENT_REPORT_HOURS: amount('hours', 48).describe('The incident report is due this long after resolution (reminders at half time and 2 hours before; leads pinged when overdue)'),
   INCIDENT_ARCHIVE_DAYS: z.coerce.number({ error: 'must be a number of days (0 = never)' }).min(0, 'must be 0 (never) or more').default(7).describe('Archive the war room this many days after the incident report; 0 = never'),
   STATUS_PAGE_ENABLED: bool(false).describe('Serve a public status page at GET /status and /status.json with the updates marked public'),
+  STORM_THRESHOLD: z.coerce.number({ error: 'must be a whole number of tickets' }).int().min(2, 'must be at least 2').default(10).describe('A storm is more than this many similar new tickets within STORM_WINDOW_MINUTES'),
+  STORM_WINDOW_MINUTES: minutes(5).describe('Window in which similar tickets count towards a storm; a storm ends after this long without a new one'),
+  STORM_CARD_UPDATE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).positive().default(5).describe('At most one update of a storm card this often (its count and list)'),
+  SLACK_CHANNEL_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(1000).describe("Gap between two messages Deskbell sends to one channel (Slack's limit is about one a second)"),
+  SLACK_QUEUE_MAX_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(40_000, 'must stay under 40000 (a post claim lasts 60 s)').default(30_000).describe('Longest a message waits in its channel queue before its job retries it later'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
 };

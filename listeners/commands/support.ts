@@ -9,6 +9,7 @@ import { myOpenTickets, unassignedOpenTickets } from '../../src/domain/queues.js
 import { createTicket, findTicketByKey } from '../../src/domain/tickets.js';
 import { workspaceUrl } from '../../src/slack/workspace-url.js';
 import { ticketListText, ticketSummaryText } from '../../views/ticket-list.js';
+import { stormMembershipText } from '../../views/storm-card.js';
 import { safe } from '../../views/text.js';
 import { afterAck, tellUser } from '../respond.js';
 import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlinkCommand, updateCommand } from './support-incidents.js';
@@ -151,5 +152,10 @@ async function showTicket(ctx: AppContext, channel: string, user: string, key: s
   }
   const card = ticket.card?.channel && ticket.card.ts ? { channel: ticket.card.channel, ts: ticket.card.ts } : undefined;
   const permalink = card ? await permalinkOf(ctx, card) : undefined;
-  await tellUser(ctx.slack, channel, user, ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }));
+  const storm = ticket.storm?.id ? await ctx.models.Storm.findById(ticket.storm.id).lean() : null;
+  const stormCard = storm?.card?.channel && storm.card.ts ? await permalinkOf(ctx, { channel: storm.card.channel, ts: storm.card.ts }) : undefined;
+  const group = storm
+    ? stormMembershipText({ label: storm.label, count: await ctx.models.Ticket.countDocuments({ 'storm.id': storm._id }), grouped: !!ticket.storm?.grouped, ...(stormCard ? { permalink: stormCard } : {}) })
+    : undefined;
+  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }), group].filter(Boolean).join('\n'));
 }

@@ -48,6 +48,14 @@ export const OnceKeys = {
   warRoomArchive: (incidentId: string) => `war-room-archive:${incidentId}`,
   /** A satisfaction answer: one per survey of a ticket. */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
+  /** A storm's card in the support channel. */
+  stormCard: (stormId: string) => `storm-card:${stormId}`,
+  /** The note in the storm card's thread saying a decision was applied to every ticket. */
+  stormNote: (stormId: string, actionId: string) => `storm-note:${stormId}:${actionId}`,
+  /** The dedupe key of one storm decision on one ticket (its timeline event, its mail id). */
+  stormAction: (actionId: string) => `storm:${actionId}`,
+  /** The dedupe key of a storm's standing decision (priority, incident) applied to a ticket that joined later. */
+  stormJoin: (stormId: string, what: string) => `storm-join:${stormId}:${what}`,
 } as const;
 
 /** Delivery kinds, as stored on records (and used to find the previous summary). */
@@ -64,4 +72,6 @@ export const DeliveryKinds = {
   incidentReport: 'incident-report',
   incidentReportFile: 'incident-report-file',
   warRoomArchive: 'war-room-archive',
+  stormCard: 'storm-card',
+  stormNote: 'storm-note',
 } as const;

@@ -7,6 +7,7 @@ import { incidentModel, onCallOverrideModel } from './incident.js';
 import { outboundMailModel } from './outbound-mail.js';
 import { deliveryModel } from './delivery.js';
 import { ticketModel } from './ticket.js';
+import { stormModel } from './storm.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -20,6 +21,7 @@ export function bindModels(conn: Connection) {
     Attachment: attachmentModel(conn),
     Incident: incidentModel(conn),
     OnCallOverride: onCallOverrideModel(conn),
+    Storm: stormModel(conn),
   };
 }
 
