@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Effects } from '../src/domain/effects.js';
-import { withUpsertRetry } from '../src/db/upsert-retry.js';
+import { isUpsertRace, withUpsertRetry } from '../src/db/upsert-retry.js';
 import { refreshHomeJob } from './home.js';
 import { JobNames } from './names.js';
 
@@ -34,8 +34,11 @@ export function agendaEffects(agenda: Agenda): Effects {
     // Not coalesced with a running refresh: it may have read the incident before this change.
     refreshIncident: async (incidentId) => void (await agenda.now(JobNames.incidentRefresh, { incidentId })),
     pagerDuty: (incidentId, action) => enqueue(JobNames.pagerDuty, { incidentId, action }),
-    // Coalesces with a waiting refresh, which renders whatever is stored when it runs.
-    refreshStormCard: (stormId, at) => enqueueDelivery(agenda, JobNames.stormCard, { stormId }, at),
+    // Coalesces with a waiting refresh, which renders whatever is stored when it runs. Hundreds of tickets
+    // joining at once ask together: losing the upsert race means a concurrent ask inserted that same job.
+    refreshStormCard: (stormId, at) => enqueueDelivery(agenda, JobNames.stormCard, { stormId }, at).catch((err: unknown) => {
+      if (!isUpsertRace(err)) throw err;
+    }),
     applyStormAction: (stormId, actionId) => enqueue(JobNames.stormAction, { stormId, actionId }),
     stormNote: (stormId, actionId) => enqueue(JobNames.stormNote, { stormId, actionId }),
     incidentUpdate: (incidentId, eventId) => enqueue(JobNames.incidentUpdate, { incidentId, eventId }),

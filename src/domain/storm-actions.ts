@@ -2,6 +2,7 @@ import { OnceKeys } from '../db/once-keys.js';
 import type { StormAction } from '../db/models/storm.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
+import { declareIncident } from './incidents/declare.js';
 import { LIVE_STATUSES, linkTicket, noteOnIncident } from './incidents/links.js';
 import { agentReply } from './replies.js';
 import { forEachStormTicket } from './storms.js';
@@ -146,8 +147,8 @@ export async function linkStormToNewIncident(deps: DomainDeps, input: { stormId:
     acknowledge: false,
     declareIncident: { actor: input.actor, via: 'command' },
   });
-  const incident = await deps.models.Incident.findOne({ ticketId: ticket._id });
-  if (!incident) throw new Error(`the incident of ${ticket.key} was not declared`);
+  // Idempotent per ticket: a concurrent duplicate of this request gets the same incident.
+  const { incident } = await declareIncident(deps, { ticketId: ticket.id, actor: input.actor, via: 'command' });
   await requestStormAction(deps, { stormId: input.stormId, kind: 'link', incidentId: incident.id, actor: input.actor, requestKey: input.requestKey });
   return { incidentKey: incident.key };
 }

@@ -38,7 +38,14 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
   }
   if (!storm) {
     const similar = await models.Ticket.countDocuments({ similarity: ticket.similarity, createdAt: { $gte: since, $lte: now } });
-    if (similar <= deps.config.STORM_THRESHOLD) return undefined;
+    if (similar <= deps.config.STORM_THRESHOLD) {
+      // Decided: a card of its own. Recorded, so a storm forming next adopts it (below); then look once more,
+      // in case the storm formed between the count and this write.
+      await models.Ticket.updateOne({ _id: ticket._id, 'storm.id': null }, { $set: { stormCheckedAt: now } });
+      const formed = await models.Storm.findOne({ openKey: ticket.similarity });
+      if (formed) await adopt(deps, formed, { _id: ticket._id });
+      return undefined;
+    }
     storm = await upsertAndGet(() =>
       models.Storm.findOneAndUpdate(
         { openKey: ticket.similarity },
@@ -46,12 +53,8 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
         { upsert: true, returnDocument: 'after' },
       ),
     );
-    deps.logger.info({ storm: storm.id, signature: ticket.similarity, similar }, 'ticket storm detected');
-    // The tickets of the window that came before it keep their cards and join it.
-    await models.Ticket.updateMany(
-      { similarity: ticket.similarity, createdAt: { $gte: since }, 'storm.id': null, _id: { $ne: ticket._id } },
-      { $set: { storm: { id: storm._id, grouped: false } }, $inc: { __v: 1 } },
-    );
+    // The tickets of the window that came before it and took a card of their own join it, keeping their cards.
+    await adopt(deps, storm, { similarity: ticket.similarity, createdAt: { $gte: since } });
   }
   const grouped = storm.status === 'active';
   const joined = await models.Ticket.updateOne({ _id: ticket._id, 'storm.id': null, 'card.ts': null }, { $set: { storm: { id: storm._id, grouped } }, $inc: { __v: 1 } });
@@ -63,6 +66,18 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
   await deps.effects.refreshStormCard(storm.id);
   await applyStandingDecisions(deps, storm, ticket.id);
   return { storm, grouped };
+}
+
+/** Tickets that decided on a card of their own (stormCheckedAt) join the storm as members with their cards. */
+async function adopt(deps: DomainDeps, storm: StormDoc, filter: Record<string, unknown>): Promise<void> {
+  const res = await deps.models.Ticket.updateMany(
+    { ...filter, 'storm.id': null, stormCheckedAt: { $ne: null } },
+    { $set: { storm: { id: storm._id, grouped: false } }, $inc: { __v: 1 } },
+  );
+  if (res.modifiedCount) {
+    await deps.models.Storm.updateOne({ _id: storm._id }, { $inc: { version: 1 } });
+    await deps.effects.refreshStormCard(storm.id);
+  }
 }
 
 function windowMs(deps: Pick<DomainDeps, 'config'>): number {

@@ -4,6 +4,7 @@ import { summariseStorm } from '../domain/storms.js';
 import { stormCard, stormNoteText, type StormView } from '../../views/storm-card.js';
 import { SlackPriority, withSlackPriority } from './channel-queue.js';
 import { postMessageOnce } from './post-once.js';
+import { BusyElsewhereError } from './errors.js';
 
 export const STORM_CARD_EVENT_TYPE = 'deskbell_storm_card';
 export const STORM_NOTE_EVENT_TYPE = 'deskbell_storm_note';
@@ -40,7 +41,12 @@ export async function refreshStormCard(ctx: AppContext, stormId: string, job?: J
         payload: { storm_id: storm.id },
         since: storm.startedAt,
       }),
-    );
+    ).catch((err: unknown) => {
+      // Another worker is posting it: look again at the next slot instead of failing the job.
+      if (err instanceof BusyElsewhereError) return undefined;
+      throw err;
+    });
+    if (!outcome) return ctx.effects.refreshStormCard(storm.id, new Date(Date.now() + throttleMs));
     const { channel, ts } = outcome.result;
     await ctx.models.Storm.updateOne({ _id: storm._id, 'card.ts': null }, { $set: { card: { channel, ts, renderedVersion: version, updatedAt: new Date() } } });
     if (outcome.by === 'sent') ctx.logger.info({ storm: storm.id, channel, ts }, 'storm card posted');

@@ -113,6 +113,8 @@ export const ticketSchema = new Schema(
     similarity: String,
     /** The storm this ticket belongs to; `grouped`: it has no card of its own, the storm's card shows it. */
     storm: { id: Schema.Types.ObjectId, grouped: Boolean },
+    /** When storm detection decided this ticket gets a card of its own (a storm forming later adopts it). */
+    stormCheckedAt: Date,
     externalId: String,
     metadata: Schema.Types.Mixed,
     attachments: { type: [attachmentSchema], default: [] },
