@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { ticketCard } from '../../views/ticket-card.js';
 import { threadNoteText } from '../../views/thread-note.js';
 import { postMessageOnce } from './post-once.js';
-import { ticketRank, withSlackPriority } from './channel-queue.js';
+import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
 export interface CardDeps {
   models: Models;
@@ -41,7 +41,9 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
   if (ticket.storm?.grouped) return;
   const { text, blocks } = render(ticket, deps.policy);
   const rendered = ticket.updatedAt.getTime();
-  const outcome = await withSlackPriority(ticketRank(ticket.priority), () => postMessageOnce(deps, {
+  // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
+  const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
+  const outcome = await withSlackPriority(rank, () => postMessageOnce(deps, {
     key: OnceKeys.card(ticket.id),
     kind: DeliveryKinds.card,
     ticketId: ticket._id,
@@ -90,7 +92,9 @@ export async function postThreadNote(deps: CardDeps, ticketId: string, eventId: 
   if (!ticket.card?.ts && ticket.storm?.grouped) return;
   if (!ticket.card?.ts || !ticket.card.channel) throw new Error(`card of ${ticket.key} is not posted yet; the note waits for it`);
   const card = { channel: ticket.card.channel, ts: ticket.card.ts };
-  const outcome = await withSlackPriority(ticketRank(ticket.priority), () => postMessageOnce(deps, {
+  // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
+  const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
+  const outcome = await withSlackPriority(rank, () => postMessageOnce(deps, {
     key: OnceKeys.threadNote(eventId),
     kind: DeliveryKinds.threadNote,
     ticketId: ticket._id,

@@ -115,6 +115,8 @@ export const ticketSchema = new Schema(
     storm: { id: Schema.Types.ObjectId, grouped: Boolean },
     /** When storm detection decided this ticket gets a card of its own (a storm forming later adopts it). */
     stormCheckedAt: Date,
+    /** Similar tickets of the window when it got its own card: a storm may be building, so its card waits behind unrelated ones. */
+    lookalikes: Number,
     externalId: String,
     metadata: Schema.Types.Mixed,
     attachments: { type: [attachmentSchema], default: [] },
