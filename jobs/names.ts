@@ -22,4 +22,7 @@ export const JobNames = {
   incidentReminder: 'incident.reminder',
   incidentReport: 'incident.report',
   incidentClockSweep: 'incident.clock-sweep',
+  stormCard: 'storm.card',
+  stormAction: 'storm.action',
+  stormNote: 'storm.note',
 } as const;

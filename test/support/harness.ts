@@ -36,6 +36,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}, s
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SUPPORT_TIMEZONE: 'UTC',
+    // The fake Slack has no rate limit unless a test turns it on; Slack's one-a-second spacing would only slow tests down.
+    SLACK_CHANNEL_INTERVAL_MS: '20',
     ...overrides,
   });
 }
