@@ -88,7 +88,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     mailer: opts.mailer ?? createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
     clock: opts.clock ?? new ManualClock(),
     logger,
-    schedulerPollMs: opts.schedulerPollMs ?? 500,
+    // Each poll queries every job name (25): at 500 ms, a dozen apps in parallel files saturated the test
+    // database. Jobs a process saves itself wake it at once; other processes find them by this poll.
+    schedulerPollMs: opts.schedulerPollMs ?? 2000,
     retryBaseMs: 100,
   });
   trackHandlers(app);
