@@ -41,8 +41,9 @@ export function agendaEffects(agenda: Agenda): Effects {
     }),
     applyStormAction: (stormId, actionId) => enqueue(JobNames.stormAction, { stormId, actionId }),
     stormNote: (stormId, actionId) => enqueue(JobNames.stormNote, { stormId, actionId }),
-    incidentUpdate: (incidentId, eventId) => enqueue(JobNames.incidentUpdate, { incidentId, eventId }),
-    incidentReminder: (incidentId, kind, at, round) => enqueue(JobNames.incidentReminder, { incidentId, kind, at: at.toISOString(), round: String(round) }),
-    publishReport: (incidentId, revision) => enqueue(JobNames.incidentReport, { incidentId, revision: String(revision) }),
+    // Part 2's incident work shares one job name: every name costs a query per poll in every process.
+    incidentUpdate: (incidentId, eventId) => enqueue(JobNames.incidentWork, { what: 'update', incidentId, eventId }),
+    incidentReminder: (incidentId, kind, at, round) => enqueue(JobNames.incidentWork, { what: 'reminder', incidentId, kind, at: at.toISOString(), round: String(round) }),
+    publishReport: (incidentId, revision) => enqueue(JobNames.incidentWork, { what: 'report', incidentId, revision: String(revision) }),
   };
 }

@@ -14,16 +14,19 @@ import { SlackPriority, withSlackPriority } from '../src/slack/channel-queue.js'
 import { deliveryBackoff } from './delivery.js';
 import { JobNames } from './names.js';
 
-/** How often the paging sweep looks for unacknowledged pages: well inside the shortest paging interval. */
-export function pagingSweepMs(ctx: Pick<AppContext, 'incidents'>): number {
-  return Math.max(1000, Math.min(30_000, Math.floor(Math.min(ctx.incidents.pageRepeatMs, ctx.incidents.pageEscalateMs) / 3)));
+/**
+ * How often the incident sweep runs: a third of the shortest paging interval, and a sixth of the update
+ * cadence (a reminder comes at most 5 minutes early), between 1 and 30 s.
+ */
+export function incidentSweepMs(ctx: Pick<AppContext, 'incidents'>): number {
+  const s = ctx.incidents;
+  return Math.max(1000, Math.min(30_000, Math.floor(Math.min(s.pageRepeatMs / 3, s.pageEscalateMs / 3, s.updateMs / 6, s.monitorMs / 3, s.reportMs / 8))));
 }
 
-/** How often the clock sweep runs: within a sixth of the update cadence (a reminder comes at most 5 minutes early), 1–30 s. */
-export function clockSweepMs(ctx: Pick<AppContext, 'incidents'>): number {
-  const s = ctx.incidents;
-  return Math.max(1000, Math.min(30_000, Math.floor(Math.min(s.updateMs / 6, s.monitorMs / 3, s.reportMs / 8))));
-}
+type WorkData =
+  | { what: 'update'; incidentId: string; eventId: string }
+  | { what: 'reminder'; incidentId: string; kind: ClockKind; at: string; round: string }
+  | { what: 'report'; incidentId: string; revision: string };
 
 /** P0 incidents: the first minute, pages, war-room notes, topic/brief refreshes, PagerDuty, updates, reminders, reports; each retried with backoff. */
 export function defineIncidentJobs(realAgenda: Agenda, ctx: AppContext): void {
@@ -33,7 +36,6 @@ export function defineIncidentJobs(realAgenda: Agenda, ctx: AppContext): void {
       realAgenda.define<T>(name, async (j) => void (await withSlackPriority(SlackPriority.P0, async () => fn(j as never))), opts as never),
   };
   const options = { backoff: deliveryBackoff(ctx), concurrency: 8, removeOnComplete: true };
-  const job = (name: string, data: Record<string, string>) => ({ name, data });
   agenda.define<{ incidentId: string }>(JobNames.incidentOpen, async (j) => openIncident(ctx, j.attrs.data.incidentId), options);
   agenda.define<{ incidentId: string; eventId: string }>(JobNames.incidentPage, async (j) => sendPage(ctx, j.attrs.data.incidentId, j.attrs.data.eventId), options);
   agenda.define<{ incidentId: string; eventId: string }>(JobNames.incidentNote, async (j) => postIncidentNote(ctx, j.attrs.data.incidentId, j.attrs.data.eventId), options);
@@ -43,26 +45,30 @@ export function defineIncidentJobs(realAgenda: Agenda, ctx: AppContext): void {
     async (j) => sendPagerDutyEvent(ctx, j.attrs.data.incidentId, j.attrs.data.action),
     { ...options, concurrency: 4 },
   );
-  agenda.define<{ incidentId: string; eventId: string }>(
-    JobNames.incidentUpdate,
-    async (j) => publishIncidentUpdate(ctx, j.attrs.data.incidentId, j.attrs.data.eventId, job(JobNames.incidentUpdate, j.attrs.data)),
+  agenda.define<WorkData>(
+    JobNames.incidentWork,
+    async (j) => {
+      const d = j.attrs.data;
+      // Recorded on the delivery, so the reconcile sweep can ask for this very work again.
+      const job = { name: JobNames.incidentWork, data: d as unknown as Record<string, string> };
+      if (d.what === 'update') await publishIncidentUpdate(ctx, d.incidentId, d.eventId, job);
+      else if (d.what === 'reminder') await sendIncidentReminder(ctx, d.incidentId, d.kind, new Date(d.at), Number(d.round), job);
+      else if (d.what === 'report') await publishIncidentReport(ctx, d.incidentId, Number(d.revision), job);
+    },
     options,
   );
-  agenda.define<{ incidentId: string; kind: ClockKind; at: string; round: string }>(
-    JobNames.incidentReminder,
-    async (j) => sendIncidentReminder(ctx, j.attrs.data.incidentId, j.attrs.data.kind, new Date(j.attrs.data.at), Number(j.attrs.data.round), job(JobNames.incidentReminder, j.attrs.data)),
-    options,
+  agenda.define(
+    JobNames.incidentSweep,
+    async () => {
+      await sweepPaging(ctx);
+      await sweepIncidentClocks(ctx);
+    },
+    { concurrency: 1 },
   );
-  agenda.define<{ incidentId: string; revision: string }>(
-    JobNames.incidentReport,
-    async (j) => publishIncidentReport(ctx, j.attrs.data.incidentId, Number(j.attrs.data.revision), job(JobNames.incidentReport, j.attrs.data)),
-    { ...options, concurrency: 2 },
-  );
-  agenda.define(JobNames.pagingSweep, async () => void (await sweepPaging(ctx)), { concurrency: 1 });
-  agenda.define(JobNames.incidentClockSweep, async () => void (await sweepIncidentClocks(ctx)), { concurrency: 1 });
 }
 
 export async function scheduleIncidentJobs(agenda: Agenda, ctx: AppContext): Promise<void> {
-  await agenda.every(pagingSweepMs(ctx), JobNames.pagingSweep);
-  await agenda.every(clockSweepMs(ctx), JobNames.incidentClockSweep);
+  // Part 1 scheduled its paging sweep under this name; the incident sweep does that now.
+  await agenda.cancel({ name: 'incident.paging-sweep' });
+  await agenda.every(incidentSweepMs(ctx), JobNames.incidentSweep);
 }

@@ -17,11 +17,10 @@ export const JobNames = {
   incidentNote: 'incident.note',
   incidentRefresh: 'incident.refresh',
   pagerDuty: 'incident.pagerduty',
-  pagingSweep: 'incident.paging-sweep',
-  incidentUpdate: 'incident.update',
-  incidentReminder: 'incident.reminder',
-  incidentReport: 'incident.report',
-  incidentClockSweep: 'incident.clock-sweep',
+  /** Paging repeats and escalations, and the incident clock (update cadence, monitoring, report, archive). */
+  incidentSweep: 'incident.sweep',
+  /** One status update's effects, one clock reminder, or one report revision (`data.what`). */
+  incidentWork: 'incident.work',
   stormCard: 'storm.card',
   stormAction: 'storm.action',
   stormNote: 'storm.note',

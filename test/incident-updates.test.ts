@@ -209,9 +209,12 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
 
     // A restart (a third process on the same database) sends nothing again.
     const c = await startTestApp({ db: a.db, slack: a.slack, clock, env: { SUPPORT_TEAM_USERGROUP: TEAM, SUPPORT_LEADS_USERGROUP: LEADS, SMTP_URL: smtp.url, SUPPORT_EMAIL_ADDRESS: SUPPORT } });
-    await sweepIncidentClocks(c.app.context);
-    await settled([a.app, c.app]);
-    await c.stop({ keepDb: true });
+    try {
+      await sweepIncidentClocks(c.app.context);
+      await settled([a.app, c.app]);
+    } finally {
+      await c.stop({ keepDb: true });
+    }
     expect(remindersIn(inc.room, 'none came')).toHaveLength(2);
 
     // An update resets the clock: the old deadline is forgotten, the new one is 30 minutes on.
