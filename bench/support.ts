@@ -61,7 +61,7 @@ export async function waitUntil(what: string, target: number, timeoutMs: number,
  * The real app on the test database (the same chain as the tests), the fake Slack and an SMTP sink.
  * The scheduler polls every 5 s as in production (BENCH_POLL_MS changes it).
  */
-export async function startBenchApp(name: string, env: Record<string, string> = {}) {
+export async function startBenchApp(name: string, env: Record<string, string> = {}, opts: { logLines?: string[] } = {}) {
   const database = await startTestDatabase();
   const slack = await new FakeSlack().start();
   const sink = await new SmtpSink().start();
@@ -76,7 +76,8 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
     SMTP_URL: sink.url,
     ...env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  // opts.logLines: keep every warning and error line (benchmarks count what reaches the error log).
+  const logger = opts.logLines ? createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn', { write: (line: string) => void opts.logLines!.push(line) }) : createLogger(config.LOG_LEVEL);
   const dbName = `deskbell_bench_${name}_${process.pid}`;
   const db = process.env.BENCH_PROFILE
     ? await mongoose.createConnection(database.uri, { autoIndex: false, dbName, monitorCommands: true }).asPromise()

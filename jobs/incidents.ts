@@ -10,6 +10,7 @@ import { refreshIncident } from '../src/slack/incidents/refresh.js';
 import { sendIncidentReminder } from '../src/slack/incidents/reminders.js';
 import { publishIncidentReport } from '../src/slack/incidents/report.js';
 import { publishIncidentUpdate } from '../src/slack/incidents/update.js';
+import { SlackPriority, withSlackPriority } from '../src/slack/channel-queue.js';
 import { deliveryBackoff } from './delivery.js';
 import { JobNames } from './names.js';
 
@@ -28,7 +29,12 @@ type WorkData =
   | { what: 'report'; incidentId: string; revision: string };
 
 /** P0 incidents: the first minute, pages, war-room notes, topic/brief refreshes, PagerDuty, updates, reminders, reports; each retried with backoff. */
-export function defineIncidentJobs(agenda: Agenda, ctx: AppContext): void {
+export function defineIncidentJobs(realAgenda: Agenda, ctx: AppContext): void {
+  // Everything an incident sends is P0 for the channel queues: it never waits behind ticket cards.
+  const agenda = {
+    define: <T>(name: string, fn: (j: { attrs: { data: T } }) => Promise<unknown>, opts?: object) =>
+      realAgenda.define<T>(name, async (j) => void (await withSlackPriority(SlackPriority.P0, async () => fn(j as never))), opts as never),
+  };
   const options = { backoff: deliveryBackoff(ctx), concurrency: 8, removeOnComplete: true };
   agenda.define<{ incidentId: string }>(JobNames.incidentOpen, async (j) => openIncident(ctx, j.attrs.data.incidentId), options);
   agenda.define<{ incidentId: string; eventId: string }>(JobNames.incidentPage, async (j) => sendPage(ctx, j.attrs.data.incidentId, j.attrs.data.eventId), options);

@@ -7,6 +7,7 @@ import { defineIncidentJobs, scheduleIncidentJobs } from './incidents.js';
 import { JobNames } from './names.js';
 import { defineReconcileJob } from './reconcile.js';
 import { defineSlaJobs, scheduleSlaJobs } from './sla.js';
+import { defineStormJobs } from './storms.js';
 import { defineSummaryJobs, scheduleSummaryJobs } from './summaries.js';
 
 /** Defines every Agenda job; one file a topic. */
@@ -18,6 +19,7 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
   defineSlaJobs(agenda, ctx);
   defineSummaryJobs(agenda, ctx);
   defineIncidentJobs(agenda, ctx);
+  defineStormJobs(agenda, ctx);
 }
 
 /** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */

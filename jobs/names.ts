@@ -21,4 +21,7 @@ export const JobNames = {
   incidentSweep: 'incident.sweep',
   /** One status update's effects, one clock reminder, or one report revision (`data.what`). */
   incidentWork: 'incident.work',
+  stormCard: 'storm.card',
+  stormAction: 'storm.action',
+  stormNote: 'storm.note',
 } as const;

@@ -27,7 +27,8 @@ export async function reconcileOutbox(ctx: AppContext, onPage: () => Promise<voi
   const before = new Date(ctx.clock.now().getTime() - GRACE_MS);
   await redoStalledDeliveries(ctx, before, onPage);
   const { Ticket, OutboundMail } = ctx.models;
-  const cardless = { 'card.ts': null, createdAt: { $lt: before } };
+  // Tickets grouped in a storm have no card of their own on purpose: the storm's card counts them.
+  const cardless = { 'card.ts': null, 'storm.grouped': { $ne: true }, createdAt: { $lt: before } };
   await pageById((q) => Ticket.find({ $and: [cardless, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (t) => ctx.effects.postCard(String(t._id)));
   const unsent = { status: 'queued', createdAt: { $lt: before } };
   await pageById((q) => OutboundMail.find({ $and: [unsent, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (m) => ctx.effects.sendMail(m._id));

@@ -24,8 +24,10 @@ import { register as registerIncidentUpdateSubmit } from './submissions/incident
 import { register as registerIncidentResolveSubmit } from './submissions/incident-resolve.js';
 import { register as registerIncidentReportSubmit } from './submissions/incident-report.js';
 import { register as registerLinkIncidentSubmit } from './submissions/link-incident.js';
+import { register as registerStormButtons } from './actions/storm-buttons.js';
+import { register as registerStormForms } from './submissions/storm-forms.js';
 
-/** Registers every Slack listener; one file a handler under actions/, commands/, views/, events/, shortcuts/. */
+/** Registers every Slack listener; one file a handler under actions/, commands/, submissions/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
   registerSetPriority(app, ctx);
   registerAssign(app, ctx);
@@ -51,4 +53,6 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerIncidentResolveSubmit(app, ctx);
   registerIncidentReportSubmit(app, ctx);
   registerLinkIncidentSubmit(app, ctx);
+  registerStormButtons(app, ctx);
+  registerStormForms(app, ctx);
 }

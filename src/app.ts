@@ -15,6 +15,7 @@ import { ensureReportIndexes } from './domain/report-queries.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
+import { ChannelQueue, routeThroughQueue } from './slack/channel-queue.js';
 import { httpRoutes } from './http/routes.js';
 import { registerListeners } from '../listeners/index.js';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
@@ -63,9 +64,15 @@ export function createApp(parts: AppParts): DeskbellApp {
   agenda.on('error', (err: unknown) => logger.error({ err }, 'scheduler error'));
 
   const models = bindModels(db);
+  // Every message this process sends to Slack, from any client, leaves through one queue per channel.
+  const channelQueue = new ChannelQueue({ intervalMs: config.SLACK_CHANNEL_INTERVAL_MS, maxWaitMs: config.SLACK_QUEUE_MAX_WAIT_MS, logger: logger.child({ component: 'channel-queue' }) });
+  const slack = routeThroughQueue(parts.slack, channelQueue);
+  const slackNoRetry = routeThroughQueue(new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }), channelQueue);
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const context: AppContext = {
     ...parts,
+    slack,
+    channelQueue,
     models,
     agenda,
     effects: agendaEffects(agenda),
@@ -74,9 +81,9 @@ export function createApp(parts: AppParts): DeskbellApp {
     incidents: incidentSettings(config),
     settings: domainSettings(config, logger),
     retryBaseMs: parts.retryBaseMs ?? 2000,
-    slackNoRetry: new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }),
+    slackNoRetry,
     supportChannel: config.SUPPORT_CHANNEL_ID,
-    team: createTeamGate(parts.slack, config.SUPPORT_TEAM_USERGROUP),
+    team: createTeamGate(slack, config.SUPPORT_TEAM_USERGROUP),
   };
 
   // Whether this process's scheduler runs, for /healthz; set by start and stop below.
@@ -144,6 +151,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       const result = await agenda.drain(10_000).catch((err: unknown) => logger.warn({ err }, 'error while draining the scheduler'));
       if (result && result.timedOut) logger.warn({ running: result.running }, 'scheduler drain timed out');
       await agenda.stop().catch(() => undefined);
+      channelQueue.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Config } from './config.js';
 import type { Mailer } from './mail/mailer.js';
 import type { SlackDeps } from './slack/deps.js';
+import type { ChannelQueue } from './slack/channel-queue.js';
 
 /**
  * What listeners, jobs and routes get, built once by createApp: the domain's and the Slack side's deps
@@ -14,6 +15,8 @@ export interface AppContext extends SlackDeps {
   db: Connection;
   mailer: Mailer;
   agenda: Agenda;
+  /** The per-channel outbound queue every chat.postMessage / chat.update goes through (its stats for tests). */
+  channelQueue: ChannelQueue;
   /** First retry delay of delivery jobs (doubles each time). */
   retryBaseMs: number;
 }

@@ -106,6 +106,8 @@ describe('webhook intake', () => {
   });
 
   it('keeps the ticket while Slack fails and posts exactly one card once it recovers', async () => {
+    // The failures below go to the next chat.postMessage calls, whoever makes them: earlier tests' work must be done.
+    await settled([t.app]);
     t.slack.fail('chat.postMessage', { status: 500 }, 2);
     t.slack.fail('chat.postMessage', { status: 429, retryAfter: 0 }, 1);
     // The last failure posts the card in Slack and then drops the connection: the card is there, the app does not know.

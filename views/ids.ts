@@ -25,6 +25,11 @@ export const ActionIds = {
   /** On a ticket card: link it to an active incident (opens a form), or unlink it. */
   ticketLinkIncident: 'ticket_link_incident',
   ticketUnlinkIncident: 'ticket_unlink_incident',
+  /** On a storm card: one decision for every ticket of the storm. */
+  stormLinkAll: 'storm_link_all',
+  stormReplyAll: 'storm_reply_all',
+  stormSetPriority: 'storm_set_priority',
+  stormSplit: 'storm_split',
 } as const;
 
 export const CallbackIds = {
@@ -37,6 +42,8 @@ export const CallbackIds = {
   incidentResolveModal: 'incident_resolve_modal',
   incidentReportModal: 'incident_report_modal',
   linkIncidentModal: 'link_incident_modal',
+  stormReplyModal: 'storm_reply_modal',
+  stormLinkModal: 'storm_link_modal',
 } as const;
 
 /** Block and input IDs inside modals: `block_id` / `action_id` pairs read back in view_submission. */
@@ -77,12 +84,23 @@ export const InputIds = {
   reportPrevention: { block: 'report_prevention', action: 'value' },
   reportTimeline: { block: 'report_timeline', action: 'value' },
   linkIncident: { block: 'link_incident', action: 'value' },
+  stormReplyMessage: { block: 'storm_reply_message', action: 'value' },
+  stormReplyWaiting: { block: 'storm_reply_waiting', action: 'value' },
+  /** An active incident, or NEW_INCIDENT to declare one with the title below. */
+  stormLinkIncident: { block: 'storm_link_incident', action: 'value' },
+  stormLinkTitle: { block: 'storm_link_title', action: 'value' },
 } as const;
 
 export const BlockIds = {
   cardControls: 'ticket_controls',
   cardWorkflow: 'ticket_workflow',
+  stormControls: 'storm_controls',
 } as const;
+
+/** The storm card's controls carry the storm id in the block_id (its select sends no `value`). */
+export function stormControlsBlockId(stormId: string): string {
+  return `${BlockIds.stormControls}:${stormId}`;
+}
 
 /** The card's triage row carries its ticket id in the block_id: selects send no `value` of their own. */
 export function cardControlsBlockId(ticketId: string): string {

@@ -177,6 +177,8 @@ export function incidentNoteText(i: Pick<IncidentView, 'key' | 'roles'>, e: Note
       return `:crown: ${userMention(String(d.to))} took command of ${i.key}${d.from ? ` from ${userMention(String(d.from))}` : ''}.`;
     case 'ticket_linked':
       return `:link: ${safe(String(d.ticket), 20)} linked to ${i.key}${d.requester ? ` (requester ${safe(String(d.requester), 200)})` : ''}: its requester gets the mailed updates.`;
+    case 'storm_linked':
+      return `:link: ${Number(d.count)} tickets of the storm "${safe(String(d.storm ?? ''), 150)}" linked to ${i.key}: their requesters get the mailed updates.`;
     case 'ticket_unlinked':
       return `:link: ${safe(String(d.ticket), 20)} unlinked from ${i.key}${d.to ? ` (moved to ${safe(String(d.to), 20)})` : ''}.`;
     case 'closed':

@@ -1,6 +1,8 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import { DomainError } from '../../src/domain/errors.js';
 import { takeOnCall, whoIsOnCall } from '../../src/domain/incidents/on-call-now.js';
+import { incidentKeyOfTicket } from '../../src/domain/incidents/links.js';
+import { stormOfTicket } from '../../src/domain/storms.js';
 import { zonedTime } from '../../src/domain/sla-clock.js';
 
 import { incidentDeclaredText, onCallTakenText, onCallText } from '../../views/oncall.js';
@@ -9,6 +11,7 @@ import { myOpenTickets, unassignedOpenTickets } from '../../src/domain/queues.js
 import { createTicket, findTicketByKey } from '../../src/domain/tickets.js';
 import { workspaceUrl } from '../../src/slack/workspace-url.js';
 import { ticketListText, ticketSummaryText } from '../../views/ticket-list.js';
+import { stormMembershipText } from '../../views/storm-card.js';
 import { safe } from '../../views/text.js';
 import { afterAck, tellUser } from '../respond.js';
 import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlinkCommand, updateCommand } from './support-incidents.js';
@@ -108,8 +111,8 @@ async function declareFromCommand(ctx: AppContext, command: SlashCommand, title:
     acknowledge: false,
     declareIncident: { actor: { type: 'user', id: user }, via: 'command' },
   });
-  const incident = await ctx.models.Incident.findOne({ ticketId: ticket._id }).lean();
-  await tellUser(ctx.slack, command.channel_id, user, incidentDeclaredText(incident?.key ?? 'The incident', ticket.key, true));
+  const incidentKey = await incidentKeyOfTicket(ctx, ticket.id);
+  await tellUser(ctx.slack, command.channel_id, user, incidentDeclaredText(incidentKey ?? 'The incident', ticket.key, true));
 }
 
 const takeArgs = /^take(?:\s+until\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?))?$/i;
@@ -153,5 +156,8 @@ async function showTicket(ctx: AppContext, channel: string, user: string, key: s
   }
   const card = ticket.card?.channel && ticket.card.ts ? { channel: ticket.card.channel, ts: ticket.card.ts } : undefined;
   const permalink = card ? await permalinkOf(ctx, card) : undefined;
-  await tellUser(ctx.slack, channel, user, ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }));
+  const storm = await stormOfTicket(ctx, ticket);
+  const stormCard = storm?.card ? await permalinkOf(ctx, storm.card) : undefined;
+  const group = storm ? stormMembershipText({ label: storm.label, count: storm.count, grouped: storm.grouped, ...(stormCard ? { permalink: stormCard } : {}) }) : undefined;
+  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }), group].filter(Boolean).join('\n'));
 }

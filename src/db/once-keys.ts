@@ -50,6 +50,14 @@ export const OnceKeys = {
   warRoomArchive: (incidentId: string) => `war-room-archive:${incidentId}`,
   /** The current satisfaction answer of one survey of a ticket (a later answer from the requester replaces it). */
   csatAnswer: (ticketId: string, surveyId: string) => `csat:${ticketId}:${surveyId}`,
+  /** A storm's card in the support channel. */
+  stormCard: (stormId: string) => `storm-card:${stormId}`,
+  /** The note in the storm card's thread saying a decision was applied to every ticket. */
+  stormNote: (stormId: string, actionId: string) => `storm-note:${stormId}:${actionId}`,
+  /** The dedupe key of one storm decision on one ticket (its timeline event, its mail id). */
+  stormAction: (actionId: string) => `storm:${actionId}`,
+  /** The dedupe key of a storm's standing decision (priority, incident) applied to a ticket that joined later. */
+  stormJoin: (stormId: string, what: string) => `storm-join:${stormId}:${what}`,
 } as const;
 
 /** Delivery kinds, as stored on records (and used to find the previous summary). */
@@ -67,4 +75,6 @@ export const DeliveryKinds = {
   incidentReportFile: 'incident-report-file',
   warRoomArchive: 'war-room-archive',
   summaryCharts: 'summary-charts',
+  stormCard: 'storm-card',
+  stormNote: 'storm-note',
 } as const;

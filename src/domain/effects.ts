@@ -37,6 +37,12 @@ export interface Effects {
   incidentReminder(incidentId: string, kind: string, at: Date, round: number): Promise<void>;
   /** Post and upload one revision of the incident report (once per revision). */
   publishReport(incidentId: string, revision: number): Promise<void>;
+  /** Post or update a storm's card, at most once per STORM_CARD_UPDATE_SECONDS (`at`: not before then). */
+  refreshStormCard(stormId: string, at?: Date): Promise<void>;
+  /** Apply a recorded storm decision to every ticket of the storm. */
+  applyStormAction(stormId: string, actionId: string): Promise<void>;
+  /** Say in the storm card's thread that a decision was applied (once per decision). */
+  stormNote(stormId: string, actionId: string): Promise<void>;
 }
 
 /** For domain unit tests and tools that must not touch the outside world. */
@@ -56,4 +62,7 @@ export const noEffects: Effects = {
   incidentUpdate: async () => undefined,
   incidentReminder: async () => undefined,
   publishReport: async () => undefined,
+  refreshStormCard: async () => undefined,
+  applyStormAction: async () => undefined,
+  stormNote: async () => undefined,
 };

@@ -13,6 +13,8 @@ export interface DomainSettings {
   escalateOnBreach: boolean;
   /** ESCALATION_*_USERGROUP: who is mentioned when a ticket reaches a level. */
   escalationUsergroups: Partial<Record<EscalationLevel, string>>;
+  /** STORM_THRESHOLD and STORM_WINDOW_MINUTES: more than `threshold` similar tickets within `windowMs` are a storm. */
+  storm: { threshold: number; windowMs: number };
   /** The satisfaction survey's signing key and the public address its links start with. */
   survey: { key: Buffer; baseUrl: string };
 }
@@ -42,6 +44,7 @@ export function domainSettings(config: Config, logger: Logger): DomainSettings {
     ...(config.SUPPORT_LEADS_USERGROUP ? { leadsUsergroup: config.SUPPORT_LEADS_USERGROUP } : {}),
     escalateOnBreach: config.SLA_ESCALATE_ON_BREACH,
     escalationUsergroups,
+    storm: { threshold: config.STORM_THRESHOLD, windowMs: config.STORM_WINDOW_MINUTES * 60_000 },
     survey: { key: csatKey(config), baseUrl: publicBaseUrl(config, logger) },
   };
 }

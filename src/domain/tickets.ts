@@ -11,6 +11,8 @@ import { suggestTriage } from './triage-rules.js';
 import { updateSlaState } from './sla-state.js';
 import { ticketKey, type Category, type Priority, type Source } from './types.js';
 import { declareIncident, type DeclaredVia } from './incidents/declare.js';
+import { similarityOf } from './similarity.js';
+import { groupIntoStorm } from './storms.js';
 
 export interface Actor {
   type: 'user' | 'requester' | 'system';
@@ -98,6 +100,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     suggestedPriority: suggestion.priority,
     status: priority && category ? 'triaged' : 'new',
     externalId: input.externalId,
+    similarity: similarityOf(input),
     metadata: input.metadata,
     attachments: input.attachments ?? [],
     email: { messageIds: input.email?.messageId ? [input.email.messageId] : [], lastMessageId: input.email?.messageId, automated: input.email?.automated ?? false },
@@ -164,7 +167,9 @@ async function waitForTicket(deps: DomainDeps, id: Types.ObjectId): Promise<Tick
 }
 
 async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge: boolean, declare?: NewTicket['declareIncident']): Promise<void> {
-  await deps.effects.postCard(ticket.id);
+  // In a storm the ticket is counted on the storm's card instead of getting its own (src/domain/storms.ts).
+  const storm = await groupIntoStorm(deps, ticket);
+  if (!storm?.grouped) await deps.effects.postCard(ticket.id);
   if (acknowledge && !ticket.email?.automated) await queueAcknowledgement(deps, ticket);
   if (declare && ticket.priority === 'P0') await declareIncident(deps, { ticketId: ticket.id, ...declare });
 }

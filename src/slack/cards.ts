@@ -5,6 +5,7 @@ import { ticketCard } from '../../views/ticket-card.js';
 import type { SlackDeps } from './deps.js';
 import { threadNoteText } from '../../views/thread-note.js';
 import { postMessageOnce } from './post-once.js';
+import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
 /** What posting and updating cards needs. */
 export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'>;
@@ -24,9 +25,13 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
   const ticket = await deps.models.Ticket.findById(ticketId);
   if (!ticket) return;
   if (ticket.card?.ts) return;
+  // Grouped in a storm: the storm's card shows it, until someone splits the storm.
+  if (ticket.storm?.grouped) return;
   const { text, blocks } = render(ticket, deps.policy);
   const rendered = ticket.updatedAt.getTime();
-  const outcome = await postMessageOnce(deps, {
+  // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
+  const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
+  const outcome = await withSlackPriority(rank, () => postMessageOnce(deps, {
     key: OnceKeys.card(ticket.id),
     kind: DeliveryKinds.card,
     ticketId: ticket._id,
@@ -38,7 +43,7 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
     eventType: CARD_EVENT_TYPE,
     payload: { ticket_id: ticket.id, ticket_key: ticket.key },
     since: ticket.createdAt,
-  });
+  }));
   const { channel, ts } = outcome.result;
   await patchTicket(deps.models, ticket.id, { $set: { 'card.channel': channel, 'card.ts': ts, 'card.postedAt': deps.clock.now() } });
   if (outcome.by === 'sent') deps.logger.info({ ticket: ticket.key, channel, ts }, 'card posted');
@@ -61,7 +66,7 @@ export async function updateCard(deps: CardDeps, ticketId: string): Promise<void
     const version = ticket.updatedAt.getTime() * 1000 + (ticket.__v ?? 0);
     if (version === sent) return;
     const { text, blocks } = render(ticket, deps.policy);
-    await deps.slack.chat.update({ channel: ticket.card.channel, ts: ticket.card.ts, text, blocks });
+    await withSlackPriority(ticketRank(ticket.priority), () => deps.slack.chat.update({ channel: ticket.card!.channel!, ts: ticket.card!.ts!, text, blocks }));
     sent = version;
   }
 }
@@ -71,19 +76,24 @@ export async function postThreadNote(deps: CardDeps, ticketId: string, eventId: 
   const ticket = await deps.models.Ticket.findById(ticketId);
   const event = ticket?.timeline.find((e) => String(e._id) === eventId);
   if (!ticket || !event || event.slackTs) return;
+  // A ticket grouped in a storm has no card of its own (until a split): its thread notes are not posted.
+  if (!ticket.card?.ts && ticket.storm?.grouped) return;
   if (!ticket.card?.ts || !ticket.card.channel) throw new Error(`card of ${ticket.key} is not posted yet; the note waits for it`);
-  const outcome = await postMessageOnce(deps, {
+  const card = { channel: ticket.card.channel, ts: ticket.card.ts };
+  // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
+  const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
+  const outcome = await withSlackPriority(rank, () => postMessageOnce(deps, {
     key: OnceKeys.threadNote(eventId),
     kind: DeliveryKinds.threadNote,
     ticketId: ticket._id,
     at: deps.clock.now(),
     ...(job ? { job } : {}),
-    channel: ticket.card.channel,
-    threadTs: ticket.card.ts,
+    channel: card.channel,
+    threadTs: card.ts,
     text: threadNoteText(event),
     eventType: NOTE_EVENT_TYPE,
     payload: { ticket_id: ticket.id, event_id: eventId },
     since: event.at,
-  });
+  }));
   await patchTicket(deps.models, ticket.id, { $set: { 'timeline.$[e].slackTs': outcome.result.ts } }, {}, [{ 'e._id': event._id }]);
 }

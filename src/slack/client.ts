@@ -19,6 +19,9 @@ export function slackClientOptions(config: Config) {
     retryConfig: SLACK_RETRY_CONFIG,
     timeout: SLACK_TIMEOUT_MS,
     logLevel: LogLevel.ERROR,
+    // A 429 comes back to the channel queue at once (src/slack/channel-queue.ts), which waits Retry-After for
+    // that channel only; the WebClient's own wait would pause every call of the client.
+    rejectRateLimitedCalls: true,
   };
 }
 

@@ -57,6 +57,10 @@ export class FakeSlack {
   readonly usergroups = new Map<string, string[]>();
   readonly users = new Map<string, { id: string; name: string; real_name?: string; email?: string }>();
   readonly uploads = new Map<string, UploadedFile>();
+  /** Every call the per-channel rate limit refused with a 429. */
+  readonly rateLimited: Array<{ method: string; channel: string; at: number }> = [];
+  private limit?: { intervalMs: number; methods: Set<string> };
+  private lastAccepted = new Map<string, number>();
   private failures = new Map<string, Failure[]>();
   private holds = new Map<string, Promise<void>>();
   private server?: Server;
@@ -74,6 +78,16 @@ export class FakeSlack {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+  }
+
+  /**
+   * Enforces Slack's per-channel message limit: at most `perSecond` calls of `methods` to one channel a
+   * second; a faster one gets HTTP 429 with `Retry-After` (whole seconds, as Slack sends it) and no effect.
+   * `undefined` turns it off.
+   */
+  limitPerChannel(opts: { perSecond?: number; methods?: string[] } | undefined): void {
+    this.limit = opts ? { intervalMs: 1000 / (opts.perSecond ?? 1), methods: new Set(opts.methods ?? ['chat.postMessage', 'chat.update']) } : undefined;
+    this.lastAccepted.clear();
   }
 
   /** The next `times` calls of `method` fail as described; later ones succeed again. */
@@ -143,6 +157,17 @@ export class FakeSlack {
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
     this.calls.push({ method, args, token, at: performance.now() });
 
+    const channel = typeof args.channel === 'string' ? args.channel : undefined;
+    if (this.limit && channel && this.limit.methods.has(method)) {
+      const now = performance.now();
+      const last = this.lastAccepted.get(channel);
+      if (last !== undefined && now - last < this.limit.intervalMs) {
+        this.rateLimited.push({ method, channel, at: now });
+        res.writeHead(429, { 'retry-after': String(Math.max(1, Math.ceil((this.limit.intervalMs - (now - last)) / 1000))), 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      this.lastAccepted.set(channel, now);
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure && 'networkAfterEffect' in failure) {
       this.answer(method, args, token);

@@ -36,6 +36,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}, s
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SUPPORT_TIMEZONE: 'UTC',
+    // The fake Slack has no rate limit unless a test turns it on; Slack's one-a-second spacing would only slow tests down.
+    SLACK_CHANNEL_INTERVAL_MS: '20',
     ...overrides,
   });
 }
@@ -86,7 +88,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     mailer: opts.mailer ?? createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
     clock: opts.clock ?? new ManualClock(),
     logger,
-    schedulerPollMs: opts.schedulerPollMs ?? 500,
+    // Each poll queries every job name (25): at 500 ms, a dozen apps in parallel files saturated the test
+    // database. Jobs a process saves itself wake it at once; other processes find them by this poll.
+    schedulerPollMs: opts.schedulerPollMs ?? 2000,
     retryBaseMs: 100,
   });
   trackHandlers(app);

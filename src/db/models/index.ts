@@ -8,6 +8,7 @@ import { outboundMailModel } from './outbound-mail.js';
 import { deliveryModel } from './delivery.js';
 import { ticketModel } from './ticket.js';
 import { ticketMessageModel } from './ticket-message.js';
+import { stormModel } from './storm.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -22,6 +23,7 @@ export function bindModels(conn: Connection) {
     TicketMessage: ticketMessageModel(conn),
     Incident: incidentModel(conn),
     OnCallOverride: onCallOverrideModel(conn),
+    Storm: stormModel(conn),
   };
 }
 

@@ -109,6 +109,14 @@ export const ticketSchema = new Schema(
     incident: { id: Schema.Types.ObjectId, key: String, channelId: String, channelName: String },
     /** An active incident this ticket is one more report of (its requester hears from the incident's updates). */
     linkedIncident: { id: Schema.Types.ObjectId, key: String, channelId: String },
+    /** Similarity signature (src/domain/similarity.ts): tickets sharing it within a window form a storm. */
+    similarity: String,
+    /** The storm this ticket belongs to; `grouped`: it has no card of its own, the storm's card shows it. */
+    storm: { id: Schema.Types.ObjectId, grouped: Boolean },
+    /** When storm detection decided this ticket gets a card of its own (a storm forming later adopts it). */
+    stormCheckedAt: Date,
+    /** Similar tickets of the window when it got its own card: a storm may be building, so its card waits behind unrelated ones. */
+    lookalikes: Number,
     externalId: String,
     metadata: Schema.Types.Mixed,
     attachments: { type: [attachmentSchema], default: [] },
@@ -131,6 +139,9 @@ ticketSchema.index({ resolvedAt: 1 });
 ticketSchema.index({ updatedAt: 1 });
 // Thread messages find their ticket by the card they reply to (internal notes).
 ticketSchema.index({ 'card.ts': 1 });
+// Storm detection counts similar tickets of the window; storm actions walk a storm's tickets in order.
+ticketSchema.index({ similarity: 1, createdAt: 1 });
+ticketSchema.index({ 'storm.id': 1, number: 1 });
 // An incident's linked tickets.
 ticketSchema.index({ 'linkedIncident.id': 1 });
 

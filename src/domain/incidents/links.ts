@@ -45,6 +45,11 @@ export interface LinkInput {
   actor: Actor;
   /** Identifies the request (click, form, command): a redelivery changes nothing. */
   requestKey: string;
+  /**
+   * Note the link on the incident's timeline and in its war room (default). A storm's "Link all" links
+   * hundreds at once and notes them there once, as one event.
+   */
+  announce?: boolean;
 }
 
 /**
@@ -71,7 +76,7 @@ export async function linkTicket(deps: DomainDeps, input: LinkInput): Promise<{ 
       notify: true,
     });
   });
-  if (outcome.changed) {
+  if (outcome.changed && input.announce !== false) {
     const eventId = String(outcome.events[0]!._id);
     const about = { ticket: outcome.ticket.key, ticketId: outcome.ticket.id, requester: outcome.ticket.requester?.email };
     await noteOnIncident(deps, incident.id, input.actor, `link:${eventId}`, { kind: 'ticket_linked', data: about });
@@ -97,9 +102,14 @@ export async function unlinkTicket(deps: DomainDeps, input: Omit<LinkInput, 'inc
 }
 
 /** Records a link change on the incident's timeline (once per ticket event), announced in the war room, brief refreshed. */
-async function noteOnIncident(deps: DomainDeps, incidentId: string, actor: Actor, dedupeKey: string, event: { kind: string; data: Record<string, unknown> }): Promise<void> {
+export async function noteOnIncident(deps: DomainDeps, incidentId: string, actor: Actor, dedupeKey: string, event: { kind: string; data: Record<string, unknown> }): Promise<void> {
   const change = await changeIncident(deps, incidentId, { actor, dedupeKey }, (_incident, record) => record(event));
   if (!change.changed) return;
   await deps.effects.incidentNote(incidentId, String(change.events[0]!._id));
   await deps.effects.refreshIncident(incidentId);
+}
+
+/** The key of the incident declared for a ticket, if any. */
+export async function incidentKeyOfTicket(deps: Pick<DomainDeps, 'models'>, ticketId: string): Promise<string | undefined> {
+  return (await deps.models.Incident.findOne({ ticketId }, { key: 1 }).lean())?.key;
 }

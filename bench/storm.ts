@@ -1,0 +1,116 @@
+/**
+ * Storm benchmark (issue 14): BENCH_STORM (500) similar tickets spread over BENCH_SECONDS (300) plus
+ * BENCH_UNRELATED (20) unrelated ones at even intervals among them, by signed webhook, against the fake
+ * Slack enforcing one message per second per channel with 429 + Retry-After. Measures: top-level posts in
+ * #support (goal: ≤ 20 for the storm plus one card per unrelated ticket), 429s that reach Deskbell's error
+ * log (goal 0), time from an unrelated ticket's webhook to its card (goal p99 ≤ 5 s), acknowledgements sent
+ * (all, once each). Writes bench/results/storm.json.
+ *
+ *   npm run bench:storm                       # the issue's figures, about 6 minutes
+ *   BENCH_STORM=100 BENCH_SECONDS=60 npm run bench:storm
+ */
+import { performance } from 'node:perf_hooks';
+import { sendWebhook } from '../test/support/webhooks.js';
+import { option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+
+async function main(): Promise<void> {
+  const stormN = option('storm', 'BENCH_STORM', 500);
+  const unrelatedN = option('unrelated', 'BENCH_UNRELATED', 20);
+  const seconds = option('seconds', 'BENCH_SECONDS', 300);
+  const logLines: string[] = [];
+  const bench = await startBenchApp('storm', {}, { logLines });
+  const { slack, database, sink } = bench;
+  slack.limitPerChannel({ perSecond: 1 });
+  try {
+    const total = stormN + unrelatedN;
+    console.log(`storm benchmark: ${stormN} similar + ${unrelatedN} unrelated tickets over ${seconds} s, 1 message/s/channel, database ${database.kind}`);
+    // The unrelated tickets at even places among the storm's.
+    const unrelatedAt = new Set(Array.from({ length: unrelatedN }, (_, i) => Math.floor(((i + 0.5) * total) / unrelatedN)));
+    const sentAt = new Map<string, number>();
+    const keys: string[] = [];
+    let failed = 0;
+    let u = 0;
+    let s = 0;
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * seconds * 1000) / total;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const unrelated = unrelatedAt.has(i);
+      const n = unrelated ? u++ : s++;
+      const body = unrelated
+        ? { subject: `Question ${n}: ${['invoice address', 'export format', 'team seats', 'password policy', 'api quota'][n % 5]} ${['alpha', 'bravo', 'charlie', 'delta'][Math.floor(n / 5) % 4]}`, body: `Unrelated request ${n}.`, requester: { email: `other${n}@example.com` } }
+        : { subject: `Checkout fails with error 500 (order ${10_000 + n})`, body: `Order ${n}: the checkout page shows an error.`, requester: { email: `storm${n}@example.com`, name: `Storm customer ${n}` } };
+      const t0 = performance.now();
+      inFlight.push(
+        (async () => {
+          const res = await sendWebhook(bench.url, body, { id: `msg_storm_${process.pid}_${i}` });
+          if (res.status !== 201) return void failed++;
+          const key = ((await res.json()) as { ticket: string }).ticket;
+          keys.push(key);
+          if (unrelated) sentAt.set(key, t0);
+        })(),
+      );
+    }
+    await Promise.all(inFlight);
+    const cardAt = () => {
+      const seen = new Map<string, number>();
+      for (const call of slack.callsTo('chat.postMessage')) {
+        const key = (call.args.metadata as { event_payload?: { ticket_key?: string } } | undefined)?.event_payload?.ticket_key;
+        if (key && !call.args.thread_ts && !seen.has(key) && slack.messages.some((m) => m.metadata?.event_payload?.ticket_key === key)) seen.set(key, call.at);
+      }
+      return seen;
+    };
+    await waitUntil('unrelated cards', sentAt.size, 120_000, () => [...sentAt.keys()].filter((k) => cardAt().has(k)).length);
+    await waitUntil('acknowledgements', keys.length, 180_000, () => new Set(sink.messages.filter((m) => /automatic acknowledgement/.test(m.text ?? '')).map((m) => m.subject)).size);
+    // Let the last throttled storm-card update go out.
+    await new Promise((r) => setTimeout(r, 6000));
+
+    const posted = cardAt();
+    const toCard = [...sentAt].map(([key, t0]) => posted.get(key)! - t0).sort((a, b) => a - b);
+    const topLevel = slack.messages.filter((m) => m.channel === 'CSUPPORT1' && !m.thread_ts);
+    const unrelatedKeys = new Set(sentAt.keys());
+    const unrelatedPosts = topLevel.filter((m) => unrelatedKeys.has(String(m.metadata?.event_payload?.ticket_key ?? ''))).length;
+    const acks = sink.messages.filter((m) => /automatic acknowledgement/.test(m.text ?? ''));
+    const ackSubjects = acks.map((m) => m.subject);
+    const errorLines = logLines.filter((l) => /"level":(50|60)/.test(l));
+    const rateLimitErrors = errorLines.filter((l) => /rate.?limit|429/i.test(l)).length;
+    const storms = await bench.models.Storm.find({}).lean();
+    const result = {
+      at: new Date().toISOString(),
+      database: database.kind,
+      node: process.version,
+      stormTickets: stormN,
+      unrelatedTickets: unrelatedN,
+      seconds,
+      failed,
+      postsInSupport: topLevel.length,
+      stormPosts: topLevel.length - unrelatedPosts,
+      unrelatedPosts,
+      stormCardUpdates: slack.callsTo('chat.update').filter((c) => storms.some((st) => st.card?.ts === c.args.ts)).length - slack.rateLimited.filter((r) => r.method === 'chat.update').length,
+      storms: storms.length,
+      grouped: await bench.models.Ticket.countDocuments({ 'storm.grouped': true }),
+      slack429s: slack.rateLimited.length,
+      rateLimitErrorsLogged: rateLimitErrors,
+      errorLinesLogged: errorLines.length,
+      unrelatedToCardMs: { p50: round(percentile(toCard, 50)), p90: round(percentile(toCard, 90)), p99: round(percentile(toCard, 99)), max: round(toCard.at(-1) ?? NaN) },
+      acknowledgements: acks.length,
+      acknowledgementsDistinct: new Set(ackSubjects).size,
+    };
+    console.table({
+      'posts in #support (storm)': { value: result.stormPosts, goal: '≤ 20' },
+      'posts in #support (unrelated)': { value: result.unrelatedPosts, goal: unrelatedN },
+      '429s from Slack (absorbed)': { value: result.slack429s, goal: '-' },
+      '429s in the error log': { value: result.rateLimitErrorsLogged, goal: 0 },
+      'unrelated card p99 (ms)': { value: result.unrelatedToCardMs.p99, goal: '≤ 5000' },
+      'acknowledgements (distinct)': { value: `${result.acknowledgements} (${result.acknowledgementsDistinct})`, goal: total },
+    });
+    if (errorLines.length) console.warn(errorLines.slice(0, 5).join('\n'));
+    writeResult('storm', result);
+  } finally {
+    await bench.stop();
+  }
+}
+
+runBench(main);
