@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { BlockIds } from '../views/ids.js';
+import { parseJson } from './ticket-ref.js';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'not a storm id');
 const stormRefSchema = z.object({ stormId: objectId });
 const stormMetadataSchema = z.object({ stormId: objectId, channel: z.string().optional() });
 export type StormMetadata = z.infer<typeof stormMetadataSchema>;
-
-function parseJson<T>(schema: z.ZodType<T>, raw: unknown): T | undefined {
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The storm a storm-card button belongs to (its `value`); undefined when forged or stale. */
 export const parseStormRef = (value: unknown) => parseJson(stormRefSchema, value);

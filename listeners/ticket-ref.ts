@@ -3,15 +3,18 @@ import { z } from 'zod';
 /** The `value` every card button carries. Validated: a forged or stale value changes nothing. */
 export const ticketRefSchema = z.object({ ticketId: z.string().regex(/^[a-f0-9]{24}$/, 'not a ticket id') });
 
-export function parseTicketRef(value: unknown): { ticketId: string } | undefined {
-  if (typeof value !== 'string') return undefined;
+/** A JSON string Slack hands back (a button's `value`, a modal's `private_metadata`), if it has `schema`'s shape. */
+export function parseJson<T>(schema: z.ZodType<T>, raw: unknown): T | undefined {
+  if (typeof raw !== 'string' || !raw) return undefined;
   try {
-    const parsed = ticketRefSchema.safeParse(JSON.parse(value));
+    const parsed = schema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
+
+export const parseTicketRef = (value: unknown): { ticketId: string } | undefined => parseJson(ticketRefSchema, value);
 
 /** Modal `private_metadata`: which ticket (and card message) a modal is about. */
 export const modalMetadataSchema = z.object({
@@ -21,12 +24,4 @@ export const modalMetadataSchema = z.object({
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 
-export function parseModalMetadata(raw: string | undefined): ModalMetadata | undefined {
-  if (!raw) return undefined;
-  try {
-    const parsed = modalMetadataSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const parseModalMetadata = (raw: string | undefined): ModalMetadata | undefined => parseJson(modalMetadataSchema, raw);

@@ -3,6 +3,7 @@ import { ESCALATION_TEXT_MAX, levelsAbove, SEVERITIES, SEVERITY_LABELS } from '.
 import { ESCALATION_LABELS, PRIORITY_LABELS, type EscalationLevel, type Priority } from '../src/domain/types.js';
 import { CallbackIds, InputIds } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe } from './text.js';
+import { formModal } from './modal.js';
 
 export interface EscalateModalTicket {
   id: string;
@@ -32,12 +33,7 @@ export function escalateModal(t: EscalateModalTicket, metadata: string): ModalVi
   const levels = levelsAbove(current).map((l) => option(ESCALATION_LABELS[l], l));
   const priority = t.priority ? PRIORITY_LABELS[t.priority as Priority] : 'priority not set';
   return {
-    type: 'modal',
-    callback_id: CallbackIds.escalateModal,
-    private_metadata: metadata,
-    title: plain(`Escalate ${t.key}`, LIMITS.modalTitle),
-    submit: plain('Escalate', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.escalateModal, privateMetadata: metadata, title: `Escalate ${t.key}`, submit: 'Escalate' }),
     blocks: [
       { type: 'section', text: mrkdwn(`*${t.key}* · ${safe(t.subject, 300)}\n${priority} · now at *${ESCALATION_LABELS[current]}*`) },
       {

@@ -3,6 +3,7 @@ import type { IncidentRow } from '../src/domain/incidents/overview.js';
 import { CallbackIds, InputIds } from './ids.js';
 import { channelLink, type LinkedTicketView } from './incident.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, userMention } from './text.js';
+import { formModal } from './modal.js';
 import { formatDuration } from './weekly-digest.js';
 
 const STATUS_EMOJI: Record<string, string> = { active: ':red_circle:', monitoring: ':large_yellow_circle:', resolved: ':white_check_mark:' };
@@ -59,12 +60,7 @@ export function linkIncidentModal(input: { ticket: { key: string; subject: strin
   const option = (i: { id: string; key: string; title: string }) => ({ text: plain(`${i.key} · ${i.title}`, LIMITS.option), value: i.id });
   const initial = input.incidents.find((i) => i.id === input.current);
   return {
-    type: 'modal',
-    callback_id: CallbackIds.linkIncidentModal,
-    private_metadata: input.privateMetadata,
-    title: plain(`Link ${input.ticket.key}`, LIMITS.modalTitle),
-    submit: plain('Link', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.linkIncidentModal, privateMetadata: input.privateMetadata, title: `Link ${input.ticket.key}`, submit: 'Link' }),
     blocks: [
       { type: 'section', text: mrkdwn(`*${input.ticket.key}* · ${safe(input.ticket.subject, 200)}\nIts requester will get the incident's mailed updates, and the card shows the war room.`) },
       {

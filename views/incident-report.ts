@@ -3,6 +3,7 @@ import { formatActionItems, localStamp, type ReportFields } from '../src/domain/
 import { CallbackIds, InputIds } from './ids.js';
 import type { IncidentView } from './incident.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
+import { formModal } from './modal.js';
 import { formatDuration } from './weekly-digest.js';
 
 /** Slack's plain_text_input holds at most 3000 characters. */
@@ -48,12 +49,7 @@ export function reportModal(input: { incident: Pick<IncidentView, 'key'>; draft:
     textInput(InputIds.reportTimeline, 'Timeline', d.timeline, { optional: true, hint: 'Built from the incident; edit freely.' }),
   ];
   return {
-    type: 'modal',
-    callback_id: CallbackIds.incidentReportModal,
-    private_metadata: input.privateMetadata,
-    title: plain(`Report ${input.incident.key}`, LIMITS.modalTitle),
-    submit: plain('Submit report', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.incidentReportModal, privateMetadata: input.privateMetadata, title: `Report ${input.incident.key}`, submit: 'Submit report' }),
     blocks,
   };
 }

@@ -4,6 +4,7 @@ import { STATUS_WORDS, UPDATE_STATUSES } from '../src/domain/incidents/updates.j
 import { ActionIds, CallbackIds, InputIds } from './ids.js';
 import { channelLink, type IncidentView } from './incident.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention } from './text.js';
+import { formModal } from './modal.js';
 import { formatDuration } from './weekly-digest.js';
 
 export const UPDATE_TEXT_MAX = 2000;
@@ -71,12 +72,7 @@ export function incidentUpdateModal(input: {
     },
   ] as KnownBlock[];
   return {
-    type: 'modal',
-    callback_id: CallbackIds.incidentUpdateModal,
-    private_metadata: input.privateMetadata,
-    title: plain(`Update ${input.incident.key}`, LIMITS.modalTitle),
-    submit: plain('Post update', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.incidentUpdateModal, privateMetadata: input.privateMetadata, title: `Update ${input.incident.key}`, submit: 'Post update' }),
     blocks,
   };
 }
@@ -114,12 +110,7 @@ export function incidentResolveModal(input: { incident: Pick<IncidentView, 'key'
     },
   ] as KnownBlock[];
   return {
-    type: 'modal',
-    callback_id: CallbackIds.incidentResolveModal,
-    private_metadata: input.privateMetadata,
-    title: plain(`Resolve ${input.incident.key}`, LIMITS.modalTitle),
-    submit: plain('Resolve', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.incidentResolveModal, privateMetadata: input.privateMetadata, title: `Resolve ${input.incident.key}`, submit: 'Resolve' }),
     blocks,
   };
 }

@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { REPLY_TEMPLATE_KINDS, replyTemplateLabel, type ReplyTemplateKind } from '../src/domain/reply-templates.js';
 import { ActionIds, CallbackIds, InputIds } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, requesterText } from './text.js';
+import { formModal } from './modal.js';
 
 export interface ModalTicket {
   key: string;
@@ -90,12 +91,7 @@ export function replyModal(input: ReplyModalInput): View {
     },
   ];
   return {
-    type: 'modal',
-    callback_id: CallbackIds.replyModal,
-    private_metadata: input.privateMetadata,
-    title: plain(`Reply to ${input.ticket.key}`, LIMITS.modalTitle),
-    submit: plain('Send reply', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.replyModal, privateMetadata: input.privateMetadata, title: `Reply to ${input.ticket.key}`, submit: 'Send reply' }),
     blocks,
   };
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { CallbackIds, InputIds } from './ids.js';
-import { LIMITS, mrkdwn, plain } from './text.js';
+import { mrkdwn, plain } from './text.js';
+import { formModal } from './modal.js';
 import { MESSAGE_MAX_CHARS, modalHeading, type ModalTicket } from './reply-modal.js';
 
 /** The Resolve modal: what was done and how to verify it, both emailed to the requester. Pure. */
@@ -27,12 +28,7 @@ export function resolveModal(input: { ticket: ModalTicket; privateMetadata: stri
     },
   ];
   return {
-    type: 'modal',
-    callback_id: CallbackIds.resolveModal,
-    private_metadata: input.privateMetadata,
-    title: plain(`Resolve ${input.ticket.key}`, LIMITS.modalTitle),
-    submit: plain('Resolve and email', LIMITS.modalTitle),
-    close: plain('Cancel', LIMITS.modalTitle),
+    ...formModal({ callbackId: CallbackIds.resolveModal, privateMetadata: input.privateMetadata, title: `Resolve ${input.ticket.key}`, submit: 'Resolve and email' }),
     blocks,
   };
 }
