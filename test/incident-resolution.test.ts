@@ -4,8 +4,8 @@ import { sweepIncidentClocks } from '../src/domain/incidents/clock.js';
 import { FakePagerDuty } from './support/fake-pagerduty.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
-import { incidentDriver } from './support/incidents.js';
-import { settled, waitFor } from './support/settle.js';
+import { incidentDriver, waitLong } from './support/incidents.js';
+import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { WEBHOOK_SECRET } from './support/webhooks.js';
 
@@ -58,7 +58,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
 
   const sweepBoth = () => Promise.all([sweepIncidentClocks(a.app.context), sweepIncidentClocks(b.app.context)]);
   const inRoom = (room: string, eventType: string, includes = '') => d.slack().messages.filter((m) => m.channel === room && m.metadata?.event_type === eventType && String(m.text).includes(includes));
-  const resolutionMails = (to: string) => smtp.messages.filter((m) => JSON.stringify(m.to).includes(to) && String(m.text).includes('We have resolved your request'));
+  const resolutionMails = (to: string) => smtp.messages.filter((m) => JSON.stringify(m.to).includes(to) && String(m.text).includes('We have resolved your request'), 60_000);
   const stored = async (id: string) => (await d.models().Incident.findById(id).lean())!;
 
   async function resolve(user: string, inc: { id: string; room: string }, r: Parameters<typeof d.resolveState>[0], viewId = `VRES${Math.random().toString(36).slice(2, 8)}`) {
@@ -75,13 +75,13 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     await settled([a.app, b.app]);
     clock.advance(45 * 60_000);
     await d.postUpdate('UALICE', inc, { status: 'identified', known: 'Connection pool exhausted after the 09:00 deploy.', impact: 'All card payments fail.' });
-    await waitFor(async () => (await stored(inc.id)).timeline.some((e) => e.kind === 'status_update' && e.done), 'the update');
+    await waitLong(async () => (await stored(inc.id)).timeline.some((e) => e.kind === 'status_update' && e.done), 'the update');
     clock.advance(15 * 60_000);
 
     const { open } = await resolve('UALICE', inc, { fix: 'Rolled back the 09:00 deploy and raised the pool size.' });
     expect(open.args.view.blocks.find((bl: any) => bl.block_id === 'incident_resolve_options').element.initial_options.map((o: any) => o.value)).toEqual(['monitor']);
-    const allClear = await waitFor(() => d.slack().messages.find((m) => m.channel === 'CSUPPORT1' && m.metadata?.event_type === 'deskbell_incident_all_clear'), 'the all-clear');
-    await waitFor(() => pd.events.some((e) => e.event_action === 'resolve' && e.dedup_key === inc.id), 'PagerDuty resolve');
+    const allClear = await waitLong(() => d.slack().messages.find((m) => m.channel === 'CSUPPORT1' && m.metadata?.event_type === 'deskbell_incident_all_clear'), 'the all-clear');
+    await waitLong(() => pd.events.some((e) => e.event_action === 'resolve' && e.dedup_key === inc.id), 'PagerDuty resolve');
     await settled([a.app, b.app]);
 
     expect(d.slack().messages.filter((m) => m.metadata?.event_type === 'deskbell_incident_all_clear' && m.metadata.event_payload.incident_id === inc.id)).toHaveLength(1);
@@ -117,7 +117,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     ] as const) {
       clock.set(new Date(resolvedAt.getTime() + at));
       await sweepBoth();
-      await waitFor(() => reportReminders().length === count, `report reminder ${count}`);
+      await waitLong(() => reportReminders().length === count, `report reminder ${count}`);
       await sweepBoth();
       await settled([a.app, b.app]);
       expect(reportReminders()).toHaveLength(count);
@@ -159,7 +159,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     };
     const view = { id: 'VREPORT1', callback_id: 'incident_report_modal', private_metadata: form.args.view.private_metadata, state: { values } };
     await Promise.all([d.submit('UBOB', view, a), d.submit('UBOB', view, b)]);
-    const file = await waitFor(() => d.slack().filesIn(inc.room)[0], 'the uploaded report');
+    const file = await waitLong(() => d.slack().filesIn(inc.room)[0], 'the uploaded report');
     await settled([a.app, b.app]);
 
     expect(d.slack().filesIn(inc.room)).toHaveLength(1);
@@ -184,7 +184,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(d.slack().channels.get(inc.room)!.is_archived).toBeFalsy();
     clock.set(new Date(archiveAt.getTime() + 1000));
     await sweepBoth();
-    await waitFor(() => d.slack().channels.get(inc.room)!.is_archived, 'the archive');
+    await waitLong(() => d.slack().channels.get(inc.room)!.is_archived, 'the archive');
     await sweepBoth();
     await settled([a.app, b.app]);
     expect(d.slack().callsTo('conversations.archive').filter((c) => c.args.channel === inc.room)).toHaveLength(1);
@@ -196,7 +196,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     const t1 = await d.customerTicket('No emails since noon', { email: 'ivy@example.com' });
     const t2 = await d.customerTicket('Password reset mail missing', { email: 'jon@example.com' });
     for (const t of [t1, t2]) await a.sender.command('/support', `link ${t.key} ${inc.incident.key}`, 'UBOB');
-    await waitFor(async () => (await d.models().Ticket.countDocuments({ 'linkedIncident.id': inc.incident._id })) === 2, 'two linked tickets');
+    await waitLong(async () => (await d.models().Ticket.countDocuments({ 'linkedIncident.id': inc.incident._id })) === 2, 'two linked tickets');
     await settled([a.app, b.app]);
 
     // Resolving the tickets needs the words their mails carry.
@@ -207,7 +207,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(refused).toEqual({ response_action: 'errors', errors: { incident_verify: 'Say how requesters can check that it works: their resolution mails carry it.' } });
 
     await resolve('UBOB', inc, { fix: 'The mail queue was stuck; we drained it and fixed the worker.', options: ['monitor', 'tickets'], verify: 'Send yourself a password-reset mail.' });
-    for (const to of ['hal@example.com', 'ivy@example.com', 'jon@example.com']) await smtp.waitFor((m) => JSON.stringify(m.to).includes(to) && String(m.text).includes('We have resolved your request'));
+    for (const to of ['hal@example.com', 'ivy@example.com', 'jon@example.com']) await smtp.waitFor((m) => JSON.stringify(m.to).includes(to) && String(m.text).includes('We have resolved your request'), 60_000);
     await settled([a.app, b.app]);
     for (const [to, ticket] of [
       ['hal@example.com', inc.ticket],
@@ -236,7 +236,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(prompts()).toHaveLength(0);
     clock.advance(60_000 + 1000);
     await sweepBoth();
-    await waitFor(() => prompts()[0], 'the close prompt');
+    await waitLong(() => prompts()[0], 'the close prompt');
     await sweepBoth();
     await settled([a.app, b.app]);
     expect(prompts()).toHaveLength(1);
@@ -244,7 +244,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(JSON.stringify(prompts()[0]!.blocks)).toContain('incident_close');
 
     await d.button('UBOB', 'incident_close', inc.id, { channel: inc.room });
-    await waitFor(async () => (await stored(inc.id)).status === 'resolved', 'closed');
+    await waitLong(async () => (await stored(inc.id)).status === 'resolved', 'closed');
     await settled([a.app, b.app]);
     expect(inRoom(inc.room, 'deskbell_incident_note', 'closed by <@UBOB>')).toHaveLength(1);
     expect(d.slack().channels.get(inc.room)!.topic).toMatch(/^Resolved · /);
@@ -254,10 +254,10 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     const inc = await d.declared('VPN drops', { email: 'kai@example.com' }, 'UALICE');
     await settled(a.app);
     await resolve('UALICE', inc, { fix: 'Restarted the gateway.', options: ['monitor'] });
-    await waitFor(async () => (await stored(inc.id)).status === 'monitoring', 'monitoring');
+    await waitLong(async () => (await stored(inc.id)).status === 'monitoring', 'monitoring');
     await settled([a.app, b.app]);
     await d.button('UALICE', 'incident_reopen', inc.id, { channel: inc.room });
-    await waitFor(async () => (await stored(inc.id)).status === 'active', 'reopened');
+    await waitLong(async () => (await stored(inc.id)).status === 'active', 'reopened');
     await settled([a.app, b.app]);
     const reopened = await stored(inc.id);
     expect(reopened.resolvedAt).toBeFalsy();
@@ -267,7 +267,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     const resolved = await d.models().Incident.findOne({ status: 'resolved' }).lean();
     const t = await d.customerTicket('VPN again', { email: 'lou@example.com' });
     await a.sender.command('/support', `link ${t.key} ${resolved!.key}`, 'UBOB');
-    await waitFor(() => d.slack().callsTo('chat.postEphemeral').find((c) => c.args.user === 'UBOB' && String(c.args.text).includes(`${resolved!.key} is resolved: link tickets to an active incident`)), 'the refusal');
+    await waitLong(() => d.slack().callsTo('chat.postEphemeral').find((c) => c.args.user === 'UBOB' && String(c.args.text).includes(`${resolved!.key} is resolved: link tickets to an active incident`)), 'the refusal');
   });
 
   it('serves the status page with public updates only (no internal notes, requester data or Slack links), and 404 where it is off', async () => {
@@ -275,7 +275,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     await settled(a.app);
     await d.postUpdate('UALICE', inc, { status: 'investigating', known: 'Dashboards are slow; see <https://acme.slack.com/archives/C1/p1|our thread> and ask <@UALICE>. We are on it.', impact: 'Dashboards take 30 s to load.', options: ['public'] });
     await d.postUpdate('UALICE', inc, { status: 'identified', known: 'Internal: db03 at 100 % CPU, mia@acme-corp.example reported first.', impact: 'Same.' });
-    await waitFor(async () => (await stored(inc.id)).timeline.filter((e) => e.kind === 'status_update' && e.done).length === 2, 'both updates');
+    await waitLong(async () => (await stored(inc.id)).timeline.filter((e) => e.kind === 'status_update' && e.done).length === 2, 'both updates');
 
     const json = (await (await fetch(`${a.url}/status.json`)).json()) as any;
     const entry = json.incidents.find((i: any) => i.id === inc.incident.key);
@@ -292,7 +292,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect((await fetch(`${b.url}/status.json`)).status).toBe(404);
 
     await resolve('UALICE', inc, { fix: 'Added an index; dashboards are fast again.', options: ['public'] });
-    await waitFor(async () => (await stored(inc.id)).timeline.filter((e) => e.kind === 'status_update' && e.done).length === 3, 'the resolution');
+    await waitLong(async () => (await stored(inc.id)).timeline.filter((e) => e.kind === 'status_update' && e.done).length === 3, 'the resolution');
     const after = (await (await fetch(`${a.url}/status.json`)).json()) as any;
     const resolvedEntry = after.incidents.find((i: any) => i.id === inc.incident.key);
     expect(resolvedEntry.status).toBe('resolved');
@@ -305,21 +305,21 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     await settled(a.app);
     clock.advance(40 * 60_000);
     await resolve('UALICE', fixed, { fix: 'Replaced a node.' });
-    await waitFor(async () => (await stored(fixed.id)).timeline.some((e) => e.kind === 'status_update' && e.done), 'the resolution');
+    await waitLong(async () => (await stored(fixed.id)).timeline.some((e) => e.kind === 'status_update' && e.done), 'the resolution');
     await d.declared('Status page down', { email: 'ned@example.com' }, 'UALICE');
     await settled(a.app);
     await postDailySummary(a.app.context);
-    const summary = await waitFor(() => d.slack().messages.find((m) => m.metadata?.event_type === 'deskbell_summary' && JSON.stringify(m.blocks).includes('P0 incidents')), 'the daily summary');
+    const summary = await waitLong(() => d.slack().messages.find((m) => m.metadata?.event_type === 'deskbell_summary' && JSON.stringify(m.blocks).includes('P0 incidents')), 'the daily summary');
     const text = JSON.stringify(summary.blocks);
     expect(text).toMatch(/\*\d+\* declared/);
     expect(text).toMatch(/resolved \(total [^,]+, median /);
     expect(text).toMatch(/\*[1-9]\d*\* active/);
     await postWeeklyDigest(a.app.context);
-    const weekly = await waitFor(() => d.slack().messages.find((m) => m.metadata?.event_type === 'deskbell_summary' && String(m.text).startsWith('Weekly review')), 'the weekly review');
+    const weekly = await waitLong(() => d.slack().messages.find((m) => m.metadata?.event_type === 'deskbell_summary' && String(m.text).startsWith('Weekly review')), 'the weekly review');
     expect(JSON.stringify(weekly.blocks)).toMatch(/P0 incidents.*declared \(▲ \d+\)/);
     const publishes = d.slack().callsTo('views.publish').length;
     await a.sender.event({ type: 'app_home_opened', user: 'UALICE', tab: 'home', channel: 'D1' });
-    const home = await d.slack().waitFor(() => d.slack().callsTo('views.publish').slice(publishes).find((c) => c.args.user_id === 'UALICE'), 10_000, 'App Home');
+    const home = await d.slack().waitFor(() => d.slack().callsTo('views.publish').slice(publishes).find((c) => c.args.user_id === 'UALICE'), 60_000, 'App Home');
     expect(home.args.view.blocks[0].text.text).toMatch(/Active incidents/);
   });
 });

@@ -8,8 +8,8 @@ import { noEffects } from '../src/domain/effects.js';
 import { postIncidentUpdate } from '../src/domain/incidents/updates.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
-import { incidentDriver } from './support/incidents.js';
-import { settled, waitFor } from './support/settle.js';
+import { incidentDriver, waitLong } from './support/incidents.js';
+import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { WEBHOOK_SECRET } from './support/webhooks.js';
 
@@ -49,7 +49,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     await smtp.stop();
   }, 120_000);
 
-  const updateMails = (to: string) => smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'));
+  const updateMails = (to: string) => smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'), 60_000);
   const refs = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : m.references ? [m.references] : []);
   const sweepBoth = () => Promise.all([sweepIncidentClocks(a.app.context), sweepIncidentClocks(b.app.context), sweepIncidentClocks(a.app.context)]);
   const ephemeral = (user: string, includes: string) => d.slack().callsTo('chat.postEphemeral').filter((c) => c.args.user === user && String(c.args.text).includes(includes));
@@ -62,9 +62,9 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
 
     // 1. `/support link SUP-n INC-m` in #support, twice (the second is harmless).
     await a.sender.command('/support', `link ${t1.key} ${inc.incident.key}`, 'UBOB');
-    await waitFor(() => ephemeral('UBOB', `${t1.key} is linked to ${inc.incident.key}`)[0], 'the link answer');
+    await waitLong(() => ephemeral('UBOB', `${t1.key} is linked to ${inc.incident.key}`)[0], 'the link answer');
     await b.sender.command('/support', `link ${t1.key} ${inc.incident.key}`, 'UBOB');
-    await waitFor(() => ephemeral('UBOB', `${t1.key} was already linked`)[0], 'the second link answer');
+    await waitLong(() => ephemeral('UBOB', `${t1.key} was already linked`)[0], 'the second link answer');
 
     // 2. The card's "Link to incident": a form listing the active incidents.
     const opens = d.slack().callsTo('views.open').length;
@@ -76,7 +76,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     // 3. `/support link SUP-n` typed inside the war room.
     await a.sender.command('/support', `link ${t3.key}`, 'UALICE', { channel_id: inc.room, channel_name: 'inc' });
 
-    await waitFor(async () => (await d.models().Ticket.countDocuments({ 'linkedIncident.id': inc.incident._id })) === 3, 'three linked tickets');
+    await waitLong(async () => (await d.models().Ticket.countDocuments({ 'linkedIncident.id': inc.incident._id })) === 3, 'three linked tickets');
     await settled([a.app, b.app]);
     const linked = await d.models().Ticket.find({ 'linkedIncident.id': inc.incident._id }).lean();
     expect(linked.map((t) => t.key).sort()).toEqual([t1.key, t2.key, t3.key].sort());
@@ -94,13 +94,13 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     expect(JSON.stringify(brief.args.blocks)).toContain('bob@example.org');
 
     await a.sender.command('/support', `incident ${inc.incident.key}`, 'UBOB');
-    const shown = await waitFor(() => ephemeral('UBOB', '*Linked tickets (3)*')[0], '/support incident INC-n');
+    const shown = await waitLong(() => ephemeral('UBOB', '*Linked tickets (3)*')[0], '/support incident INC-n');
     expect(shown.args.text).toContain('cy@example.net');
     expect(shown.args.text).toContain(`*Its ticket* ${inc.ticket.key}`);
 
     // Unlink from the card: the card offers Link again and the war room is told.
     await d.cardButton('UBOB', 'ticket_unlink_incident', t3);
-    await waitFor(async () => !(await d.models().Ticket.findById(t3.id).lean())?.linkedIncident?.id, 'the unlink');
+    await waitLong(async () => !(await d.models().Ticket.findById(t3.id).lean())?.linkedIncident?.id, 'the unlink');
     await settled(a.app);
     expect(JSON.stringify(d.slack().callsTo('chat.update').filter((c) => c.args.ts === t3.ts).at(-1)!.args.blocks)).toContain('ticket_link_incident');
     expect(d.slack().messages.filter((m) => m.channel === inc.room && String(m.text).includes(`${t3.key} unlinked`))).toHaveLength(1);
@@ -116,14 +116,14 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
       acknowledge: true,
     });
     await a.sender.command('/support', `link ${automated.ticket.key} ${inc.incident.key}`, 'UBOB');
-    await waitFor(async () => (await d.models().Ticket.countDocuments({ 'linkedIncident.id': inc.incident._id })) === 3, 'the automated ticket linked');
+    await waitLong(async () => (await d.models().Ticket.countDocuments({ 'linkedIncident.id': inc.incident._id })) === 3, 'the automated ticket linked');
     await settled([a.app, b.app]);
 
     const update = { status: 'identified', known: 'A bad deploy of the payment service. Rolling back now.', impact: 'Every checkout fails since 09:50.', next: '20', options: ['email'] };
     const { open } = await d.postUpdate('UALICE', inc, update, 'VUPDATE1', [a, b, a]);
     expect(JSON.stringify(open.args.view.blocks)).toContain('Email the affected requesters (4 tickets)');
-    const warRoomUpdate = await waitFor(() => d.slack().messages.find((m) => m.channel === inc.room && m.metadata?.event_type === 'deskbell_incident_update'), 'the update in the war room');
-    for (const to of ['ada@example.com', 'bob@example.org', 'cy@example.net']) await smtp.waitFor((m) => JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'));
+    const warRoomUpdate = await waitLong(() => d.slack().messages.find((m) => m.channel === inc.room && m.metadata?.event_type === 'deskbell_incident_update'), 'the update in the war room');
+    for (const to of ['ada@example.com', 'bob@example.org', 'cy@example.net']) await smtp.waitFor((m) => JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'), 60_000);
     await settled([a.app, b.app]);
 
     // War room, in the status template.
@@ -181,7 +181,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
 
     clock.set(new Date(declaredAt + 25 * 60_000 + 1000));
     await sweepBoth();
-    await waitFor(() => remindersIn(inc.room, 'next status update')[0], 'the reminder');
+    await waitLong(() => remindersIn(inc.room, 'next status update')[0], 'the reminder');
     await sweepBoth();
     await settled([a.app, b.app]);
     const reminder = remindersIn(inc.room, 'next status update');
@@ -191,7 +191,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
 
     clock.set(new Date(declaredAt + 30 * 60_000 + 1000));
     await sweepBoth();
-    await waitFor(() => remindersIn(inc.room, 'none came')[0], 'the overdue ping');
+    await waitLong(() => remindersIn(inc.room, 'none came')[0], 'the overdue ping');
     await sweepBoth();
     await settled([a.app, b.app]);
     const overdue = remindersIn(inc.room, 'none came');
@@ -202,7 +202,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     // Still nothing an hour in: pinged again, once per cadence period.
     clock.set(new Date(declaredAt + 60 * 60_000 + 1000));
     await sweepBoth();
-    await waitFor(() => remindersIn(inc.room, 'none came').length === 2, 'the second overdue ping');
+    await waitLong(() => remindersIn(inc.room, 'none came').length === 2, 'the second overdue ping');
     await sweepBoth();
     await settled([a.app, b.app]);
     expect(remindersIn(inc.room, 'none came')).toHaveLength(2);
@@ -219,7 +219,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
 
     // An update resets the clock: the old deadline is forgotten, the new one is 30 minutes on.
     await d.postUpdate('UCAROL', inc, { status: 'investigating', known: 'Index nodes restarting.', impact: 'Search returns nothing.' });
-    await waitFor(async () => (await d.models().Incident.findById(inc.id).lean())?.timeline.some((e) => e.kind === 'status_update' && e.done), 'the update published');
+    await waitLong(async () => (await d.models().Incident.findById(inc.id).lean())?.timeline.some((e) => e.kind === 'status_update' && e.done), 'the update published');
     const after = (await d.models().Incident.findById(inc.id).lean())!;
     expect(after.cadence?.dueAt).toEqual(new Date(clock.now().getTime() + 30 * 60_000));
     clock.advance(10 * 60_000);
@@ -240,7 +240,7 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     expect(d.slack().messages.filter((m) => m.channel === inc.room && String(m.text).includes('A slow query'))).toHaveLength(0);
     clock.advance(31_000);
     await sweepBoth();
-    await waitFor(() => d.slack().messages.find((m) => m.channel === inc.room && String(m.text).includes('A slow query')), 'the re-asked update');
+    await waitLong(() => d.slack().messages.find((m) => m.channel === inc.room && String(m.text).includes('A slow query')), 'the re-asked update');
     await sweepBoth();
     await settled([a.app, b.app]);
     expect(d.slack().messages.filter((m) => m.channel === inc.room && String(m.text).includes('A slow query'))).toHaveLength(1);
@@ -252,16 +252,16 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     const inc = await d.declared('Login broken', { email: 'fay@example.com' }, 'UALICE');
     await settled(a.app);
     await d.button('UOUTSIDER', 'incident_post_update', inc.id, { channel: inc.room });
-    await waitFor(() => ephemeral('UOUTSIDER', 'Only members of')[0], 'the refusal');
+    await waitLong(() => ephemeral('UOUTSIDER', 'Only members of')[0], 'the refusal');
     await a.sender.command('/support', 'update', 'UBOB');
-    await waitFor(() => ephemeral('UBOB', 'inside an incident')[0], 'the /support update hint');
+    await waitLong(() => ephemeral('UBOB', 'inside an incident')[0], 'the /support update hint');
     const opens = d.slack().callsTo('views.open').length;
     await a.sender.command('/support', 'update', 'UBOB', { channel_id: inc.room });
     const form = await d.openedModal('incident_update_modal', opens);
     expect(JSON.parse(form.args.view.private_metadata)).toEqual({ incidentId: inc.id, channel: inc.room });
     expect(form.args.view.blocks.find((bl: any) => bl.block_id === 'update_next').element.initial_value).toBe('30');
     await a.sender.command('/support', 'incidents', 'UBOB');
-    const list = await waitFor(() => ephemeral('UBOB', '*Active incidents*')[0], '/support incidents');
+    const list = await waitLong(() => ephemeral('UBOB', '*Active incidents*')[0], '/support incidents');
     expect(list.args.text).toContain(inc.incident.key);
     expect(list.args.text).toContain('next update');
   });

@@ -3,6 +3,14 @@ import type { TestApp } from './harness.js';
 import { waitFor } from './settle.js';
 import { sendWebhook } from './webhooks.js';
 
+/**
+ * waitFor with room for a loaded machine: the whole suite shares one database server, and these waits are
+ * on jobs (war rooms, posts, mails) that queue behind every other file's.
+ */
+export function waitLong<T>(probe: Parameters<typeof waitFor<T>>[0], what: string): Promise<T> {
+  return waitFor(probe, what, 60_000);
+}
+
 /** Drives incidents the way Slack does (signed clicks and form submissions) and reads what Slack was sent. */
 export function incidentDriver(t: () => TestApp) {
   const models = () => t().app.context.models;
@@ -13,7 +21,7 @@ export function incidentDriver(t: () => TestApp) {
     const res = await sendWebhook(t().url, { subject, body: `${subject}: nothing works for us.`, requester });
     expect(res.status).toBe(201);
     const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };
-    const card = await waitFor(async () => {
+    const card = await waitLong(async () => {
       const c = (await models().Ticket.findById(id).lean())?.card;
       return c?.ts && c.channel ? { channel: c.channel, ts: c.ts } : undefined;
     }, `card of ${key}`);
@@ -24,7 +32,7 @@ export function incidentDriver(t: () => TestApp) {
   async function declared(subject: string, requester: { email: string; name?: string }, user: string) {
     const ticket = await customerTicket(subject, requester);
     await t().sender.blockAction(user, { type: 'button', action_id: 'ticket_declare_p0', value: JSON.stringify({ ticketId: ticket.id }) }, ticket);
-    const incident = await waitFor(async () => {
+    const incident = await waitLong(async () => {
       const i = await models().Incident.findOne({ ticketId: ticket.id }).lean();
       return i?.brief?.ts && i.alert?.ts ? i : undefined;
     }, `incident of ${ticket.key} with its brief and alert`);
@@ -38,7 +46,7 @@ export function incidentDriver(t: () => TestApp) {
     t().sender.blockAction(user, { type: 'button', action_id: actionId, block_id: 'ticket_workflow', value: JSON.stringify({ ticketId: ticket.id }), action_ts: `${Date.now() / 1000}` }, ticket);
 
   const openedModal = (callbackId: string, after: number) =>
-    slack().waitFor(() => slack().callsTo('views.open').slice(after).find((c) => c.args.view?.callback_id === callbackId), 10_000, `views.open ${callbackId}`);
+    slack().waitFor(() => slack().callsTo('views.open').slice(after).find((c) => c.args.view?.callback_id === callbackId), 60_000, `views.open ${callbackId}`);
 
   async function submit(user: string, view: Record<string, unknown>, app: TestApp = t()) {
     const res = await app.sender.viewSubmission(user, { type: 'modal', hash: 'h1', ...view });
