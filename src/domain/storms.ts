@@ -116,11 +116,16 @@ export interface StormSummary {
   lastAt?: Date;
 }
 
+/** How many tickets a storm holds (with a card or grouped). */
+function stormTicketCount(deps: Pick<DomainDeps, 'models'>, stormId: string | Types.ObjectId): Promise<number> {
+  return deps.models.Ticket.countDocuments({ 'storm.id': stormId });
+}
+
 /** What the storm's card shows: how many, the first few, the time range. */
 export async function summariseStorm(deps: Pick<DomainDeps, 'models'>, stormId: string | Types.ObjectId, show = 5): Promise<StormSummary> {
   const { Ticket } = deps.models;
   const [count, grouped, first, last] = await Promise.all([
-    Ticket.countDocuments({ 'storm.id': stormId }),
+    stormTicketCount(deps, stormId),
     Ticket.countDocuments({ 'storm.id': stormId, 'storm.grouped': true }),
     Ticket.find({ 'storm.id': stormId }, { key: 1, subject: 1, requester: 1, createdAt: 1 }).sort({ number: 1 }).limit(show).lean(),
     Ticket.findOne({ 'storm.id': stormId }, { createdAt: 1 }).sort({ number: -1 }).lean(),
@@ -138,7 +143,7 @@ export async function summariseStorm(deps: Pick<DomainDeps, 'models'>, stormId: 
 export async function stormForForm(deps: Pick<DomainDeps, 'models'>, stormId: string): Promise<{ id: string; label: string; count: number }> {
   const storm = await deps.models.Storm.findById(stormId, { label: 1 }).lean();
   if (!storm) throw new DomainError('That storm no longer exists.');
-  return { id: stormId, label: storm.label, count: await deps.models.Ticket.countDocuments({ 'storm.id': storm._id }) };
+  return { id: stormId, label: storm.label, count: await stormTicketCount(deps, storm._id) };
 }
 
 /** The storm a ticket belongs to, as `/support SUP-n` shows it, or null. */
@@ -146,6 +151,5 @@ export async function stormOfTicket(deps: Pick<DomainDeps, 'models'>, ticket: Pi
   if (!ticket.storm?.id) return null;
   const storm = await deps.models.Storm.findById(ticket.storm.id, { label: 1, card: 1 }).lean();
   if (!storm) return null;
-  const count = await deps.models.Ticket.countDocuments({ 'storm.id': storm._id });
-  return { label: storm.label, count, grouped: !!ticket.storm.grouped, ...(storm.card?.channel && storm.card.ts ? { card: { channel: storm.card.channel, ts: storm.card.ts } } : {}) };
+  return { label: storm.label, count: await stormTicketCount(deps, storm._id), grouped: !!ticket.storm.grouped, ...(storm.card?.channel && storm.card.ts ? { card: { channel: storm.card.channel, ts: storm.card.ts } } : {}) };
 }

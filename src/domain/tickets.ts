@@ -174,7 +174,7 @@ async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge:
   if (declare && ticket.priority === 'P0') await declareIncident(deps, { ticketId: ticket.id, ...declare });
 }
 
-/** The fields a form about a ticket shows (reply, resolution): read once, then refused or handed to the form. */
+/** The fields a form about a ticket shows (reply, resolution, escalation): read once, then refused or handed to the form. */
 const FORM_FIELDS = { key: 1, subject: 1, requester: 1, status: 1, priority: 1, escalationLevel: 1 } as const;
 
 /** The ticket as a form shows it; refused (DomainError) when it is gone or when `refusal` says why not. */
