@@ -50,11 +50,7 @@ export async function postDailySummary(ctx: AppContext): Promise<SummaryOutcome>
 }
 
 export async function postWeeklyDigest(ctx: AppContext): Promise<'posted' | 'already_posted'> {
-  const post = postToSupport(ctx, async (review: WeeklyReview) => {
-    const now = review.current.window.end;
-    const [current, previous] = await Promise.all([incidentPeriodStats(ctx, review.current.window, now), incidentPeriodStats(ctx, review.previous.window, now)]);
-    return weeklyDigestMessage(review, ctx.policy.timeZone, { current, previous });
-  });
+  const post = postToSupport(ctx, async (review: WeeklyReview) => weeklyDigestMessage(review, ctx.policy.timeZone));
   return runWeeklyDigest(ctx, async (key, kind, review) => {
     const posted = await post(key, kind, review);
     // The same charts as /support-report, after the text, shared by the run that posted the digest. Best

@@ -63,7 +63,11 @@ async function seed(t: TestApp): Promise<void> {
   const d = await create('2026-06-08T09:00:00Z', 'webhook', 'Site down', 'P0', 'bug');
   await assign(d, '2026-06-08T09:01:00Z', 'UAGENT1');
   await reply(d, '2026-06-08T09:10:00Z');
-  await resolve(d, '2026-06-08T11:00:00Z'); // the incident: 2 h
+  await resolve(d, '2026-06-08T11:00:00Z');
+  // Its incident, as declaring it would have stored it: the report counts incidents from their own records
+  // (declared → resolved: 2 h 30 min), not from P0 tickets.
+  const site = (await ctx.models.Ticket.findById(d).lean())!;
+  await ctx.models.Incident.create({ number: 1, key: 'INC-1', ticketId: site._id, ticketKey: site.key, title: 'Site down', status: 'resolved', declaredAt: new Date('2026-06-08T09:05:00Z'), resolvedAt: new Date('2026-06-08T11:35:00Z'), declaredVia: 'webhook', createdAt: new Date('2026-06-08T09:05:00Z'), updatedAt: new Date('2026-06-08T11:35:00Z') });
   const e = await create('2026-06-09T10:00:00Z', 'email', 'Re: Export fails for 500 rows', 'P2', 'bug', 'lead@customer.example');
   await assign(e, '2026-06-09T10:01:00Z', 'UAGENT2');
   at(NOW);
@@ -125,7 +129,8 @@ describe('/support-report', () => {
       { assignee: 'UAGENT1', handled: 2, firstResponse: expect.objectContaining({ count: 2, medianMs: 35 * 60_000 }), compliance: { met: 4, total: 4 }, satisfaction: { responses: 1, positive: 1, rate: 1 } },
       { assignee: 'UAGENT2', handled: 1, firstResponse: expect.objectContaining({ count: 1, medianMs: 3 * H }), compliance: { met: 0, total: 2 }, satisfaction: { responses: 1, positive: 0, rate: 0 } },
     ]);
-    expect(s.incidents).toEqual({ count: 1, resolved: 1, medianDurationMs: 2 * H, longestDurationMs: 2 * H });
+    expect(s.incidents).toEqual({ declared: 1, resolved: 1, totalDurationMs: 2.5 * H, medianDurationMs: 2.5 * H, longestDurationMs: 2.5 * H, active: 0, reportsOverdue: 0 });
+    expect(p.incidents).toMatchObject({ declared: 0, resolved: 0 });
     expect(s.recurringSubjects).toEqual([{ subject: expect.stringMatching(/export fails for \d+ rows/i), count: 2 }]);
     expect(s.series.map((x) => [x.created, x.resolved])).toEqual([[0, 0], [2, 1], [1, 1], [0, 0], [0, 0], [1, 1], [1, 0], [0, 0]]);
   }, SLOW);
@@ -149,7 +154,7 @@ describe('/support-report', () => {
     expect(json).toContain('business hours: median *4 h*, p90 8 h');
     expect(json).toContain('Email: *2* (▲ 2)');
     expect(json).toContain('<@UAGENT1>: *2* handled (▲ 1) · median first response 35 min · targets 4/4 (100 %) · satisfaction 100 % of 1');
-    expect(json).toContain('*1* P0 (▲ 1); median duration 2 h');
+    expect(json).toContain('*1* declared (▲ 1) · *1* resolved (▲ 1) (total 2 h 30 min, median 2 h 30 min, longest 2 h 30 min)');
     expect(json).toMatch(/Export fails for \d+ rows[^"]*2×/i);
 
     await t.slack.waitFor(() => t.slack.filesIn('DULEAD001').length === 2, 60_000, 'the charts in the DM');

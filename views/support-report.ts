@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AssigneeStats, Durations, PeriodReport, PeriodStats } from '../src/domain/report-figures.js';
+import { incidentStatsLine } from './incident-stats.js';
 import { bucketLabel, type ResolvedPeriod } from '../src/domain/report-period.js';
 import { CATEGORY_LABELS, PRIORITY_LABELS, type Category, type Source } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate, userMention } from './text.js';
@@ -48,13 +49,6 @@ function assigneesText(s: PeriodStats, p: PeriodStats): string {
   return shown.join('\n');
 }
 
-function incidentsText(s: PeriodStats, p: PeriodStats): string {
-  const i = s.incidents;
-  if (!i.count) return `None (before: ${p.incidents.count})`;
-  const open = i.count - i.resolved;
-  return `*${i.count}* P0 (${delta(i.count, p.incidents.count)})${i.resolved ? `; median duration ${formatDuration(i.medianDurationMs)}, longest ${formatDuration(i.longestDurationMs)}` : ''}${open ? `; ${open} still open` : ''}`;
-}
-
 function trendText(s: PeriodStats, timeZone: string): string {
   return s.series
     .map((w) => `${bucketLabel(w.start, 'week', timeZone)}: ${w.created} created, ${w.resolved} resolved · median first response ${formatDuration(w.firstResponse.medianMs)} · satisfaction ${percent(w.satisfaction.rate)}`)
@@ -90,7 +84,7 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
         mrkdwn(`*By category* (created)\n${breakdown(s.byCategory.map((c) => ({ key: c.category, count: c.count })), p.byCategory.map((c) => ({ key: c.category, count: c.count })), categoryName)}`, 2000),
         mrkdwn(`*By priority* (created)\n${breakdown(s.byPriority.map((c) => ({ key: c.priority, count: c.count })), p.byPriority.map((c) => ({ key: c.priority, count: c.count })), (k) => (k ? PRIORITY_LABELS[k] : 'Not set'))}`, 2000),
         mrkdwn(`*By channel of arrival*\n${breakdown(s.byChannel.map((c) => ({ key: c.source, count: c.count })), p.byChannel.map((c) => ({ key: c.source, count: c.count })), (k) => CHANNEL_LABELS[k])}`, 2000),
-        mrkdwn(`*Incidents*\n${incidentsText(s, p)}`, 2000),
+        mrkdwn(`*P0 incidents*\n${incidentStatsLine(s.incidents, p.incidents)}`, 2000),
       ],
     },
     { type: 'section', text: mrkdwn(`*By assignee*\n${assigneesText(s, p)}`) },

@@ -2,7 +2,6 @@ import type { KnownBlock } from '@slack/types';
 import type { Compliance, Durations, WeekStats, WeeklyReview } from '../src/domain/weekly-review.js';
 import { CATEGORY_LABELS, PRIORITY_LABELS, type Priority } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
-import type { IncidentPeriodStats } from '../src/domain/incidents/overview.js';
 import { incidentStatsSection } from './incident-stats.js';
 
 /** "45 min", "3 h 20 min", "2 d 4 h". */
@@ -59,7 +58,7 @@ export function complianceByPriority(now: readonly PriorityCompliance[], before:
 }
 
 /** The weekly review digest posted in #support. Pure; subjects are requester text and escaped. */
-export function weeklyDigestMessage(review: WeeklyReview, timeZone: string, incidents?: { current: IncidentPeriodStats; previous: IncidentPeriodStats }): { text: string; blocks: KnownBlock[] } {
+export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { text: string; blocks: KnownBlock[] } {
   const { current: s, previous: p } = review;
   // The flags come from the shared computation, so the digest and /support-report agree on a miss.
   const reopenFlag = s.targetsMissed.reopened ? ' :warning:' : '';
@@ -81,7 +80,7 @@ export function weeklyDigestMessage(review: WeeklyReview, timeZone: string, inci
     { type: 'section', text: mrkdwn(`${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`) },
     { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'last week', empty: '_No target concluded this week._' })}`, LIMITS.section) },
     { type: 'section', fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)] },
-    ...(incidents ? [incidentStatsSection(incidents.current, incidents.previous)] : []),
+    incidentStatsSection(s.incidents, p.incidents),
   ];
   const text = truncate(
     `Weekly review ${rangeLabel(s, timeZone)}: ${s.created} created, ${s.resolved} resolved, ${s.openAtEnd} open; first response median ${formatDuration(s.firstResponse.medianMs)}; reopened ${percent(s.reopened.rate)}; satisfaction ${percent(s.satisfaction.rate)}`,

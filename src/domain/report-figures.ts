@@ -1,4 +1,5 @@
 import type { DomainDeps } from './deps.js';
+import { incidentPeriodStats, type IncidentPeriodStats } from './incidents/overview.js';
 import { BusinessTime } from './business-time.js';
 import type { ResolvedPeriod, Window } from './report-period.js';
 import * as q from './report-queries.js';
@@ -68,7 +69,8 @@ export interface PeriodStats {
   byPriority: Array<{ priority: Priority | null; count: number }>;
   byChannel: Array<{ source: Source; count: number }>;
   byAssignee: AssigneeStats[];
-  incidents: { count: number; resolved: number; medianDurationMs?: number; longestDurationMs?: number };
+  /** From the incidents' own records (declared → resolved), the same figures as the daily summary's. */
+  incidents: IncidentPeriodStats;
   /** PRODUCT.md's targets: reopened below 5 %, satisfaction above 90 % positive. */
   targetsMissed: { reopened: boolean; satisfaction: boolean };
   /** Per bucket of the period (days or weeks); empty for the comparison period. */
@@ -161,7 +163,7 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
     q.ratingsByAssignee(Ticket, w, POSITIVE_SCORE),
     q.ratingsPerBucket(Ticket, w, buckets, POSITIVE_SCORE),
     q.openAt(Ticket, w.end),
-    q.incidentRows(Ticket, w),
+    incidentPeriodStats(deps, w, w.end),
   ]);
 
   const fr: number[] = [];
@@ -232,7 +234,6 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
   for (const r of ratings) if (!people.has(r.assignee)) people.set(r.assignee, { handled: 0, fr: [], compliance: { met: 0, total: 0 } });
   const responses = ratings.reduce((n, r) => n + r.responses, 0);
   const positive = ratings.reduce((n, r) => n + r.positive, 0);
-  const incidentDurations = incidents.filter((i) => i.resolvedAt).map((i) => i.resolvedAt!.getTime() - i.createdAt.getTime());
 
   return {
     window: w,
@@ -264,7 +265,7 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
       reopened: !!res.length && reopened / res.length >= TARGETS.reopenedBelow,
       satisfaction: !!responses && positive / responses <= TARGETS.satisfactionAbove,
     },
-    incidents: { count: incidents.length, resolved: incidentDurations.length, ...(incidentDurations.length ? { medianDurationMs: durations(incidentDurations).medianMs, longestDurationMs: Math.max(...incidentDurations) } : {}) },
+    incidents,
     series: buckets.map((start, i) => ({
       start,
       created: createdSeries[i] ?? 0,

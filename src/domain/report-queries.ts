@@ -133,8 +133,3 @@ export async function ratingsPerBucket(Ticket: TicketModel, w: Window, buckets: 
 export async function openAt(Ticket: TicketModel, end: Date): Promise<number> {
   return Ticket.countDocuments({ createdAt: { $lt: end }, $nor: [{ resolvedAt: { $lt: end } }, { closedAt: { $lt: end } }] });
 }
-
-/** P0 tickets opened in the window: the incidents, until incidents have a record of their own. */
-export async function incidentRows(Ticket: TicketModel, w: Window): Promise<Array<{ createdAt: Date; resolvedAt?: Date | null }>> {
-  return Ticket.find({ createdAt: inWindow(w), $or: [{ priority: 'P0' }, { priority: null, suggestedPriority: 'P0' }] }, { createdAt: 1, resolvedAt: 1, _id: 0 }).lean();
-}

@@ -74,13 +74,14 @@ export interface IncidentPeriodStats {
   resolved: number;
   totalDurationMs: number;
   medianDurationMs?: number;
+  longestDurationMs?: number;
   /** Active (or monitoring) at the end of the period. */
   active: number;
   /** Resolved incidents whose report is past due and not written (as of `now`). */
   reportsOverdue: number;
 }
 
-/** Over (start, end], like the daily summary's "new since the last one". */
+/** Over (start, end], like the daily summary's "new since the last one"; also the report's and weekly review's figures. */
 export async function incidentPeriodStats(deps: Pick<DomainDeps, 'models'>, window: { start: Date; end: Date }, now: Date): Promise<IncidentPeriodStats> {
   const { Incident } = deps.models;
   const [declared, resolvedRows, active, reportsOverdue] = await Promise.all([
@@ -96,7 +97,7 @@ export async function incidentPeriodStats(deps: Pick<DomainDeps, 'models'>, wind
     declared,
     resolved: durations.length,
     totalDurationMs: durations.reduce((a, b) => a + b, 0),
-    ...(median !== undefined ? { medianDurationMs: median } : {}),
+    ...(median !== undefined ? { medianDurationMs: median, longestDurationMs: durations[durations.length - 1]! } : {}),
     active,
     reportsOverdue,
   };
