@@ -168,6 +168,31 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
     expect((await d.models().Incident.findById(inc.id).lean())!.timeline.filter((e) => e.kind === 'status_update')).toHaveLength(1);
   });
 
+  it('opens no second incident when a ticket linked to a live one is made P0, twice from two processes: its thread says which incident it is part of', async () => {
+    const inc = await d.declared('Search is down', { email: 'eve@example.com' }, 'UALICE');
+    const t = await d.customerTicket('Search finds nothing', { email: 'fay@example.com' });
+    await a.sender.command('/support', `link ${t.key} ${inc.incident.key}`, 'UBOB');
+    await waitLong(async () => String((await d.models().Ticket.findById(t.id).lean())?.linkedIncident?.id ?? '') === inc.id, 'the link');
+    await settled([a.app, b.app]);
+    const incidents = await d.models().Incident.countDocuments();
+    const rooms = d.slack().callsTo('conversations.create').length;
+    const alerts = d.slack().messages.filter((m) => String(m.text).includes('<!channel>')).length;
+
+    // "Declare P0" on its card, delivered to both processes.
+    const click = { type: 'button', action_id: 'ticket_declare_p0', block_id: 'ticket_workflow', value: JSON.stringify({ ticketId: t.id }), action_ts: '1772620000.000100' };
+    for (const app of [a, b]) expect((await app.sender.blockAction('UCAROL', click, t)).status).toBe(200);
+    await waitLong(async () => (await d.models().Ticket.findById(t.id).lean())?.priority === 'P0', 'the P0');
+    const note = await waitLong(() => d.slack().messages.find((m) => m.thread_ts === t.ts && String(m.text).includes(`part of ${inc.incident.key}: no second incident opened`)), 'the thread note');
+    expect(note.text).toContain('<@UCAROL>');
+    await settled([a.app, b.app]);
+
+    expect(await d.models().Incident.countDocuments()).toBe(incidents);
+    expect(d.slack().callsTo('conversations.create')).toHaveLength(rooms);
+    expect(d.slack().messages.filter((m) => String(m.text).includes('<!channel>'))).toHaveLength(alerts);
+    expect(d.slack().messages.filter((m) => m.thread_ts === t.ts && String(m.text).includes('no second incident opened'))).toHaveLength(1);
+    expect((await d.models().Ticket.findById(t.id).lean())!.linkedIncident?.key).toBe(inc.incident.key);
+  });
+
   it('reminds the commander before an update is due and pings them with the leads when it is overdue, each once across two processes; an update resets the clock', async () => {
     const inc = await d.declared('Search is down', { email: 'eve@example.com' }, 'UCAROL');
     await settled([a.app, b.app]);

@@ -17,6 +17,7 @@ function noteIcon(kind: string, data: { reason?: string; automated?: boolean }):
     case 'incident_linked':
     case 'incident_unlinked': return ':link:';
     case 'incident_update': return ':mega:';
+    case 'p0_in_incident': return ':rotating_light:';
     default: return undefined;
   }
 }

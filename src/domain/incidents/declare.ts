@@ -9,8 +9,29 @@ import { changeTicket } from '../ticket-changes.js';
 import type { Actor } from '../tickets.js';
 import { reminderLeadMs } from './clock.js';
 import { whoIsOnCall } from './on-call-now.js';
+import { LIVE_STATUSES } from './links.js';
 
 export type DeclaredVia = 'card' | 'priority' | 'webhook' | 'command';
+
+function liveLinkedIncident(deps: DomainDeps, id: unknown): Promise<IncidentDoc | null> {
+  return id ? deps.models.Incident.findOne({ _id: id, status: { $in: [...LIVE_STATUSES] } }) : Promise.resolve(null);
+}
+
+/**
+ * A ticket linked to a live incident is part of that emergency already: a P0 on it opens no second war room,
+ * alert and page (unlinking it first makes it an incident of its own). Its thread says so, once.
+ */
+async function noteP0InIncident(deps: DomainDeps, input: { ticketId: string; actor: Actor }, incident: IncidentDoc): Promise<void> {
+  await changeTicket(deps, input.ticketId, { actor: input.actor }, (ticket, record) => {
+    if (ticket.timeline.some((e) => e.kind === 'p0_in_incident' && (e.data as { incident?: string } | undefined)?.incident === incident.key)) return;
+    record({
+      kind: 'p0_in_incident',
+      text: `P0 set by {actor} on a ticket that is part of ${incident.key}: no second incident opened (unlink it from ${incident.key} to declare one of its own)`,
+      data: { incident: incident.key, incidentId: incident.id },
+      notify: true,
+    });
+  });
+}
 
 export function incidentKey(n: number): string {
   return `INC-${n}`;
@@ -36,6 +57,11 @@ export async function declareIncident(deps: DomainDeps, input: { ticketId: strin
   }
   const ticket = await deps.models.Ticket.findById(input.ticketId);
   if (!ticket) throw new DomainError('That ticket no longer exists.');
+  const linked = await liveLinkedIncident(deps, ticket.linkedIncident?.id);
+  if (linked) {
+    await noteP0InIncident(deps, input, linked);
+    return { incident: linked, created: false };
+  }
   const now = deps.clock.now();
   const oncall = await whoIsOnCall(deps, now);
   const declarer = input.actor.type === 'user' ? input.actor.id : undefined;
