@@ -33,7 +33,7 @@ export function agendaEffects(agenda: Agenda): Effects {
     incidentNote: (incidentId, eventId) => enqueue(JobNames.incidentNote, { incidentId, eventId }),
     // Not coalesced with a running refresh: it may have read the incident before this change.
     refreshIncident: async (incidentId) => void (await agenda.now(JobNames.incidentRefresh, { incidentId })),
-    pagerDuty: (incidentId, action) => enqueue(JobNames.pagerDuty, { incidentId, action }),
+    pagerDuty: (incidentId, action, round = 0) => enqueue(JobNames.pagerDuty, { incidentId, action, ...(round ? { round: String(round) } : {}) }),
     // Coalesces with a waiting refresh, which renders whatever is stored when it runs. Hundreds of tickets
     // joining at once ask together: losing the upsert race means a concurrent ask inserted that same job.
     refreshStormCard: (stormId, at) => enqueueDelivery(agenda, JobNames.stormCard, { stormId }, at).catch((err: unknown) => {

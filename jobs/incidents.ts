@@ -40,9 +40,9 @@ export function defineIncidentJobs(realAgenda: Agenda, ctx: AppContext): void {
   agenda.define<{ incidentId: string; eventId: string }>(JobNames.incidentPage, async (j) => sendPage(ctx, j.attrs.data.incidentId, j.attrs.data.eventId), options);
   agenda.define<{ incidentId: string; eventId: string }>(JobNames.incidentNote, async (j) => postIncidentNote(ctx, j.attrs.data.incidentId, j.attrs.data.eventId), options);
   agenda.define<{ incidentId: string }>(JobNames.incidentRefresh, async (j) => refreshIncident(ctx, j.attrs.data.incidentId), options);
-  agenda.define<{ incidentId: string; action: 'trigger' | 'acknowledge' | 'resolve' }>(
+  agenda.define<{ incidentId: string; action: 'trigger' | 'acknowledge' | 'resolve'; round?: string }>(
     JobNames.pagerDuty,
-    async (j) => sendPagerDutyEvent(ctx, j.attrs.data.incidentId, j.attrs.data.action),
+    async (j) => sendPagerDutyEvent(ctx, j.attrs.data.incidentId, j.attrs.data.action, Number(j.attrs.data.round ?? 0)),
     { ...options, concurrency: 4 },
   );
   agenda.define<WorkData>(

@@ -250,7 +250,7 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(d.slack().channels.get(inc.room)!.topic).toMatch(/^Resolved · /);
   });
 
-  it('reopens from monitoring when the problem is back; tickets cannot be linked to a resolved incident', async () => {
+  it('reopens from monitoring when the problem is back (PagerDuty triggered again, resolved again); tickets cannot be linked to a resolved incident', async () => {
     const inc = await d.declared('VPN drops', { email: 'kai@example.com' }, 'UALICE');
     await settled(a.app);
     await resolve('UALICE', inc, { fix: 'Restarted the gateway.', options: ['monitor'] });
@@ -263,6 +263,14 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
     expect(reopened.resolvedAt).toBeFalsy();
     expect(reopened.cadence?.dueAt).toEqual(new Date(clock.now().getTime() + 30 * 60_000));
     expect(inRoom(inc.room, 'deskbell_incident_note', 'reopened by <@UALICE>')).toHaveLength(1);
+    // PagerDuty resolved its alert with the fix; the problem being back triggers it again, and the next fix
+    // resolves it again: one event each, across both processes.
+    await waitLong(() => pd.events.filter((e) => e.dedup_key === inc.id).length === 3, 'PagerDuty trigger again');
+    await resolve('UALICE', inc, { fix: 'Replaced the gateway.', options: [] });
+    await waitLong(async () => (await stored(inc.id)).status === 'resolved', 'resolved after the reopen');
+    await waitLong(() => pd.events.filter((e) => e.dedup_key === inc.id).length === 4, 'the second PagerDuty resolve');
+    await settled([a.app, b.app]);
+    expect(pd.events.filter((e) => e.dedup_key === inc.id).map((e) => e.event_action)).toEqual(['trigger', 'resolve', 'trigger', 'resolve']);
 
     const resolved = await d.models().Incident.findOne({ status: 'resolved' }).lean();
     const t = await d.customerTicket('VPN again', { email: 'lou@example.com' });

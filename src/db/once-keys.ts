@@ -32,7 +32,8 @@ export const OnceKeys = {
   /** A page DM to one person for one paging event. */
   page: (eventId: string, user: string) => `page:${eventId}:${user}`,
   /** One PagerDuty event of an incident. */
-  pagerDuty: (incidentId: string, action: string) => `pagerduty:${incidentId}:${action}`,
+  // Round 0 keeps the key it always had; a reopened incident's events are new ones.
+  pagerDuty: (incidentId: string, action: string, round = 0) => `pagerduty:${incidentId}:${action}${round ? `:${round}` : ''}`,
   /** A status update (or the resolution) of an incident, posted in its war room. */
   incidentUpdate: (eventId: string) => `incident-update:${eventId}`,
   /** The all-clear in #support for one resolution of an incident. */

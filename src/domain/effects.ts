@@ -26,7 +26,8 @@ export interface Effects {
   /** Re-render the war room's topic and brief from the stored incident. */
   refreshIncident(incidentId: string): Promise<void>;
   /** Send a PagerDuty Events API v2 event (once per incident and action). */
-  pagerDuty(incidentId: string, action: 'trigger' | 'acknowledge' | 'resolve'): Promise<void>;
+  /** `round`: how often the incident was reopened when asked (src/domain/incidents/changes.ts, `reopenings`). */
+  pagerDuty(incidentId: string, action: 'trigger' | 'acknowledge' | 'resolve', round?: number): Promise<void>;
   /**
    * Everything a status update (or resolution) of an incident calls for, each once: the war-room post, the
    * ticket's thread, topic and brief, mails to linked requesters, and for a resolution the all-clear,

@@ -15,12 +15,13 @@ export class PagerDutyRefused extends Error {
  * Sends one PagerDuty Events API v2 event for an incident (`trigger`, `acknowledge`, `resolve`), with the
  * incident id as dedup key so PagerDuty folds repeats into one alert. Runs as its own retried job, so a
  * PagerDuty outage never holds up the Slack side; an event PagerDuty refuses as invalid (4xx) is logged
- * and given up.
+ * and given up. Each round of the incident (it is reopened after a resolve) sends its own events.
  */
 export async function sendPagerDutyEvent(
   deps: { models: Models; incidents: IncidentSettings; logger: Logger; clock: Clock },
   incidentId: string,
   action: 'trigger' | 'acknowledge' | 'resolve',
+  round = 0,
 ): Promise<void> {
   const pd = deps.incidents.pagerDuty;
   if (!pd) return;
@@ -44,7 +45,7 @@ export async function sendPagerDutyEvent(
   };
   try {
     await deliverOnce(deps.models, {
-      key: OnceKeys.pagerDuty(incident.id, action),
+      key: OnceKeys.pagerDuty(incident.id, action, round),
       kind: 'pagerduty',
       ticketId: incident.ticketId,
       at: deps.clock.now(),

@@ -10,6 +10,19 @@ export interface IncidentEventInput {
   data?: Record<string, unknown>;
 }
 
+/**
+ * How often the incident was reopened (up to the event `untilEventId`, when given): each reopening starts a
+ * new round of PagerDuty events (trigger, acknowledge, resolve), since PagerDuty saw the earlier resolve.
+ */
+export function reopenings(incident: Pick<IncidentDoc, 'timeline'>, untilEventId?: string): number {
+  let n = 0;
+  for (const e of incident.timeline) {
+    if (untilEventId && String(e._id) === untilEventId) break;
+    if (e.kind === 'reopened') n++;
+  }
+  return n;
+}
+
 export interface IncidentChange {
   incident: IncidentDoc;
   changed: boolean;

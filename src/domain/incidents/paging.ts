@@ -1,6 +1,6 @@
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
-import { changeIncident } from './changes.js';
+import { changeIncident, reopenings } from './changes.js';
 import type { Actor } from '../tickets.js';
 
 const PAGER: Actor = { type: 'system', name: 'Deskbell paging' };
@@ -89,7 +89,7 @@ export async function acknowledgePage(deps: DomainDeps, incidentId: string, acto
   if (change.changed) {
     await deps.effects.incidentNote(incidentId, String(change.events[0]!._id));
     await deps.effects.refreshIncident(incidentId);
-    if (deps.incidents.pagerDuty) await deps.effects.pagerDuty(incidentId, 'acknowledge');
+    if (deps.incidents.pagerDuty) await deps.effects.pagerDuty(incidentId, 'acknowledge', reopenings(change.incident));
   }
   return change;
 }

@@ -2,7 +2,7 @@ import type { IncidentDoc } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import type { Actor } from '../tickets.js';
-import { changeIncident, type IncidentChange } from './changes.js';
+import { changeIncident, reopenings, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
 import { resolutionRefusal, updateRefusal } from './guards.js';
 import type { IncidentSettings } from './settings.js';
@@ -170,6 +170,8 @@ export async function reopenIncident(deps: DomainDeps, input: { incidentId: stri
   if (change.changed) {
     await deps.effects.incidentNote(change.incident.id, String(change.events[0]!._id));
     await deps.effects.refreshIncident(change.incident.id);
+    // PagerDuty closed its alert at the resolve: the problem being back is a new one there.
+    if (deps.incidents.pagerDuty) await deps.effects.pagerDuty(change.incident.id, 'trigger', reopenings(change.incident));
   }
   return change;
 }

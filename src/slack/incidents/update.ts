@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { DeliveryKinds, OnceKeys } from '../../db/once-keys.js';
 import { recordUpdateOnTickets, resolveAffectedTickets } from '../../domain/incidents/fan-out.js';
+import { reopenings } from '../../domain/incidents/changes.js';
 import type { UpdateData } from '../../domain/incidents/updates.js';
 import type { Actor } from '../../domain/tickets.js';
 import { allClearMessage, incidentUpdateMessage } from '../../../views/incident-update.js';
@@ -73,7 +74,7 @@ export async function publishIncidentUpdate(ctx: AppContext, incidentId: string,
         since: event.at,
       });
     });
-    if (ctx.incidents.pagerDuty) await step('PagerDuty', () => ctx.effects.pagerDuty(incidentId, 'resolve'));
+    if (ctx.incidents.pagerDuty) await step('PagerDuty', () => ctx.effects.pagerDuty(incidentId, 'resolve', reopenings(incident, eventId)));
     await step('linked tickets', () => resolveAffectedTickets(ctx, incident, eventId, actor, d));
   }
   if (failures.length) throw failures[0];
