@@ -57,13 +57,18 @@ export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1
   const list = Array.isArray(apps) ? apps : [apps];
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
+  let why = '';
   while (quiet < 3) {
-    if (Date.now() > deadline) throw new Error('the apps did not settle');
+    if (Date.now() > deadline) throw new Error(`the apps did not settle: ${why}`);
     let busy = list.some((app) => (handling.get(app)?.count ?? 0) > 0);
+    why = busy ? 'a Slack request is still being handled' : '';
     for (const app of list) {
       if (busy) break;
       const jobs = app.context.db.collection('agendaJobs');
-      busy = (await jobs.countDocuments({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + horizonMs) } }] })) > 0;
+      const due = await jobs.find({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + horizonMs) } }] }, { projection: { name: 1, lockedAt: 1, nextRunAt: 1, failCount: 1, failReason: 1 } }).limit(3).toArray();
+      busy = due.length > 0;
+      // Said when it times out: which jobs kept the apps busy, and why they fail if they do.
+      why = due.map((j) => `${j.name} (${j.lockedAt ? 'running' : `due ${j.nextRunAt?.toISOString()}`}${j.failCount ? `, failed ${j.failCount}×: ${String(j.failReason).slice(0, 120)}` : ''})`).join('; ');
     }
     quiet = busy ? 0 : quiet + 1;
     await tick(50);
