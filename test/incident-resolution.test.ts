@@ -2,16 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postDailySummary, postWeeklyDigest } from '../jobs/summaries.js';
 import { sweepIncidentClocks } from '../src/domain/incidents/clock.js';
 import { FakePagerDuty } from './support/fake-pagerduty.js';
-import { FakeSlack } from './support/fake-slack.js';
-import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
-import { incidentDriver, waitLong } from './support/incidents.js';
+import { ManualClock, type TestApp } from './support/harness.js';
+import { INCIDENT_LEADS as LEADS, incidentDriver, startIncidentApps, waitLong } from './support/incidents.js';
 import { settled } from './support/settle.js';
-import { SmtpSink } from './support/smtp-sink.js';
-import { WEBHOOK_SECRET } from './support/webhooks.js';
+import type { SmtpSink } from './support/smtp-sink.js';
 
-const TEAM = 'STEAM0001';
-const LEADS = 'SLEADS001';
-const SUPPORT = 'help@acme.test';
 const HOUR = 3_600_000;
 
 // A busy machine shares one database server between the files in parallel: generous timeouts.
@@ -23,36 +18,22 @@ describe('P0 incidents: resolution, monitoring, the incident report, the archive
   const clock = new ManualClock(new Date('2026-03-09T08:00:00Z'));
   const d = incidentDriver(() => a);
 
+  let apps: Awaited<ReturnType<typeof startIncidentApps>>;
   beforeAll(async () => {
-    smtp = await new SmtpSink().start();
     pd = await new FakePagerDuty().start();
-    const slack = await new FakeSlack().start();
-    slack.usergroups.set(TEAM, ['UALICE', 'UBOB']);
-    slack.usergroups.set(LEADS, ['ULEAD1']);
-    slack.users.set('UALICE', { id: 'UALICE', name: 'alice', real_name: 'Alice Archer' });
-    slack.users.set('UBOB', { id: 'UBOB', name: 'bob', real_name: 'Bob Baker' });
-    const env = {
-      SUPPORT_TEAM_USERGROUP: TEAM,
-      SUPPORT_LEADS_USERGROUP: LEADS,
-      INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SMTP_URL: smtp.url,
-      SUPPORT_EMAIL_ADDRESS: SUPPORT,
-      PUBLIC_URL: 'https://desk.acme.test',
-      PAGERDUTY_ROUTING_KEY: 'pd-key',
-      PAGERDUTY_EVENTS_URL: pd.url,
-      INCIDENT_MONITOR_MINUTES: '120',
-      INCIDENT_REPORT_HOURS: '48',
-      INCIDENT_ARCHIVE_DAYS: '7',
-    };
-    a = await startTestApp({ label: 'incident_resolution', slack, clock, env: { ...env, STATUS_PAGE_ENABLED: 'true' } });
-    // A second process on the same database, without the status page.
-    b = await startTestApp({ db: a.db, slack, clock, env, schedulerPollMs: 2000 });
+    apps = await startIncidentApps({
+      label: 'incident_resolution',
+      clock,
+      team: ['UALICE', 'UBOB'],
+      users: [{ id: 'UALICE', name: 'alice', real_name: 'Alice Archer' }, { id: 'UBOB', name: 'bob', real_name: 'Bob Baker' }],
+      env: { PUBLIC_URL: 'https://desk.acme.test', PAGERDUTY_ROUTING_KEY: 'pd-key', PAGERDUTY_EVENTS_URL: pd.url, INCIDENT_MONITOR_MINUTES: '120', INCIDENT_REPORT_HOURS: '48', INCIDENT_ARCHIVE_DAYS: '7' },
+      // The second process runs without the status page.
+      onlyA: { STATUS_PAGE_ENABLED: 'true' },
+    });
+    ({ a, b, smtp } = apps);
   }, 120_000);
   afterAll(async () => {
-    await b.stop({ keepDb: true });
-    await a.stop();
-    await a.slack.stop();
-    await smtp.stop();
+    await apps.stop();
     await pd.stop();
   }, 120_000);
 

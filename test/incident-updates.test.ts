@@ -6,16 +6,11 @@ import { messageIdFor } from '../src/domain/outbox.js';
 import { createTicket } from '../src/domain/tickets.js';
 import { noEffects } from '../src/domain/effects.js';
 import { postIncidentUpdate } from '../src/domain/incidents/updates.js';
-import { FakeSlack } from './support/fake-slack.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
-import { incidentDriver, waitLong } from './support/incidents.js';
+import { INCIDENT_LEADS as LEADS, INCIDENT_SUPPORT_EMAIL as SUPPORT, INCIDENT_TEAM as TEAM, incidentDriver, startIncidentApps, waitLong } from './support/incidents.js';
 import { settled } from './support/settle.js';
-import { SmtpSink } from './support/smtp-sink.js';
-import { WEBHOOK_SECRET } from './support/webhooks.js';
+import type { SmtpSink } from './support/smtp-sink.js';
 
-const TEAM = 'STEAM0001';
-const LEADS = 'SLEADS001';
-const SUPPORT = 'help@acme.test';
 
 // A busy machine shares one database server between the files in parallel: generous timeouts.
 describe('P0 incidents: status updates, the cadence, linked tickets and mails to their requesters', { timeout: 90_000 }, () => {
@@ -25,29 +20,12 @@ describe('P0 incidents: status updates, the cadence, linked tickets and mails to
   const clock = new ManualClock(new Date('2026-03-04T10:00:00Z'));
   const d = incidentDriver(() => a);
 
+  let apps: Awaited<ReturnType<typeof startIncidentApps>>;
   beforeAll(async () => {
-    smtp = await new SmtpSink().start();
-    const slack = await new FakeSlack().start();
-    slack.usergroups.set(TEAM, ['UALICE', 'UBOB', 'UCAROL']);
-    slack.usergroups.set(LEADS, ['ULEAD1']);
-    slack.users.set('UALICE', { id: 'UALICE', name: 'alice', real_name: 'Alice Archer' });
-    const env = {
-      SUPPORT_TEAM_USERGROUP: TEAM,
-      SUPPORT_LEADS_USERGROUP: LEADS,
-      INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SMTP_URL: smtp.url,
-      SUPPORT_EMAIL_ADDRESS: SUPPORT,
-      INCIDENT_UPDATE_MINUTES: '30',
-    };
-    a = await startTestApp({ label: 'incident_updates', slack, clock, env });
-    b = await startTestApp({ db: a.db, slack, clock, env, schedulerPollMs: 2000 });
+    apps = await startIncidentApps({ label: 'incident_updates', clock, team: ['UALICE', 'UBOB', 'UCAROL'], users: [{ id: 'UALICE', name: 'alice', real_name: 'Alice Archer' }], env: { INCIDENT_UPDATE_MINUTES: '30' } });
+    ({ a, b, smtp } = apps);
   }, 120_000);
-  afterAll(async () => {
-    await b.stop({ keepDb: true });
-    await a.stop();
-    await a.slack.stop();
-    await smtp.stop();
-  }, 120_000);
+  afterAll(async () => apps.stop(), 120_000);
 
   const updateMails = (to: string) => smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(to) && String(m.text).includes('Service update'), 60_000);
   const refs = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : m.references ? [m.references] : []);

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
-import type { TestApp } from './harness.js';
+import { FakeSlack } from './fake-slack.js';
+import { startTestApp, type ManualClock, type TestApp } from './harness.js';
 import { waitFor } from './settle.js';
-import { sendWebhook } from './webhooks.js';
+import { SmtpSink } from './smtp-sink.js';
+import { sendWebhook, WEBHOOK_SECRET } from './webhooks.js';
 
 /**
  * waitFor with room for a loaded machine: the whole suite shares one database server, and these waits are
@@ -85,4 +87,41 @@ export function incidentDriver(t: () => TestApp) {
   }
 
   return { models, slack, customerTicket, declared, button, cardButton, openedModal, submit, updateState, resolveState, postUpdate, text, checks };
+}
+
+export const INCIDENT_TEAM = 'STEAM0001';
+export const INCIDENT_LEADS = 'SLEADS001';
+export const INCIDENT_SUPPORT_EMAIL = 'help@acme.test';
+
+/**
+ * Two Deskbell processes on one database, one fake Slack (the team, the leads, named people) and one SMTP
+ * sink: the set-up the incident tests share. `onlyA` is added to the first process's settings only.
+ */
+export async function startIncidentApps(opts: { label: string; clock: ManualClock; team: string[]; users: Array<{ id: string; name: string; real_name: string }>; env?: Record<string, string>; onlyA?: Record<string, string> }) {
+  const smtp = await new SmtpSink().start();
+  const slack = await new FakeSlack().start();
+  slack.usergroups.set(INCIDENT_TEAM, opts.team);
+  slack.usergroups.set(INCIDENT_LEADS, ['ULEAD1']);
+  for (const u of opts.users) slack.users.set(u.id, u);
+  const env = {
+    SUPPORT_TEAM_USERGROUP: INCIDENT_TEAM,
+    SUPPORT_LEADS_USERGROUP: INCIDENT_LEADS,
+    INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    SMTP_URL: smtp.url,
+    SUPPORT_EMAIL_ADDRESS: INCIDENT_SUPPORT_EMAIL,
+    ...opts.env,
+  };
+  const a = await startTestApp({ label: opts.label, slack, clock: opts.clock, env: { ...env, ...opts.onlyA } });
+  const b = await startTestApp({ db: a.db, slack, clock: opts.clock, env, schedulerPollMs: 2000 });
+  return {
+    a,
+    b,
+    smtp,
+    async stop() {
+      await b.stop({ keepDb: true });
+      await a.stop();
+      await slack.stop();
+      await smtp.stop();
+    },
+  };
 }
