@@ -157,7 +157,9 @@ describe('P0 incidents: the first minute', () => {
     const card = await ticketWithCard('Payments API down');
     await a.sender.blockAction('UALICE', { type: 'button', action_id: ActionIds.declareP0, value: JSON.stringify({ ticketId: card.id }) }, card);
     const incident = await incidentOf(card.id);
-    await settled(a.app);
+    // Including the App Home refreshes the declaration asked for (they wait a few seconds to coalesce).
+    await settled(a.app, { horizonMs: 10_000 });
+    const publishes = slack().callsTo('views.publish').length;
     const room = (await models().Incident.findById(incident._id).lean())!.channel!.id!;
     const take = { type: 'button', action_id: ActionIds.incidentTakeCommand, value: JSON.stringify({ incidentId: String(incident._id) }) };
     await a.sender.blockAction('UOUTSIDER', take, { channel: room, ts: '1.1' });
@@ -167,7 +169,9 @@ describe('P0 incidents: the first minute', () => {
     expect(slack().messages.filter((m) => m.channel === room && String(m.text).includes('<@UCAROL> took command'))).toHaveLength(1);
     expect(slack().channels.get(room)!.topic).toContain('commander <@UCAROL>');
     expect(slack().callsTo('chat.postEphemeral').some((c) => c.args.user === 'UOUTSIDER')).toBe(true);
-  });
+    // The declarer's App Home lists the incident with its new commander, without a ticket change or a reopened tab.
+    await waitFor(() => slack().callsTo('views.publish').slice(publishes).find((c) => c.args.user_id === 'UALICE' && JSON.stringify(c.args.view.blocks).includes(`*${incident.key}* investigating · Payments API down · commander <@UCAROL>`)), 'the App Home with the new commander', 20_000);
+  }, 60_000);
 
   it('declares at once for a monitoring webhook that arrives as P0, and for /support incident', async () => {
     const res = await sendWebhook(a.url, { subject: 'Monitoring: error rate 40 %', body: 'Alert from monitoring.', requester: { email: 'alerts@monitoring.example' }, priority: 'P0' });

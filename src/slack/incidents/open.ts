@@ -9,7 +9,7 @@ import { messageUrl } from '../../../views/ticket-list.js';
 import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../errors.js';
 import { postMessageOnce, SLACK_CLAIM_MS } from '../post-once.js';
 import { botUserId, channelUrl, workspaceUrl } from '../workspace-url.js';
-import { renderBrief } from './refresh.js';
+import { refreshRoleHomes, renderBrief } from './refresh.js';
 import { openWarRoom } from './war-room.js';
 
 export const BRIEF_EVENT_TYPE = 'deskbell_incident_brief';
@@ -97,6 +97,7 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
   });
   await ctx.models.Incident.updateOne({ _id: incident._id }, { $set: { 'alert.channel': alerted.result.channel, 'alert.ts': alerted.result.ts }, $inc: { __v: 1 } });
   await advancePaging(ctx, incident.id);
+  await refreshRoleHomes(ctx, incident);
 }
 
 async function bookmarkCard(ctx: AppContext, incident: IncidentDoc, channel: string, link: string): Promise<void> {

@@ -27,10 +27,22 @@ export async function cardLinkOf(ctx: AppContext, ticket: TicketDoc): Promise<st
   return ticket.card?.channel && ticket.card.ts && base ? messageUrl(base, ticket.card.channel, ticket.card.ts) : undefined;
 }
 
+/**
+ * App Home lists the live incidents at the top: those with a role in this one (declarer, commander, on call)
+ * get theirs refreshed (throttled per user); everyone else sees the change when they next open the tab.
+ */
+export async function refreshRoleHomes(ctx: AppContext, incident: Pick<IncidentDoc, 'roles'>): Promise<void> {
+  const r = incident.roles;
+  const people = new Set([r?.declarer, r?.commander, ...(r?.oncall ?? []), r?.secondary].filter((u): u is string => !!u));
+  for (const user of people) await ctx.effects.refreshHome(user);
+}
+
 /** Re-renders the war room's topic and pinned brief from the stored incident (both idempotent). */
 export async function refreshIncident(ctx: AppContext, incidentId: string): Promise<void> {
   const incident = await ctx.models.Incident.findById(incidentId);
-  if (!incident?.channel?.id || incident.archive?.doneAt) return;
+  if (!incident) return;
+  await refreshRoleHomes(ctx, incident);
+  if (!incident.channel?.id || incident.archive?.doneAt) return;
   const ticket = await ctx.models.Ticket.findById(incident.ticketId);
   const view = incidentView(incident);
   await ctx.slack.conversations.setTopic({ channel: incident.channel.id, topic: incidentTopic(view, ctx.policy.timeZone) });
