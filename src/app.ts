@@ -62,6 +62,10 @@ export function createApp(parts: AppParts): DeskbellApp {
     defaultLockLifetime: 5 * 60_000,
   });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'scheduler error'));
+  // The jobs running in this process, so stop() can wait for them (see stop below).
+  const runningJobs = new Set<string>();
+  agenda.on('start', (job: { attrs: { _id?: unknown } }) => runningJobs.add(String(job.attrs._id)));
+  agenda.on('complete', (job: { attrs: { _id?: unknown } }) => runningJobs.delete(String(job.attrs._id)));
 
   const models = bindModels(db);
   // Every message this process sends to Slack, from any client, leaves through one queue per channel.
@@ -148,9 +152,13 @@ export function createApp(parts: AppParts): DeskbellApp {
       smtp = undefined;
       await bolt.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the Slack receiver'));
       schedulerRunning = false;
-      const result = await agenda.drain(10_000).catch((err: unknown) => logger.warn({ err }, 'error while draining the scheduler'));
-      if (result && result.timedOut) logger.warn({ running: result.running }, 'scheduler drain timed out');
-      await agenda.stop().catch(() => undefined);
+      // Agenda locks jobs a little before they are due and holds them in a local queue. stop() unlocks those
+      // at once, so another process runs them on time, and lets the running ones finish; drain() would keep
+      // their locks for the whole lock lifetime (and leave stop() nothing to do). Then wait for the running.
+      await agenda.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the scheduler'));
+      const deadline = Date.now() + 10_000;
+      while (runningJobs.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (runningJobs.size > 0) logger.warn({ running: runningJobs.size }, 'jobs still running at shutdown; their locks expire and another process retries them');
       channelQueue.close();
     },
   };

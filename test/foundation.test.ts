@@ -8,7 +8,7 @@ import { createMailer } from '../src/mail/mailer.js';
 import { createSlackClient } from '../src/slack/client.js';
 import { connectTestDb, ManualClock, testConfig } from './support/harness.js';
 import { startTestApp, SIGNING_SECRET, type TestApp } from './support/harness.js';
-import { settled } from './support/settle.js';
+import { settled, waitFor } from './support/settle.js';
 import { slackSignature } from './support/slack-requests.js';
 
 describe('configuration', () => {
@@ -146,6 +146,30 @@ describe('Socket Mode', () => {
     } finally {
       await db.dropDatabase();
       await db.close();
+    }
+  });
+});
+
+describe('stopping', () => {
+  it('hands back the jobs it locked ahead of their time, so another process runs them on time', async () => {
+    // A long poll: Agenda locks every job due within the next 10 s and holds it until its time.
+    const t = await startTestApp({ label: 'stop_unlocks', schedulerPollMs: 10_000 });
+    let stopped = false;
+    try {
+      await t.app.context.effects.refreshHome('UAHEAD1'); // due in a few seconds
+      const jobs = t.app.context.db.collection('agendaJobs');
+      const job = await waitFor(() => jobs.findOne({ 'data.userId': 'UAHEAD1', lockedAt: { $ne: null } }), 'the job locked ahead of its time', 4_000);
+      expect(job.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
+      await t.stop({ keepDb: true });
+      stopped = true;
+      const after = await jobs.findOne({ _id: job._id }, { projection: { lockedAt: 1 } });
+      expect(after).not.toBeNull();
+      expect(after!.lockedAt ?? null).toBeNull();
+    } finally {
+      if (stopped) {
+        await t.db.dropDatabase();
+        await t.db.close();
+      } else await t.stop();
     }
   });
 });
