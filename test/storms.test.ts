@@ -63,7 +63,8 @@ describe('ticket storms', () => {
     const storm = await waitFor(() => models().Storm.findOne({ signature: 'subj:checkout fails order', 'card.ts': { $ne: null } }).lean(), 'the storm card');
     stormId = String(storm._id);
     stormCard = { channel: storm.card!.channel!, ts: storm.card!.ts! };
-    await waitFor(() => JSON.stringify(slack().messages.find((m) => m.ts === stormCard.ts)?.blocks ?? '').includes('12 similar tickets'), 'the storm card counting all 12');
+    // Its updates are throttled and queued behind the cards: room for a loaded machine.
+    await waitFor(() => JSON.stringify(slack().messages.find((m) => m.ts === stormCard.ts)?.blocks ?? '').includes('12 similar tickets'), 'the storm card counting all 12', 60_000);
     await settled(apps());
 
     expect(await models().Storm.countDocuments({})).toBe(1);
@@ -77,7 +78,7 @@ describe('ticket storms', () => {
     const blocks = JSON.stringify(slack().messages.find((m) => m.ts === stormCard.ts)!.blocks);
     expect(blocks).toContain('Customer &lt;');
     expect(blocks).not.toContain('Customer <');
-  });
+  }, 90_000);
 
   it('grouped tickets keep their number, acknowledgement and SLA clock, and /support SUP-n shows the group', async () => {
     const tickets = await models().Ticket.find({ _id: { $in: ids } }).lean();
