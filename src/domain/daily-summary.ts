@@ -1,4 +1,3 @@
-import type { PipelineStage } from 'mongoose';
 import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import type { DomainDeps } from './deps.js';
 import { formatLocalDate, localDate } from './sla-clock.js';
@@ -70,18 +69,12 @@ export interface SummaryRow {
 export const DAILY_LIST_CAP = 10;
 
 /** Where a ticket's effective priority (set, else suggested) ranks: P0 first, none last. */
-function rankExpr() {
-  const index = { $indexOfArray: [[...PRIORITIES], { $ifNull: ['$priority', '$suggestedPriority'] }] };
-  return { $let: { vars: { i: index }, in: { $cond: [{ $lt: ['$$i', 0] }, PRIORITIES.length, '$$i'] } } };
-}
-
-/** targetStanding (sla-state.ts) as an aggregation expression: 'past', 'near', 'ok', or null when the target does not run. */
-function standingExpr(target: SlaTarget, now: Date) {
-  const due = `$sla.${TARGET_FIELDS[target].due}`;
-  const warnDue = `$sla.${TARGET_FIELDS[target].warnDue}`;
-  const runs = { $and: [{ $gt: [due, null] }, { $gt: [warnDue, null] }] };
-  return { $cond: [runs, { $cond: [{ $lte: [due, now] }, 'past', { $cond: [{ $lte: [warnDue, now] }, 'near', 'ok'] }] }, null] };
-}
+const RANK = {
+  $let: {
+    vars: { i: { $indexOfArray: [[...PRIORITIES], { $ifNull: ['$priority', '$suggestedPriority'] }] } },
+    in: { $cond: [{ $lt: ['$$i', 0] }, PRIORITIES.length, '$$i'] },
+  },
+};
 
 /**
  * The target a "near or past" line shows: of the running targets at or beyond their warning, the one due
@@ -97,35 +90,30 @@ export function urgentStanding(sla: SlaState | null | undefined, now: Date): { t
   return urgent;
 }
 
-/** urgentStanding's due time as an aggregation expression (null when there is none), so the server can sort by it. */
-function urgentDueExpr() {
-  const response = { $cond: [{ $eq: ['$responseStanding', 'near'] }, `$sla.${TARGET_FIELDS.response.due}`, null] };
-  const resolution = { $cond: [{ $in: ['$resolutionStanding', ['near', 'past']] }, `$sla.${TARGET_FIELDS.resolution.due}`, null] };
-  return {
-    $let: {
-      vars: { a: response, b: resolution },
-      in: { $cond: [{ $eq: ['$$a', null] }, '$$b', { $cond: [{ $eq: ['$$b', null] }, '$$a', { $cond: [{ $lte: ['$$a', '$$b'] }, '$$a', '$$b'] }] }] },
-    },
-  };
+/** Keeps the first `cap` items of a list in order without holding every candidate. */
+class TopList {
+  private items: SummaryItem[] = [];
+  total = 0;
+  constructor(
+    private readonly cap: number,
+    private readonly order: (a: SummaryItem, b: SummaryItem) => number,
+  ) {}
+  add(item: SummaryItem): void {
+    this.total++;
+    this.items.push(item);
+    if (this.items.length > this.cap * 4) this.trim();
+  }
+  private trim(): void {
+    this.items.sort(this.order);
+    this.items.length = Math.min(this.items.length, this.cap);
+  }
+  result(): CappedList {
+    this.trim();
+    return { total: this.total, items: this.items };
+  }
 }
 
-/**
- * A capped list as two facets over the same tickets: its count and its first `cap` rows in `sortBy` order
- * (a top-k sort on the server). Plain stages, not `$topN`, which SecantusDB refuses inside `$facet`.
- */
-function cappedFacets(name: string, match: Record<string, unknown>, cap: number, sortBy: Record<string, 1>): Record<string, PipelineStage.FacetPipelineStage[]> {
-  return {
-    [name]: [{ $match: match }, { $sort: { ...sortBy, _id: 1 } }, { $limit: cap }],
-    [`${name}Total`]: [{ $match: match }, { $count: 'n' }],
-  };
-}
-
-type Facets = Record<string, Array<SummaryRow & { n?: number }>>;
-
-const capped = (facets: Facets | undefined, name: string, toItem: (row: SummaryRow) => SummaryItem): CappedList => ({
-  total: facets?.[`${name}Total`]?.[0]?.n ?? 0,
-  items: (facets?.[name] ?? []).map(toItem),
-});
+const byDue = (a: SummaryItem, b: SummaryItem) => a.dueAt!.getTime() - b.dueAt!.getTime() || a.key.localeCompare(b.key);
 
 function item(row: SummaryRow, extra: Partial<SummaryItem> = {}): SummaryItem {
   return {
@@ -142,62 +130,94 @@ function item(row: SummaryRow, extra: Partial<SummaryItem> = {}): SummaryItem {
 }
 
 /**
- * Reads a summary in two aggregations, so the server counts and picks the capped lists and only a few dozen
- * tickets travel (open tickets may be 100,000): the tickets created in (since, now], and every open one
- * (counts by priority, age and category; the unassigned, overdue and near-or-past lists).
+ * The open tickets at or past a target's warning, each once: the candidates of the overdue and near-or-past
+ * lists (a due time is never before its warning). Two indexed ranges, so their cost follows the tickets at
+ * risk, not every open ticket.
+ */
+async function* ticketsAtRisk(Ticket: DomainDeps['models']['Ticket'], now: Date): AsyncGenerator<SummaryRow> {
+  const seen = new Set<string>();
+  for (const target of SLA_TARGETS) {
+    const warned = { status: { $in: [...OPEN_STATUSES] }, [`sla.${TARGET_FIELDS[target].warnDue}`]: { $lte: now } };
+    for await (const row of Ticket.find(warned, SUMMARY_FIELDS).lean<Array<SummaryRow & { _id: unknown }>>().cursor({ batchSize: 1000 })) {
+      const id = String(row._id);
+      if (!seen.has(id)) {
+        seen.add(id);
+        yield row;
+      }
+    }
+  }
+}
+
+/**
+ * Reads a summary with the server doing the work, so only a few dozen tickets travel however many are open:
+ * one grouping counts the open tickets (by priority, age and category, and the unassigned); the new and
+ * the unassigned lists are top-k sorts on the server; the SLA lists come from the tickets at risk only.
+ * The queries run side by side.
  */
 export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy'>, now: Date, since: Date, cap = DAILY_LIST_CAP): Promise<DailySummary> {
   const Ticket = deps.models.Ticket;
-  const [created] = await Ticket.aggregate<Facets>([
-    { $match: { createdAt: { $gt: since, $lte: now } } },
-    { $project: { ...SUMMARY_FIELDS, rank: rankExpr() } },
-    { $facet: cappedFacets('created', {}, cap, { rank: 1, createdAt: 1 }) },
-  ]);
+  const open = { status: { $in: [...OPEN_STATUSES] } };
+  const firstByRank = (match: Record<string, unknown>) =>
+    Ticket.aggregate<SummaryRow>([{ $match: match }, { $addFields: { rank: RANK } }, { $sort: { rank: 1, createdAt: 1, _id: 1 } }, { $limit: cap }, { $project: SUMMARY_FIELDS }]);
   const ageBucket = {
     $switch: {
       branches: AGE_BUCKETS.slice(0, -1).map((b, i) => ({ case: { $gt: ['$createdAt', new Date(now.getTime() - b.maxMs)] }, then: i })),
       default: AGE_BUCKETS.length - 1,
     },
   };
-  const [open] = await Ticket.aggregate<Facets & { counts: Array<{ _id: { priority: Priority | null; category: Category | null; age: number }; n: number }> }>([
-    { $match: { status: { $in: [...OPEN_STATUSES] } } },
-    { $project: { ...SUMMARY_FIELDS, rank: rankExpr(), age: ageBucket, responseStanding: standingExpr('response', now), resolutionStanding: standingExpr('resolution', now) } },
-    { $addFields: { urgentDue: urgentDueExpr() } },
-    {
-      $facet: {
-        counts: [{ $group: { _id: { priority: { $ifNull: ['$priority', null] }, category: { $ifNull: ['$category', null] }, age: '$age' }, n: { $sum: 1 } } }],
-        ...cappedFacets('unassigned', { assignee: null }, cap, { rank: 1, createdAt: 1 }),
-        ...cappedFacets('overdue', { responseStanding: 'past' }, cap, { [`sla.${TARGET_FIELDS.response.due}`]: 1 }),
-        ...cappedFacets('near', { urgentDue: { $ne: null } }, cap, { urgentDue: 1 }),
+  const createdRange = { createdAt: { $gt: since, $lte: now } };
+  const overdue = new TopList(cap, byDue);
+  const near = new TopList(cap, byDue);
+  const [createdTotal, created, groups, unassigned] = await Promise.all([
+    Ticket.countDocuments(createdRange),
+    firstByRank(createdRange),
+    Ticket.aggregate<{ _id: { priority: Priority | null; category: Category | null; age: number }; n: number; unassigned: number }>([
+      { $match: open },
+      {
+        $group: {
+          _id: { priority: { $ifNull: ['$priority', null] }, category: { $ifNull: ['$category', null] }, age: ageBucket },
+          n: { $sum: 1 },
+          unassigned: { $sum: { $cond: [{ $eq: [{ $ifNull: ['$assignee', null] }, null] }, 1, 0] } },
+        },
       },
-    },
+    ]),
+    firstByRank({ ...open, assignee: null }),
+    (async () => {
+      for await (const row of ticketsAtRisk(Ticket, now)) {
+        const response = targetStanding(row.sla, 'response', now);
+        if (response?.state === 'past') overdue.add(item(row, { target: 'response', dueAt: response.dueAt, overdue: true }));
+        const urgent = urgentStanding(row.sla, now);
+        if (urgent) near.add(item(row, urgent));
+      }
+    })(),
   ]);
 
   const byPriority = new Map<Priority | null, number[]>();
   const categories = new Map<Category | null, number>();
   let openTotal = 0;
-  for (const { _id, n } of open?.counts ?? []) {
-    openTotal += n;
-    const ages = byPriority.get(_id.priority) ?? AGE_BUCKETS.map(() => 0);
-    ages[_id.age]! += n;
-    byPriority.set(_id.priority, ages);
-    categories.set(_id.category, (categories.get(_id.category) ?? 0) + n);
+  let unassignedTotal = 0;
+  for (const g of groups) {
+    openTotal += g.n;
+    unassignedTotal += g.unassigned;
+    const ages = byPriority.get(g._id.priority) ?? AGE_BUCKETS.map(() => 0);
+    ages[g._id.age]! += g.n;
+    byPriority.set(g._id.priority, ages);
+    categories.set(g._id.category, (categories.get(g._id.category) ?? 0) + g.n);
   }
   const order = [...PRIORITIES, null] as Array<Priority | null>;
-  const responseDue = (row: SummaryRow) => row.sla![TARGET_FIELDS.response.due]!;
   return {
     day: formatLocalDate(localDate(now, deps.policy.timeZone)),
     now,
     since,
-    newTickets: capped(created, 'created', (row) => item(row)),
-    unassigned: capped(open, 'unassigned', (row) => item(row)),
+    newTickets: { total: createdTotal, items: created.map((row) => item(row)) },
+    unassigned: { total: unassignedTotal, items: unassigned.map((row) => item(row)) },
     openByPriority: order.filter((p) => byPriority.has(p)).map((p) => {
       const ages = byPriority.get(p)!;
       return { priority: p, total: ages.reduce((a, b) => a + b, 0), ages };
     }),
     openTotal,
-    overdueResponses: capped(open, 'overdue', (row) => item(row, { target: 'response', dueAt: responseDue(row), overdue: true })),
-    nearOrPast: capped(open, 'near', (row) => item(row, urgentStanding(row.sla, now))),
+    overdueResponses: overdue.result(),
+    nearOrPast: near.result(),
     topCategories: [...categories.entries()]
       .map(([category, count]) => ({ category, count }))
       .sort((a, b) => b.count - a.count || String(a.category).localeCompare(String(b.category)))

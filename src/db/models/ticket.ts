@@ -132,6 +132,9 @@ export const ticketSchema = new Schema(
 ticketSchema.index({ status: 1, priority: 1, createdAt: 1 });
 ticketSchema.index({ assignee: 1, status: 1 });
 ticketSchema.index({ 'sla.nextCheckAt': 1 });
+// The daily summary's tickets at or past a target's warning (overdue first responses, near or past target).
+ticketSchema.index({ 'sla.responseWarnDueAt': 1 });
+ticketSchema.index({ 'sla.resolutionWarnDueAt': 1 });
 ticketSchema.index({ 'email.messageIds': 1 });
 ticketSchema.index({ createdAt: 1 });
 ticketSchema.index({ resolvedAt: 1 });
