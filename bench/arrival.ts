@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sendWebhook } from '../test/support/webhooks.js';
-import { option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+import { distinctWord, option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
 
 async function main(): Promise<void> {
   const rate = option('rate', 'BENCH_RATE', 20);
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       inFlight.push((async () => {
         const res = await sendWebhook(bench.url, {
-          subject: `Arrival ${i}: checkout page shows an error`,
+          subject: `Arrival ${i}: checkout page of shop ${distinctWord(i)} shows an error`,
           body: `Request ${i}. The checkout page shows an error after the card is entered.`,
           requester: { email: `arrival${i}@example.com`, name: `Arrival ${i}` },
         }, { id: `msg_arrival_${process.pid}_${i}` });

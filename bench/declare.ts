@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ActionIds } from '../views/ids.js';
 import { sendWebhook } from '../test/support/webhooks.js';
-import { option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+import { distinctWord, option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
 
 const ONCALL = 'UONCALL1';
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     console.log(`declare benchmark: ${n} declarations, database ${database.kind}`);
     const tickets: Array<{ id: string; key: string }> = [];
     for (let i = 0; i < n; i++) {
-      const res = await sendWebhook(bench.url, { subject: `Service ${i} returns 500`, body: 'Every request fails.', requester: { email: `ops${i}@example.com` } }, { id: `msg_declare_${process.pid}_${i}` });
+      const res = await sendWebhook(bench.url, { subject: `Service ${distinctWord(i)} returns 500`, body: 'Every request fails.', requester: { email: `ops${i}@example.com` } }, { id: `msg_declare_${process.pid}_${i}` });
       const { ticket: key, id } = (await res.json()) as { ticket: string; id: string };
       tickets.push({ id, key });
     }

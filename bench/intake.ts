@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sendWebhook } from '../test/support/webhooks.js';
-import { option, percentile, pool, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+import { distinctWord, option, percentile, pool, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
 
 async function main(): Promise<void> {
   const n = option('n', 'BENCH_N', 2000);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     await pool(n, concurrency, async (i) => {
       const body = {
-        subject: `Bench ticket ${i}: export fails for large workspaces`,
+        subject: `Bench ticket ${i}: export fails for workspace ${distinctWord(i)}`,
         body: `Request ${i}. Every export over 10k rows fails with an API error since this morning.`,
         requester: { email: `user${i}@example.com`, name: `User ${i}` },
         metadata: { plan: 'enterprise', seats: 40 },

@@ -41,6 +41,20 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * A word of letters only, different for every `i` ("qa", "qb", …). Storm detection ignores digits, so
+ * "Ticket 1" and "Ticket 2" count as the same subject: benchmarks of unrelated tickets name each with its
+ * own word, or every ticket after the tenth would join a storm and get no card of its own.
+ */
+export function distinctWord(i: number): string {
+  let word = '';
+  do {
+    word = String.fromCharCode(97 + (i % 26)) + word;
+    i = Math.floor(i / 26);
+  } while (i > 0);
+  return `q${word}`;
+}
+
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Polls `count` until it reaches `target`, saying every 10 s how far it got. */
