@@ -25,8 +25,10 @@ export interface Effects {
   incidentNote(incidentId: string, eventId: string): Promise<void>;
   /** Re-render the war room's topic and brief from the stored incident. */
   refreshIncident(incidentId: string): Promise<void>;
-  /** Send a PagerDuty Events API v2 event (once per incident and action). */
-  /** `round`: how often the incident was reopened when asked (src/domain/incidents/changes.ts, `reopenings`). */
+  /**
+   * Send a PagerDuty Events API v2 event, once per incident, action and `round` (how often the incident was
+   * reopened when asked: src/domain/incidents/changes.ts, `reopenings`).
+   */
   pagerDuty(incidentId: string, action: 'trigger' | 'acknowledge' | 'resolve', round?: number): Promise<void>;
   /**
    * Everything a status update (or resolution) of an incident calls for, each once: the war-room post, the

@@ -22,8 +22,7 @@ function liveLinkedIncident(deps: DomainDeps, id: unknown): Promise<IncidentDoc 
  * alert and page (unlinking it first makes it an incident of its own). Its thread says so, once.
  */
 async function noteP0InIncident(deps: DomainDeps, input: { ticketId: string; actor: Actor }, incident: IncidentDoc): Promise<void> {
-  await changeTicket(deps, input.ticketId, { actor: input.actor }, (ticket, record) => {
-    if (ticket.timeline.some((e) => e.kind === 'p0_in_incident' && (e.data as { incident?: string } | undefined)?.incident === incident.key)) return;
+  await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `p0-in-incident:${incident.id}` }, (_ticket, record) => {
     record({
       kind: 'p0_in_incident',
       text: `P0 set by {actor} on a ticket that is part of ${incident.key}: no second incident opened (unlink it from ${incident.key} to declare one of its own)`,
