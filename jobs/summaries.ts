@@ -1,5 +1,5 @@
 import type { Agenda } from 'agenda';
-import { deliveryBackoff } from './delivery.js';
+import { deliveryBackoff } from './backoff.js';
 import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../src/context.js';
 import { deliverOnce } from '../src/db/once.js';

@@ -19,7 +19,9 @@ import { ChannelQueue, routeThroughQueue } from './slack/channel-queue.js';
 import { httpRoutes } from './http/routes.js';
 import { registerListeners } from '../listeners/index.js';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
-import { agendaEffects } from '../jobs/effects.js';
+import { DeliveryWorker } from './delivery/worker.js';
+import { queuedEffects } from './delivery/effects.js';
+import { effectKinds } from './delivery/kinds.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
@@ -33,9 +35,11 @@ export interface AppParts {
   mailer: Mailer;
   clock: Clock;
   logger: Logger;
-  /** How often Agenda polls for due jobs; tests shorten it. */
+  /** How often Agenda polls for due scheduled jobs; tests shorten it. */
   schedulerPollMs?: number;
-  /** First retry delay of delivery jobs; tests shorten it. */
+  /** How often the delivery worker looks for effects other processes recorded (its own wake it at once). */
+  deliveryPollMs?: number;
+  /** First retry delay of effects and jobs; tests shorten it. */
   retryBaseMs?: number;
 }
 
@@ -56,8 +60,9 @@ export function createApp(parts: AppParts): DeskbellApp {
 
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db.db as never, collection: 'agendaJobs' }),
-    processEvery: parts.schedulerPollMs ?? 5000,
-    // Wakes this process at once for jobs it saves itself; other processes still find them by polling.
+    // Only scheduled work lives here (a handful of job names, each one query a poll); what is due now goes
+    // through the delivery worker below.
+    processEvery: parts.schedulerPollMs ?? 10_000,
     notificationChannel: new InMemoryNotificationChannel(),
     defaultLockLifetime: 5 * 60_000,
   });
@@ -73,18 +78,22 @@ export function createApp(parts: AppParts): DeskbellApp {
   const slack = routeThroughQueue(parts.slack, channelQueue);
   const slackNoRetry = routeThroughQueue(new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }), channelQueue);
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
+  const retryBaseMs = parts.retryBaseMs ?? 2000;
+  // Its kinds need the context and the context's effects need it: the kinds are set right below.
+  const worker = new DeliveryWorker({ models, logger: logger.child({ component: 'delivery' }), kinds: {}, retryBaseMs, pollMs: parts.deliveryPollMs ?? 5000 });
   const context: AppContext = {
     ...parts,
     slack,
     channelQueue,
     models,
     agenda,
-    effects: agendaEffects(agenda),
+    worker,
+    effects: queuedEffects(worker),
     rules: loadTriageRules(config.TRIAGE_RULES_FILE),
     policy,
     incidents: incidentSettings(config),
     settings: domainSettings(config, logger),
-    retryBaseMs: parts.retryBaseMs ?? 2000,
+    retryBaseMs,
     slackNoRetry,
     supportChannel: config.SUPPORT_CHANNEL_ID,
     team: createTeamGate(slack, config.SUPPORT_TEAM_USERGROUP),
@@ -119,6 +128,7 @@ export function createApp(parts: AppParts): DeskbellApp {
   });
 
   registerListeners(bolt, context);
+  worker.setKinds(effectKinds(context));
   defineJobs(agenda, context);
 
   let server: Server | undefined;
@@ -132,6 +142,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
+      worker.start();
       await agenda.start();
       await scheduleRecurringJobs(agenda, context);
       schedulerRunning = true;
@@ -156,6 +167,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       // at once, so another process runs them on time, and lets the running ones finish; drain() would keep
       // their locks for the whole lock lifetime (and leave stop() nothing to do). Then wait for the running.
       await agenda.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the scheduler'));
+      await worker.stop();
       const deadline = Date.now() + 10_000;
       while (runningJobs.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (runningJobs.size > 0) logger.warn({ running: runningJobs.size }, 'jobs still running at shutdown; their locks expire and another process retries them');

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Mailer } from './mail/mailer.js';
 import type { SlackDeps } from './slack/deps.js';
 import type { ChannelQueue } from './slack/channel-queue.js';
+import type { DeliveryWorker } from './delivery/worker.js';
 
 /**
  * What listeners, jobs and routes get, built once by createApp: the domain's and the Slack side's deps
@@ -14,9 +15,12 @@ export interface AppContext extends SlackDeps {
   config: Config;
   db: Connection;
   mailer: Mailer;
+  /** Scheduled work only (SLA sweeps, summaries, auto-close, the reconcile sweep). */
   agenda: Agenda;
+  /** Works the immediate effects recorded in the `effects` collection (src/delivery/worker.ts). */
+  worker: DeliveryWorker;
   /** The per-channel outbound queue every chat.postMessage / chat.update goes through (its stats for tests). */
   channelQueue: ChannelQueue;
-  /** First retry delay of delivery jobs (doubles each time). */
+  /** First retry delay of effects and scheduled jobs (doubles each time). */
   retryBaseMs: number;
 }

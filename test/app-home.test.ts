@@ -3,7 +3,7 @@ import { createTicket } from '../src/domain/tickets.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import type { Priority } from '../src/domain/types.js';
 import { appHomeView, HOME_MAX_BLOCKS } from '../views/app-home.js';
-import { HOME_REFRESH_DELAY_MS } from '../jobs/home.js';
+import { HOME_REFRESH_DELAY_MS } from '../src/delivery/effects.js';
 import { postedCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { settled } from './support/settle.js';

@@ -79,11 +79,11 @@ describe('a process killed mid-delivery', () => {
     await new Promise((r) => first.child.once('exit', r));
     release();
 
-    // The claim and the job lock the dead process held run out (minutes of real time, moved instead of waited for).
+    // The claims the dead process held run out (minutes of real time, moved instead of waited for).
     const { Delivery, Ticket } = bindModels(db);
     expect(await Delivery.findById(`card:${id}`).lean()).toMatchObject({ state: 'sending' });
     await Delivery.updateMany({ state: 'sending' }, { $set: { deadline: new Date(Date.now() - 1000) } });
-    await db.collection('agendaJobs').updateMany({ lockedAt: { $ne: null } }, { $set: { lockedAt: new Date(Date.now() - 3600_000) } });
+    await db.collection('effects').updateMany({ owner: { $ne: null } }, { $set: { nextAt: new Date(Date.now() - 1000) } });
 
     const second = await startDeskbell();
     const stored = await waitFor(async () => {

@@ -1,3 +1,4 @@
+import { JobNames } from '../jobs/names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { describeUri } from '../src/db/connect.js';
@@ -156,9 +157,10 @@ describe('stopping', () => {
     const t = await startTestApp({ label: 'stop_unlocks', schedulerPollMs: 10_000 });
     let stopped = false;
     try {
-      await t.app.context.effects.refreshHome('UAHEAD1'); // due in a few seconds
+      // A scheduled job due in a few seconds (what runs it does not matter: the app stops before).
+      await t.app.context.agenda.schedule(new Date(Date.now() + 4000), JobNames.autoClose, { probe: 'UAHEAD1' });
       const jobs = t.app.context.db.collection('agendaJobs');
-      const job = await waitFor(() => jobs.findOne({ 'data.userId': 'UAHEAD1', lockedAt: { $ne: null } }), 'the job locked ahead of its time', 4_000);
+      const job = await waitFor(() => jobs.findOne({ 'data.probe': 'UAHEAD1', lockedAt: { $ne: null } }), 'the job locked ahead of its time', 4_000);
       expect(job.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
       await t.stop({ keepDb: true });
       stopped = true;

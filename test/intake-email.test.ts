@@ -217,7 +217,7 @@ describe('email intake', () => {
   });
 
   it('answers 451 when the mail cannot be stored, and takes it on the retry', async () => {
-    const keys = models().IdempotencyKey;
+    const keys = models().Ticket;
     const original = keys.exists.bind(keys);
     keys.exists = (() => Promise.reject(new Error('database unavailable'))) as never;
     const messageId = msgId('transient');
@@ -339,6 +339,7 @@ describe('email intake', () => {
     });
 
     it('rejects bad credentials, bad bodies and non-JSON, writing nothing', async () => {
+      await settled(t.app); // earlier tests' acknowledgements are queued after their answers
       const before = await counts();
       const missing = await post(inbound(), { authorization: '' });
       expect(missing.status).toBe(401);

@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { storedWithCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
-import { waitFor } from './support/settle.js';
+import { settled, waitFor } from './support/settle.js';
 import { SmtpDialog } from './support/smtp-dialog.js';
 import { SmtpSink } from './support/smtp-sink.js';
 
@@ -88,9 +88,11 @@ describe('hostile mail', () => {
       // A pass from our MX is acknowledged; a "pass" written further down by the sender, or by another server, counts for nothing.
       const passed = msgId('pass');
       await send({ from: 'ok@bank.example', subject: 'Statement', messageId: passed, headers: authResults('spf=pass; dkim=pass; dmarc=pass') });
+      await settled(t.app); // the acknowledgement is queued after the answer
       expect(await models().OutboundMail.countDocuments({ ticketId: (await ticketByMessageId(passed))!._id, kind: 'acknowledgement' })).toBe(1);
       const forged = msgId('forged');
       await send({ from: 'ceo2@bank.example', subject: 'Urgent wire', messageId: forged, headers: { 'Authentication-Results': [`${MX}; dmarc=fail`, 'evil.example; dmarc=pass'] } as never });
+      await settled(t.app);
       expect(await models().OutboundMail.countDocuments({ ticketId: (await ticketByMessageId(forged))!._id })).toBe(0);
     });
 
@@ -108,6 +110,7 @@ describe('hostile mail', () => {
       });
       expect(res.status).toBe(200);
       const { id } = (await res.json()) as { id: string };
+      await settled(t.app);
       expect(await models().OutboundMail.countDocuments({ ticketId: id })).toBe(0);
       expect((await models().Ticket.findById(id).lean())!.metadata).toMatchObject({ 'auto-acknowledgement': 'not sent: sender authentication failed (spf=fail)' });
     });
@@ -120,6 +123,7 @@ describe('hostile mail', () => {
         expect((await send({ from: victim, subject: `Request ${i}`, messageId })).response).toMatch(/^250 .*created/);
         ids.push(messageId);
       }
+      await settled(t.app);
       expect(await acksTo(victim)).toHaveLength(3);
       const last = await ticketByMessageId(ids[4]!);
       expect((last!.metadata as Record<string, string>)['auto-acknowledgement']).toMatch(/^not sent: flooded@example.net already got 3 acknowledgements in the last hour/);
@@ -129,6 +133,7 @@ describe('hostile mail', () => {
 
       clock.advance(61 * 60_000);
       await send({ from: victim, subject: 'An hour later', messageId: msgId('later') });
+      await settled(t.app);
       expect(await acksTo(victim)).toHaveLength(4);
     });
   });

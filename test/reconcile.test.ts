@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeAgentMail } from '../src/domain/agent-mail.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import { createTicket } from '../src/domain/tickets.js';
-import { reconcileOutbox } from '../jobs/reconcile.js';
+import { reconcileOutbox } from '../src/flows/reconcile.js';
 import { storedTicket, storedWithCard } from './support/fixtures.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { settled } from './support/settle.js';

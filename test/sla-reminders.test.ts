@@ -64,9 +64,9 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
   }
 
   async function drained() {
-    // Not settled(): the 2-second sweep keeps the queue from ever looking idle; these delivery jobs are removed when done.
-    const jobs = db.collection('agendaJobs');
-    await waitFor(async () => (await jobs.countDocuments({ name: { $in: ['card.thread-note', 'sla.direct-message', 'card.update'] } })) === 0, 'deliveries to drain');
+    // Not settled(): the 2-second sweep keeps the scheduler from ever looking idle; an effect's record goes when done.
+    const effects = db.collection('effects');
+    await waitFor(async () => (await effects.countDocuments({ name: { $in: ['card.thread-note', 'sla.direct-message', 'card.update'] } })) === 0, 'deliveries to drain');
   }
 
   it('warns at 75 %: a DM to the assignee, a thread note when nobody is assigned, each once', async () => {

@@ -1,8 +1,10 @@
 /**
- * What the domain asks of the outside world once a change is stored. Implemented by durable Agenda
- * jobs (jobs/effects.ts): every call is idempotent and may be repeated safely.
+ * What the domain asks of the outside world once a change is stored. Implemented as records in the
+ * delivery queue (src/delivery/effects.ts), worked at once: every call is idempotent and may be repeated.
  */
 export interface Effects {
+  /** A new ticket's follow-ups after the answer: storm grouping, card, acknowledgement, a P0's incident. */
+  ticketIntake(ticketId: string): Promise<void>;
   /** Post the ticket's card in the support channel (once), or update it if already posted. */
   postCard(ticketId: string): Promise<void>;
   /** Re-render the card in place from the stored ticket. */
@@ -50,6 +52,7 @@ export interface Effects {
 
 /** For domain unit tests and tools that must not touch the outside world. */
 export const noEffects: Effects = {
+  ticketIntake: async () => undefined,
   postCard: async () => undefined,
   updateCard: async () => undefined,
   threadNote: async () => undefined,

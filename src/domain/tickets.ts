@@ -5,14 +5,13 @@ import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError, TicketNotFoundError } from './errors.js';
-import { acknowledgementId, queueAcknowledgement } from './acknowledgement.js';
+import { acknowledgementId } from './acknowledgement.js';
 import { messageIdFor } from './outbox.js';
 import { suggestTriage } from './triage-rules.js';
 import { updateSlaState } from './sla-state.js';
 import { ticketKey, type Category, type Priority, type Source } from './types.js';
-import { declareIncident, type DeclaredVia } from './incidents/declare.js';
+import type { DeclaredVia } from './incidents/declare.js';
 import { similarityOf } from './similarity.js';
-import { groupIntoStorm } from './storms.js';
 
 export interface Actor {
   type: 'user' | 'requester' | 'system';
@@ -56,28 +55,19 @@ function idFor(key: string): Types.ObjectId {
 }
 
 /**
- * Stores a new ticket exactly once per request, then asks for its card and acknowledgement through
- * durable, idempotent effects (which run again harmlessly on a duplicate delivery).
+ * Stores a new ticket exactly once per request in three commands (a replay's lookup, the number, the insert
+ * carrying the request's keys under a unique index), then records its follow-ups (storm grouping, card,
+ * acknowledgement, a P0's incident) as one effect worked after the answer (src/flows/ticket-intake.ts). A
+ * crash between the insert and that record leaves a ticket without a card, which the reconcile sweep finds.
  */
 export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<CreateResult> {
   const { models, clock } = deps;
   const keys = [...new Set(input.idempotencyKeys)];
-  const known = await models.IdempotencyKey.find({ _id: { $in: keys } }).lean();
-  let ticketId = known.find((k) => k.ticketId)?.ticketId ?? idFor(keys[0]!);
-
-  const existing = await models.Ticket.findById(ticketId);
-  if (existing) {
-    await registerKeys(deps, keys, ticketId);
-    await ensureFollowUps(deps, existing, input.acknowledge, input.declareIncident);
-    return { ticket: existing, created: false };
-  }
-
-  // Claim the keys before the ticket: a concurrent duplicate that loses here adopts the winner's ticket.
-  const winner = await registerKeys(deps, keys, ticketId);
-  if (winner && !winner.equals(ticketId)) {
-    const theirs = await waitForTicket(deps, winner);
-    if (theirs) return { ticket: theirs, created: false };
-    ticketId = winner;
+  const known = await models.Ticket.findOne({ idempotencyKeys: { $in: keys } });
+  if (known) {
+    // A replay of a request whose follow-ups a crash may have cut off: asking again is a no-op otherwise.
+    if (!known.card?.ts && !known.storm?.grouped) await deps.effects.ticketIntake(known.id);
+    return { ticket: known, created: false };
   }
 
   const now = clock.now();
@@ -87,7 +77,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   const category = input.category ?? null;
   const messageIds = [input.email?.messageId, ...(input.email?.references ?? [])].filter((m): m is string => !!m);
   const ticket = new models.Ticket({
-    _id: ticketId,
+    _id: idFor(keys[0]!),
     number,
     key: ticketKey(number),
     source: input.source,
@@ -100,10 +90,12 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     suggestedPriority: suggestion.priority,
     status: priority && category ? 'triaged' : 'new',
     externalId: input.externalId,
+    idempotencyKeys: keys,
     similarity: similarityOf(input),
     metadata: input.metadata,
     attachments: input.attachments ?? [],
     email: { messageIds: input.email?.messageId ? [input.email.messageId] : [], lastMessageId: input.email?.messageId, automated: input.email?.automated ?? false },
+    intake: { acknowledge: input.acknowledge, ...(input.declareIncident ? { declare: input.declareIncident } : {}) },
     timeline: [
       {
         at: now,
@@ -117,61 +109,22 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     updatedAt: now,
   });
   updateSlaState(ticket, deps.policy, now);
-  for (let attempt = 1; ; attempt++) {
-    // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
-    if (input.acknowledge && !input.email?.automated) {
-      ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.settings.supportEmail)];
-    }
-    try {
-      await ticket.save();
-      break;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      // Numbers come from one atomic $inc and never collide, so this is a concurrent duplicate of this request
-      // (same _id): adopt its ticket. Only if that ticket is gone again by the time it is read is saving once
-      // more worth it; a third collision is a real error.
-      const theirs = await models.Ticket.findById(ticketId);
-      if (theirs || attempt >= 3) {
-        if (theirs) return { ticket: theirs, created: false };
-        throw err;
-      }
-    }
+  // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
+  if (input.acknowledge && !input.email?.automated) {
+    ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.settings.supportEmail)];
+  }
+  try {
+    await ticket.save();
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    // A concurrent duplicate of this request stored its ticket first (numbers never collide: one atomic $inc).
+    const theirs = await models.Ticket.findOne({ idempotencyKeys: { $in: keys } });
+    if (theirs) return { ticket: theirs, created: false };
+    throw err;
   }
   deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');
-  await ensureFollowUps(deps, ticket, input.acknowledge, input.declareIncident);
+  await deps.effects.ticketIntake(ticket.id);
   return { ticket, created: true };
-}
-
-/** Records every key for the ticket; returns the ticket a key already belonged to, if another one. */
-async function registerKeys(deps: DomainDeps, keys: string[], ticketId: Types.ObjectId): Promise<Types.ObjectId | undefined> {
-  for (const key of keys) {
-    try {
-      await deps.models.IdempotencyKey.create({ _id: key, ticketId, createdAt: deps.clock.now() });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      const doc = await deps.models.IdempotencyKey.findById(key).lean();
-      if (doc?.ticketId && !doc.ticketId.equals(ticketId)) return doc.ticketId;
-    }
-  }
-  return undefined;
-}
-
-/** The winner of a race stores its ticket a moment after its keys. */
-async function waitForTicket(deps: DomainDeps, id: Types.ObjectId): Promise<TicketDoc | null> {
-  for (let i = 0; i < 40; i++) {
-    const t = await deps.models.Ticket.findById(id);
-    if (t) return t;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return null;
-}
-
-async function ensureFollowUps(deps: DomainDeps, ticket: TicketDoc, acknowledge: boolean, declare?: NewTicket['declareIncident']): Promise<void> {
-  // In a storm the ticket is counted on the storm's card instead of getting its own (src/domain/storms.ts).
-  const storm = await groupIntoStorm(deps, ticket);
-  if (!storm?.grouped) await deps.effects.postCard(ticket.id);
-  if (acknowledge && !ticket.email?.automated) await queueAcknowledgement(deps, ticket);
-  if (declare && ticket.priority === 'P0') await declareIncident(deps, { ticketId: ticket.id, ...declare });
 }
 
 /** The fields a form about a ticket shows (reply, resolution, escalation): read once, then refused or handed to the form. */

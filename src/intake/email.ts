@@ -45,7 +45,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
 
   // A mail that already made a ticket goes back through createTicket, which repairs any follow-up
   // (card, acknowledgement) a crash may have cut off, and answers "duplicate".
-  const madeTicket = await deps.models.IdempotencyKey.exists({ _id: { $in: keys }, ticketId: { $exists: true } });
+  const madeTicket = await deps.models.Ticket.exists({ idempotencyKeys: { $in: keys } });
   const match = madeTicket ? undefined : await findTicketFor(deps, mail, auth);
   if (match && 'ticket' in match) {
     const target = match;
@@ -115,14 +115,14 @@ function displayName(name: string | undefined): string | undefined {
 async function acknowledgementWithheld(deps: IntakeDeps, to: string, auth: SenderAuth): Promise<string | undefined> {
   if (deps.config.ACK_SKIP_AUTH_FAILED && auth.status === 'fail') return `sender authentication failed (${auth.detail})`;
   const since = new Date(deps.clock.now().getTime() - 3_600_000);
-  const sent = await deps.models.OutboundMail.countDocuments({ to, kind: 'acknowledgement', createdAt: { $gte: since } });
+  // Counted on the tickets that asked for one: the acknowledgement itself is queued after the answer.
+  const sent = await deps.models.Ticket.countDocuments({ 'requester.email': to, 'intake.acknowledge': true, createdAt: { $gte: since } });
   if (sent >= deps.config.ACK_MAX_PER_HOUR) return `${to} already got ${sent} acknowledgements in the last hour (ACK_MAX_PER_HOUR)`;
   return undefined;
 }
 
 async function withheldBefore(deps: IntakeDeps, keys: string[]): Promise<boolean> {
-  const key = await deps.models.IdempotencyKey.findOne({ _id: { $in: keys }, ticketId: { $exists: true } }).lean();
-  const ticket = key?.ticketId ? await deps.models.Ticket.findById(key.ticketId, { metadata: 1 }).lean() : null;
+  const ticket = await deps.models.Ticket.findOne({ idempotencyKeys: { $in: keys } }, { metadata: 1 }).lean();
   const note = (ticket?.metadata as Record<string, unknown> | undefined)?.['auto-acknowledgement'];
   return typeof note === 'string' && note.startsWith('not sent');
 }

@@ -88,9 +88,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     mailer: opts.mailer ?? createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
     clock: opts.clock ?? new ManualClock(),
     logger,
-    // Each poll queries every job name (25): at 500 ms, a dozen apps in parallel files saturated the test
-    // database. Jobs a process saves itself wake it at once; other processes find them by this poll.
+    // Agenda holds only scheduled jobs; each poll queries every job name. Effects a process records wake its
+    // own worker at once; other processes find them by the delivery poll (two queries).
     schedulerPollMs: opts.schedulerPollMs ?? 2000,
+    deliveryPollMs: 500,
     retryBaseMs: 100,
   });
   trackHandlers(app);

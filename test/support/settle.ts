@@ -49,8 +49,8 @@ export interface SettleOptions {
 }
 
 /**
- * Waits until the apps are idle: no Slack request still being handled, no job running and none due
- * within `horizonMs` (1 s), seen three polls in a row. "Nothing more happened" is then checked after the
+ * Waits until the apps are idle: no Slack request still being handled, no job or effect running and none
+ * due within `horizonMs` (1 s), seen three polls in a row. "Nothing more happened" is then checked after the
  * work is done, not after a guessed sleep.
  */
 export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1000, timeoutMs = 110_000 }: SettleOptions = {}): Promise<void> {
@@ -66,9 +66,13 @@ export async function settled(apps: DeskbellApp | DeskbellApp[], { horizonMs = 1
       if (busy) break;
       const jobs = app.context.db.collection('agendaJobs');
       const due = await jobs.find({ disabled: { $ne: true }, $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $lte: new Date(Date.now() + horizonMs) } }] }, { projection: { name: 1, lockedAt: 1, nextRunAt: 1, failCount: 1, failReason: 1 } }).limit(3).toArray();
-      busy = due.length > 0;
-      // Said when it times out: which jobs kept the apps busy, and why they fail if they do.
-      why = due.map((j) => `${j.name} (${j.lockedAt ? 'running' : `due ${j.nextRunAt?.toISOString()}`}${j.failCount ? `, failed ${j.failCount}×: ${String(j.failReason).slice(0, 120)}` : ''})`).join('; ');
+      const effects = await app.context.models.Effect.find({ $or: [{ owner: { $ne: null } }, { nextAt: { $lte: new Date(Date.now() + horizonMs) } }] }, { name: 1, owner: 1, nextAt: 1, attempts: 1, lastError: 1 }).limit(3).lean();
+      busy = due.length > 0 || effects.length > 0 || app.context.worker.busy;
+      // Said when it times out: which jobs and effects kept the apps busy, and why they fail if they do.
+      why = [
+        ...due.map((j) => `${j.name} (${j.lockedAt ? 'running' : `due ${j.nextRunAt?.toISOString()}`}${j.failCount ? `, failed ${j.failCount}×: ${String(j.failReason).slice(0, 120)}` : ''})`),
+        ...effects.map((e) => `effect ${e._id} (${e.owner ? 'running' : `due ${e.nextAt?.toISOString()}`}${e.attempts ? `, failed ${e.attempts}×: ${String(e.lastError).slice(0, 120)}` : ''})`),
+      ].join('; ') || (app.context.worker.busy ? 'the delivery worker is busy' : '');
     }
     quiet = busy ? 0 : quiet + 1;
     await tick(50);

@@ -6,6 +6,7 @@ import { idempotencyKeyModel } from './idempotency-key.js';
 import { incidentModel, onCallOverrideModel } from './incident.js';
 import { outboundMailModel } from './outbound-mail.js';
 import { deliveryModel } from './delivery.js';
+import { effectModel } from './effect.js';
 import { ticketModel } from './ticket.js';
 import { ticketMessageModel } from './ticket-message.js';
 import { stormModel } from './storm.js';
@@ -19,6 +20,7 @@ export function bindModels(conn: Connection) {
     IdempotencyKey: idempotencyKeyModel(conn),
     OutboundMail: outboundMailModel(conn),
     Delivery: deliveryModel(conn),
+    Effect: effectModel(conn),
     Attachment: attachmentModel(conn),
     TicketMessage: ticketMessageModel(conn),
     Incident: incidentModel(conn),

@@ -118,6 +118,10 @@ export const ticketSchema = new Schema(
     /** Similar tickets of the window when it got its own card: a storm may be building, so its card waits behind unrelated ones. */
     lookalikes: Number,
     externalId: String,
+    /** Keys of the request that made it (src/domain/tickets.ts); no default, so the sparse unique index skips older tickets. */
+    idempotencyKeys: { type: [String], default: undefined },
+    /** What the request asked for after the answer (src/flows/ticket-intake.ts): an acknowledgement, a P0's incident. */
+    intake: { acknowledge: Boolean, declare: Schema.Types.Mixed },
     metadata: Schema.Types.Mixed,
     attachments: { type: [attachmentSchema], default: [] },
     timeline: { type: [eventSchema], default: [] },
@@ -128,6 +132,11 @@ export const ticketSchema = new Schema(
   { optimisticConcurrency: true, minimize: false, timestamps: false },
 );
 
+// The request that made a ticket (webhook id, externalId, Message-ID…): a replay finds it, and a concurrent
+// duplicate's insert fails on this index, which is the duplicate answer. Sparse: older tickets have none.
+ticketSchema.index({ idempotencyKeys: 1 }, { unique: true, sparse: true });
+// A requester's recent tickets (the acknowledgement limit per address and hour).
+ticketSchema.index({ 'requester.email': 1, createdAt: 1 });
 // Queue queries: open tickets by priority, by assignee, and the SLA sweep's next deadlines.
 ticketSchema.index({ status: 1, priority: 1, createdAt: 1 });
 ticketSchema.index({ assignee: 1, status: 1 });

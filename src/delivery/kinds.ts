@@ -1,0 +1,56 @@
+import type { AppContext } from '../context.js';
+import type { ClockKind } from '../domain/incidents/clock.js';
+import { applyStormAction } from '../domain/storm-actions.js';
+import { runTicketIntake } from '../flows/ticket-intake.js';
+import { sendOutboxMail } from '../mail/send-outbox.js';
+import { sendPagerDutyEvent } from '../pagerduty/events.js';
+import { sendAssigneeDm } from '../slack/assignee-dm.js';
+import { postCard, postThreadNote, updateCard } from '../slack/cards.js';
+import { SlackPriority, withSlackPriority } from '../slack/channel-queue.js';
+import { publishHome } from '../slack/home.js';
+import { openIncident } from '../slack/incidents/open.js';
+import { postIncidentNote, sendPage } from '../slack/incidents/page.js';
+import { refreshIncident } from '../slack/incidents/refresh.js';
+import { sendIncidentReminder } from '../slack/incidents/reminders.js';
+import { publishIncidentReport } from '../slack/incidents/report.js';
+import { publishIncidentUpdate } from '../slack/incidents/update.js';
+import { sendSlaDirectMessage } from '../slack/sla-dm.js';
+import { postStormNote, refreshStormCard } from '../slack/storm-card.js';
+import { EffectNames as N } from './names.js';
+import type { EffectKind, EffectRun } from './worker.js';
+
+type Data = Record<string, string>;
+/** What an effect records on its once-only deliveries, so the reconcile sweep can ask for it again. */
+const asJob = (run: EffectRun, data: Data) => ({ name: run.name, data });
+
+/** Everything an incident sends goes first in every channel queue: it never waits behind ticket cards. */
+function urgent(run: (data: Data, r: EffectRun) => Promise<unknown>): EffectKind {
+  return { urgent: true, run: async (d, r) => void (await withSlackPriority(SlackPriority.P0, () => run(d, r))) };
+}
+
+/** Every immediate effect the app performs, by name: each a once-only delivery or an idempotent re-render. */
+export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
+  return {
+    [N.ticketIntake]: { run: (d) => runTicketIntake(ctx, d.ticketId!) },
+    [N.postCard]: { run: (d, r) => postCard(ctx, d.ticketId!, asJob(r, d)) },
+    [N.updateCard]: { run: (d) => updateCard(ctx, d.ticketId!) },
+    [N.threadNote]: { run: (d, r) => postThreadNote(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
+    [N.sendMail]: { run: (d, r) => sendOutboxMail(ctx, d.outboxId!, asJob(r, d)) },
+    [N.assigneeDm]: { maxRetries: 20, run: (d, r) => sendAssigneeDm(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
+    [N.slaDirectMessage]: { maxRetries: 20, run: (d, r) => sendSlaDirectMessage(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
+    // Few retries: a missed refresh is repaired by the next change or by the user opening the tab.
+    [N.refreshHome]: { maxRetries: 3, maxDelayMs: 60_000, run: (d) => publishHome(ctx, d.userId!) },
+    [N.stormCard]: { run: (d, r) => refreshStormCard(ctx, d.stormId!, asJob(r, d)) },
+    [N.stormAction]: { run: (d) => applyStormAction(ctx, d.stormId!, d.actionId!) },
+    [N.stormNote]: { run: (d, r) => postStormNote(ctx, d.stormId!, d.actionId!, asJob(r, d)) },
+    [N.incidentOpen]: urgent((d) => openIncident(ctx, d.incidentId!)),
+    [N.incidentPage]: urgent((d) => sendPage(ctx, d.incidentId!, d.eventId!)),
+    [N.incidentNote]: urgent((d) => postIncidentNote(ctx, d.incidentId!, d.eventId!)),
+    [N.incidentRefresh]: urgent((d) => refreshIncident(ctx, d.incidentId!)),
+    [N.pagerDuty]: urgent((d) => sendPagerDutyEvent(ctx, d.incidentId!, d.action as 'trigger', Number(d.round ?? 0))),
+    [N.incidentUpdate]: urgent((d, r) => publishIncidentUpdate(ctx, d.incidentId!, d.eventId!, asJob(r, d))),
+    [N.incidentReminder]: urgent((d, r) =>
+      sendIncidentReminder(ctx, d.incidentId!, d.kind as ClockKind, new Date(d.at!), Number(d.round), asJob(r, d))),
+    [N.incidentReport]: urgent((d, r) => publishIncidentReport(ctx, d.incidentId!, Number(d.revision), asJob(r, d))),
+  };
+}

@@ -1,0 +1,212 @@
+import type { Logger } from '../logger.js';
+import {
+  askEffect,
+  claimEffect,
+  failEffect,
+  finishEffect,
+  renewEffect,
+  type ClaimedEffect,
+  type EffectAsk,
+  type EffectModels,
+} from '../db/effect-queue.js';
+
+export interface EffectRun {
+  key: string;
+  name: string;
+  /** A previous holder died mid-run: its effect may have reached the outside world. */
+  takenOver: boolean;
+}
+
+export interface EffectKind {
+  run: (data: Record<string, string>, run: EffectRun) => Promise<void>;
+  /** Urgent kinds (incidents) have their own slots, so a backlog of cards never delays a page. */
+  urgent?: boolean;
+  /** Retries before the effect is dropped (the reconcile sweep asks again for what is still owed). */
+  maxRetries?: number;
+  maxDelayMs?: number;
+}
+
+export interface WorkerOptions {
+  models: EffectModels;
+  logger: Logger;
+  kinds: Record<string, EffectKind>;
+  /** First retry delay; doubles per failure. */
+  retryBaseMs: number;
+  /** How often an idle worker looks for work others recorded (or a crash left); its own asks wake it at once. */
+  pollMs?: number;
+  /** How long a claim lasts without renewal; renewed every third of it while the effect runs. */
+  holdMs?: number;
+  slots?: { normal: number; urgent: number };
+}
+
+/**
+ * The in-process delivery worker: works every immediate effect this process records at once (the ask wakes
+ * it), and finds what other processes recorded, or a crash left, with one indexed query per lane and poll.
+ * Agenda keeps what is scheduled; this is for what is due now.
+ */
+export class DeliveryWorker {
+  private readonly pollMs: number;
+  private readonly holdMs: number;
+  private readonly slots: { normal: number; urgent: number };
+  private urgentNames: string[] = [];
+  private kinds: Record<string, EffectKind> = {};
+  private readonly running = { normal: 0, urgent: 0 };
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Keys this process asked for and should claim by key (no query of the whole queue). */
+  private readonly wokenKeys = new Set<string>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly wakeTimers = new Set<NodeJS.Timeout>();
+  private started = false;
+  private pumping = false;
+  private pumpAgain = false;
+  /** Runs per effect name in this process (tests and benchmarks read it). */
+  readonly runs = new Map<string, number>();
+
+  constructor(private readonly opts: WorkerOptions) {
+    this.pollMs = opts.pollMs ?? 5000;
+    this.holdMs = opts.holdMs ?? 60_000;
+    this.slots = opts.slots ?? { normal: 16, urgent: 8 };
+    this.setKinds(opts.kinds);
+  }
+
+  setKinds(kinds: Record<string, EffectKind>): void {
+    this.kinds = kinds;
+    this.urgentNames = Object.entries(kinds).filter(([, k]) => k.urgent).map(([n]) => n);
+  }
+
+  /** Whether this version performs effects of that name (records of a newer version may name others). */
+  knows(name: string): boolean {
+    return !!this.kinds[name];
+  }
+
+  /** Records the effect, then (when due now and this process works effects) starts it at once. */
+  async ask(ask: EffectAsk): Promise<void> {
+    if (!this.kinds[ask.name]) throw new Error(`no effect kind ${ask.name}`);
+    const key = await askEffect(this.opts.models, ask);
+    this.wake(key, ask.at);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const poll = () => {
+      this.pump();
+      this.pollTimer = setTimeout(poll, this.pollMs);
+      this.pollTimer.unref?.();
+    };
+    poll();
+  }
+
+  /** Stops taking work and waits (up to `waitMs`) for the running effects; the rest stays recorded. */
+  async stop(waitMs = 10_000): Promise<void> {
+    this.started = false;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    for (const t of this.wakeTimers) clearTimeout(t);
+    this.wakeTimers.clear();
+    const all = Promise.allSettled([...this.inFlight]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, waitMs).unref?.())]);
+    if (this.inFlight.size) this.opts.logger.warn({ running: this.inFlight.size }, 'effects still running at shutdown; their claims expire and another process takes them over');
+  }
+
+  /** Whether any effect is being worked here (tests wait for quiet). */
+  get busy(): boolean {
+    return this.inFlight.size > 0 || this.pumping;
+  }
+
+  private wake(key?: string, at?: Date): void {
+    if (!this.started) return;
+    const delay = at ? at.getTime() - Date.now() : 0;
+    if (delay > 0) {
+      // Due later: the timer saves waiting for the next poll (another process may take it first; fine).
+      const timer = setTimeout(() => {
+        this.wakeTimers.delete(timer);
+        this.pump();
+      }, Math.min(delay + 5, 2 ** 31 - 1));
+      timer.unref?.();
+      this.wakeTimers.add(timer);
+      return;
+    }
+    if (key) this.wokenKeys.add(key);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.started) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.fill()
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'delivery worker could not claim work'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  /** Claims work until both lanes are full or nothing is due. */
+  private async fill(): Promise<void> {
+    for (const key of [...this.wokenKeys]) {
+      if (!this.started) return;
+      const urgent = this.urgentNames.includes(key.slice(0, key.indexOf(':')));
+      if (this.running[urgent ? 'urgent' : 'normal'] >= this.slots[urgent ? 'urgent' : 'normal']) continue;
+      this.wokenKeys.delete(key);
+      const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, key });
+      if (claim) this.launch(claim, urgent ? 'urgent' : 'normal');
+    }
+    for (const lane of ['urgent', 'normal'] as const) {
+      if (!this.urgentNames.length && lane === 'urgent') continue;
+      while (this.started && this.running[lane] < this.slots[lane]) {
+        const names = lane === 'urgent' ? { names: this.urgentNames } : { excludeNames: this.urgentNames };
+        const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, ...names });
+        if (!claim) break;
+        this.launch(claim, lane);
+      }
+    }
+  }
+
+  private launch(claim: ClaimedEffect, lane: 'normal' | 'urgent'): void {
+    this.running[lane] += 1;
+    const done = this.work(claim).finally(() => {
+      this.running[lane] -= 1;
+      this.inFlight.delete(done);
+      this.pump();
+    });
+    this.inFlight.add(done);
+  }
+
+  private async work(claim: ClaimedEffect): Promise<void> {
+    const kind = this.kinds[claim.name];
+    const { models, logger } = this.opts;
+    this.runs.set(claim.name, (this.runs.get(claim.name) ?? 0) + 1);
+    // Long effects (uploads, a storm decision over hundreds of tickets) keep their claim alive.
+    const renew = setInterval(() => void renewEffect(models, claim, this.holdMs).catch(() => undefined), this.holdMs / 3);
+    renew.unref?.();
+    try {
+      if (!kind) throw new Error(`no effect kind ${claim.name}: a newer version recorded it`);
+      await kind.run(claim.data, { key: claim.key, name: claim.name, takenOver: claim.takenOver });
+      clearInterval(renew);
+      await finishEffect(models, claim);
+    } catch (err) {
+      clearInterval(renew);
+      const maxRetries = kind?.maxRetries ?? 30;
+      const retryAt = claim.attempts < maxRetries ? new Date(Date.now() + this.retryDelay(claim.attempts, kind, err)) : undefined;
+      const log = { effect: claim.name, key: claim.key, attempts: claim.attempts + 1, err: (err as Error)?.message };
+      if (retryAt) logger.warn({ ...log, retryAt }, 'effect failed; will retry');
+      else logger.error(log, 'effect failed too often; dropped until the reconcile sweep asks for it again');
+      await failEffect(models, claim, String((err as Error)?.message ?? err), retryAt).catch((e: unknown) => logger.error({ err: e }, 'could not record an effect failure'));
+    }
+  }
+
+  /** Exponential backoff with jitter, and never sooner than a rate limit's Retry-After. */
+  private retryDelay(attempts: number, kind: EffectKind | undefined, err: unknown): number {
+    const max = kind?.maxDelayMs ?? 10 * 60_000;
+    const base = Math.min(max, this.opts.retryBaseMs * 2 ** attempts);
+    const retryAfterS = (err as { retryAfter?: number } | undefined)?.retryAfter;
+    return Math.max(base * (0.9 + Math.random() * 0.2), typeof retryAfterS === 'number' ? retryAfterS * 1000 : 0);
+  }
+}

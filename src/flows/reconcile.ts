@@ -1,0 +1,128 @@
+import { Types } from 'mongoose';
+import type { AppContext } from '../context.js';
+import { acknowledgementId, queueAcknowledgement } from '../domain/acknowledgement.js';
+import { messageIdFor, queueMail, type QueuedMail } from '../domain/outbox.js';
+import { OnceKeys } from '../db/once-keys.js';
+import type { TicketDoc } from '../db/models/ticket.js';
+import { effectKey, type EffectAsk } from '../db/effect-queue.js';
+import { EffectNames } from '../delivery/names.js';
+
+/** Work younger than this is left to the effect that was asked for it in the same request. */
+const GRACE_MS = 30_000;
+const PAGE = 200;
+const TICKET_SCAN = 'reconcile.tickets';
+
+/**
+ * The safety net behind "persist first": whatever a crash between a write and its effect's record, or
+ * retries given up, left undone is found and asked for again. An ask for an effect that is already waiting
+ * or being worked is never made (one query of the effect queue a page), and could not double it anyway:
+ * an effect's record is keyed by the effect. No horizon: each part walks everything still pending, in
+ * order, page by page.
+ * 1. deliveries not done (given up, or claimed by a worker that vanished), oldest first;
+ * 2. tickets without a card (their intake: storm grouping, card, acknowledgement);
+ * 3. outbox mails not sent;
+ * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
+ *    posted, mails stored on an event but not in the outbox, event DMs, acknowledgements never queued.
+ */
+export async function reconcileOutbox(ctx: AppContext, onPage: () => Promise<void> = async () => undefined): Promise<void> {
+  const before = new Date(ctx.clock.now().getTime() - GRACE_MS);
+  await redoStalledDeliveries(ctx, before, onPage);
+  const { Ticket, OutboundMail } = ctx.models;
+  // Tickets grouped in a storm have no card of their own on purpose: the storm's card counts them.
+  const cardless = { 'card.ts': null, 'storm.grouped': { $ne: true }, createdAt: { $lt: before } };
+  const intake = (t: { _id: unknown }) => ({ name: EffectNames.ticketIntake, data: { ticketId: String(t._id) } });
+  await pageById((q) => Ticket.find({ $and: [cardless, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) => askMissing(ctx, page.map(intake)));
+  const unsent = { status: 'queued', createdAt: { $lt: before } };
+  const mail = (m: { _id: string }) => ({ name: EffectNames.sendMail, data: { outboxId: m._id } });
+  await pageById((q) => OutboundMail.find({ $and: [unsent, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) => askMissing(ctx, page.map(mail)));
+  await scanTicketChanges(ctx, before, onPage);
+}
+
+async function redoStalledDeliveries(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
+  const stalled = { createdAt: { $lt: before }, $or: [{ state: 'pending' }, { state: 'sending', deadline: { $lt: new Date() } }] };
+  const find = (q: object) => ctx.models.Delivery.find({ $and: [stalled, q] }, { job: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  await pageById(find, onPage, (page) => {
+    const jobs = page.map((d) => d.job as { name?: string; data?: Record<string, string> } | undefined);
+    return askMissing(ctx, jobs.filter((j): j is EffectAsk => !!j?.name && !!j.data && ctx.worker.knows(j.name)));
+  });
+}
+
+/** Asks for the effects of `asks` that are neither waiting nor being worked: one query, then one ask each. */
+async function askMissing(ctx: AppContext, asks: EffectAsk[]): Promise<void> {
+  if (!asks.length) return;
+  const keys = asks.map((a) => effectKey(a.name, a.data));
+  const queued = new Set((await ctx.models.Effect.find({ _id: { $in: keys } }, { _id: 1 }).lean()).map((e) => e._id));
+  for (const ask of asks) if (!queued.has(effectKey(ask.name, ask.data))) await ctx.worker.ask(ask);
+}
+
+/** Walks a query in `_id` order, a page at a time (bounded memory, no skip). */
+async function pageById<T extends { _id: unknown }>(find: (after: object) => Promise<T[]>, onPage: () => Promise<void>, each: (page: T[]) => Promise<void>): Promise<void> {
+  let after: object = {};
+  for (;;) {
+    const page = await find(after);
+    await each(page);
+    if (page.length < PAGE) return;
+    after = { _id: { $gt: page[page.length - 1]!._id } };
+    await onPage();
+  }
+}
+
+async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
+  const { Ticket, Checkpoint } = ctx.models;
+  const stored = await Checkpoint.findById(TICKET_SCAN).lean();
+  let mark: { at: Date; lastId: Types.ObjectId } | undefined = stored?.lastId ? { at: stored.at, lastId: stored.lastId } : undefined;
+  for (;;) {
+    const range = { updatedAt: { $lte: before } };
+    const query = mark ? { ...range, $or: [{ updatedAt: { $gt: mark.at, $lte: before } }, { updatedAt: mark.at, _id: { $gt: mark.lastId } }] } : range;
+    const page = await Ticket.find(query).sort({ updatedAt: 1, _id: 1 }).limit(PAGE);
+    // A ticket whose intake is still queued gets its acknowledgement and card from it: leave it be.
+    const intakeKeys = page.map((t) => effectKey(EffectNames.ticketIntake, { ticketId: String(t._id) }));
+    const inIntake = new Set((await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean()).map((e) => e._id));
+    for (const ticket of page) if (!inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) }))) await reconcileTicket(ctx, ticket);
+    if (!page.length) return;
+    const last = page[page.length - 1]!;
+    const next = { at: last.updatedAt, lastId: last._id as Types.ObjectId };
+    mark = next;
+    // Moving forward only: of two sweeps racing, the one further along wins.
+    const moved = await Checkpoint.updateOne({ _id: TICKET_SCAN, $or: [{ at: { $lt: next.at } }, { at: next.at, lastId: { $lt: next.lastId } }] }, { $set: next });
+    if (moved.matchedCount === 0 && !stored) await Checkpoint.create({ _id: TICKET_SCAN, ...next }).catch(() => undefined);
+    if (page.length < PAGE) return;
+    await onPage();
+  }
+}
+
+async function reconcileTicket(ctx: AppContext, ticket: TicketDoc): Promise<void> {
+  const id = String(ticket._id);
+  const ackMessageId = messageIdFor(acknowledgementId(ticket), ctx.config.SUPPORT_EMAIL_ADDRESS);
+  if (ticket.email?.messageIds?.includes(ackMessageId) && !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))) {
+    await queueAcknowledgement(ctx, ticket);
+  }
+  const mailIds = ticket.timeline.map((e) => (e.data as { mailId?: string } | undefined)?.mailId).filter((m): m is string => !!m);
+  const queued = new Set(mailIds.length ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id) : []);
+  const dmKeys = ticket.timeline.map((e) => dmFor(e)).filter((d): d is DmDue => !!d);
+  const sent = new Set(dmKeys.length ? (await ctx.models.Delivery.find({ _id: { $in: dmKeys.map((d) => d.key) }, state: 'done' }, { _id: 1 }).lean()).map((d) => d._id) : []);
+  const asks: EffectAsk[] = [];
+  for (const e of ticket.timeline) {
+    const eventId = String(e._id);
+    const data = e.data as { mailId?: string; mail?: QueuedMail } | undefined;
+    if (data?.mailId && data.mail && !queued.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
+    if (e.notify && !e.slackTs) asks.push({ name: EffectNames.threadNote, data: { ticketId: id, eventId } });
+  }
+  for (const dm of dmKeys) if (!sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
+  await askMissing(ctx, asks);
+}
+
+interface DmDue {
+  key: string;
+  effect: string;
+  eventId: string;
+}
+
+/** The DM an event calls for (src/slack/{sla-dm,assignee-dm}.ts), if any. */
+function dmFor(e: { _id?: unknown; kind: string; notify?: boolean | null; actor?: { id?: string | null } | null; data?: unknown }): DmDue | undefined {
+  const eventId = String(e._id);
+  if (e.kind === 'sla_warning' && !e.notify) return { key: OnceKeys.eventDm('sla-dm', eventId), effect: EffectNames.slaDirectMessage, eventId };
+  const assignee = (e.data as { assignee?: string } | undefined)?.assignee;
+  if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee) return { key: OnceKeys.eventDm('assignee-dm', eventId), effect: EffectNames.assigneeDm, eventId };
+  return undefined;
+}
