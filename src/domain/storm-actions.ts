@@ -7,9 +7,8 @@ import { LIVE_STATUSES, linkTicket, noteOnIncident } from './incidents/links.js'
 import { agentReply } from './replies.js';
 import { forEachStormTicket } from './storms.js';
 import { changeTicket } from './ticket-changes.js';
-import type { Actor } from './tickets.js';
 import { setPriority } from './triage.js';
-import type { Priority } from './types.js';
+import type { Actor, Priority } from './types.js';
 
 export type StormActionInput = {
   stormId: string;

@@ -7,8 +7,7 @@ import { DomainError } from '../errors.js';
 import { resolveTicket } from '../resolution.js';
 import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
 import { changeTicket } from '../ticket-changes.js';
-import type { Actor } from '../tickets.js';
-import { OPEN_STATUSES, type Status } from '../types.js';
+import { OPEN_STATUSES, type Status, type Actor } from '../types.js';
 import { affectedTickets, linkedTickets } from './links.js';
 import { STATUS_WORDS, type UpdateData } from './updates.js';
 

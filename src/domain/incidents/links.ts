@@ -3,8 +3,7 @@ import type { TicketDoc } from '../../db/models/ticket.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { changeTicket } from '../ticket-changes.js';
-import type { Actor } from '../tickets.js';
-import { OPEN_STATUSES, STATUS_LABELS, type Status } from '../types.js';
+import { OPEN_STATUSES, STATUS_LABELS, type Status, type Actor } from '../types.js';
 import { changeIncident } from './changes.js';
 import { incidentForLink } from './guards.js';
 

@@ -2,7 +2,7 @@ import type { IncidentDoc, IncidentFields } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
-import type { Actor } from '../tickets.js';
+import type { Actor } from '../types.js';
 import { changeIncident, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
 import { reportRefusal } from './guards.js';

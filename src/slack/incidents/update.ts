@@ -3,7 +3,7 @@ import { DeliveryKinds, OnceKeys } from '../../db/once-keys.js';
 import { recordUpdateOnTickets, resolveAffectedTickets } from '../../domain/incidents/fan-out.js';
 import { reopenings } from '../../domain/incidents/changes.js';
 import type { UpdateData } from '../../domain/incidents/updates.js';
-import type { Actor } from '../../domain/tickets.js';
+import type { Actor } from '../../domain/types.js';
 import { allClearMessage, incidentUpdateMessage } from '../../../views/incident-update.js';
 import { postMessageOnce } from '../post-once.js';
 import { incidentView } from './open.js';
