@@ -2,7 +2,7 @@ import type { App, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { DomainError } from '../../src/domain/errors.js';
-import { liveIncidents } from '../../src/domain/incidents/links.js';
+import { liveIncidents } from '../../src/domain/incidents/queries.js';
 import { requestStormAction } from '../../src/domain/storm-actions.js';
 import { stormForForm } from '../../src/domain/storms.js';
 import { ActionIds } from '../../views/ids.js';

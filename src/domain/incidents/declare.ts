@@ -9,7 +9,7 @@ import { changeTicket } from '../ticket-changes.js';
 import type { Actor } from '../types.js';
 import { reminderLeadMs } from './clock.js';
 import { whoIsOnCall } from './on-call-now.js';
-import { LIVE_STATUSES } from './links.js';
+import { LIVE_STATUSES } from './queries.js';
 
 export type DeclaredVia = 'card' | 'priority' | 'webhook' | 'command';
 

@@ -8,7 +8,7 @@ import { resolveTicket } from '../resolution.js';
 import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
 import { changeTicket } from '../ticket-changes.js';
 import { OPEN_STATUSES, type Status, type Actor } from '../types.js';
-import { affectedTickets, linkedTickets } from './links.js';
+import { affectedTickets, linkedTickets } from './queries.js';
 import { STATUS_WORDS, type UpdateData } from './updates.js';
 
 /** "14:30 (Europe/Berlin)" today, "2026-03-05 14:30 (UTC)" another day: mail has no per-reader time zone. */

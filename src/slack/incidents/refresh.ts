@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { TicketDoc } from '../../db/models/ticket.js';
-import { linkedTickets } from '../../domain/incidents/links.js';
+import { linkedTickets } from '../../domain/incidents/queries.js';
 import type { UpdateData } from '../../domain/incidents/updates.js';
 import { incidentBrief, incidentTopic, type LatestUpdateView } from '../../../views/incident.js';
 import { messageUrl } from '../../../views/ticket-list.js';
