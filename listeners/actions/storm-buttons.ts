@@ -4,7 +4,7 @@ import type { AppContext } from '../../src/context.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { liveIncidents } from '../../src/domain/incidents/queries.js';
 import { requestStormAction } from '../../src/domain/storm-actions.js';
-import { stormForForm } from '../../src/domain/storms.js';
+import { stormForForm } from '../../src/domain/storm-queries.js';
 import { ActionIds } from '../../views/ids.js';
 import { stormLinkModal, stormReplyModal } from '../../views/storm-card.js';
 import { tellUser } from '../respond.js';
