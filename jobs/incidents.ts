@@ -4,7 +4,7 @@ import type { ClockKind } from '../src/domain/incidents/clock.js';
 import { sweepIncidentClocks } from '../src/domain/incidents/clock.js';
 import { sweepPaging } from '../src/domain/incidents/paging.js';
 import { sendPagerDutyEvent } from '../src/pagerduty/events.js';
-import { openIncident } from '../src/slack/incidents/open.js';
+import { openIncident } from '../src/flows/open-incident.js';
 import { postIncidentNote, sendPage } from '../src/slack/incidents/page.js';
 import { refreshIncident } from '../src/slack/incidents/refresh.js';
 import { sendIncidentReminder } from '../src/slack/incidents/reminders.js';

@@ -6,7 +6,7 @@ import type { UpdateData } from '../../domain/incidents/updates.js';
 import { incidentBrief, incidentTopic, type LatestUpdateView } from '../../../views/incident.js';
 import { messageUrl } from '../../../views/ticket-list.js';
 import { workspaceUrl } from '../workspace-url.js';
-import { incidentView } from './open.js';
+import { incidentView } from './view.js';
 
 /** The brief's content from the stored incident: its ticket, the linked tickets and the latest update. */
 export async function renderBrief(ctx: AppContext, incident: IncidentDoc, ticket: TicketDoc, cardLink: string | undefined) {

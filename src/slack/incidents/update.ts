@@ -6,7 +6,7 @@ import type { UpdateData } from '../../domain/incidents/updates.js';
 import type { Actor } from '../../domain/types.js';
 import { allClearMessage, incidentUpdateMessage } from '../../../views/incident-update.js';
 import { postMessageOnce } from '../post-once.js';
-import { incidentView } from './open.js';
+import { incidentView } from './view.js';
 import { cardLinkOf, refreshIncident } from './refresh.js';
 
 export const UPDATE_EVENT_TYPE = 'deskbell_incident_update';
