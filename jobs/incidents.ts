@@ -9,7 +9,7 @@ import { postIncidentNote, sendPage } from '../src/slack/incidents/page.js';
 import { refreshIncident } from '../src/slack/incidents/refresh.js';
 import { sendIncidentReminder } from '../src/slack/incidents/reminders.js';
 import { publishIncidentReport } from '../src/slack/incidents/report.js';
-import { publishIncidentUpdate } from '../src/slack/incidents/update.js';
+import { publishIncidentUpdate } from '../src/flows/incident-update.js';
 import { SlackPriority, withSlackPriority } from '../src/slack/channel-queue.js';
 import { deliveryBackoff } from './delivery.js';
 import { JobNames } from './names.js';
