@@ -7,7 +7,7 @@ import { sendPagerDutyEvent } from '../src/pagerduty/events.js';
 import { openIncident } from '../src/flows/open-incident.js';
 import { postIncidentNote, sendPage } from '../src/slack/incidents/page.js';
 import { refreshIncident } from '../src/slack/incidents/refresh.js';
-import { sendIncidentReminder } from '../src/slack/incidents/reminders.js';
+import { sendIncidentReminder } from '../src/flows/incident-reminder.js';
 import { publishIncidentReport } from '../src/slack/incidents/report.js';
 import { publishIncidentUpdate } from '../src/flows/incident-update.js';
 import { SlackPriority, withSlackPriority } from '../src/slack/channel-queue.js';
