@@ -8,7 +8,7 @@ import { openIncident } from '../src/flows/open-incident.js';
 import { postIncidentNote, sendPage } from '../src/slack/incidents/page.js';
 import { refreshIncident } from '../src/slack/incidents/refresh.js';
 import { sendIncidentReminder } from '../src/flows/incident-reminder.js';
-import { publishIncidentReport } from '../src/slack/incidents/report.js';
+import { publishIncidentReport } from '../src/flows/incident-report.js';
 import { publishIncidentUpdate } from '../src/flows/incident-update.js';
 import { SlackPriority, withSlackPriority } from '../src/slack/channel-queue.js';
 import { deliveryBackoff } from './delivery.js';

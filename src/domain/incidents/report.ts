@@ -183,3 +183,18 @@ export async function submitReport(deps: DomainDeps, input: { incidentId: string
   if (change.changed) await deps.effects.publishReport(change.incident.id, change.incident.report!.revision!);
   return change;
 }
+
+/** The submitted report as stored, with the incident's own title and times where the form left them out. */
+export function storedReport(incident: IncidentDoc): ReportFields {
+  const r = incident.report!;
+  return {
+    title: r.title ?? incident.title,
+    startedAt: r.startedAt ?? incident.declaredAt,
+    ...(r.endedAt ? { endedAt: r.endedAt } : {}),
+    impact: r.impact ?? '',
+    rootCause: r.rootCause ?? '',
+    resolution: r.resolution ?? '',
+    prevention: (r.prevention ?? []).map((p) => ({ action: p.action, ...(p.owner ? { owner: p.owner } : {}) })),
+    timeline: r.timeline ?? '',
+  };
+}
