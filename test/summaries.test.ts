@@ -6,7 +6,7 @@ import { computeWeeklyReview } from '../src/domain/weekly-review.js';
 import type { Category, Priority } from '../src/domain/types.js';
 import { postDailySummary } from '../src/flows/daily-summary.js';
 import { postWeeklyDigest } from '../src/flows/weekly-digest.js';
-import { sweepSla } from '../jobs/sla.js';
+import { sweepSla } from '../src/flows/sla-sweep.js';
 import { createApp } from '../src/app.js';
 import { createLogger } from '../src/logger.js';
 import { createMailer } from '../src/mail/mailer.js';
