@@ -10,7 +10,14 @@ type Job = { name: string; data: Record<string, string> };
  * One step of an incident's clock: a reminder that is still about the incident as it stands (an update
  * posted since, a fix or a written report makes it moot), or the war room's archiving.
  */
-export async function sendIncidentReminder(ctx: AppContext, incidentId: string, kind: ClockKind, at: Date, round: number, job?: Job): Promise<void> {
+export async function sendIncidentReminder(
+  ctx: AppContext,
+  incidentId: string,
+  kind: ClockKind,
+  at: Date,
+  round: number,
+  job?: Job,
+): Promise<void> {
   if (kind === 'archive') return archiveWarRoom(ctx, incidentId);
   const incident = await ctx.models.Incident.findById(incidentId);
   if (!incident || !reminderStillDue(incident, kind, at)) return;

@@ -14,7 +14,12 @@ import { postAllClear, postUpdateInWarRoom } from '../slack/incidents/update.js'
  * PagerDuty `resolve` and the linked tickets' resolutions. The event is then marked done, so the clock sweep
  * stops re-asking for it.
  */
-export async function publishIncidentUpdate(ctx: AppContext, incidentId: string, eventId: string, job?: { name: string; data: Record<string, string> }): Promise<void> {
+export async function publishIncidentUpdate(
+  ctx: AppContext,
+  incidentId: string,
+  eventId: string,
+  job?: { name: string; data: Record<string, string> },
+): Promise<void> {
   const incident = await ctx.models.Incident.findById(incidentId);
   const event = incident?.timeline.find((e) => String(e._id) === eventId);
   if (!incident || !event || event.kind !== 'status_update') return;
@@ -28,7 +33,10 @@ export async function publishIncidentUpdate(ctx: AppContext, incidentId: string,
     try {
       await work();
     } catch (err) {
-      ctx.logger.warn({ err, incident: incident.key, step: what }, 'an incident update step failed; the job retries it');
+      ctx.logger.warn(
+        { err, incident: incident.key, step: what },
+        'an incident update step failed; the job retries it',
+      );
       failures.push(err);
     }
   };
@@ -39,7 +47,8 @@ export async function publishIncidentUpdate(ctx: AppContext, incidentId: string,
 
   if (d.resolution) {
     await step('all-clear', () => postAllClear(ctx, incident, event, job));
-    if (ctx.incidents.pagerDuty) await step('PagerDuty', () => ctx.effects.pagerDuty(incidentId, 'resolve', reopenings(incident, eventId)));
+    if (ctx.incidents.pagerDuty)
+      await step('PagerDuty', () => ctx.effects.pagerDuty(incidentId, 'resolve', reopenings(incident, eventId)));
     await step('linked tickets', () => resolveAffectedTickets(ctx, incident, eventId, actor, d));
   }
   if (failures.length) throw failures[0];

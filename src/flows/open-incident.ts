@@ -25,9 +25,18 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
     const deps = { ...ctx, botUserId: () => botUserId(ctx.slack) };
     const room = await openWarRoom(deps, incident, { private: ctx.incidents.privateChannel, at: ctx.clock.now() });
     // The note below shows the room, so the loaded incident gets it before the view is drawn.
-    Object.assign(incident.channel ?? (incident.channel = {}), 'id' in room ? { id: room.id, name: room.name } : { error: room.error });
-    await recordWarRoom(ctx, incident, room, warRoomNote(incidentView(incident), 'hint' in room ? room.hint : undefined));
-    if ('error' in room) ctx.logger.error({ incident: incident.key, error: room.error }, 'war room could not be opened');
+    Object.assign(
+      incident.channel ?? (incident.channel = {}),
+      'id' in room ? { id: room.id, name: room.name } : { error: room.error },
+    );
+    await recordWarRoom(
+      ctx,
+      incident,
+      room,
+      warRoomNote(incidentView(incident), 'hint' in room ? room.hint : undefined),
+    );
+    if ('error' in room)
+      ctx.logger.error({ incident: incident.key, error: room.error }, 'war room could not be opened');
   }
 
   const room = incident.channel?.id;

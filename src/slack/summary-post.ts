@@ -12,7 +12,12 @@ export const SUMMARY_EVENT_TYPE = 'deskbell_summary';
 const CHART_UPLOAD_CLAIM_MS = 5 * 60_000;
 
 /** Posts a summary in #support once under its key (src/slack/post-once.ts); says who posted it. */
-export async function postSummary(ctx: AppContext, key: string, kind: string, message: { text: string; blocks: KnownBlock[] }) {
+export async function postSummary(
+  ctx: AppContext,
+  key: string,
+  kind: string,
+  message: { text: string; blocks: KnownBlock[] },
+) {
   try {
     return await postMessageOnce(ctx, {
       key,
@@ -31,12 +36,19 @@ export async function postSummary(ctx: AppContext, key: string, kind: string, me
 }
 
 /** Uploads a summary's charts to #support once (their own delivery, apart from the summary's). */
-export async function uploadSummaryCharts(ctx: AppContext, summaryKey: string, files: UploadFile[], comment: string): Promise<void> {
+export async function uploadSummaryCharts(
+  ctx: AppContext,
+  summaryKey: string,
+  files: UploadFile[],
+  comment: string,
+): Promise<void> {
   await deliverOnce(ctx.models, {
     key: OnceKeys.summaryCharts(summaryKey),
     kind: DeliveryKinds.summaryCharts,
     at: ctx.clock.now(),
     deadlineMs: CHART_UPLOAD_CLAIM_MS,
-    send: async () => ({ files: await uploadFiles(ctx.slack, files, { channel: ctx.config.SUPPORT_CHANNEL_ID, comment }) }),
+    send: async () => ({
+      files: await uploadFiles(ctx.slack, files, { channel: ctx.config.SUPPORT_CHANNEL_ID, comment }),
+    }),
   });
 }

@@ -21,7 +21,10 @@ export function incidentOfChannel(deps: Pick<DomainDeps, 'models'>, channel: str
 }
 
 export function liveIncidents(deps: Pick<DomainDeps, 'models'>, limit = 100) {
-  return deps.models.Incident.find({ status: { $in: [...LIVE_STATUSES] } }).sort({ declaredAt: -1 }).limit(limit).lean();
+  return deps.models.Incident.find({ status: { $in: [...LIVE_STATUSES] } })
+    .sort({ declaredAt: -1 })
+    .limit(limit)
+    .lean();
 }
 
 /** The tickets linked to an incident (not its own ticket), oldest first. The tickets are the one record of a link. */
@@ -33,12 +36,18 @@ export function linkedTickets(deps: Pick<DomainDeps, 'models'>, incidentId: stri
  * Every ticket whose requester hears from the incident: its own ticket (unless it was opened with
  * `/support incident`, which has no customer behind it) and the linked ones.
  */
-export async function affectedTickets(deps: Pick<DomainDeps, 'models'>, incident: Pick<IncidentDoc, 'id' | 'ticketId' | 'declaredVia'>): Promise<TicketDoc[]> {
+export async function affectedTickets(
+  deps: Pick<DomainDeps, 'models'>,
+  incident: Pick<IncidentDoc, 'id' | 'ticketId' | 'declaredVia'>,
+): Promise<TicketDoc[]> {
   const own = incident.declaredVia === 'command' ? null : await deps.models.Ticket.findById(incident.ticketId);
   return [...(own ? [own] : []), ...(await linkedTickets(deps, incident.id))];
 }
 
 /** The key of the incident declared for a ticket, if any. */
-export async function incidentKeyOfTicket(deps: Pick<DomainDeps, 'models'>, ticketId: string): Promise<string | undefined> {
+export async function incidentKeyOfTicket(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+): Promise<string | undefined> {
   return (await deps.models.Incident.findOne({ ticketId }, { key: 1 }).lean())?.key;
 }

@@ -15,7 +15,14 @@ export const BRIEF_EVENT_TYPE = 'deskbell_incident_brief';
 export const ALERT_EVENT_TYPE = 'deskbell_incident_alert';
 
 /** Errors Slack gives for an invite or pin that already took effect: done, not failed. */
-const ALREADY = new Set(['already_in_channel', 'cant_invite_self', 'already_pinned', 'user_is_restricted', 'user_not_found', 'user_disabled']);
+const ALREADY = new Set([
+  'already_in_channel',
+  'cant_invite_self',
+  'already_pinned',
+  'user_is_restricted',
+  'user_not_found',
+  'user_disabled',
+]);
 
 async function tolerate(p: Promise<unknown>): Promise<void> {
   try {
@@ -29,13 +36,27 @@ async function tolerate(p: Promise<unknown>): Promise<void> {
  * Readies an open war room, each step once however often it runs: invites the people, sets its topic,
  * bookmarks the card, posts and pins the brief. Returns where the brief is (the flow records it).
  */
-export async function setUpWarRoom(ctx: AppContext, incident: IncidentDoc, ticket: TicketDoc, room: string, cardLink: string | undefined) {
-  const people = [incident.roles?.declarer, ticket.assignee, incident.roles?.commander, ...(incident.roles?.oncall ?? [])];
+export async function setUpWarRoom(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  ticket: TicketDoc,
+  room: string,
+  cardLink: string | undefined,
+) {
+  const people = [
+    incident.roles?.declarer,
+    ticket.assignee,
+    incident.roles?.commander,
+    ...(incident.roles?.oncall ?? []),
+  ];
   if (incident.roles?.oncallUsergroup) people.push(...(await groupMembers(ctx, incident.roles.oncallUsergroup)));
   if (ctx.incidents.respondersUsergroup) people.push(...(await groupMembers(ctx, ctx.incidents.respondersUsergroup)));
   const invite = [...new Set(people.filter((u): u is string => !!u && /^[UW][A-Z0-9]+$/.test(u)))];
   if (invite.length) await tolerate(ctx.slack.conversations.invite({ channel: room, users: invite.join(',') }));
-  await ctx.slack.conversations.setTopic({ channel: room, topic: incidentTopic(incidentView(incident), ctx.policy.timeZone) });
+  await ctx.slack.conversations.setTopic({
+    channel: room,
+    topic: incidentTopic(incidentView(incident), ctx.policy.timeZone),
+  });
   if (cardLink) await bookmarkCard(ctx, incident, room, cardLink);
   const brief = await renderBrief(ctx, incident, ticket, cardLink);
   const posted = await postMessageOnce(ctx, {
@@ -57,7 +78,10 @@ export async function setUpWarRoom(ctx: AppContext, incident: IncidentDoc, ticke
 export async function postIncidentAlert(ctx: AppContext, incident: IncidentDoc, cardLink: string | undefined) {
   const room = incident.channel?.id;
   const base = await workspaceUrl(ctx.slack);
-  const alert = incidentAlert(incidentView(incident), { ...(room ? { channelUrl: channelUrl(base, room) } : {}), ...(cardLink ? { cardLink } : {}) });
+  const alert = incidentAlert(incidentView(incident), {
+    ...(room ? { channelUrl: channelUrl(base, room) } : {}),
+    ...(cardLink ? { cardLink } : {}),
+  });
   const alerted = await postMessageOnce(ctx, {
     key: OnceKeys.incidentAlert(incident.id),
     kind: 'incident-alert',
@@ -86,7 +110,12 @@ async function bookmarkCard(ctx: AppContext, incident: IncidentDoc, channel: str
       return hit?.id ? { id: hit.id } : undefined;
     },
     send: async () => {
-      const res = await ctx.slackNoRetry.bookmarks.add({ channel_id: channel, title: `${incident.ticketKey} card`, type: 'link', link });
+      const res = await ctx.slackNoRetry.bookmarks.add({
+        channel_id: channel,
+        title: `${incident.ticketKey} card`,
+        type: 'link',
+        link,
+      });
       return { id: res.bookmark?.id ?? 'added' };
     },
   });

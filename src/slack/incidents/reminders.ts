@@ -17,7 +17,14 @@ type Job = { name: string; data: Record<string, string> };
  * room (the ticket's thread in #support when there is none); an overdue report pings the leads in the
  * thread of the @channel alert in #support, where the leads are.
  */
-export async function postReminder(ctx: AppContext, incident: IncidentDoc, kind: ClockKind, at: Date, round: number, job?: Job): Promise<void> {
+export async function postReminder(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  kind: ClockKind,
+  at: Date,
+  round: number,
+  job?: Job,
+): Promise<void> {
   const incidentId = incident.id;
   const ticket = await ctx.models.Ticket.findById(incident.ticketId, { card: 1 }).lean();
   const inSupport = kind === 'report_overdue' || !incident.channel?.id || !!incident.archive?.doneAt;
@@ -68,5 +75,6 @@ export async function archiveChannelOnce(ctx: AppContext, incident: IncidentDoc,
       }
     },
   });
-  if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is archiving the war room of ${incident.key}`);
+  if (outcome.status === 'busy')
+    throw new BusyElsewhereError(`another worker is archiving the war room of ${incident.key}`);
 }

@@ -35,7 +35,13 @@ export function reportPlacement(ctx: AppContext, incident: IncidentDoc): Placed 
 }
 
 /** The report's message, once each: posted (and pinned) in the war room, and posted in #support. */
-export async function postReport(ctx: AppContext, incident: IncidentDoc, view: ReportView, at: Placed, job?: Job): Promise<void> {
+export async function postReport(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  view: ReportView,
+  at: Placed,
+  job?: Job,
+): Promise<void> {
   const incidentId = incident.id;
   const revision = view.revision;
   const message = reportMessage(view, { timeZone: ctx.policy.timeZone });
@@ -64,12 +70,21 @@ export async function postReport(ctx: AppContext, incident: IncidentDoc, view: R
 }
 
 /** The report as a Markdown file through Slack's upload flow, once; in the war room, else in #support. */
-export async function uploadReportFile(ctx: AppContext, incident: IncidentDoc, view: ReportView, at: Placed, job?: Job): Promise<void> {
+export async function uploadReportFile(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  view: ReportView,
+  at: Placed,
+  job?: Job,
+): Promise<void> {
   const { revision } = view;
   const since = at.since;
   const fileChannel = at.room ?? ctx.supportChannel;
   const comment = reportFileComment(incident.key, revision);
-  const markdown = reportMarkdown(view, { timeZone: ctx.policy.timeZone, ...(await realName(ctx.slack, incident.roles?.commander).then((n) => (n ? { commanderName: n } : {}))) });
+  const markdown = reportMarkdown(view, {
+    timeZone: ctx.policy.timeZone,
+    ...(await realName(ctx.slack, incident.roles?.commander).then((n) => (n ? { commanderName: n } : {}))),
+  });
   const outcome = await deliverOnce(ctx.models, {
     key: OnceKeys.incidentReportFile(incident.id, revision),
     kind: DeliveryKinds.incidentReportFile,
@@ -80,17 +95,32 @@ export async function uploadReportFile(ctx: AppContext, incident: IncidentDoc, v
     mayHaveReached: mayHaveReachedSlack,
     // A shared file shows in the channel as a message with its initial comment: find ours by that text.
     check: async () => {
-      const res = await ctx.slack.conversations.history({ channel: fileChannel, oldest: String(Math.floor(since.getTime() / 1000) - 60), limit: 200 });
+      const res = await ctx.slack.conversations.history({
+        channel: fileChannel,
+        oldest: String(Math.floor(since.getTime() / 1000) - 60),
+        limit: 200,
+      });
       const hit = (res.messages ?? []).find((m) => m.text === comment);
       return hit?.ts ? { fileIds: [] as string[], ts: hit.ts } : undefined;
     },
     send: async () => {
-      const ids = await uploadFiles(ctx.slackNoRetry, [{ filename: `${incident.key.toLowerCase()}-incident-report-r${revision}.md`, title: `${incident.key} incident report (revision ${revision})`, bytes: Buffer.from(markdown, 'utf8') }], {
-        channel: fileChannel,
-        comment,
-      });
+      const ids = await uploadFiles(
+        ctx.slackNoRetry,
+        [
+          {
+            filename: `${incident.key.toLowerCase()}-incident-report-r${revision}.md`,
+            title: `${incident.key} incident report (revision ${revision})`,
+            bytes: Buffer.from(markdown, 'utf8'),
+          },
+        ],
+        {
+          channel: fileChannel,
+          comment,
+        },
+      );
       return { fileIds: ids };
     },
   });
-  if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is uploading the report of ${incident.key}`);
+  if (outcome.status === 'busy')
+    throw new BusyElsewhereError(`another worker is uploading the report of ${incident.key}`);
 }

@@ -14,7 +14,13 @@ type Job = { name: string; data: Record<string, string> };
 type Event = IncidentDoc['timeline'][number];
 
 /** One status update in the war room, once. */
-export async function postUpdateInWarRoom(ctx: AppContext, incident: IncidentDoc, room: string, event: Event, job?: Job) {
+export async function postUpdateInWarRoom(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  room: string,
+  event: Event,
+  job?: Job,
+) {
   const d = event.data as UpdateData;
   return postMessageOnce(ctx, {
     key: OnceKeys.incidentUpdate(String(event._id)),
@@ -34,7 +40,10 @@ export async function postUpdateInWarRoom(ctx: AppContext, incident: IncidentDoc
 export async function postAllClear(ctx: AppContext, incident: IncidentDoc, event: Event, job?: Job) {
   const ticket = await ctx.models.Ticket.findById(incident.ticketId);
   const cardLink = ticket ? await cardLinkOf(ctx, ticket) : undefined;
-  const when = { resolvedAt: incident.resolvedAt ?? event.at, ...(incident.report?.dueAt ? { reportDueAt: incident.report.dueAt } : {}) };
+  const when = {
+    resolvedAt: incident.resolvedAt ?? event.at,
+    ...(incident.report?.dueAt ? { reportDueAt: incident.report.dueAt } : {}),
+  };
   return postMessageOnce(ctx, {
     key: OnceKeys.incidentAllClear(String(event._id)),
     kind: DeliveryKinds.incidentAllClear,
@@ -42,7 +51,10 @@ export async function postAllClear(ctx: AppContext, incident: IncidentDoc, event
     at: ctx.clock.now(),
     ...(job ? { job } : {}),
     channel: ctx.supportChannel,
-    ...allClearMessage(incidentView(incident), event.data as UpdateData, { ...when, ...(cardLink ? { cardLink } : {}) }),
+    ...allClearMessage(incidentView(incident), event.data as UpdateData, {
+      ...when,
+      ...(cardLink ? { cardLink } : {}),
+    }),
     eventType: ALL_CLEAR_EVENT_TYPE,
     payload: { incident_id: incident.id, event_id: String(event._id) },
     since: event.at,
