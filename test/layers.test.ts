@@ -148,6 +148,16 @@ describe('layers', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps the domain below everything but src/db: no flow, adapter, view, listener or job', () => {
+    const above = ['src/flows/', ...ADAPTERS, 'views/', 'listeners/', 'jobs/'];
+    const problems = [...graph]
+      .filter(([file]) => file.startsWith('src/domain/'))
+      .flatMap(([file, imports]) =>
+        imports.filter((i) => under(i.target, above)).map((i) => `${file} imports ${i.target}`),
+      );
+    expect(problems).toEqual([]);
+  });
+
   it('has no import circles (type imports included, as madge counts them)', () => {
     const circles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
