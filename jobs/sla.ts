@@ -1,18 +1,8 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../src/context.js';
-import { recordSweep, runSlaSweep, type SweepResult } from '../src/domain/sla-sweep.js';
-import { SLA_NOTE_TEXTS } from '../views/sla-notes.js';
+import { sweepSla } from '../src/flows/sla-sweep.js';
 import { JobNames } from './names.js';
 import { everyOrExplain } from './schedule.js';
-
-/** One SLA sweep; records when it ran (for /healthz, whichever process ran it). Exported so tests and tools can run it on demand. */
-export async function sweepSla(ctx: AppContext, onProgress?: () => Promise<void>): Promise<SweepResult> {
-  const started = Date.now();
-  const result = await runSlaSweep(ctx, { texts: SLA_NOTE_TEXTS, onProgress });
-  await recordSweep(ctx.models, ctx.clock.now());
-  if (result.checked) ctx.logger.info({ ...result, ms: Date.now() - started }, 'SLA sweep');
-  return result;
-}
 
 /**
  * The SLA sweep: one periodic job (Agenda keeps one document for it, so with several processes one of them

@@ -3,7 +3,7 @@ import type { AppContext } from '../src/context.js';
 import { checkForm, type FormCheck } from './modal-values.js';
 import type { IncidentDoc } from '../src/db/models/incident.js';
 import { DomainError } from '../src/domain/errors.js';
-import { affectedTickets } from '../src/domain/incidents/links.js';
+import { affectedTickets } from '../src/domain/incidents/queries.js';
 import { reportRefusal, updateRefusal } from '../src/domain/incidents/guards.js';
 import { reportDraft } from '../src/domain/incidents/report.js';
 import type { UpdateData } from '../src/domain/incidents/updates.js';

@@ -2,7 +2,7 @@ import type { ViewStateValue } from '@slack/bolt';
 import type { z, ZodError, ZodType } from 'zod';
 import type { AppContext } from '../src/context.js';
 import { DomainError } from '../src/domain/errors.js';
-import type { Actor } from '../src/domain/tickets.js';
+import type { Actor } from '../src/domain/types.js';
 import { notInTeamText } from '../views/team-gate.js';
 import { parseModalMetadata, type ModalMetadata } from './ticket-ref.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postDailySummary, postWeeklyDigest } from '../jobs/summaries.js';
+import { postDailySummary } from '../src/flows/daily-summary.js';
+import { postWeeklyDigest } from '../src/flows/weekly-digest.js';
 import { sweepIncidentClocks } from '../src/domain/incidents/clock.js';
 import { FakePagerDuty } from './support/fake-pagerduty.js';
 import { ManualClock, type TestApp } from './support/harness.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
 import { changeTicket } from '../src/domain/ticket-changes.js';
-import { sweepSla } from '../jobs/sla.js';
+import { sweepSla } from '../src/flows/sla-sweep.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { postedCard } from './support/fixtures.js';
 import { connectTestDb, ManualClock, startTestApp, type TestApp } from './support/harness.js';

@@ -9,7 +9,7 @@ import { bucketStarts, resolvePeriod } from '../src/domain/report-period.js';
 import { changeTicket } from '../src/domain/ticket-changes.js';
 import { createTicket } from '../src/domain/tickets.js';
 import type { Category, Priority, Source } from '../src/domain/types.js';
-import { postWeeklyDigest } from '../jobs/summaries.js';
+import { postWeeklyDigest } from '../src/flows/weekly-digest.js';
 import type { UploadedFile } from './support/fake-slack.js';
 import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { settled } from './support/settle.js';

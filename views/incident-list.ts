@@ -4,7 +4,7 @@ import { CallbackIds, InputIds } from './ids.js';
 import { channelLink, type LinkedTicketView } from './incident.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, userMention } from './text.js';
 import { formModal } from './modal.js';
-import { formatDuration } from './weekly-digest.js';
+import { formatDuration } from './figures.js';
 
 const STATUS_EMOJI: Record<string, string> = { active: ':red_circle:', monitoring: ':large_yellow_circle:', resolved: ':white_check_mark:' };
 

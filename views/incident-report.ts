@@ -4,7 +4,7 @@ import { CallbackIds, InputIds } from './ids.js';
 import type { IncidentView } from './incident.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
 import { formModal } from './modal.js';
-import { formatDuration } from './weekly-digest.js';
+import { formatDuration } from './figures.js';
 
 /** Slack's plain_text_input holds at most 3000 characters. */
 export const REPORT_FIELD_MAX = 3000;

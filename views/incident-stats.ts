@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { IncidentPeriodStats } from '../src/domain/incidents/overview.js';
 import { mrkdwn } from './text.js';
-import { delta, formatDuration } from './weekly-digest.js';
+import { delta, formatDuration } from './figures.js';
 
 /** Incidents in a period: number, total, median and longest duration, active, reports overdue; each against the period before. */
 export function incidentStatsLine(s: IncidentPeriodStats, previous?: IncidentPeriodStats): string {

@@ -5,7 +5,7 @@ import { ActionIds, CallbackIds, InputIds } from './ids.js';
 import { channelLink, type IncidentView } from './incident.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention } from './text.js';
 import { formModal } from './modal.js';
-import { formatDuration } from './weekly-digest.js';
+import { formatDuration } from './figures.js';
 
 export const UPDATE_TEXT_MAX = 2000;
 const STATUS_EMOJI: Record<UpdateStatus, string> = { investigating: ':mag:', identified: ':dart:', monitoring: ':eyes:', resolved: ':white_check_mark:' };

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { IncidentFields } from '../src/db/models/incident.js';
 import { zonedParts } from '../src/domain/sla-clock.js';
 import { ActionIds } from './ids.js';
-import { formatDuration } from './weekly-digest.js';
+import { formatDuration } from './figures.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention, requesterText } from './text.js';
 
 export type IncidentView = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'declaredAt' | 'roles' | 'channel' | 'page'> &

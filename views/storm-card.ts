@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { StormSummary } from '../src/domain/storms.js';
+import type { StormSummary } from '../src/domain/storm-queries.js';
 import { PRIORITY_LABELS, type Priority } from '../src/domain/types.js';
 import { ActionIds, CallbackIds, InputIds, stormControlsBlockId } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate } from './text.js';

@@ -4,7 +4,8 @@ import { incidentStatsLine } from './incident-stats.js';
 import { bucketLabel, type ResolvedPeriod } from '../src/domain/report-period.js';
 import { CATEGORY_LABELS, PRIORITY_LABELS, type Category, type Source } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate, userMention } from './text.js';
-import { complianceByPriority, complianceText, delta, formatDuration, percent } from './weekly-digest.js';
+import { complianceByPriority, complianceText } from './weekly-digest.js';
+import { delta, formatDuration, percent } from './figures.js';
 
 /** `/support-report`'s message: every figure against the period before, as text (the charts repeat it as pictures). */
 export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack' };

@@ -3,27 +3,7 @@ import type { Compliance, Durations, WeekStats, WeeklyReview } from '../src/doma
 import { CATEGORY_LABELS, PRIORITY_LABELS, type Priority } from '../src/domain/types.js';
 import { LIMITS, mrkdwn, plain, safe, truncate } from './text.js';
 import { incidentStatsSection } from './incident-stats.js';
-
-/** "45 min", "3 h 20 min", "2 d 4 h". */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '–';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
-}
-
-export function percent(rate: number | undefined): string {
-  return rate === undefined ? '–' : `${Math.round(rate * 1000) / 10} %`;
-}
-
-/** "▲ 3", "▼ 2", "= 0" against last week. */
-export function delta(now: number, before: number): string {
-  const d = now - before;
-  return d > 0 ? `▲ ${d}` : d < 0 ? `▼ ${-d}` : '= 0';
-}
+import { delta, formatDuration, percent } from './figures.js';
 
 function rangeLabel(s: WeekStats, timeZone: string): string {
   const f = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone });

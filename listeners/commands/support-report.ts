@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { MAX_DAYS, MAX_WEEKS, parseReportArgs } from '../../src/domain/report-period.js';
-import { deliverReport } from '../../src/report/deliver.js';
+import { deliverReport } from '../../src/flows/support-report.js';
 import { afterAck, tellUser } from '../respond.js';
 import { notInTeamText } from '../../views/team-gate.js';
 
@@ -15,7 +15,7 @@ export const SUPPORT_REPORT_HELP =
   `• \`weeks 8\` — a trend over the last N weeks (2 to ${MAX_WEEKS})\n` +
   '*Options*: `csv` adds a CSV of the period’s tickets; `post` shares the report in this channel instead of showing it to you alone with its charts and files.';
 
-/** `/support-report`: parse, gate, hand over. The work is in src/report/deliver.ts. */
+/** `/support-report`: parse, gate, hand over. The work is in src/flows/support-report.ts. */
 export function register(app: App, ctx: AppContext): void {
   app.command('/support-report', async ({ ack, command }) => {
     const parsed = parseReportArgs(command.text);

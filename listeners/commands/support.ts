@@ -1,8 +1,8 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import { DomainError } from '../../src/domain/errors.js';
 import { takeOnCall, whoIsOnCall } from '../../src/domain/incidents/on-call-now.js';
-import { incidentKeyOfTicket } from '../../src/domain/incidents/links.js';
-import { stormOfTicket } from '../../src/domain/storms.js';
+import { incidentKeyOfTicket } from '../../src/domain/incidents/queries.js';
+import { stormOfTicket } from '../../src/domain/storm-queries.js';
 import { zonedTime } from '../../src/domain/sla-clock.js';
 
 import { incidentDeclaredText, onCallTakenText, onCallText } from '../../views/oncall.js';

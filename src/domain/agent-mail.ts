@@ -1,7 +1,7 @@
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
 import { messageIdFor, threadHeaders, ticketSubject, type QueuedMail } from './outbox.js';
-import type { Actor } from './tickets.js';
+import type { Actor } from './types.js';
 
 /**
  * Mail an agent sends to the requester (a reply, a resolution). Composed inside the ticket's change so the

@@ -2,8 +2,8 @@ import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { DomainError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
-import { ticketForForm, type Actor } from './tickets.js';
-import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
+import { ticketForForm } from './tickets.js';
+import { OPEN_STATUSES, STATUS_LABELS, type Status, type Actor } from './types.js';
 
 /** Why a reply to this ticket is refused, or undefined while it is open: one wording for the button, the form and the change. */
 export function replyRefusal(ticket: { key: string; status: string }): string | undefined {

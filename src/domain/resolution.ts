@@ -5,8 +5,8 @@ import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { surveyLinks } from './csat.js';
 import { DomainError } from './errors.js';
 import { changeTicket, type ChangeOutcome } from './ticket-changes.js';
-import { ticketForForm, type Actor } from './tickets.js';
-import { OPEN_STATUSES, STATUS_LABELS, type Status } from './types.js';
+import { ticketForForm } from './tickets.js';
+import { OPEN_STATUSES, STATUS_LABELS, type Status, type Actor } from './types.js';
 
 export interface ResolveInput {
   ticketId: string;

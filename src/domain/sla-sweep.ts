@@ -6,8 +6,7 @@ import type { DomainDeps } from './deps.js';
 import { describeTargets } from './sla-policy.js';
 import { dueReminders, markReminded, sameReminder, updateSlaState, type Reminder, type ReminderStage, type SlaState, type SlaTarget } from './sla-state.js';
 import { changeTicket } from './ticket-changes.js';
-import type { Actor } from './tickets.js';
-import { ESCALATION_LABELS, nextEscalationLevel, type EscalationLevel, type Priority } from './types.js';
+import { ESCALATION_LABELS, nextEscalationLevel, type EscalationLevel, type Priority, type Actor } from './types.js';
 
 /** What a reminder says, captured when it is sent; views/sla-notes.ts turns it into text. */
 export interface ReminderFacts {

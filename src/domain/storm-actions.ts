@@ -3,13 +3,13 @@ import type { StormAction } from '../db/models/storm.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { declareIncident } from './incidents/declare.js';
-import { LIVE_STATUSES, linkTicket, noteOnIncident } from './incidents/links.js';
+import { linkTicket, noteOnIncident } from './incidents/links.js';
+import { LIVE_STATUSES } from './incidents/queries.js';
 import { agentReply } from './replies.js';
 import { forEachStormTicket } from './storms.js';
 import { changeTicket } from './ticket-changes.js';
-import type { Actor } from './tickets.js';
 import { setPriority } from './triage.js';
-import type { Priority } from './types.js';
+import type { Actor, Priority } from './types.js';
 
 export type StormActionInput = {
   stormId: string;

@@ -4,7 +4,7 @@ import type { DomainDeps } from './deps.js';
 import { queueMail, type QueuedMail } from './outbox.js';
 import { TicketNotFoundError } from './errors.js';
 import { updateSlaState } from './sla-state.js';
-import type { Actor } from './tickets.js';
+import type { Actor } from './types.js';
 
 export interface ChangeOptions {
   actor: Actor;

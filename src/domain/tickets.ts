@@ -9,15 +9,9 @@ import { acknowledgementId } from './acknowledgement.js';
 import { messageIdFor } from './outbox.js';
 import { suggestTriage } from './triage-rules.js';
 import { updateSlaState } from './sla-state.js';
-import { ticketKey, type Category, type Priority, type Source } from './types.js';
+import { ticketKey, type Actor, type Category, type Priority, type Source } from './types.js';
 import type { DeclaredVia } from './incidents/declare.js';
 import { similarityOf } from './similarity.js';
-
-export interface Actor {
-  type: 'user' | 'requester' | 'system';
-  id?: string;
-  name?: string;
-}
 
 export interface NewTicket {
   source: Source;

@@ -13,6 +13,13 @@ export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
 export type Source = (typeof SOURCES)[number];
 
+/** Who did something: a Slack user, the requester (by email), or Deskbell itself. */
+export interface Actor {
+  type: 'user' | 'requester' | 'system';
+  id?: string;
+  name?: string;
+}
+
 export const CATEGORY_LABELS: Record<Category, string> = {
   bug: 'Bug / technical issue',
   question: 'Question / how-to',

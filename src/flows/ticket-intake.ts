@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import { queueAcknowledgement } from '../domain/acknowledgement.js';
 import { declareIncident, type DeclaredVia } from '../domain/incidents/declare.js';
 import { groupIntoStorm } from '../domain/storms.js';
-import type { Actor } from '../domain/tickets.js';
+import type { Actor } from '../domain/types.js';
 import { postCard } from '../slack/cards.js';
 import { EffectNames } from '../delivery/names.js';
 

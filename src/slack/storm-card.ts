@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
-import { summariseStorm } from '../domain/storms.js';
+import { summariseStorm } from '../domain/storm-queries.js';
 import { stormCard, stormNoteText, type StormView } from '../../views/storm-card.js';
 import { SlackPriority, withSlackPriority } from './channel-queue.js';
 import { postMessageOnce } from './post-once.js';

@@ -3,7 +3,7 @@ import type { IncidentDoc } from '../../db/models/incident.js';
 import type { Models } from '../../db/models/index.js';
 import type { Clock } from '../../clock.js';
 import { DomainError } from '../errors.js';
-import type { Actor } from '../tickets.js';
+import type { Actor } from '../types.js';
 
 export interface IncidentEventInput {
   kind: string;

@@ -6,10 +6,10 @@ import type { IncidentDoc } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { changeTicket } from '../ticket-changes.js';
-import type { Actor } from '../tickets.js';
+import type { Actor } from '../types.js';
 import { reminderLeadMs } from './clock.js';
 import { whoIsOnCall } from './on-call-now.js';
-import { LIVE_STATUSES } from './links.js';
+import { LIVE_STATUSES } from './queries.js';
 
 export type DeclaredVia = 'card' | 'priority' | 'webhook' | 'command';
 

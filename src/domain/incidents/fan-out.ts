@@ -7,9 +7,8 @@ import { DomainError } from '../errors.js';
 import { resolveTicket } from '../resolution.js';
 import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
 import { changeTicket } from '../ticket-changes.js';
-import type { Actor } from '../tickets.js';
-import { OPEN_STATUSES, type Status } from '../types.js';
-import { affectedTickets, linkedTickets } from './links.js';
+import { OPEN_STATUSES, type Status, type Actor } from '../types.js';
+import { affectedTickets, linkedTickets } from './queries.js';
 import { STATUS_WORDS, type UpdateData } from './updates.js';
 
 /** "14:30 (Europe/Berlin)" today, "2026-03-05 14:30 (UTC)" another day: mail has no per-reader time zone. */

@@ -2,7 +2,7 @@ import type { IncidentDoc } from '../../db/models/incident.js';
 import type { TicketFields } from '../../db/models/ticket.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
-import { findIncidentByKey, LIVE_STATUSES, linkedTickets, liveIncidents } from './links.js';
+import { findIncidentByKey, LIVE_STATUSES, linkedTickets, liveIncidents } from './queries.js';
 import { incidentRow, type IncidentRow } from './overview.js';
 
 /**

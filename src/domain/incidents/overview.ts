@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { IncidentFields } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
-import { LIVE_STATUSES } from './links.js';
+import { LIVE_STATUSES } from './queries.js';
 
 /** An incident as lists show it (`/support incidents`, App Home). */
 export interface IncidentRow {

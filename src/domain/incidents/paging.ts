@@ -1,7 +1,7 @@
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { changeIncident, reopenings } from './changes.js';
-import type { Actor } from '../tickets.js';
+import type { Actor } from '../types.js';
 
 const PAGER: Actor = { type: 'system', name: 'Deskbell paging' };
 

@@ -2,7 +2,7 @@ import type { IncidentDoc, IncidentFields } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
-import type { Actor } from '../tickets.js';
+import type { Actor } from '../types.js';
 import { changeIncident, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
 import { reportRefusal } from './guards.js';
@@ -182,4 +182,19 @@ export async function submitReport(deps: DomainDeps, input: { incidentId: string
   });
   if (change.changed) await deps.effects.publishReport(change.incident.id, change.incident.report!.revision!);
   return change;
+}
+
+/** The submitted report as stored, with the incident's own title and times where the form left them out. */
+export function storedReport(incident: IncidentDoc): ReportFields {
+  const r = incident.report!;
+  return {
+    title: r.title ?? incident.title,
+    startedAt: r.startedAt ?? incident.declaredAt,
+    ...(r.endedAt ? { endedAt: r.endedAt } : {}),
+    impact: r.impact ?? '',
+    rootCause: r.rootCause ?? '',
+    resolution: r.resolution ?? '',
+    prevention: (r.prevention ?? []).map((p) => ({ action: p.action, ...(p.owner ? { owner: p.owner } : {}) })),
+    timeline: r.timeline ?? '',
+  };
 }

@@ -1,5 +1,5 @@
 import type { DomainDeps } from '../deps.js';
-import { LIVE_STATUSES } from './links.js';
+import { LIVE_STATUSES } from './queries.js';
 import type { UpdateData, UpdateStatus } from './updates.js';
 
 /** What the public status page may show of an incident: only updates marked public, in Deskbell's and the poster's words. */

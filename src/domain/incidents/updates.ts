@@ -1,7 +1,7 @@
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
-import type { Actor } from '../tickets.js';
+import type { Actor } from '../types.js';
 import { changeIncident, reopenings, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
 import { resolutionRefusal, updateRefusal } from './guards.js';

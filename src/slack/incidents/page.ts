@@ -4,7 +4,8 @@ import { incidentNoteText, pageMessage } from '../../../views/incident.js';
 import { postMessageOnce } from '../post-once.js';
 import { slackErrorCode } from '../errors.js';
 import { channelUrl, workspaceUrl } from '../workspace-url.js';
-import { groupMembers, incidentView } from './open.js';
+import { groupMembers } from '../usergroups.js';
+import { incidentView } from './view.js';
 
 export const PAGE_EVENT_TYPE = 'deskbell_page';
 export const INCIDENT_NOTE_EVENT_TYPE = 'deskbell_incident_note';

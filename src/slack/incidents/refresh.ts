@@ -1,12 +1,12 @@
 import type { AppContext } from '../../context.js';
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { TicketDoc } from '../../db/models/ticket.js';
-import { linkedTickets } from '../../domain/incidents/links.js';
+import { linkedTickets } from '../../domain/incidents/queries.js';
 import type { UpdateData } from '../../domain/incidents/updates.js';
 import { incidentBrief, incidentTopic, type LatestUpdateView } from '../../../views/incident.js';
 import { messageUrl } from '../../../views/ticket-list.js';
 import { workspaceUrl } from '../workspace-url.js';
-import { incidentView } from './open.js';
+import { incidentView } from './view.js';
 
 /** The brief's content from the stored incident: its ticket, the linked tickets and the latest update. */
 export async function renderBrief(ctx: AppContext, incident: IncidentDoc, ticket: TicketDoc, cardLink: string | undefined) {

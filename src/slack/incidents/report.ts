@@ -3,7 +3,6 @@ import type { AppContext } from '../../context.js';
 import type { IncidentDoc } from '../../db/models/incident.js';
 import { deliverOnce } from '../../db/once.js';
 import { DeliveryKinds, OnceKeys } from '../../db/once-keys.js';
-import type { ReportFields } from '../../domain/incidents/report.js';
 import { reportFileComment, reportMarkdown, reportMessage, type ReportView } from '../../../views/incident-report.js';
 import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../errors.js';
 import { postMessageOnce, SLACK_CLAIM_MS } from '../post-once.js';
@@ -12,20 +11,6 @@ import { uploadFiles } from '../upload.js';
 export const REPORT_EVENT_TYPE = 'deskbell_incident_report';
 
 type Job = { name: string; data: Record<string, string> };
-
-export function storedReport(incident: IncidentDoc): ReportFields {
-  const r = incident.report!;
-  return {
-    title: r.title ?? incident.title,
-    startedAt: r.startedAt ?? incident.declaredAt,
-    ...(r.endedAt ? { endedAt: r.endedAt } : {}),
-    impact: r.impact ?? '',
-    rootCause: r.rootCause ?? '',
-    resolution: r.resolution ?? '',
-    prevention: (r.prevention ?? []).map((p) => ({ action: p.action, ...(p.owner ? { owner: p.owner } : {}) })),
-    timeline: r.timeline ?? '',
-  };
-}
 
 async function realName(slack: WebClient, user: string | null | undefined): Promise<string | undefined> {
   if (!user) return undefined;
@@ -37,19 +22,29 @@ async function realName(slack: WebClient, user: string | null | undefined): Prom
   }
 }
 
+type Placed = { room: string | undefined; since: Date };
+
 /**
- * One revision of the incident report, each part once: posted (and pinned) in the war room, posted in
- * #support, and uploaded to the war room as a Markdown file through Slack's upload flow. Without a war room
- * (or once it is archived) the file goes to #support.
+ * Where a revision goes: the war room while it is open (the file too), else #support. `since` bounds the
+ * look-back of the once-only checks.
  */
-export async function publishIncidentReport(ctx: AppContext, incidentId: string, revision: number, job?: Job): Promise<void> {
-  const incident = await ctx.models.Incident.findById(incidentId);
-  // A newer revision publishes itself; this one is superseded.
-  if (!incident?.report?.submittedAt || (incident.report.revision ?? 0) !== revision) return;
-  const view: ReportView = { key: incident.key, ticketKey: incident.ticketKey, revision, commander: incident.roles?.commander ?? null, report: storedReport(incident) };
-  const message = reportMessage(view, { timeZone: ctx.policy.timeZone });
+export function reportPlacement(ctx: AppContext, incident: IncidentDoc): Placed {
   const room = incident.channel?.id && !incident.archive?.doneAt ? incident.channel.id : undefined;
-  const since = new Date(Math.min(incident.report.submittedAt.getTime(), ctx.clock.now().getTime()) - 3_600_000);
+  const submitted = incident.report?.submittedAt ?? ctx.clock.now();
+  return { room, since: new Date(Math.min(submitted.getTime(), ctx.clock.now().getTime()) - 3_600_000) };
+}
+
+/** The report's message, once each: posted (and pinned) in the war room, and posted in #support. */
+export async function postReport(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  view: ReportView,
+  at: Placed,
+  job?: Job,
+): Promise<void> {
+  const incidentId = incident.id;
+  const revision = view.revision;
+  const message = reportMessage(view, { timeZone: ctx.policy.timeZone });
   const post = (channel: string, where: 'war-room' | 'support') =>
     postMessageOnce(ctx, {
       key: OnceKeys.incidentReport(incidentId, revision, where),
@@ -61,23 +56,37 @@ export async function publishIncidentReport(ctx: AppContext, incidentId: string,
       ...message,
       eventType: REPORT_EVENT_TYPE,
       payload: { incident_id: incidentId, revision: String(revision) },
-      since,
+      since: at.since,
     });
-  if (room) {
-    const posted = await post(room, 'war-room');
+  if (at.room) {
+    const posted = await post(at.room, 'war-room');
     try {
-      await ctx.slack.pins.add({ channel: room, timestamp: posted.result.ts });
+      await ctx.slack.pins.add({ channel: at.room, timestamp: posted.result.ts });
     } catch (err) {
       if (slackErrorCode(err) !== 'already_pinned') throw err;
     }
   }
   await post(ctx.supportChannel, 'support');
+}
 
-  const fileChannel = room ?? ctx.supportChannel;
+/** The report as a Markdown file through Slack's upload flow, once; in the war room, else in #support. */
+export async function uploadReportFile(
+  ctx: AppContext,
+  incident: IncidentDoc,
+  view: ReportView,
+  at: Placed,
+  job?: Job,
+): Promise<void> {
+  const { revision } = view;
+  const since = at.since;
+  const fileChannel = at.room ?? ctx.supportChannel;
   const comment = reportFileComment(incident.key, revision);
-  const markdown = reportMarkdown(view, { timeZone: ctx.policy.timeZone, ...(await realName(ctx.slack, incident.roles?.commander).then((n) => (n ? { commanderName: n } : {}))) });
+  const markdown = reportMarkdown(view, {
+    timeZone: ctx.policy.timeZone,
+    ...(await realName(ctx.slack, incident.roles?.commander).then((n) => (n ? { commanderName: n } : {}))),
+  });
   const outcome = await deliverOnce(ctx.models, {
-    key: OnceKeys.incidentReportFile(incidentId, revision),
+    key: OnceKeys.incidentReportFile(incident.id, revision),
     kind: DeliveryKinds.incidentReportFile,
     ticketId: incident.ticketId,
     at: ctx.clock.now(),
@@ -86,17 +95,32 @@ export async function publishIncidentReport(ctx: AppContext, incidentId: string,
     mayHaveReached: mayHaveReachedSlack,
     // A shared file shows in the channel as a message with its initial comment: find ours by that text.
     check: async () => {
-      const res = await ctx.slack.conversations.history({ channel: fileChannel, oldest: String(Math.floor(since.getTime() / 1000) - 60), limit: 200 });
+      const res = await ctx.slack.conversations.history({
+        channel: fileChannel,
+        oldest: String(Math.floor(since.getTime() / 1000) - 60),
+        limit: 200,
+      });
       const hit = (res.messages ?? []).find((m) => m.text === comment);
       return hit?.ts ? { fileIds: [] as string[], ts: hit.ts } : undefined;
     },
     send: async () => {
-      const ids = await uploadFiles(ctx.slackNoRetry, [{ filename: `${incident.key.toLowerCase()}-incident-report-r${revision}.md`, title: `${incident.key} incident report (revision ${revision})`, bytes: Buffer.from(markdown, 'utf8') }], {
-        channel: fileChannel,
-        comment,
-      });
+      const ids = await uploadFiles(
+        ctx.slackNoRetry,
+        [
+          {
+            filename: `${incident.key.toLowerCase()}-incident-report-r${revision}.md`,
+            title: `${incident.key} incident report (revision ${revision})`,
+            bytes: Buffer.from(markdown, 'utf8'),
+          },
+        ],
+        {
+          channel: fileChannel,
+          comment,
+        },
+      );
       return { fileIds: ids };
     },
   });
-  if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is uploading the report of ${incident.key}`);
+  if (outcome.status === 'busy')
+    throw new BusyElsewhereError(`another worker is uploading the report of ${incident.key}`);
 }

@@ -1,0 +1,54 @@
+import type { KnownBlock } from '@slack/types';
+import type { AppContext } from '../context.js';
+import { deliverOnce } from '../db/once.js';
+import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
+import { BusyElsewhereError } from './errors.js';
+import { postMessageOnce } from './post-once.js';
+import { uploadFiles, type UploadFile } from './upload.js';
+
+export const SUMMARY_EVENT_TYPE = 'deskbell_summary';
+
+/** Real milliseconds a worker may hold the chart upload: above uploadFiles' 60 s per file. */
+const CHART_UPLOAD_CLAIM_MS = 5 * 60_000;
+
+/** Posts a summary in #support once under its key (src/slack/post-once.ts); says who posted it. */
+export async function postSummary(
+  ctx: AppContext,
+  key: string,
+  kind: string,
+  message: { text: string; blocks: KnownBlock[] },
+) {
+  try {
+    return await postMessageOnce(ctx, {
+      key,
+      kind,
+      at: ctx.clock.now(),
+      channel: ctx.config.SUPPORT_CHANNEL_ID,
+      ...message,
+      eventType: SUMMARY_EVENT_TYPE,
+      since: new Date(Date.now() - 86_400_000),
+    });
+  } catch (err) {
+    // Another process is posting this very summary right now: it is theirs to finish (their job retries on failure).
+    if (err instanceof BusyElsewhereError) return { by: 'earlier' as const };
+    throw err;
+  }
+}
+
+/** Uploads a summary's charts to #support once (their own delivery, apart from the summary's). */
+export async function uploadSummaryCharts(
+  ctx: AppContext,
+  summaryKey: string,
+  files: UploadFile[],
+  comment: string,
+): Promise<void> {
+  await deliverOnce(ctx.models, {
+    key: OnceKeys.summaryCharts(summaryKey),
+    kind: DeliveryKinds.summaryCharts,
+    at: ctx.clock.now(),
+    deadlineMs: CHART_UPLOAD_CLAIM_MS,
+    send: async () => ({
+      files: await uploadFiles(ctx.slack, files, { channel: ctx.config.SUPPORT_CHANNEL_ID, comment }),
+    }),
+  });
+}
