@@ -80,8 +80,9 @@ describe('effect queue', () => {
     };
     const logger = createLogger('silent');
     const workers = [0, 1].map(() => new DeliveryWorker({ models, logger, kinds, retryBaseMs: 20, pollMs: 50 }));
-    workers.forEach((w) => w.start());
+    // Every effect asked for twice, from both processes, before either works: each is recorded once.
     await Promise.all(Array.from({ length: 40 }, (_, i) => workers[i % 2]!.ask({ name: 'test.work', data: { n: String(i % 20) } })));
+    workers.forEach((w) => w.start());
     await waitFor(() => runs.length >= 20, 'the effects to run', 20_000);
     await Promise.all(workers.map((w) => w.stop()));
     expect(runs.sort()).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).sort());

@@ -73,7 +73,7 @@ export async function askEffect(models: EffectModels, ask: EffectAsk): Promise<s
 export async function claimEffect(models: EffectModels, opts: { holdMs: number; names?: string[]; excludeNames?: string[]; key?: string }): Promise<ClaimedEffect | undefined> {
   const owner = randomUUID();
   const now = new Date();
-  const filter: Record<string, unknown> = opts.key ? { _id: opts.key, owner: null, wanted: true } : { nextAt: { $lte: now } };
+  const filter: Record<string, unknown> = opts.key ? { _id: opts.key, owner: null, nextAt: { $lte: now } } : { nextAt: { $lte: now } };
   if (opts.names) filter.name = { $in: opts.names };
   else if (opts.excludeNames) filter.name = { $nin: opts.excludeNames };
   const before = await models.Effect.findOneAndUpdate(
@@ -91,17 +91,18 @@ export async function renewEffect(models: EffectModels, claim: ClaimedEffect, ho
   return res.matchedCount === 1;
 }
 
-/** Done: the record goes, unless someone asked again meanwhile; then it is due at once. */
-export async function finishEffect(models: EffectModels, claim: ClaimedEffect): Promise<void> {
+/**
+ * Done: the record goes, unless someone asked again meanwhile; then it is due when that ask wanted it (a
+ * throttled refresh asks for a later slot), which is returned.
+ */
+export async function finishEffect(models: EffectModels, claim: ClaimedEffect): Promise<Date | undefined> {
   const gone = await models.Effect.deleteOne({ _id: claim.key, owner: claim.owner, wanted: false });
-  if (gone.deletedCount) return;
-  // Asked again while it ran: due when that ask wanted it (a throttled refresh asks for a later slot).
+  if (gone.deletedCount) return undefined;
   const held = await models.Effect.findOne({ _id: claim.key, owner: claim.owner }, { askedAt: 1 }).lean();
-  if (!held) return;
-  await models.Effect.updateOne(
-    { _id: claim.key, owner: claim.owner },
-    { $unset: { owner: 1, lastError: 1, askedAt: 1 }, $set: { nextAt: held.askedAt ?? new Date(), attempts: 0 } },
-  );
+  if (!held) return undefined;
+  const nextAt = held.askedAt ?? new Date();
+  await models.Effect.updateOne({ _id: claim.key, owner: claim.owner }, { $unset: { owner: 1, lastError: 1, askedAt: 1 }, $set: { nextAt, attempts: 0 } });
+  return nextAt;
 }
 
 /** Failed: due again at `retryAt`, or dropped (`retryAt` undefined) once its retries are spent. */

@@ -78,6 +78,9 @@ type Claimed = { status: 'claimed'; owner: string; uncertain: boolean } | { stat
 
 /** The claim: one conditional update (or the first insert); exactly one of any number of concurrent callers wins. */
 async function claimDelivery(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOptions<unknown>): Promise<Claimed> {
+  // Most deliveries are new: the insert is the claim, in one command. A duplicate key means it exists.
+  const first = await insertClaim(models, opts);
+  if (first) return first;
   for (let attempt = 0; attempt < 4; attempt++) {
     const owner = randomUUID();
     const now = new Date();
@@ -96,24 +99,32 @@ async function claimDelivery(models: Pick<Models, 'Delivery'>, opts: DeliverOnce
       if (existing.state === 'sending' && existing.deadline && existing.deadline.getTime() >= Date.now()) return { status: 'busy' };
       continue; // it changed between the two reads: claim again
     }
-    try {
-      await models.Delivery.create({
-        _id: opts.key,
-        kind: opts.kind,
-        ticketId: opts.ticketId,
-        state: 'sending',
-        owner,
-        deadline,
-        attempts: 1,
-        createdAt: opts.at,
-        ...(opts.job ? { job: opts.job } : {}),
-      });
-      return { status: 'claimed', owner, uncertain: false };
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err; // a concurrent first claimer inserted it: look again
-    }
+    const inserted = await insertClaim(models, opts);
+    if (inserted) return inserted;
   }
   return { status: 'busy' };
+}
+
+/** The first claim: inserting the record in `sending`. Undefined when it exists already (or a racer inserted it). */
+async function insertClaim(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOptions<unknown>): Promise<Claimed | undefined> {
+  const owner = randomUUID();
+  try {
+    await models.Delivery.create({
+      _id: opts.key,
+      kind: opts.kind,
+      ticketId: opts.ticketId,
+      state: 'sending',
+      owner,
+      deadline: new Date(Date.now() + opts.deadlineMs),
+      attempts: 1,
+      createdAt: opts.at,
+      ...(opts.job ? { job: opts.job } : {}),
+    });
+    return { status: 'claimed', owner, uncertain: false };
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    return undefined;
+  }
 }
 
 /** Records the effect as done, fenced by the claim. A holder that lost its claim is told so (the new holder checks). */

@@ -58,6 +58,8 @@ export class DeliveryWorker {
   private readonly wakeTimers = new Set<NodeJS.Timeout>();
   private started = false;
   private pumping = false;
+  /** A lane whose last look found nothing due: only a poll, a timer or a local ask looks again (no empty claims). */
+  private readonly drained = { normal: false, urgent: false };
   private pumpAgain = false;
   /** Runs per effect name in this process (tests and benchmarks read it). */
   readonly runs = new Map<string, number>();
@@ -90,7 +92,7 @@ export class DeliveryWorker {
     if (this.started) return;
     this.started = true;
     const poll = () => {
-      this.pump();
+      this.undrain();
       this.pollTimer = setTimeout(poll, this.pollMs);
       this.pollTimer.unref?.();
     };
@@ -120,13 +122,20 @@ export class DeliveryWorker {
       // Due later: the timer saves waiting for the next poll (another process may take it first; fine).
       const timer = setTimeout(() => {
         this.wakeTimers.delete(timer);
-        this.pump();
+        if (key) this.wokenKeys.add(key);
+        this.undrain();
       }, Math.min(delay + 5, 2 ** 31 - 1));
       timer.unref?.();
       this.wakeTimers.add(timer);
       return;
     }
     if (key) this.wokenKeys.add(key);
+    this.pump();
+  }
+
+  private undrain(): void {
+    this.drained.normal = false;
+    this.drained.urgent = false;
     this.pump();
   }
 
@@ -160,11 +169,11 @@ export class DeliveryWorker {
     }
     for (const lane of ['urgent', 'normal'] as const) {
       if (!this.urgentNames.length && lane === 'urgent') continue;
-      while (this.started && this.running[lane] < this.slots[lane]) {
+      while (this.started && !this.drained[lane] && this.running[lane] < this.slots[lane]) {
         const names = lane === 'urgent' ? { names: this.urgentNames } : { excludeNames: this.urgentNames };
         const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, ...names });
-        if (!claim) break;
-        this.launch(claim, lane);
+        if (!claim) this.drained[lane] = true;
+        else this.launch(claim, lane);
       }
     }
   }
@@ -190,13 +199,18 @@ export class DeliveryWorker {
       if (!kind) throw new Error(`no effect kind ${claim.name}: a newer version recorded it`);
       await kind.run(claim.data, { key: claim.key, name: claim.name, takenOver: claim.takenOver });
       clearInterval(renew);
-      await finishEffect(models, claim);
+      const again = await finishEffect(models, claim);
+      // Asked for again while it ran: this process takes it again (by key, at the time asked).
+      if (again) this.wake(claim.key, again);
     } catch (err) {
       clearInterval(renew);
       const maxRetries = kind?.maxRetries ?? 30;
       const retryAt = claim.attempts < maxRetries ? new Date(Date.now() + this.retryDelay(claim.attempts, kind, err)) : undefined;
       const log = { effect: claim.name, key: claim.key, attempts: claim.attempts + 1, err: (err as Error)?.message };
-      if (retryAt) logger.warn({ ...log, retryAt }, 'effect failed; will retry');
+      if (retryAt) {
+        logger.warn({ ...log, retryAt }, 'effect failed; will retry');
+        this.wake(undefined, retryAt);
+      }
       else logger.error(log, 'effect failed too often; dropped until the reconcile sweep asks for it again');
       await failEffect(models, claim, String((err as Error)?.message ?? err), retryAt).catch((e: unknown) => logger.error({ err: e }, 'could not record an effect failure'));
     }

@@ -31,13 +31,15 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
   const now = deps.clock.now();
   const since = new Date(now.getTime() - windowMs(deps));
 
-  let storm = await models.Storm.findOne({ openKey: ticket.similarity });
+  // Alone in the window (the common case): no open storm can have it, since a storm's last ticket is in the
+  // window. Counting first saves looking for one.
+  const similar = await models.Ticket.countDocuments({ similarity: ticket.similarity, createdAt: { $gte: since, $lte: now } });
+  let storm = similar > 1 ? await models.Storm.findOne({ openKey: ticket.similarity }) : null;
   if (storm && storm.lastTicketAt < since) {
     await models.Storm.updateOne({ _id: storm._id, lastTicketAt: { $lt: since } }, { $set: { status: 'ended' }, $unset: { openKey: 1 } });
     storm = null;
   }
   if (!storm) {
-    const similar = await models.Ticket.countDocuments({ similarity: ticket.similarity, createdAt: { $gte: since, $lte: now } });
     if (similar <= deps.settings.storm.threshold) {
       // Decided: a card of its own. Recorded, so a storm forming next adopts it (below); then look once more,
       // in case the storm formed between the count and this write.

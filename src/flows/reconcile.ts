@@ -75,10 +75,10 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
     const range = { updatedAt: { $lte: before } };
     const query = mark ? { ...range, $or: [{ updatedAt: { $gt: mark.at, $lte: before } }, { updatedAt: mark.at, _id: { $gt: mark.lastId } }] } : range;
     const page = await Ticket.find(query).sort({ updatedAt: 1, _id: 1 }).limit(PAGE);
-    // A ticket whose intake is still queued gets its acknowledgement and card from it: leave it be.
+    // A ticket whose intake is still queued gets its acknowledgement from it.
     const intakeKeys = page.map((t) => effectKey(EffectNames.ticketIntake, { ticketId: String(t._id) }));
     const inIntake = new Set((await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean()).map((e) => e._id));
-    for (const ticket of page) if (!inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) }))) await reconcileTicket(ctx, ticket);
+    for (const ticket of page) await reconcileTicket(ctx, ticket, inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) })));
     if (!page.length) return;
     const last = page[page.length - 1]!;
     const next = { at: last.updatedAt, lastId: last._id as Types.ObjectId };
@@ -91,10 +91,10 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
   }
 }
 
-async function reconcileTicket(ctx: AppContext, ticket: TicketDoc): Promise<void> {
+async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boolean): Promise<void> {
   const id = String(ticket._id);
   const ackMessageId = messageIdFor(acknowledgementId(ticket), ctx.config.SUPPORT_EMAIL_ADDRESS);
-  if (ticket.email?.messageIds?.includes(ackMessageId) && !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))) {
+  if (!inIntake && ticket.email?.messageIds?.includes(ackMessageId) && !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))) {
     await queueAcknowledgement(ctx, ticket);
   }
   const mailIds = ticket.timeline.map((e) => (e.data as { mailId?: string } | undefined)?.mailId).filter((m): m is string => !!m);

@@ -45,10 +45,14 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
     since: ticket.createdAt,
   }));
   const { channel, ts } = outcome.result;
-  await patchTicket(deps.models, ticket.id, { $set: { 'card.channel': channel, 'card.ts': ts, 'card.postedAt': deps.clock.now() } });
+  // Recorded with the same version bump as patchTicket, reading back whether the ticket changed meanwhile.
+  const current = await deps.models.Ticket.findOneAndUpdate(
+    { _id: ticket._id },
+    { $set: { 'card.channel': channel, 'card.ts': ts, 'card.postedAt': deps.clock.now() }, $inc: { __v: 1 } },
+    { projection: { updatedAt: 1 }, returnDocument: 'after' },
+  ).lean();
   if (outcome.by === 'sent') deps.logger.info({ ticket: ticket.key, channel, ts }, 'card posted');
   // Changes made while the card was being posted (or a card posted by an earlier run): render once more.
-  const current = await deps.models.Ticket.findById(ticketId, { updatedAt: 1 }).lean();
   if (outcome.by !== 'sent' || current?.updatedAt.getTime() !== rendered) await updateCard(deps, ticketId);
 }
 
