@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const cardTimes = accepted.map((a) => deliveries.cards.get(a.ticket!)).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
     const cardsPerSec = cardTimes.length > 1 ? round((cardTimes.length - 1) / ((cardTimes.at(-1)! - cardTimes[0]!) / 1000), 2) : NaN;
     const sendSeconds = (Math.max(...run.answers.map((a) => a.sentAt)) - Math.min(...run.answers.map((a) => a.sentAt))) / 1000;
-    const commands = reportCommands([{ label: 'one at a time', one }], { run, tickets: accepted.length });
+    const commands = reportCommands([{ label: 'one at a time', one }], { counts: run.counts, countsToOut: run.countsToOut, tickets: accepted.length });
     const result = {
       ...info,
       at: new Date().toISOString(),

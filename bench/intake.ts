@@ -70,7 +70,7 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
     const latencies = run.answers.map((a) => a.answeredAt - a.sentAt).sort((a, b) => a - b);
     const acceptedPerSec = round(run.accepted.length / (run.sendMs / 1000));
     const insertOnePerSec = round(docs.length / (insertOneMs / 1000));
-    const commands = reportCommands([{ label: 'empty', one: before }, ...(after ? [{ label: `${n} stored`, one: after }] : [])], { run, tickets: run.accepted.length });
+    const commands = reportCommands([{ label: 'empty', one: before }, ...(after ? [{ label: `${n} stored`, one: after }] : [])], { counts: run.counts, countsToOut: run.countsToOut, tickets: run.accepted.length });
     const result = {
       ...info,
       at: new Date().toISOString(),

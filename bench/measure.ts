@@ -185,7 +185,7 @@ export async function loadedRun(parts: { commands: CommandCounter; deliveries: D
 }
 
 /** Prints the commands per ticket of the one-at-a-time phases and the loaded run, with a breakdown; returns them for the result file. */
-export function reportCommands(phases: { label: string; one: OneByOne }[], loaded: { run: LoadedRun; tickets: number } | undefined) {
+export function reportCommands(phases: { label: string; one: OneByOne }[], loaded: { counts: CommandCounts; countsToOut: CommandCounts; tickets: number } | undefined) {
   const summary: Record<string, ReturnType<typeof spread>> = {};
   for (const { label, one } of phases) {
     summary[`${label}: request → answer`] = spread(one.request);
@@ -194,8 +194,8 @@ export function reportCommands(phases: { label: string; one: OneByOne }[], loade
   }
   if (loaded) {
     const perTicket = (c: CommandCounts) => round(c.total / Math.max(1, loaded.tickets), 2);
-    summary['loaded run: all ÷ n, to all out'] = { tickets: loaded.tickets, mean: perTicket(loaded.run.countsToOut), median: NaN, min: NaN, max: NaN };
-    summary['loaded run: all ÷ n, to quiet'] = { tickets: loaded.tickets, mean: perTicket(loaded.run.counts), median: NaN, min: NaN, max: NaN };
+    summary['loaded run: all ÷ n, to all out'] = { tickets: loaded.tickets, mean: perTicket(loaded.countsToOut), median: NaN, min: NaN, max: NaN };
+    summary['loaded run: all ÷ n, to quiet'] = { tickets: loaded.tickets, mean: perTicket(loaded.counts), median: NaN, min: NaN, max: NaN };
   }
   console.log('database commands per ticket (the app\'s connection, driver command monitoring):');
   console.table(summary);
@@ -210,13 +210,13 @@ export function reportCommands(phases: { label: string; one: OneByOne }[], loade
     columns[`${last.label}: to answer`] = { counts: sum(last.one.request), tickets: last.one.request.length };
     columns[`${last.label}: to out`] = { counts: sum(last.one.toOut), tickets: last.one.toOut.length };
   }
-  if (loaded) columns['loaded ÷ n'] = { counts: loaded.run.counts, tickets: loaded.tickets };
+  if (loaded) columns['loaded ÷ n'] = { counts: loaded.counts, tickets: loaded.tickets };
   console.log('by command and collection, per ticket:');
   const table = breakdown(columns);
   return {
     summary,
     breakdownPerTicket: table,
     phases: Object.fromEntries(phases.map(({ label, one }) => [label, { timedOut: one.timedOut, failed: one.failed, request: countsToJson(sum(one.request)), toOut: countsToJson(sum(one.toOut)) }])),
-    ...(loaded ? { loaded: { tickets: loaded.tickets, toOut: countsToJson(loaded.run.countsToOut), toQuiet: countsToJson(loaded.run.counts) } } : {}),
+    ...(loaded ? { loaded: { tickets: loaded.tickets, toOut: countsToJson(loaded.countsToOut), toQuiet: countsToJson(loaded.counts) } } : {}),
   };
 }
