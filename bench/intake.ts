@@ -76,6 +76,7 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
       at: new Date().toISOString(),
       n,
       concurrency,
+      sent: run.answers.length,
       accepted: run.accepted.length,
       failed: run.failed,
       acceptedPerSec,

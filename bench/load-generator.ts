@@ -21,6 +21,8 @@ export interface LoadRequest {
   url: string;
   items: LoadItem[];
   concurrency?: number;
+  /** Starts no request after this long from the batch's start; those come back with status -1 (a cap). */
+  stopAfterMs?: number;
 }
 
 export interface LoadAnswer {
@@ -59,13 +61,19 @@ async function send(url: string, item: LoadItem): Promise<LoadAnswer> {
 
 async function run(req: LoadRequest): Promise<LoadAnswer[]> {
   const answers: LoadAnswer[] = new Array(req.items.length);
+  const start = performance.now();
+  const capped = () => req.stopAfterMs !== undefined && performance.now() - start > req.stopAfterMs;
+  const unsent = (item: LoadItem): LoadAnswer => ({ id: item.id, status: -1, sentAt: NaN, answeredAt: NaN });
   if (req.items.some((item) => item.atMs !== undefined)) {
-    const start = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < req.items.length; i++) {
       const item = req.items[i]!;
       const wait = start + (item.atMs ?? 0) - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (capped()) {
+        answers[i] = unsent(item);
+        continue;
+      }
       inFlight.push(send(req.url, item).then((a) => void (answers[i] = a)));
     }
     await Promise.all(inFlight);
@@ -75,7 +83,7 @@ async function run(req: LoadRequest): Promise<LoadAnswer[]> {
       Array.from({ length: Math.min(req.concurrency ?? 1, req.items.length) }, async () => {
         while (next < req.items.length) {
           const i = next++;
-          answers[i] = await send(req.url, req.items[i]!);
+          answers[i] = capped() ? unsent(req.items[i]!) : await send(req.url, req.items[i]!);
         }
       }),
     );

@@ -26,12 +26,12 @@ export class LoadGenerator {
     });
   }
 
-  /** Sends the items (a burst at `concurrency`, or at their `atMs` offsets) and resolves with every answer. */
-  async run(items: LoadItem[], concurrency = 1): Promise<LoadAnswer[]> {
+  /** Sends the items (a burst at `concurrency`, or at their `atMs` offsets) and resolves with every answer; none is started after `stopAfterMs` (status -1). */
+  async run(items: LoadItem[], concurrency = 1, stopAfterMs?: number): Promise<LoadAnswer[]> {
     const batch = ++this.batch;
     const reply = await new Promise<LoadReply>((ok) => {
       this.waiting.set(batch, ok);
-      this.child.send({ type: 'run', batch, url: this.url, items, concurrency } satisfies LoadRequest);
+      this.child.send({ type: 'run', batch, url: this.url, items, concurrency, ...(stopAfterMs === undefined ? {} : { stopAfterMs }) } satisfies LoadRequest);
     });
     if (reply.error) throw new Error(reply.error);
     return reply.answers;

@@ -146,7 +146,9 @@ export async function oneByOne(parts: { commands: CommandCounter; agenda: Agenda
 }
 
 export interface LoadedRun {
+  /** The requests sent (not those the cap kept back). */
   answers: LoadAnswer[];
+  unsent: number;
   accepted: string[];
   failed: number;
   sendMs: number;
@@ -164,8 +166,12 @@ export async function loadedRun(parts: { commands: CommandCounter; deliveries: D
   const { commands, deliveries, load } = parts;
   const s0 = commands.snapshot();
   const started = performance.now();
-  const answers = await load.run(items, concurrency);
+  const all = await load.run(items, concurrency, timeoutMs);
   const sendMs = performance.now() - started;
+  // Requests the cap kept from being sent do not count as sent, accepted or failed.
+  const answers = all.filter((a) => a.status !== -1);
+  const unsent = all.length - answers.length;
+  if (unsent) console.warn(`  sending stopped at the ${round(timeoutMs / 1000)} s cap: ${answers.length} of ${all.length} sent`);
   const accepted = answers.filter((a) => a.status === 201 && a.ticket).map((a) => a.ticket!);
   let nextReport = performance.now() + 10_000;
   const ok = await poll(() => {
@@ -175,13 +181,13 @@ export async function loadedRun(parts: { commands: CommandCounter; deliveries: D
       nextReport += 10_000;
     }
     return done === accepted.length;
-  }, Math.max(1000, timeoutMs - sendMs), 50);
+  }, Math.max(30_000, timeoutMs - sendMs), 50);
   const allOutMs = performance.now() - started;
   const s1 = commands.snapshot();
-  const timedOut = ok ? undefined : `after ${round(allOutMs / 1000)} s: ${deliveries.outCount(accepted, 'cards')} cards and ${deliveries.outCount(accepted, 'acks')} acknowledgements of ${accepted.length}`;
-  if (!ok) console.warn(`  timed out ${timedOut}`);
-  else await commands.quiet(1000, 30_000);
-  return { answers, accepted, failed: answers.length - accepted.length, sendMs, allOutMs, ...(timedOut ? { timedOut } : {}), counts: diff(commands.snapshot(), s0), countsToOut: diff(s1, s0) };
+  const timedOut = ok && !unsent ? undefined : `after ${round(allOutMs / 1000)} s: ${answers.length} of ${all.length} sent, ${deliveries.outCount(accepted, 'cards')} cards and ${deliveries.outCount(accepted, 'acks')} acknowledgements of ${accepted.length} accepted`;
+  if (timedOut) console.warn(`  timed out ${timedOut}`);
+  if (ok) await commands.quiet(1000, 30_000);
+  return { answers, unsent, accepted, failed: answers.length - accepted.length, sendMs, allOutMs, ...(timedOut ? { timedOut } : {}), counts: diff(commands.snapshot(), s0), countsToOut: diff(s1, s0) };
 }
 
 /** Prints the commands per ticket of the one-at-a-time phases and the loaded run, with a breakdown; returns them for the result file. */
