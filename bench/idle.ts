@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const settleS = option('settle-s', 'BENCH_SETTLE_S', 15, 0);
   const bench = await startBenchApp('idle', { SLACK_CHANNEL_INTERVAL_MS: String(slackIntervalOption(1000)) });
   try {
-    const info = header(`idle benchmark: ${seconds} s of idleness after ${settleS} s of settling`, bench);
+    const info = header(`idle benchmark: ${seconds} s of idleness after ${settleS} s of settling`, bench, false);
     await new Promise((r) => setTimeout(r, settleS * 1000));
     await bench.commands.quiet(1000, 10_000);
     const s0 = bench.commands.snapshot();

@@ -166,7 +166,7 @@ function profileCommands(client: MongoClient) {
 }
 
 /** What every benchmark prints first: the machine, the database server and the pacing it runs with. */
-export function header(title: string, bench: { database: { kind: string }; server: string; config: { SLACK_CHANNEL_INTERVAL_MS: number } }): Record<string, unknown> {
+export function header(title: string, bench: { database: { kind: string }; server: string; config: { SLACK_CHANNEL_INTERVAL_MS: number } }, withLoad = true): Record<string, unknown> {
   const info = {
     benchmark: title,
     database: `${bench.database.kind}: ${bench.server}`,
@@ -174,9 +174,9 @@ export function header(title: string, bench: { database: { kind: string }; serve
     cpus: availableParallelism(),
     slackChannelIntervalMs: bench.config.SLACK_CHANNEL_INTERVAL_MS,
     schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000),
-    loadGenerator: 'own process (bench/load-generator.ts)',
+    loadGenerator: withLoad ? 'own process (bench/load-generator.ts)' : 'none',
   };
-  console.log(`${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms, load generator in its own process`);
+  console.log(`${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms${withLoad ? ', load generator in its own process' : ''}`);
   return info;
 }
 
