@@ -1,83 +1,103 @@
 /**
- * Arrival-to-card benchmark: signed webhook tickets at a steady rate (BENCH_RATE / --rate, default 20 a
- * second) for BENCH_SECONDS (--seconds, default 30), each timed from the moment its request is sent to the
- * moment the fake Slack receives the `chat.postMessage` that carries its card (matched by the card's
- * metadata). The scheduler polls every 5 s as in production, so a p50 well under that shows the card does
- * not wait for a poll. Writes bench/results/arrival.json.
+ * Arrival-to-card benchmark: signed webhook tickets at a steady rate (BENCH_RATE / --rate, default 1 a
+ * second) for BENCH_SECONDS (--seconds, default 60) from the load generator's own process, each timed from
+ * the moment its request is sent to the moment the fake Slack receives the `chat.postMessage` that stores
+ * its card. The Slack per-channel pacing is production's 1000 ms unless `--slack-interval-ms` says
+ * otherwise. With a rate above the pacing (e.g. --rate 3) the cards queue: the benchmark reports the rate
+ * at which cards leave against the pacing's, the longest the queue got and the longest wait.
  *
- *   npm run bench:arrival -- --rate 20 --seconds 30
+ * Before the steady run, `--probe` (10) tickets one at a time give the database commands per ticket to the
+ * answer and to card + acknowledgement (measure.ts); the steady run's commands ÷ n follow. Writes
+ * bench/results/arrival.json (arrival-<rate>.json with --rate).
+ *
+ *   npm run bench:arrival                       # 1 ticket/s for 60 s, production pacing
+ *   npm run bench:arrival -- --rate 3 --seconds 60   # a backlog: 3 tickets/s against 1 card/s
  */
-import { performance } from 'node:perf_hooks';
-import { sendWebhook } from '../test/support/webhooks.js';
-import { distinctWord, option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+import { LoadGenerator, type LoadItem } from './load.js';
+import { Deliveries, loadedRun, oneByOne, reportCommands } from './measure.js';
+import { distinctWord, header, option, percentile, round, runBench, slackIntervalOption, startBenchApp, writeResult } from './support.js';
+
+let serial = 0;
+function ticket(tag: string, atMs?: number): LoadItem {
+  const i = serial++;
+  return {
+    id: `msg_arrival_${process.pid}_${tag}_${i}`,
+    body: {
+      subject: `Arrival ${i}: checkout page of shop ${distinctWord(i)} shows an error`,
+      body: `Request ${i}. The checkout page shows an error after the card is entered.`,
+      requester: { email: `arrival${i}@example.com`, name: `Arrival ${i}` },
+    },
+    ...(atMs === undefined ? {} : { atMs }),
+  };
+}
 
 async function main(): Promise<void> {
-  const rate = option('rate', 'BENCH_RATE', 20);
-  const seconds = option('seconds', 'BENCH_SECONDS', 30);
+  const rate = option('rate', 'BENCH_RATE', 1);
+  const seconds = option('seconds', 'BENCH_SECONDS', 60);
+  const probeN = option('probe', 'BENCH_PROBE', 10);
+  const intervalMs = slackIntervalOption(1000);
+  const timeoutMs = option('timeout-s', 'BENCH_TIMEOUT_S', 600) * 1000;
   const n = rate * seconds;
-  const bench = await startBenchApp('arrival');
-  const { slack, database } = bench;
+  const bench = await startBenchApp('arrival', { SLACK_CHANNEL_INTERVAL_MS: String(intervalMs) });
+  const load = new LoadGenerator(bench.url);
   try {
-    console.log(`arrival benchmark: ${rate} tickets/s for ${seconds} s, database ${database.kind}`);
-    const sentAt = new Map<string, number>();
-    const acceptedMs: number[] = [];
-    let failed = 0;
-    const started = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) {
-      // A steady schedule: ticket i leaves at i / rate seconds, whatever the previous ones took.
-      const due = started + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const t0 = performance.now();
-      inFlight.push((async () => {
-        const res = await sendWebhook(bench.url, {
-          subject: `Arrival ${i}: checkout page of shop ${distinctWord(i)} shows an error`,
-          body: `Request ${i}. The checkout page shows an error after the card is entered.`,
-          requester: { email: `arrival${i}@example.com`, name: `Arrival ${i}` },
-        }, { id: `msg_arrival_${process.pid}_${i}` });
-        acceptedMs.push(performance.now() - t0);
-        if (res.status !== 201) return void failed++;
-        sentAt.set(((await res.json()) as { ticket: string }).ticket, t0);
-      })());
-    }
-    await Promise.all(inFlight);
-    const sendSeconds = (performance.now() - started) / 1000;
-    const cardAt = () => {
-      const seen = new Map<string, number>();
-      for (const call of slack.callsTo('chat.postMessage')) {
-        const key = (call.args.metadata as { event_payload?: { ticket_key?: string } } | undefined)?.event_payload?.ticket_key;
-        if (key && !call.args.thread_ts && !seen.has(key)) seen.set(key, call.at);
-      }
-      return seen;
-    };
-    await waitUntil('cards', sentAt.size, 120_000, () => [...sentAt.keys()].filter((k) => cardAt().has(k)).length);
-    const posted = cardAt();
-    const toCard = [...sentAt].map(([key, t0]) => posted.get(key)! - t0).sort((a, b) => a - b);
-    acceptedMs.sort((a, b) => a - b);
+    const info = header(`arrival benchmark: ${rate} tickets/s for ${seconds} s (${n} tickets), ${probeN} one at a time before`, bench);
+    const pacingPerSec = intervalMs > 0 ? 1000 / intervalMs : Infinity;
+    if (rate > pacingPerSec) console.log(`  a backlog run: ${rate} tickets/s against a pacing of ${round(pacingPerSec, 2)} cards/s`);
+    const deliveries = new Deliveries(bench.slack, bench.sink);
+    const parts = { commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load };
+    await oneByOne(parts, Array.from({ length: 2 }, () => ticket('warm')));
+    const one = await oneByOne(parts, Array.from({ length: probeN }, () => ticket('probe')));
+    const run = await loadedRun(parts, Array.from({ length: n }, (_, i) => ticket('load', (i * 1000) / rate)), 1, timeoutMs);
+
+    deliveries.update();
+    const accepted = run.answers.filter((a) => a.ticket && a.status === 201);
+    const toCard = accepted.filter((a) => deliveries.cards.has(a.ticket!)).map((a) => deliveries.cards.get(a.ticket!)! - a.sentAt).sort((a, b) => a - b);
+    const answerMs = run.answers.map((a) => a.answeredAt - a.sentAt).sort((a, b) => a - b);
+    // The queue: tickets answered whose card is not out yet, over time.
+    const events = [
+      ...accepted.map((a) => ({ at: a.answeredAt, d: 1 })),
+      ...accepted.filter((a) => deliveries.cards.has(a.ticket!)).map((a) => ({ at: deliveries.cards.get(a.ticket!)!, d: -1 })),
+    ].sort((a, b) => a.at - b.at || a.d - b.d);
+    let queue = 0;
+    let longestQueue = 0;
+    for (const e of events) longestQueue = Math.max(longestQueue, (queue += e.d));
+    const cardTimes = accepted.map((a) => deliveries.cards.get(a.ticket!)).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+    const cardsPerSec = cardTimes.length > 1 ? round((cardTimes.length - 1) / ((cardTimes.at(-1)! - cardTimes[0]!) / 1000), 2) : NaN;
+    const sendSeconds = (Math.max(...run.answers.map((a) => a.sentAt)) - Math.min(...run.answers.map((a) => a.sentAt))) / 1000;
+    const commands = reportCommands([{ label: 'one at a time', one }], { counts: run.counts, countsToOut: run.countsToOut, tickets: accepted.length });
     const result = {
+      ...info,
       at: new Date().toISOString(),
-      database: database.kind,
-      node: process.version,
       ratePerSec: rate,
-      achievedPerSec: round(n / sendSeconds),
+      achievedPerSec: round((n - 1) / sendSeconds, 2),
       tickets: n,
-      failed,
-      schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000),
+      failed: run.failed,
+      ...(run.timedOut ? { timedOut: run.timedOut } : {}),
       webhookToCardMs: { p50: round(percentile(toCard, 50)), p90: round(percentile(toCard, 90)), p99: round(percentile(toCard, 99)), max: round(toCard.at(-1) ?? NaN) },
-      acknowledgementMs: { p50: round(percentile(acceptedMs, 50)), p99: round(percentile(acceptedMs, 99)) },
+      answerMs: { p50: round(percentile(answerMs, 50)), p99: round(percentile(answerMs, 99)) },
+      cardsLeavePerSec: cardsPerSec,
+      pacingPerSec: round(pacingPerSec, 2),
+      longestQueue,
+      duplicateCards: deliveries.duplicateCards(),
+      commands,
     };
     console.table({
       'webhook → card p50 (ms)': { value: result.webhookToCardMs.p50 },
-      'webhook → card p90 (ms)': { value: result.webhookToCardMs.p90 },
       'webhook → card p99 (ms)': { value: result.webhookToCardMs.p99 },
       'webhook → card max (ms)': { value: result.webhookToCardMs.max },
-      'webhook answer p99 (ms)': { value: result.acknowledgementMs.p99 },
+      'webhook answer p50 / p99 (ms)': { value: `${result.answerMs.p50} / ${result.answerMs.p99}` },
       'achieved rate (tickets/s)': { value: result.achievedPerSec },
+      'cards leave (cards/s)': { value: cardsPerSec },
+      'pacing (cards/s)': { value: result.pacingPerSec },
+      'longest queue (tickets without a card)': { value: longestQueue },
+      'tickets with a duplicate card': { value: result.duplicateCards },
+      'all cards + acknowledgements out (s)': { value: run.timedOut ? `timed out ${run.timedOut}` : round(run.allOutMs / 1000, 1) },
     });
-    if (failed) console.warn(`${failed} webhook(s) were not accepted with 201`);
-    writeResult('arrival', result);
+    if (run.failed) console.warn(`${run.failed} webhook(s) were not accepted with 201`);
+    writeResult(process.argv.includes('--rate') || process.env.BENCH_RATE ? `arrival-${rate}` : 'arrival', result);
   } finally {
+    load.stop();
     await bench.stop();
   }
 }

@@ -1,104 +1,120 @@
 /**
- * Intake benchmark: N signed webhook tickets (BENCH_N / --n, default 2000) at concurrency C
- * (BENCH_CONCURRENCY / --concurrency, default 16) against the real app with the fake Slack and the test
- * database, then the same database's raw insertMany/insertOne throughput for the stored ticket documents
- * as the baseline. Prints a table and writes bench/results/intake.json.
+ * Intake benchmark, for each size n in `--sizes` (default 100,2000; `--n` for one size), each on a fresh
+ * app and database:
  *
- *   npm run bench:intake -- --n 300 --concurrency 8
+ *  1. warm-up: 3 tickets one at a time (not counted);
+ *  2. one at a time (`--probe`, default 20): database commands per ticket from request to answer, and to
+ *     card + acknowledgement out (see measure.ts);
+ *  3. the loaded run: n signed webhooks at concurrency C (`--concurrency`, default 16) from the load
+ *     generator's own process: accepted/s, answer p50/p99, time until every card and acknowledgement is
+ *     out, and all the app's commands ÷ n;
+ *  4. one at a time again, now with n tickets stored: how the per-ticket count grows with the backlog;
+ *  5. the raw baseline: the stored ticket documents inserted with insertOne at the same concurrency into a
+ *     scratch collection with the tickets collection's indexes, same server, same run: intake ÷ insertOne.
+ *
+ * The Slack pacing is `--slack-interval-ms` (default 5 ms, so the commands and not the 1 message/s
+ * pacing are measured; 1000 is production). Each size is capped at `--timeout-s` (600) waiting for its
+ * cards. Writes bench/results/intake.json.
+ *
+ *   npm run bench:intake -- --sizes 100,2000
+ *   npm run bench:intake -- --n 100 --slack-interval-ms 1000
  */
 import { performance } from 'node:perf_hooks';
-import { sendWebhook } from '../test/support/webhooks.js';
-import { distinctWord, option, percentile, pool, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+import { LoadGenerator, type LoadItem } from './load.js';
+import { Deliveries, loadedRun, oneByOne, reportCommands } from './measure.js';
+import { distinctWord, header, listOption, option, percentile, pool, round, runBench, slackIntervalOption, startBenchApp, writeResult } from './support.js';
 
-async function main(): Promise<void> {
-  const n = option('n', 'BENCH_N', 2000);
-  const concurrency = option('concurrency', 'BENCH_CONCURRENCY', 16);
-  const bench = await startBenchApp('intake');
-  const { models, db, sink, database } = bench;
+let serial = 0;
+function ticket(tag: string): LoadItem {
+  const i = serial++;
+  return {
+    id: `msg_bench_${process.pid}_${tag}_${i}`,
+    body: {
+      subject: `Bench ticket ${i}: export fails for workspace ${distinctWord(i)}`,
+      body: `Request ${i}. Every export over 10k rows fails with an API error since this morning.`,
+      requester: { email: `user${i}@example.com`, name: `User ${i}` },
+      metadata: { plan: 'enterprise', seats: 40 },
+    },
+  };
+}
+const tickets = (tag: string, n: number) => Array.from({ length: n }, () => ticket(tag));
 
+async function measureSize(n: number, concurrency: number, probeN: number, intervalMs: number, timeoutMs: number) {
+  const bench = await startBenchApp(`intake${n}`, { SLACK_CHANNEL_INTERVAL_MS: String(intervalMs) });
+  const load = new LoadGenerator(bench.url);
   try {
-    console.log(`intake benchmark: ${n} webhooks, concurrency ${concurrency}, database ${database.kind}`);
-    const latencies: number[] = [];
-    let failed = 0;
-    const started = performance.now();
-    await pool(n, concurrency, async (i) => {
-      const body = {
-        subject: `Bench ticket ${i}: export fails for workspace ${distinctWord(i)}`,
-        body: `Request ${i}. Every export over 10k rows fails with an API error since this morning.`,
-        requester: { email: `user${i}@example.com`, name: `User ${i}` },
-        metadata: { plan: 'enterprise', seats: 40 },
-      };
-      const t0 = performance.now();
-      const res = await sendWebhook(bench.url, body, { id: `msg_bench_${process.pid}_${i}` });
-      latencies.push(performance.now() - t0);
-      if (res.status !== 201) {
-        failed++;
-        if (failed <= 3) console.warn(`webhook ${i}: HTTP ${res.status}`);
-      }
-    });
-    const sendMs = performance.now() - started;
-    const accepted = n - failed;
-    await waitUntil('cards', accepted, Math.max(600_000, n * 300), () => models.Ticket.countDocuments({ 'card.ts': { $exists: true } }));
-    const cardsMs = performance.now() - started;
-    await waitUntil('acknowledgements', accepted, Math.max(600_000, n * 300), () => sink.messages.length);
-    const acksMs = performance.now() - started;
+    const info = header(`intake benchmark: n = ${n}, concurrency ${concurrency}, ${probeN} tickets one at a time before and after`, bench);
+    const deliveries = new Deliveries(bench.slack, bench.sink);
+    const parts = { commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load };
+    await oneByOne(parts, tickets('warm', 3));
+    const before = await oneByOne(parts, tickets('before', probeN));
+    const run = await loadedRun(parts, tickets('load', n), concurrency, timeoutMs);
+    const after = run.timedOut ? undefined : await oneByOne(parts, tickets('after', probeN));
     await bench.app.stop();
 
-    // Baseline: the same documents written straight to a scratch collection of the same database.
-    const docs = (await models.Ticket.find({}).lean()).map((doc) => {
-      const copy: Record<string, unknown> = { ...doc };
-      delete copy._id; // fresh ids: the scratch collection gets new documents
-      return copy;
-    });
-    const scratch = db.collection(`bench_scratch_${process.pid}`);
-    let t0 = performance.now();
-    for (let i = 0; i < docs.length; i += 1000) await scratch.insertMany(docs.slice(i, i + 1000).map((d) => ({ ...d })), { ordered: false });
-    const insertManyMs = performance.now() - t0;
-    await scratch.deleteMany({});
-    t0 = performance.now();
+    // Baseline: the stored tickets, inserted one by one at the same concurrency into a scratch collection
+    // with the tickets collection's indexes, through the benchmark's own connection.
+    const tickets_ = bench.probe.db!.collection(bench.models.Ticket.collection.collectionName);
+    const docs = (await tickets_.find({}).toArray()).map(({ _id, ...rest }) => rest);
+    const scratch = bench.probe.db!.collection(`bench_scratch_${process.pid}`);
+    const indexes = (await tickets_.listIndexes().toArray()).filter((ix) => ix.name !== '_id_');
+    await bench.probe.db!.createCollection(scratch.collectionName);
+    if (indexes.length) {
+      await scratch.createIndexes(indexes.map(({ v: _v, ns: _ns, ...spec }) => spec as never));
+    }
+    const t0 = performance.now();
     await pool(docs.length, concurrency, async (i) => void (await scratch.insertOne({ ...docs[i]! })));
     const insertOneMs = performance.now() - t0;
     await scratch.drop().catch(() => undefined);
 
-    latencies.sort((a, b) => a - b);
-    const perSec = (count: number, ms: number) => round(count / (ms / 1000));
-    const acceptedPerSec = perSec(accepted, sendMs);
-    const baseline = { documents: docs.length, insertManyPerSec: perSec(docs.length, insertManyMs), insertOnePerSec: perSec(docs.length, insertOneMs) };
+    const latencies = run.answers.map((a) => a.answeredAt - a.sentAt).sort((a, b) => a - b);
+    const acceptedPerSec = round(run.accepted.length / (run.sendMs / 1000));
+    const insertOnePerSec = round(docs.length / (insertOneMs / 1000));
+    const commands = reportCommands([{ label: 'empty', one: before }, ...(after ? [{ label: `${n} stored`, one: after }] : [])], { counts: run.counts, countsToOut: run.countsToOut, tickets: run.accepted.length });
     const result = {
+      ...info,
       at: new Date().toISOString(),
-      database: database.kind,
-      node: process.version,
       n,
       concurrency,
-      accepted,
-      failed,
+      sent: run.answers.length,
+      accepted: run.accepted.length,
+      failed: run.failed,
       acceptedPerSec,
-      latencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
-      allCardsPostedMs: Math.round(cardsMs),
-      allAcknowledgementsSentMs: Math.round(acksMs),
-      baseline,
-      ratios: {
-        intakeVsInsertOne: round(acceptedPerSec / baseline.insertOnePerSec, 3),
-        intakeVsInsertMany: round(acceptedPerSec / baseline.insertManyPerSec, 3),
-      },
+      answerMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
+      allOutMs: Math.round(run.allOutMs),
+      ...(run.timedOut ? { timedOut: run.timedOut } : {}),
+      duplicateCards: deliveries.duplicateCards(),
+      baseline: { documents: docs.length, indexes: indexes.map((ix) => ix.name), insertOnePerSec, concurrency },
+      intakeVsInsertOne: round(acceptedPerSec / insertOnePerSec, 4),
+      commands,
     };
-
     console.table({
-      'webhook intake (accepted/s)': { value: result.acceptedPerSec },
-      'latency p50 (ms)': { value: result.latencyMs.p50 },
-      'latency p99 (ms)': { value: result.latencyMs.p99 },
-      'all cards posted (s)': { value: round(cardsMs / 1000, 2) },
-      'all acknowledgements sent (s)': { value: round(acksMs / 1000, 2) },
-      'raw insertOne (docs/s)': { value: baseline.insertOnePerSec },
-      'raw insertMany (docs/s)': { value: baseline.insertManyPerSec },
-      'intake / insertOne': { value: result.ratios.intakeVsInsertOne },
-      'intake / insertMany': { value: result.ratios.intakeVsInsertMany },
+      'webhook intake (accepted/s)': { value: acceptedPerSec },
+      'answer p50 (ms)': { value: result.answerMs.p50 },
+      'answer p99 (ms)': { value: result.answerMs.p99 },
+      'all cards + acknowledgements out (s)': { value: run.timedOut ? `timed out ${run.timedOut}` : round(run.allOutMs / 1000, 1) },
+      'tickets with a duplicate card': { value: result.duplicateCards },
+      [`raw insertOne, ${indexes.length + 1} indexes, concurrency ${concurrency} (docs/s)`]: { value: insertOnePerSec },
+      'intake / raw insertOne': { value: result.intakeVsInsertOne },
     });
-    if (failed) console.warn(`${failed} webhook(s) were not accepted with 201`);
-    writeResult('intake', result);
+    if (run.failed) console.warn(`${run.failed} webhook(s) were not accepted with 201`);
+    return result;
   } finally {
+    load.stop();
     await bench.stop();
   }
+}
+
+async function main(): Promise<void> {
+  const single = process.argv.includes('--n') || process.env.BENCH_N;
+  const sizes = single ? [option('n', 'BENCH_N', 100)] : listOption('sizes', 'BENCH_SIZES', [100, 2000]);
+  const concurrency = option('concurrency', 'BENCH_CONCURRENCY', 16);
+  const probeN = option('probe', 'BENCH_PROBE', 20);
+  const intervalMs = slackIntervalOption(5);
+  const timeoutMs = option('timeout-s', 'BENCH_TIMEOUT_S', 600) * 1000;
+  const results = [];
+  for (const n of sizes) results.push(await measureSize(n, concurrency, probeN, intervalMs, timeoutMs));
+  writeResult('intake', results.length === 1 ? results[0] : results);
 }
 
 runBench(main);

@@ -6,54 +6,67 @@
  * log (goal 0), time from an unrelated ticket's webhook to its card (goal p99 ≤ 5 s), acknowledgements sent
  * (all, once each). Writes bench/results/storm.json.
  *
+ * The webhooks come from the load generator's own process. Before the storm, BENCH_PROBE (5) unrelated
+ * tickets one at a time give the database commands per ticket (measure.ts); the storm's own commands ÷
+ * its tickets follow (from its first webhook until the app is quiet after the last acknowledgement).
+ * The Slack pacing is `--slack-interval-ms` (default production's 1000), printed in the header.
+ *
  *   npm run bench:storm                       # the issue's figures, about 6 minutes
  *   BENCH_STORM=100 BENCH_SECONDS=60 npm run bench:storm
  */
-import { performance } from 'node:perf_hooks';
-import { sendWebhook } from '../test/support/webhooks.js';
-import { option, percentile, round, runBench, startBenchApp, waitUntil, writeResult } from './support.js';
+import { diff } from './commands.js';
+import { LoadGenerator, type LoadItem } from './load.js';
+import { Deliveries, oneByOne, reportCommands } from './measure.js';
+import { distinctWord, header, option, percentile, round, runBench, slackIntervalOption, startBenchApp, waitUntil, writeResult } from './support.js';
 
 async function main(): Promise<void> {
   const stormN = option('storm', 'BENCH_STORM', 500);
   const unrelatedN = option('unrelated', 'BENCH_UNRELATED', 20);
   const seconds = option('seconds', 'BENCH_SECONDS', 300);
+  const probeN = option('probe', 'BENCH_PROBE', 5);
   const logLines: string[] = [];
-  const bench = await startBenchApp('storm', {}, { logLines });
+  const bench = await startBenchApp('storm', { SLACK_CHANNEL_INTERVAL_MS: String(slackIntervalOption(1000)) }, { logLines });
   const { slack, database, sink } = bench;
   slack.limitPerChannel({ perSecond: 1 });
+  const load = new LoadGenerator(bench.url);
   try {
     const total = stormN + unrelatedN;
-    console.log(`storm benchmark: ${stormN} similar + ${unrelatedN} unrelated tickets over ${seconds} s, 1 message/s/channel, database ${database.kind}`);
+    const info = header(`storm benchmark: ${stormN} similar + ${unrelatedN} unrelated tickets over ${seconds} s, fake Slack enforcing 1 message/s/channel`, bench);
+    // Commands per ticket, one at a time, before the storm; then the storm starts from the records' current ends.
+    const deliveries = new Deliveries(slack, sink);
+    const probeItems: LoadItem[] = Array.from({ length: probeN + 2 }, (_, i) => ({
+      id: `msg_storm_probe_${process.pid}_${i}`,
+      body: { subject: `Probe ${i}: the ${distinctWord(i + 1000)} report is empty`, body: `Probe request ${i}.`, requester: { email: `probe${i}@example.com` } },
+    }));
+    await oneByOne({ commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load }, probeItems.slice(0, 2));
+    const one = await oneByOne({ commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load }, probeItems.slice(2));
+    await new Promise((r) => setTimeout(r, 1500)); // the probe's last card out of the way of the pacing
+    await bench.commands.quiet(300);
+    const firstMessage = slack.messages.length;
+    const firstMail = sink.messages.length;
+    const s0 = bench.commands.snapshot();
     // The unrelated tickets at even places among the storm's.
     const unrelatedAt = new Set(Array.from({ length: unrelatedN }, (_, i) => Math.floor(((i + 0.5) * total) / unrelatedN)));
     const sentAt = new Map<string, number>();
     const keys: string[] = [];
-    let failed = 0;
     let u = 0;
-    let s = 0;
-    const started = performance.now();
-    const inFlight: Promise<void>[] = [];
+    let st = 0;
+    const items: (LoadItem & { unrelated: boolean })[] = [];
     for (let i = 0; i < total; i++) {
-      const due = started + (i * seconds * 1000) / total;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const unrelated = unrelatedAt.has(i);
-      const n = unrelated ? u++ : s++;
+      const n = unrelated ? u++ : st++;
       const body = unrelated
         ? { subject: `Question ${n}: ${['invoice address', 'export format', 'team seats', 'password policy', 'api quota'][n % 5]} ${['alpha', 'bravo', 'charlie', 'delta'][Math.floor(n / 5) % 4]}`, body: `Unrelated request ${n}.`, requester: { email: `other${n}@example.com` } }
         : { subject: `Checkout fails with error 500 (order ${10_000 + n})`, body: `Order ${n}: the checkout page shows an error.`, requester: { email: `storm${n}@example.com`, name: `Storm customer ${n}` } };
-      const t0 = performance.now();
-      inFlight.push(
-        (async () => {
-          const res = await sendWebhook(bench.url, body, { id: `msg_storm_${process.pid}_${i}` });
-          if (res.status !== 201) return void failed++;
-          const key = ((await res.json()) as { ticket: string }).ticket;
-          keys.push(key);
-          if (unrelated) sentAt.set(key, t0);
-        })(),
-      );
+      items.push({ id: `msg_storm_${process.pid}_${i}`, body, atMs: (i * seconds * 1000) / total, unrelated });
     }
-    await Promise.all(inFlight);
+    const answers = await load.run(items.map(({ unrelated: _u, ...item }) => item));
+    let failed = 0;
+    answers.forEach((a, i) => {
+      if (a.status !== 201 || !a.ticket) return void failed++;
+      keys.push(a.ticket);
+      if (items[i]!.unrelated) sentAt.set(a.ticket, a.sentAt - performance.timeOrigin);
+    });
     const cardAt = () => {
       const seen = new Map<string, number>();
       for (const call of slack.callsTo('chat.postMessage')) {
@@ -63,21 +76,26 @@ async function main(): Promise<void> {
       return seen;
     };
     await waitUntil('unrelated cards', sentAt.size, 120_000, () => [...sentAt.keys()].filter((k) => cardAt().has(k)).length);
-    await waitUntil('acknowledgements', keys.length, 180_000, () => new Set(sink.messages.filter((m) => /automatic acknowledgement/.test(m.text ?? '')).map((m) => m.subject)).size);
+    await waitUntil('acknowledgements', keys.length, 180_000, () => new Set(sink.messages.slice(firstMail).filter((m) => /automatic acknowledgement/.test(m.text ?? '')).map((m) => m.subject)).size);
+    const s1 = bench.commands.snapshot();
     // Let the last throttled storm-card update go out.
     await new Promise((r) => setTimeout(r, 6000));
+    await bench.commands.quiet(1000, 30_000);
+    const stormCounts = diff(bench.commands.snapshot(), s0);
 
     const posted = cardAt();
     const toCard = [...sentAt].map(([key, t0]) => posted.get(key)! - t0).sort((a, b) => a - b);
-    const topLevel = slack.messages.filter((m) => m.channel === 'CSUPPORT1' && !m.thread_ts);
+    const topLevel = slack.messages.slice(firstMessage).filter((m) => m.channel === 'CSUPPORT1' && !m.thread_ts);
     const unrelatedKeys = new Set(sentAt.keys());
     const unrelatedPosts = topLevel.filter((m) => unrelatedKeys.has(String(m.metadata?.event_payload?.ticket_key ?? ''))).length;
-    const acks = sink.messages.filter((m) => /automatic acknowledgement/.test(m.text ?? ''));
+    const acks = sink.messages.slice(firstMail).filter((m) => /automatic acknowledgement/.test(m.text ?? ''));
     const ackSubjects = acks.map((m) => m.subject);
     const errorLines = logLines.filter((l) => /"level":(50|60)/.test(l));
     const rateLimitErrors = errorLines.filter((l) => /rate.?limit|429/i.test(l)).length;
     const storms = await bench.models.Storm.find({}).lean();
+    const commands = reportCommands([{ label: 'unrelated, one at a time', one }], { counts: stormCounts, countsToOut: diff(s1, s0), tickets: keys.length });
     const result = {
+      ...info,
       at: new Date().toISOString(),
       database: database.kind,
       node: process.version,
@@ -97,6 +115,7 @@ async function main(): Promise<void> {
       unrelatedToCardMs: { p50: round(percentile(toCard, 50)), p90: round(percentile(toCard, 90)), p99: round(percentile(toCard, 99)), max: round(toCard.at(-1) ?? NaN) },
       acknowledgements: acks.length,
       acknowledgementsDistinct: new Set(ackSubjects).size,
+      commands,
     };
     console.table({
       'posts in #support (storm)': { value: result.stormPosts, goal: '≤ 20' },
@@ -109,6 +128,7 @@ async function main(): Promise<void> {
     if (errorLines.length) console.warn(errorLines.slice(0, 5).join('\n'));
     writeResult('storm', result);
   } finally {
+    load.stop();
     await bench.stop();
   }
 }

@@ -1,5 +1,6 @@
 /** What the benchmarks share: options, a bounded pool, percentiles, the app on the test database, results. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MongoClient } from 'mongodb';
@@ -7,7 +8,7 @@ import mongoose from 'mongoose';
 import { createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
+import { describeServer } from '../src/db/connect.js';
 import { createLogger } from '../src/logger.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { createSlackClient } from '../src/slack/client.js';
@@ -16,16 +17,35 @@ import { FakeSlack } from '../test/support/fake-slack.js';
 import { SmtpSink } from '../test/support/smtp-sink.js';
 import { SlackSender } from '../test/support/slack-requests.js';
 import { WEBHOOK_SECRET } from '../test/support/webhooks.js';
+import { CommandCounter } from './commands.js';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
-/** A positive whole number from `--name` or the environment variable `env`. */
-export function option(name: string, env: string, fallback: number): number {
+/** A positive whole number (or from `min`) from `--name` or the environment variable `env`. */
+export function option(name: string, env: string, fallback: number, min = 1): number {
   const i = process.argv.indexOf(`--${name}`);
   const raw = i >= 0 ? process.argv[i + 1] : process.env[env];
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} / ${env} must be a positive whole number`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} / ${env} must be a whole number ≥ ${min}`);
   return value;
+}
+
+/** A list of positive whole numbers from `--name 100,2000` or `env`. */
+export function listOption(name: string, env: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  const raw = i >= 0 ? process.argv[i + 1] : process.env[env];
+  if (raw === undefined) return fallback;
+  const values = raw.split(',').map(Number);
+  if (!values.every((v) => Number.isInteger(v) && v > 0)) throw new Error(`--${name} / ${env} must be whole numbers separated by commas`);
+  return values;
+}
+
+/**
+ * The Slack per-channel pacing (SLACK_CHANNEL_INTERVAL_MS) for a run: `--slack-interval-ms` or
+ * BENCH_SLACK_INTERVAL_MS, else the benchmark's default. Printed in every header.
+ */
+export function slackIntervalOption(fallback: number): number {
+  return option('slack-interval-ms', 'BENCH_SLACK_INTERVAL_MS', fallback, 0);
 }
 
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */
@@ -93,21 +113,25 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
   // opts.logLines: keep every warning and error line (benchmarks count what reaches the error log).
   const logger = opts.logLines ? createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn', { write: (line: string) => void opts.logLines!.push(line) }) : createLogger(config.LOG_LEVEL);
   const dbName = `deskbell_bench_${name}_${process.pid}`;
-  const db = process.env.BENCH_PROFILE
-    ? await mongoose.createConnection(database.uri, { autoIndex: false, dbName, monitorCommands: true }).asPromise()
-    : await connectDatabase(database.uri, logger, dbName);
+  // The app's connection, as connectDatabase opens it, with command monitoring: every command it starts
+  // is counted (`commands`). The benchmark's own queries go through `probe`, which is not counted.
+  const db = await mongoose.createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName, monitorCommands: true }).asPromise();
+  const commands = new CommandCounter(db.getClient());
+  const probe = await mongoose.createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName }).asPromise();
+  const server = await describeServer(probe);
   const profile = process.env.BENCH_PROFILE ? profileCommands(db.getClient()) : undefined;
   const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000) });
   const { port } = await app.start(0);
   return {
-    database, slack, sink, db, app,
+    database, slack, sink, db, app, config, commands, probe, server,
     url: `http://127.0.0.1:${port}`,
     sender: new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET),
     models: app.context.models,
     async stop(): Promise<void> {
       await app.stop().catch(() => undefined);
       profile?.print();
-      await db.dropDatabase().catch(() => undefined);
+      await probe.dropDatabase().catch(() => undefined);
+      await probe.close();
       await db.close();
       await slack.stop();
       await sink.stop();
@@ -139,6 +163,21 @@ function profileCommands(client: MongoClient) {
       console.table(Object.fromEntries(rows.map(([name, t]) => [name, { count: t.count, 'total ms': Math.round(t.ms), 'mean ms': round(t.ms / t.count, 2), 'max ms': Math.round(t.maxMs) }])));
     },
   };
+}
+
+/** What every benchmark prints first: the machine, the database server and the pacing it runs with. */
+export function header(title: string, bench: { database: { kind: string }; server: string; config: { SLACK_CHANNEL_INTERVAL_MS: number } }, withLoad = true): Record<string, unknown> {
+  const info = {
+    benchmark: title,
+    database: `${bench.database.kind}: ${bench.server}`,
+    node: process.version,
+    cpus: availableParallelism(),
+    slackChannelIntervalMs: bench.config.SLACK_CHANNEL_INTERVAL_MS,
+    schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000),
+    loadGenerator: withLoad ? 'own process (bench/load-generator.ts)' : 'none',
+  };
+  console.log(`${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms${withLoad ? ', load generator in its own process' : ''}`);
+  return info;
 }
 
 /** Writes bench/results/<name>.json and says where. */
