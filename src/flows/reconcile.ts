@@ -30,11 +30,15 @@ export async function reconcileOutbox(ctx: AppContext, onPage: () => Promise<voi
   const { Ticket, OutboundMail } = ctx.models;
   // Tickets grouped in a storm have no card of their own on purpose: the storm's card counts them.
   const cardless = { 'card.ts': null, 'storm.grouped': { $ne: true }, createdAt: { $lt: before } };
-  const intake = (t: { _id: unknown }) => ({ name: EffectNames.ticketIntake, data: { ticketId: String(t._id) } });
-  await pageById((q) => Ticket.find({ $and: [cardless, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) => askMissing(ctx, page.map(intake)));
+  const intake = (id: string) => ({ name: EffectNames.ticketIntake, data: { ticketId: id } });
+  const stillCardless = async (ids: string[]) => (await Ticket.find({ _id: { $in: ids }, ...cardless }, { _id: 1 }).lean()).map((t) => String(t._id));
+  await pageById((q) => Ticket.find({ $and: [cardless, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) =>
+    askMissing(ctx, page.map((t) => String(t._id)), intake, stillCardless));
   const unsent = { status: 'queued', createdAt: { $lt: before } };
-  const mail = (m: { _id: string }) => ({ name: EffectNames.sendMail, data: { outboxId: m._id } });
-  await pageById((q) => OutboundMail.find({ $and: [unsent, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) => askMissing(ctx, page.map(mail)));
+  const mail = (id: string) => ({ name: EffectNames.sendMail, data: { outboxId: id } });
+  const stillUnsent = async (ids: string[]) => (await OutboundMail.find({ _id: { $in: ids }, status: 'queued' }, { _id: 1 }).lean()).map((m) => m._id);
+  await pageById((q) => OutboundMail.find({ $and: [unsent, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) =>
+    askMissing(ctx, page.map((m) => m._id), mail, stillUnsent));
   await scanTicketChanges(ctx, before, onPage);
 }
 
@@ -43,16 +47,23 @@ async function redoStalledDeliveries(ctx: AppContext, before: Date, onPage: () =
   const find = (q: object) => ctx.models.Delivery.find({ $and: [stalled, q] }, { job: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
   await pageById(find, onPage, (page) => {
     const jobs = page.map((d) => d.job as { name?: string; data?: Record<string, string> } | undefined);
-    return askMissing(ctx, jobs.filter((j): j is EffectAsk => !!j?.name && !!j.data && ctx.worker.knows(j.name)));
+    const asks = jobs.filter((j): j is EffectAsk => !!j?.name && !!j.data && ctx.worker.knows(j.name));
+    return askMissing(ctx, asks, (ask) => ask);
   });
 }
 
-/** Asks for the effects of `asks` that are neither waiting nor being worked: one query, then one ask each. */
-async function askMissing(ctx: AppContext, asks: EffectAsk[]): Promise<void> {
-  if (!asks.length) return;
-  const keys = asks.map((a) => effectKey(a.name, a.data));
-  const queued = new Set((await ctx.models.Effect.find({ _id: { $in: keys } }, { _id: 1 }).lean()).map((e) => e._id));
-  for (const ask of asks) if (!queued.has(effectKey(ask.name, ask.data))) await ctx.worker.ask(ask);
+/**
+ * Asks for the effects of `items` that are neither waiting nor being worked (one query), and, with
+ * `stillOwed`, still owed when read again after that query (one more): an effect writes its result before
+ * its record goes, so an item the first read saw undone may have been done by an effect since gone.
+ */
+async function askMissing<T>(ctx: AppContext, items: T[], toAsk: (item: T) => EffectAsk, stillOwed?: (items: T[]) => Promise<T[]>): Promise<void> {
+  if (!items.length) return;
+  const keyOf = (item: T) => { const a = toAsk(item); return effectKey(a.name, a.data); };
+  const queued = new Set((await ctx.models.Effect.find({ _id: { $in: items.map(keyOf) } }, { _id: 1 }).lean()).map((e) => e._id));
+  let missing = items.filter((item) => !queued.has(keyOf(item)));
+  if (missing.length && stillOwed) missing = await stillOwed(missing);
+  for (const item of missing) await ctx.worker.ask(toAsk(item));
 }
 
 /** Walks a query in `_id` order, a page at a time (bounded memory, no skip). */
@@ -109,7 +120,7 @@ async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boo
     if (e.notify && !e.slackTs) asks.push({ name: EffectNames.threadNote, data: { ticketId: id, eventId } });
   }
   for (const dm of dmKeys) if (!sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
-  await askMissing(ctx, asks);
+  await askMissing(ctx, asks, (ask) => ask);
 }
 
 interface DmDue {
