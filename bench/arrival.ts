@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const pacingPerSec = intervalMs > 0 ? 1000 / intervalMs : Infinity;
     if (rate > pacingPerSec) console.log(`  a backlog run: ${rate} tickets/s against a pacing of ${round(pacingPerSec, 2)} cards/s`);
     const deliveries = new Deliveries(bench.slack, bench.sink);
-    const parts = { commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load };
+    const parts = { commands: bench.commands, worker: bench.app.context.worker, deliveries, load };
     await oneByOne(parts, Array.from({ length: 2 }, () => ticket('warm')));
     const one = await oneByOne(parts, Array.from({ length: probeN }, () => ticket('probe')));
     const run = await loadedRun(parts, Array.from({ length: n }, (_, i) => ticket('load', (i * 1000) / rate)), 1, timeoutMs);

@@ -45,7 +45,7 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
   try {
     const info = header(`intake benchmark: n = ${n}, concurrency ${concurrency}, ${probeN} tickets one at a time before and after`, bench);
     const deliveries = new Deliveries(bench.slack, bench.sink);
-    const parts = { commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load };
+    const parts = { commands: bench.commands, worker: bench.app.context.worker, deliveries, load };
     await oneByOne(parts, tickets('warm', 3));
     const before = await oneByOne(parts, tickets('before', probeN));
     const run = await loadedRun(parts, tickets('load', n), concurrency, timeoutMs);

@@ -3,7 +3,7 @@
  * went out, the one-at-a-time phase that attributes database commands to a ticket, and the loaded run's
  * commands divided by its tickets.
  */
-import type { Agenda } from 'agenda';
+import type { DeliveryWorker } from '../src/delivery/worker.js';
 import type { FakeSlack } from '../test/support/fake-slack.js';
 import type { SmtpSink } from '../test/support/smtp-sink.js';
 import { breakdown, countsToJson, diff, spread, sum, type CommandCounter, type CommandCounts } from './commands.js';
@@ -75,19 +75,18 @@ export class Deliveries {
 }
 
 /**
- * Holds Agenda's in-process wake-ups ("a job was saved, look now") until `release`: while a request is
- * in flight its own jobs do not start, so the commands counted between send and answer are the request
- * path's and not the card job's. Released at the answer, the jobs start exactly as they would have.
+ * Holds the delivery worker's wake-ups while a request is in flight: the effects the request records start
+ * at the answer instead of inside the counted window, so the request → answer count is the request path's
+ * own. The worker's poll may still fall into a window (read the median).
  */
-export function holdWakeups(agenda: Agenda): () => Promise<void> {
-  const channel = (agenda as unknown as { notificationChannel?: { publish(n: unknown): Promise<void> } }).notificationChannel;
-  if (!channel) return async () => undefined;
-  const original = channel.publish;
-  const held: unknown[] = [];
-  channel.publish = async (n: unknown) => void held.push(n);
+export function holdWakeups(worker: DeliveryWorker): () => Promise<void> {
+  const w = worker as unknown as { pump(): void };
+  const original = w.pump;
+  let asked = false;
+  w.pump = () => void (asked = true);
   return async () => {
-    channel.publish = original;
-    for (const n of held) await original.call(channel, n);
+    w.pump = original;
+    if (asked) original.call(worker);
   };
 }
 
@@ -114,17 +113,17 @@ export interface OneByOne {
 
 /**
  * Sends `items` one at a time, each after the app has been quiet (no command for 300 ms), and counts the
- * app's commands per ticket: to the answer (with the ticket's own job wake-ups held, see holdWakeups), to
- * card + acknowledgement, and until quiet again. Agenda's 5 s poll can still fall into a window: the
+ * app's commands per ticket: to the answer (with the ticket's own effects held, see holdWakeups), to
+ * card + acknowledgement, and until quiet again. The worker's and Agenda's polls can still fall into a window: the
  * median is the figure to read, the mean and max show such strays.
  */
-export async function oneByOne(parts: { commands: CommandCounter; agenda: Agenda; deliveries: Deliveries; load: LoadGenerator }, items: LoadItem[], timeoutMs = 60_000): Promise<OneByOne> {
-  const { commands, agenda, deliveries, load } = parts;
+export async function oneByOne(parts: { commands: CommandCounter; worker: DeliveryWorker; deliveries: Deliveries; load: LoadGenerator }, items: LoadItem[], timeoutMs = 60_000): Promise<OneByOne> {
+  const { commands, worker, deliveries, load } = parts;
   const out: OneByOne = { request: [], toOut: [], settled: [], timedOut: 0, failed: 0 };
   for (const item of items) {
     await commands.quiet(300);
     const s0 = commands.snapshot();
-    const release = holdWakeups(agenda);
+    const release = holdWakeups(worker);
     const [answer] = await load.run([item]);
     const s1 = commands.snapshot();
     await release();

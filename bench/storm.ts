@@ -38,8 +38,8 @@ async function main(): Promise<void> {
       id: `msg_storm_probe_${process.pid}_${i}`,
       body: { subject: `Probe ${i}: the ${distinctWord(i + 1000)} report is empty`, body: `Probe request ${i}.`, requester: { email: `probe${i}@example.com` } },
     }));
-    await oneByOne({ commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load }, probeItems.slice(0, 2));
-    const one = await oneByOne({ commands: bench.commands, agenda: bench.app.context.agenda, deliveries, load }, probeItems.slice(2));
+    await oneByOne({ commands: bench.commands, worker: bench.app.context.worker, deliveries, load }, probeItems.slice(0, 2));
+    const one = await oneByOne({ commands: bench.commands, worker: bench.app.context.worker, deliveries, load }, probeItems.slice(2));
     await new Promise((r) => setTimeout(r, 1500)); // the probe's last card out of the way of the pacing
     await bench.commands.quiet(300);
     const firstMessage = slack.messages.length;

@@ -93,7 +93,7 @@ export async function waitUntil(what: string, target: number, timeoutMs: number,
 
 /**
  * The real app on the test database (the same chain as the tests), the fake Slack and an SMTP sink.
- * The scheduler polls every 5 s as in production (BENCH_POLL_MS changes it).
+ * The scheduler and the delivery worker poll as in production (BENCH_POLL_MS changes the scheduler's).
  */
 export async function startBenchApp(name: string, env: Record<string, string> = {}, opts: { logLines?: string[] } = {}) {
   const database = await startTestDatabase();
@@ -120,7 +120,7 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
   const probe = await mongoose.createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName }).asPromise();
   const server = await describeServer(probe);
   const profile = process.env.BENCH_PROFILE ? profileCommands(db.getClient()) : undefined;
-  const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000) });
+  const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, ...(process.env.BENCH_POLL_MS ? { schedulerPollMs: Number(process.env.BENCH_POLL_MS) } : {}) });
   const { port } = await app.start(0);
   return {
     database, slack, sink, db, app, config, commands, probe, server,
@@ -173,7 +173,7 @@ export function header(title: string, bench: { database: { kind: string }; serve
     node: process.version,
     cpus: availableParallelism(),
     slackChannelIntervalMs: bench.config.SLACK_CHANNEL_INTERVAL_MS,
-    schedulerPollMs: Number(process.env.BENCH_POLL_MS ?? 5000),
+    schedulerPollMs: process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : 'production default (10000)',
     loadGenerator: withLoad ? 'own process (bench/load-generator.ts)' : 'none',
   };
   console.log(`${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms${withLoad ? ', load generator in its own process' : ''}`);

@@ -161,21 +161,36 @@ export class DeliveryWorker {
   private async fill(): Promise<void> {
     for (const key of [...this.wokenKeys]) {
       if (!this.started) return;
-      const urgent = this.urgentNames.includes(key.slice(0, key.indexOf(':')));
-      if (this.running[urgent ? 'urgent' : 'normal'] >= this.slots[urgent ? 'urgent' : 'normal']) continue;
+      const lane = this.laneOf(key.slice(0, key.indexOf(':')));
+      if (!this.hasRoom(lane)) continue;
       this.wokenKeys.delete(key);
       const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, key });
-      if (claim) this.launch(claim, urgent ? 'urgent' : 'normal');
+      if (claim) this.launch(claim, lane);
+    }
+    // Room in both lanes: one query for whatever is due first, whichever lane it belongs to (an idle poll
+    // costs one command). Only a full lane makes the other one ask for its own kinds.
+    while (this.started && !this.drained.normal && !this.drained.urgent && this.hasRoom('normal') && this.hasRoom('urgent')) {
+      const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs });
+      if (!claim) this.drained.normal = this.drained.urgent = true;
+      else this.launch(claim, this.laneOf(claim.name));
     }
     for (const lane of ['urgent', 'normal'] as const) {
       if (!this.urgentNames.length && lane === 'urgent') continue;
-      while (this.started && !this.drained[lane] && this.running[lane] < this.slots[lane]) {
+      while (this.started && !this.drained[lane] && this.hasRoom(lane)) {
         const names = lane === 'urgent' ? { names: this.urgentNames } : { excludeNames: this.urgentNames };
         const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, ...names });
         if (!claim) this.drained[lane] = true;
         else this.launch(claim, lane);
       }
     }
+  }
+
+  private hasRoom(lane: 'normal' | 'urgent'): boolean {
+    return this.running[lane] < this.slots[lane];
+  }
+
+  private laneOf(name: string): 'normal' | 'urgent' {
+    return this.urgentNames.includes(name) ? 'urgent' : 'normal';
   }
 
   private launch(claim: ClaimedEffect, lane: 'normal' | 'urgent'): void {
