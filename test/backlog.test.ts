@@ -39,8 +39,8 @@ describe('a backlog of cards under the reconcile sweep', () => {
       const empty = e.commandName === 'findAndModify' && (e.reply as { value?: unknown }).value === null;
       if (WRITES.has(e.commandName) && !empty && !NOT_PER_TICKET.has(collection)) writes.set(`run${run}`, (writes.get(`run${run}`) ?? 0) + 1);
     });
-    // Cards leave one every 80 ms: a backlog of a few seconds, made older than the sweep's grace by the clock.
-    t = await startTestApp({ label: 'backlog', clock, db, env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SLACK_CHANNEL_INTERVAL_MS: '80' } });
+    // Cards leave one every 50 ms: a backlog of a few seconds, made older than the sweep's grace by the clock.
+    t = await startTestApp({ label: 'backlog', clock, db, env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SLACK_CHANNEL_INTERVAL_MS: '50' } });
   });
   afterAll(async () => {
     await t.stop();

@@ -28,8 +28,8 @@ export function acknowledgementId(ticket: Pick<TicketDoc, 'key' | 'id'>): string
 }
 
 /** Queues the auto-acknowledgement (once per ticket: the outbox id is the ticket's). */
-export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc): Promise<void> {
-  await queueMail(deps, ticket, {
+export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc, opts: { sendNow?: boolean } = {}) {
+  return queueMail(deps, ticket, {
     id: acknowledgementId(ticket),
     kind: 'acknowledgement',
     to: ticket.requester?.email ?? '',
@@ -37,5 +37,5 @@ export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc):
     text: acknowledgementText(ticket, deps),
     ...threadHeaders(ticket),
     headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
-  });
+  }, opts);
 }

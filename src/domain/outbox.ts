@@ -1,4 +1,5 @@
 import type { TicketDoc } from '../db/models/ticket.js';
+import type { OutboundMailDoc } from '../db/models/outbound-mail.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { DomainDeps } from './deps.js';
 
@@ -26,16 +27,19 @@ export function messageIdFor(id: string, address: string): string {
 /**
  * Stores the mail in the outbox (once per id) and asks for it to be sent. The caller records
  * `messageIdFor(id)` in the ticket's `email.messageIds` within its own write of the ticket, so replies
- * to this mail join the ticket.
+ * to this mail join the ticket. With `sendNow`, a flow about to send it itself gets it back instead (once:
+ * a mail stored earlier is asked for as usual); an outbox mail never sent is found by the reconcile sweep.
  */
-export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: QueuedMail): Promise<void> {
+export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: QueuedMail, { sendNow = false } = {}): Promise<OutboundMailDoc | undefined> {
   const messageId = messageIdFor(mail.id, deps.settings.supportEmail);
   try {
-    await deps.models.OutboundMail.create({ _id: mail.id, ticketId: ticket._id, ...mail, messageId, createdAt: deps.clock.now() });
+    const stored = await deps.models.OutboundMail.create({ _id: mail.id, ticketId: ticket._id, ...mail, messageId, createdAt: deps.clock.now() });
+    if (sendNow) return stored;
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
   await deps.effects.sendMail(mail.id);
+  return undefined;
 }
 
 /**

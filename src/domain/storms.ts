@@ -44,6 +44,8 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
       // Decided: a card of its own. Recorded, so a storm forming next adopts it (below); then look once more,
       // in case the storm formed between the count and this write.
       await models.Ticket.updateOne({ _id: ticket._id, 'storm.id': null }, { $set: { stormCheckedAt: now, lookalikes: similar } });
+      // The caller goes on to post its card from this copy (the card's rank reads `lookalikes`).
+      ticket.set({ stormCheckedAt: now, lookalikes: similar });
       const formed = await models.Storm.findOne({ openKey: ticket.similarity });
       if (formed) await adopt(deps, formed, { _id: ticket._id });
       return undefined;

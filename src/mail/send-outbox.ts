@@ -1,4 +1,5 @@
 import type { Models } from '../db/models/index.js';
+import type { OutboundMailDoc } from '../db/models/outbound-mail.js';
 import { deliverOnce } from '../db/once.js';
 import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import { BusyElsewhereError } from '../slack/errors.js';
@@ -18,8 +19,10 @@ export async function sendOutboxMail(
   deps: { models: Models; mailer: Mailer; clock: Clock; logger: Logger },
   outboxId: string,
   job?: { name: string; data: Record<string, string> },
+  /** The outbox mail when the caller has just stored it (saves reading it back). */
+  stored?: OutboundMailDoc,
 ): Promise<void> {
-  const mail = await deps.models.OutboundMail.findById(outboxId);
+  const mail = stored ?? (await deps.models.OutboundMail.findById(outboxId));
   if (!mail || mail.status === 'sent') return;
   const outcome = await deliverOnce(deps.models, {
     key: OnceKeys.mail(outboxId),

@@ -21,8 +21,8 @@ function render(ticket: TicketDoc, policy: CardDeps['policy']) {
  * Posts the ticket's card exactly once (src/slack/post-once.ts), records where it is on the ticket, and
  * re-renders it if the ticket changed while it was being posted.
  */
-export async function postCard(deps: CardDeps, ticketId: string, job?: { name: string; data: Record<string, string> }): Promise<void> {
-  const ticket = await deps.models.Ticket.findById(ticketId);
+export async function postCard(deps: CardDeps, ticketId: string, job?: { name: string; data: Record<string, string> }, loaded?: TicketDoc): Promise<void> {
+  const ticket = loaded ?? (await deps.models.Ticket.findById(ticketId));
   if (!ticket) return;
   if (ticket.card?.ts) return;
   // Grouped in a storm: the storm's card shows it, until someone splits the storm.

@@ -28,6 +28,7 @@ outboundMailSchema.index({ messageId: 1 });
 outboundMailSchema.index({ to: 1, kind: 1, createdAt: 1 });
 
 export type OutboundMailFields = InferSchemaType<typeof outboundMailSchema>;
+export type OutboundMailDoc = InstanceType<ReturnType<typeof outboundMailModel>>;
 
 export function outboundMailModel(conn: Connection) {
   return conn.model('OutboundMail', outboundMailSchema, 'outbound_mails');
