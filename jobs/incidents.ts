@@ -10,7 +10,13 @@ import { JobNames } from './names.js';
  */
 export function incidentSweepMs(ctx: Pick<AppContext, 'incidents'>): number {
   const s = ctx.incidents;
-  return Math.max(1000, Math.min(30_000, Math.floor(Math.min(s.pageRepeatMs / 3, s.pageEscalateMs / 3, s.updateMs / 6, s.monitorMs / 3, s.reportMs / 8))));
+  return Math.max(
+    1000,
+    Math.min(
+      30_000,
+      Math.floor(Math.min(s.pageRepeatMs / 3, s.pageEscalateMs / 3, s.updateMs / 6, s.monitorMs / 3, s.reportMs / 8)),
+    ),
+  );
 }
 
 /** The incident sweep: paging repeats and escalations, and the incident clock. Their effects are immediate ones. */

@@ -9,9 +9,22 @@ import { defineSummaryJobs, scheduleSummaryJobs } from './summaries.js';
 
 /** Job names earlier versions used for immediate effects. */
 const RETIRED_JOB_NAMES = [
-  'card.post', 'card.update', 'card.thread-note', 'mail.send', 'card.assignee-dm', 'home.refresh', 'sla.direct-message',
-  'incident.open', 'incident.page', 'incident.note', 'incident.refresh', 'incident.pagerduty', 'incident.work',
-  'storm.card', 'storm.action', 'storm.note',
+  'card.post',
+  'card.update',
+  'card.thread-note',
+  'mail.send',
+  'card.assignee-dm',
+  'home.refresh',
+  'sla.direct-message',
+  'incident.open',
+  'incident.page',
+  'incident.note',
+  'incident.refresh',
+  'incident.pagerduty',
+  'incident.work',
+  'storm.card',
+  'storm.action',
+  'storm.note',
 ];
 
 /** Defines every Agenda job; one file a topic. */

@@ -5,5 +5,8 @@ import { JobNames } from './names.js';
 
 /** The once-a-minute safety net (src/flows/reconcile.ts); it says it is alive between pages. */
 export function defineReconcileJob(agenda: Agenda, ctx: AppContext): void {
-  agenda.define(JobNames.reconcile, async (job) => reconcileOutbox(ctx, () => job.touch()), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  agenda.define(JobNames.reconcile, async (job) => reconcileOutbox(ctx, () => job.touch()), {
+    concurrency: 1,
+    lockLifetime: 10 * 60_000,
+  });
 }

@@ -29,7 +29,13 @@ describe('a backlog of cards under the reconcile sweep', () => {
 
   beforeAll(async () => {
     smtp = await new SmtpSink().start();
-    db = await mongoose.createConnection(inject('mongoUri'), { dbName: uniqueDbName('backlog'), autoIndex: false, monitorCommands: true }).asPromise();
+    db = await mongoose
+      .createConnection(inject('mongoUri'), {
+        dbName: uniqueDbName('backlog'),
+        autoIndex: false,
+        monitorCommands: true,
+      })
+      .asPromise();
     const collections = new Map<number, string>();
     db.getClient().on('commandStarted', (e) => collections.set(e.requestId, String(e.command[e.commandName] ?? '')));
     db.getClient().on('commandSucceeded', (e) => {
@@ -37,10 +43,16 @@ describe('a backlog of cards under the reconcile sweep', () => {
       collections.delete(e.requestId);
       // A claim that found nothing due is the worker looking, not work done for a ticket.
       const empty = e.commandName === 'findAndModify' && (e.reply as { value?: unknown }).value === null;
-      if (WRITES.has(e.commandName) && !empty && !NOT_PER_TICKET.has(collection)) writes.set(`run${run}`, (writes.get(`run${run}`) ?? 0) + 1);
+      if (WRITES.has(e.commandName) && !empty && !NOT_PER_TICKET.has(collection))
+        writes.set(`run${run}`, (writes.get(`run${run}`) ?? 0) + 1);
     });
     // Cards leave one every 50 ms: a backlog of a few seconds, made older than the sweep's grace by the clock.
-    t = await startTestApp({ label: 'backlog', clock, db, env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SLACK_CHANNEL_INTERVAL_MS: '50' } });
+    t = await startTestApp({
+      label: 'backlog',
+      clock,
+      db,
+      env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SLACK_CHANNEL_INTERVAL_MS: '50' },
+    });
   });
   afterAll(async () => {
     await t.stop();
@@ -50,11 +62,19 @@ describe('a backlog of cards under the reconcile sweep', () => {
   });
 
   async function burst(label: string, n: number, duringBacklog: () => Promise<void>): Promise<string[]> {
-    const answers = await Promise.all(Array.from({ length: n }, (_, i) =>
-      sendWebhook(t.url, { subject: `Export of ${label} ${word(i)} fails`, body: 'Every export fails.', requester: { email: `${label}${i}@example.com` } })));
+    const answers = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        sendWebhook(t.url, {
+          subject: `Export of ${label} ${word(i)} fails`,
+          body: 'Every export fails.',
+          requester: { email: `${label}${i}@example.com` },
+        }),
+      ),
+    );
     expect(answers.every((a) => a.status === 201)).toBe(true);
     const ids = await Promise.all(answers.map(async (a) => ((await a.json()) as { id: string }).id));
-    const carded = () => t.app.context.models.Ticket.countDocuments({ _id: { $in: ids }, 'card.ts': { $exists: true } });
+    const carded = () =>
+      t.app.context.models.Ticket.countDocuments({ _id: { $in: ids }, 'card.ts': { $exists: true } });
     let done = false;
     const sweeping = (async () => {
       while (!done) await duringBacklog();
@@ -83,7 +103,9 @@ describe('a backlog of cards under the reconcile sweep', () => {
     await settled(t.app);
     expect(writes.get('run1')! / n).toBeLessThan(20);
     expect(sweeps).toBeGreaterThanOrEqual(2);
-    const cards = t.slack.messages.filter((m) => ids.includes((m.metadata?.event_payload as { ticket_id?: string })?.ticket_id ?? ''));
+    const cards = t.slack.messages.filter((m) =>
+      ids.includes((m.metadata?.event_payload as { ticket_id?: string })?.ticket_id ?? ''),
+    );
     expect(cards.filter((m) => !m.thread_ts)).toHaveLength(n);
     // The same, but for the few sweeps that meet an effect in the instant between its record going and the
     // state it left being read (a harmless extra ask). Before, each sweep added a card job per waiting ticket.

@@ -42,7 +42,9 @@ describe('effect queue', () => {
     await askEffect(models, { name: 'test.again', data, mode: 'again' });
     const claim = await claimEffect(models, { holdMs: HOLD, key: effectKey('test.again', data) });
     const later = new Date(Date.now() + 30_000);
-    await Promise.all(Array.from({ length: 8 }, () => askEffect(models, { name: 'test.again', data, mode: 'again', at: later })));
+    await Promise.all(
+      Array.from({ length: 8 }, () => askEffect(models, { name: 'test.again', data, mode: 'again', at: later })),
+    );
     await finishEffect(models, claim!);
     const record = await models.Effect.findById(effectKey('test.again', data)).lean();
     expect(record).toMatchObject({ wanted: true });
@@ -63,7 +65,11 @@ describe('effect queue', () => {
     await finishEffect(models, first!);
     expect(await models.Effect.countDocuments({ _id: first!.key })).toBe(1);
     await failEffect(models, second!, 'boom', new Date(Date.now() + 60_000));
-    expect(await models.Effect.findById(first!.key).lean()).toMatchObject({ attempts: 1, lastError: 'boom', wanted: true });
+    expect(await models.Effect.findById(first!.key).lean()).toMatchObject({
+      attempts: 1,
+      lastError: 'boom',
+      wanted: true,
+    });
   });
 
   it('works what it is asked for at once, retries failures, and a second worker never runs the same effect twice', async () => {
@@ -81,7 +87,9 @@ describe('effect queue', () => {
     const logger = createLogger('silent');
     const workers = [0, 1].map(() => new DeliveryWorker({ models, logger, kinds, retryBaseMs: 20, pollMs: 50 }));
     // Every effect asked for twice, from both processes, before either works: each is recorded once.
-    await Promise.all(Array.from({ length: 40 }, (_, i) => workers[i % 2]!.ask({ name: 'test.work', data: { n: String(i % 20) } })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => workers[i % 2]!.ask({ name: 'test.work', data: { n: String(i % 20) } })),
+    );
     workers.forEach((w) => w.start());
     await waitFor(() => runs.length >= 20, 'the effects to run', 20_000);
     await Promise.all(workers.map((w) => w.stop()));

@@ -39,7 +39,12 @@ export interface ClaimedEffect {
 
 /** One key per effect: its name and its data, in a fixed order. */
 export function effectKey(name: string, data: Record<string, string>): string {
-  return [name, ...Object.keys(data).sort().map((k) => data[k])].join(':');
+  return [
+    name,
+    ...Object.keys(data)
+      .sort()
+      .map((k) => data[k]),
+  ].join(':');
 }
 
 export async function askEffect(models: EffectModels, ask: EffectAsk): Promise<string> {
@@ -47,19 +52,28 @@ export async function askEffect(models: EffectModels, ask: EffectAsk): Promise<s
   const at = ask.at ?? new Date();
   const fresh = { name: ask.name, data: ask.data, attempts: 0, createdAt: new Date() };
   if ((ask.mode ?? 'once') === 'once') {
-    await withUpsertRetry(() => models.Effect.updateOne({ _id: key }, { $setOnInsert: { ...fresh, wanted: true, nextAt: at } }, { upsert: true }));
+    await withUpsertRetry(() =>
+      models.Effect.updateOne({ _id: key }, { $setOnInsert: { ...fresh, wanted: true, nextAt: at } }, { upsert: true }),
+    );
     return key;
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       // Waiting (or absent): wanted, and due no later than asked. Being worked: the filter misses and the
       // upsert collides with the held record (E11000), which is the signal to mark it for one more run.
-      await models.Effect.updateOne({ _id: key, owner: null }, { $set: { wanted: true }, $min: { nextAt: at }, $setOnInsert: fresh }, { upsert: true });
+      await models.Effect.updateOne(
+        { _id: key, owner: null },
+        { $set: { wanted: true }, $min: { nextAt: at }, $setOnInsert: fresh },
+        { upsert: true },
+      );
       return key;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
-    const held = await models.Effect.updateOne({ _id: key, owner: { $ne: null } }, { $set: { wanted: true }, $min: { askedAt: at } });
+    const held = await models.Effect.updateOne(
+      { _id: key, owner: { $ne: null } },
+      { $set: { wanted: true }, $min: { askedAt: at } },
+    );
     if (held.matchedCount) return key;
     // It was finished (or inserted by a racing ask) in between: ask again.
   }
@@ -70,10 +84,15 @@ export async function askEffect(models: EffectModels, ask: EffectAsk): Promise<s
  * Claims one due effect (the oldest due first), or the effect `key` if it is waiting, for `holdMs`.
  * `lane` keeps urgent work (incidents) from queueing behind a backlog of cards.
  */
-export async function claimEffect(models: EffectModels, opts: { holdMs: number; names?: string[]; excludeNames?: string[]; key?: string }): Promise<ClaimedEffect | undefined> {
+export async function claimEffect(
+  models: EffectModels,
+  opts: { holdMs: number; names?: string[]; excludeNames?: string[]; key?: string },
+): Promise<ClaimedEffect | undefined> {
   const owner = randomUUID();
   const now = new Date();
-  const filter: Record<string, unknown> = opts.key ? { _id: opts.key, owner: null, nextAt: { $lte: now } } : { nextAt: { $lte: now } };
+  const filter: Record<string, unknown> = opts.key
+    ? { _id: opts.key, owner: null, nextAt: { $lte: now } }
+    : { nextAt: { $lte: now } };
   if (opts.names) filter.name = { $in: opts.names };
   else if (opts.excludeNames) filter.name = { $nin: opts.excludeNames };
   const before = await models.Effect.findOneAndUpdate(
@@ -82,12 +101,22 @@ export async function claimEffect(models: EffectModels, opts: { holdMs: number; 
     { sort: { nextAt: 1 }, returnDocument: 'before' },
   ).lean();
   if (!before) return undefined;
-  return { key: before._id, name: before.name, data: (before.data ?? {}) as Record<string, string>, owner, attempts: before.attempts ?? 0, takenOver: !!before.owner };
+  return {
+    key: before._id,
+    name: before.name,
+    data: (before.data ?? {}) as Record<string, string>,
+    owner,
+    attempts: before.attempts ?? 0,
+    takenOver: !!before.owner,
+  };
 }
 
 /** Extends a live claim; false when it was taken over (the holder should stop). */
 export async function renewEffect(models: EffectModels, claim: ClaimedEffect, holdMs: number): Promise<boolean> {
-  const res = await models.Effect.updateOne({ _id: claim.key, owner: claim.owner }, { $set: { nextAt: new Date(Date.now() + holdMs) } });
+  const res = await models.Effect.updateOne(
+    { _id: claim.key, owner: claim.owner },
+    { $set: { nextAt: new Date(Date.now() + holdMs) } },
+  );
   return res.matchedCount === 1;
 }
 
@@ -101,18 +130,30 @@ export async function finishEffect(models: EffectModels, claim: ClaimedEffect): 
   const held = await models.Effect.findOne({ _id: claim.key, owner: claim.owner }, { askedAt: 1 }).lean();
   if (!held) return undefined;
   const nextAt = held.askedAt ?? new Date();
-  await models.Effect.updateOne({ _id: claim.key, owner: claim.owner }, { $unset: { owner: 1, lastError: 1, askedAt: 1 }, $set: { nextAt, attempts: 0 } });
+  await models.Effect.updateOne(
+    { _id: claim.key, owner: claim.owner },
+    { $unset: { owner: 1, lastError: 1, askedAt: 1 }, $set: { nextAt, attempts: 0 } },
+  );
   return nextAt;
 }
 
 /** Failed: due again at `retryAt`, or dropped (`retryAt` undefined) once its retries are spent. */
-export async function failEffect(models: EffectModels, claim: ClaimedEffect, error: string, retryAt: Date | undefined): Promise<void> {
+export async function failEffect(
+  models: EffectModels,
+  claim: ClaimedEffect,
+  error: string,
+  retryAt: Date | undefined,
+): Promise<void> {
   if (!retryAt) {
     await models.Effect.deleteOne({ _id: claim.key, owner: claim.owner });
     return;
   }
   await models.Effect.updateOne(
     { _id: claim.key, owner: claim.owner },
-    { $unset: { owner: 1 }, $set: { wanted: true, nextAt: retryAt, lastError: error.slice(0, 500) }, $inc: { attempts: 1 } },
+    {
+      $unset: { owner: 1 },
+      $set: { wanted: true, nextAt: retryAt, lastError: error.slice(0, 500) },
+      $inc: { attempts: 1 },
+    },
   );
 }

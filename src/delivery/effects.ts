@@ -12,7 +12,8 @@ export const HOME_REFRESH_DELAY_MS = 5_000;
 export function queuedEffects(worker: Pick<DeliveryWorker, 'ask'>): Effects {
   const once = (name: string, data: Record<string, string>) => worker.ask({ name, data });
   // Re-renders: a change during a render must be rendered once more, so an ask during a run re-arms it.
-  const again = (name: string, data: Record<string, string>, at?: Date) => worker.ask({ name, data, mode: 'again', ...(at ? { at } : {}) });
+  const again = (name: string, data: Record<string, string>, at?: Date) =>
+    worker.ask({ name, data, mode: 'again', ...(at ? { at } : {}) });
   return {
     ticketIntake: (ticketId) => once(N.ticketIntake, { ticketId }),
     postCard: (ticketId) => once(N.postCard, { ticketId }),
@@ -26,9 +27,11 @@ export function queuedEffects(worker: Pick<DeliveryWorker, 'ask'>): Effects {
     sendPage: (incidentId, eventId) => once(N.incidentPage, { incidentId, eventId }),
     incidentNote: (incidentId, eventId) => once(N.incidentNote, { incidentId, eventId }),
     refreshIncident: (incidentId) => again(N.incidentRefresh, { incidentId }),
-    pagerDuty: (incidentId, action, round = 0) => once(N.pagerDuty, { incidentId, action, ...(round ? { round: String(round) } : {}) }),
+    pagerDuty: (incidentId, action, round = 0) =>
+      once(N.pagerDuty, { incidentId, action, ...(round ? { round: String(round) } : {}) }),
     incidentUpdate: (incidentId, eventId) => once(N.incidentUpdate, { incidentId, eventId }),
-    incidentReminder: (incidentId, kind, at, round) => once(N.incidentReminder, { incidentId, kind, at: at.toISOString(), round: String(round) }),
+    incidentReminder: (incidentId, kind, at, round) =>
+      once(N.incidentReminder, { incidentId, kind, at: at.toISOString(), round: String(round) }),
     publishReport: (incidentId, revision) => once(N.incidentReport, { incidentId, revision: String(revision) }),
     refreshStormCard: (stormId, at) => again(N.stormCard, { stormId }, at),
     applyStormAction: (stormId, actionId) => once(N.stormAction, { stormId, actionId }),

@@ -37,7 +37,10 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.threadNote]: { run: (d, r) => postThreadNote(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
     [N.sendMail]: { run: (d, r) => sendOutboxMail(ctx, d.outboxId!, asJob(r, d)) },
     [N.assigneeDm]: { maxRetries: 20, run: (d, r) => sendAssigneeDm(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
-    [N.slaDirectMessage]: { maxRetries: 20, run: (d, r) => sendSlaDirectMessage(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
+    [N.slaDirectMessage]: {
+      maxRetries: 20,
+      run: (d, r) => sendSlaDirectMessage(ctx, d.ticketId!, d.eventId!, asJob(r, d)),
+    },
     // Few retries: a missed refresh is repaired by the next change or by the user opening the tab.
     [N.refreshHome]: { maxRetries: 3, maxDelayMs: 60_000, run: (d) => publishHome(ctx, d.userId!) },
     [N.stormCard]: { run: (d, r) => refreshStormCard(ctx, d.stormId!, asJob(r, d)) },
@@ -50,7 +53,8 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.pagerDuty]: urgent((d) => sendPagerDutyEvent(ctx, d.incidentId!, d.action as 'trigger', Number(d.round ?? 0))),
     [N.incidentUpdate]: urgent((d, r) => publishIncidentUpdate(ctx, d.incidentId!, d.eventId!, asJob(r, d))),
     [N.incidentReminder]: urgent((d, r) =>
-      sendIncidentReminder(ctx, d.incidentId!, d.kind as ClockKind, new Date(d.at!), Number(d.round), asJob(r, d))),
+      sendIncidentReminder(ctx, d.incidentId!, d.kind as ClockKind, new Date(d.at!), Number(d.round), asJob(r, d)),
+    ),
     [N.incidentReport]: urgent((d, r) => publishIncidentReport(ctx, d.incidentId!, Number(d.revision), asJob(r, d))),
   };
 }

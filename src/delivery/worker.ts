@@ -73,7 +73,9 @@ export class DeliveryWorker {
 
   setKinds(kinds: Record<string, EffectKind>): void {
     this.kinds = kinds;
-    this.urgentNames = Object.entries(kinds).filter(([, k]) => k.urgent).map(([n]) => n);
+    this.urgentNames = Object.entries(kinds)
+      .filter(([, k]) => k.urgent)
+      .map(([n]) => n);
   }
 
   /** Whether this version performs effects of that name (records of a newer version may name others). */
@@ -107,7 +109,11 @@ export class DeliveryWorker {
     this.wakeTimers.clear();
     const all = Promise.allSettled([...this.inFlight]);
     await Promise.race([all, new Promise((r) => setTimeout(r, waitMs).unref?.())]);
-    if (this.inFlight.size) this.opts.logger.warn({ running: this.inFlight.size }, 'effects still running at shutdown; their claims expire and another process takes them over');
+    if (this.inFlight.size)
+      this.opts.logger.warn(
+        { running: this.inFlight.size },
+        'effects still running at shutdown; their claims expire and another process takes them over',
+      );
   }
 
   /** Whether any effect is being worked here (tests wait for quiet). */
@@ -120,11 +126,14 @@ export class DeliveryWorker {
     const delay = at ? at.getTime() - Date.now() : 0;
     if (delay > 0) {
       // Due later: the timer saves waiting for the next poll (another process may take it first; fine).
-      const timer = setTimeout(() => {
-        this.wakeTimers.delete(timer);
-        if (key) this.wokenKeys.add(key);
-        this.undrain();
-      }, Math.min(delay + 5, 2 ** 31 - 1));
+      const timer = setTimeout(
+        () => {
+          this.wakeTimers.delete(timer);
+          if (key) this.wokenKeys.add(key);
+          this.undrain();
+        },
+        Math.min(delay + 5, 2 ** 31 - 1),
+      );
       timer.unref?.();
       this.wakeTimers.add(timer);
       return;
@@ -169,7 +178,13 @@ export class DeliveryWorker {
     }
     // Room in both lanes: one query for whatever is due first, whichever lane it belongs to (an idle poll
     // costs one command). Only a full lane makes the other one ask for its own kinds.
-    while (this.started && !this.drained.normal && !this.drained.urgent && this.hasRoom('normal') && this.hasRoom('urgent')) {
+    while (
+      this.started &&
+      !this.drained.normal &&
+      !this.drained.urgent &&
+      this.hasRoom('normal') &&
+      this.hasRoom('urgent')
+    ) {
       const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs });
       if (!claim) this.drained.normal = this.drained.urgent = true;
       else this.launch(claim, this.laneOf(claim.name));
@@ -208,7 +223,10 @@ export class DeliveryWorker {
     const { models, logger } = this.opts;
     this.runs.set(claim.name, (this.runs.get(claim.name) ?? 0) + 1);
     // Long effects (uploads, a storm decision over hundreds of tickets) keep their claim alive.
-    const renew = setInterval(() => void renewEffect(models, claim, this.holdMs).catch(() => undefined), this.holdMs / 3);
+    const renew = setInterval(
+      () => void renewEffect(models, claim, this.holdMs).catch(() => undefined),
+      this.holdMs / 3,
+    );
     renew.unref?.();
     try {
       if (!kind) throw new Error(`no effect kind ${claim.name}: a newer version recorded it`);
@@ -220,14 +238,16 @@ export class DeliveryWorker {
     } catch (err) {
       clearInterval(renew);
       const maxRetries = kind?.maxRetries ?? 30;
-      const retryAt = claim.attempts < maxRetries ? new Date(Date.now() + this.retryDelay(claim.attempts, kind, err)) : undefined;
+      const retryAt =
+        claim.attempts < maxRetries ? new Date(Date.now() + this.retryDelay(claim.attempts, kind, err)) : undefined;
       const log = { effect: claim.name, key: claim.key, attempts: claim.attempts + 1, err: (err as Error)?.message };
       if (retryAt) {
         logger.warn({ ...log, retryAt }, 'effect failed; will retry');
         this.wake(undefined, retryAt);
-      }
-      else logger.error(log, 'effect failed too often; dropped until the reconcile sweep asks for it again');
-      await failEffect(models, claim, String((err as Error)?.message ?? err), retryAt).catch((e: unknown) => logger.error({ err: e }, 'could not record an effect failure'));
+      } else logger.error(log, 'effect failed too often; dropped until the reconcile sweep asks for it again');
+      await failEffect(models, claim, String((err as Error)?.message ?? err), retryAt).catch((e: unknown) =>
+        logger.error({ err: e }, 'could not record an effect failure'),
+      );
     }
   }
 

@@ -24,27 +24,65 @@ const TICKET_SCAN = 'reconcile.tickets';
  * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
  *    posted, mails stored on an event but not in the outbox, event DMs, acknowledgements never queued.
  */
-export async function reconcileOutbox(ctx: AppContext, onPage: () => Promise<void> = async () => undefined): Promise<void> {
+export async function reconcileOutbox(
+  ctx: AppContext,
+  onPage: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const before = new Date(ctx.clock.now().getTime() - GRACE_MS);
   await redoStalledDeliveries(ctx, before, onPage);
   const { Ticket, OutboundMail } = ctx.models;
   // Tickets grouped in a storm have no card of their own on purpose: the storm's card counts them.
   const cardless = { 'card.ts': null, 'storm.grouped': { $ne: true }, createdAt: { $lt: before } };
   const intake = (id: string) => ({ name: EffectNames.ticketIntake, data: { ticketId: id } });
-  const stillCardless = async (ids: string[]) => (await Ticket.find({ _id: { $in: ids }, ...cardless }, { _id: 1 }).lean()).map((t) => String(t._id));
-  await pageById((q) => Ticket.find({ $and: [cardless, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) =>
-    askMissing(ctx, page.map((t) => String(t._id)), intake, stillCardless));
+  const stillCardless = async (ids: string[]) =>
+    (await Ticket.find({ _id: { $in: ids }, ...cardless }, { _id: 1 }).lean()).map((t) => String(t._id));
+  await pageById(
+    (q) =>
+      Ticket.find({ $and: [cardless, q] }, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(PAGE)
+        .lean(),
+    onPage,
+    (page) =>
+      askMissing(
+        ctx,
+        page.map((t) => String(t._id)),
+        intake,
+        stillCardless,
+      ),
+  );
   const unsent = { status: 'queued', createdAt: { $lt: before } };
   const mail = (id: string) => ({ name: EffectNames.sendMail, data: { outboxId: id } });
-  const stillUnsent = async (ids: string[]) => (await OutboundMail.find({ _id: { $in: ids }, status: 'queued' }, { _id: 1 }).lean()).map((m) => m._id);
-  await pageById((q) => OutboundMail.find({ $and: [unsent, q] }, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean(), onPage, (page) =>
-    askMissing(ctx, page.map((m) => m._id), mail, stillUnsent));
+  const stillUnsent = async (ids: string[]) =>
+    (await OutboundMail.find({ _id: { $in: ids }, status: 'queued' }, { _id: 1 }).lean()).map((m) => m._id);
+  await pageById(
+    (q) =>
+      OutboundMail.find({ $and: [unsent, q] }, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(PAGE)
+        .lean(),
+    onPage,
+    (page) =>
+      askMissing(
+        ctx,
+        page.map((m) => m._id),
+        mail,
+        stillUnsent,
+      ),
+  );
   await scanTicketChanges(ctx, before, onPage);
 }
 
 async function redoStalledDeliveries(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
-  const stalled = { createdAt: { $lt: before }, $or: [{ state: 'pending' }, { state: 'sending', deadline: { $lt: new Date() } }] };
-  const find = (q: object) => ctx.models.Delivery.find({ $and: [stalled, q] }, { job: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  const stalled = {
+    createdAt: { $lt: before },
+    $or: [{ state: 'pending' }, { state: 'sending', deadline: { $lt: new Date() } }],
+  };
+  const find = (q: object) =>
+    ctx.models.Delivery.find({ $and: [stalled, q] }, { job: 1 })
+      .sort({ _id: 1 })
+      .limit(PAGE)
+      .lean();
   await pageById(find, onPage, (page) => {
     const jobs = page.map((d) => d.job as { name?: string; data?: Record<string, string> } | undefined);
     const asks = jobs.filter((j): j is EffectAsk => !!j?.name && !!j.data && ctx.worker.knows(j.name));
@@ -57,17 +95,31 @@ async function redoStalledDeliveries(ctx: AppContext, before: Date, onPage: () =
  * `stillOwed`, still owed when read again after that query (one more): an effect writes its result before
  * its record goes, so an item the first read saw undone may have been done by an effect since gone.
  */
-async function askMissing<T>(ctx: AppContext, items: T[], toAsk: (item: T) => EffectAsk, stillOwed?: (items: T[]) => Promise<T[]>): Promise<void> {
+async function askMissing<T>(
+  ctx: AppContext,
+  items: T[],
+  toAsk: (item: T) => EffectAsk,
+  stillOwed?: (items: T[]) => Promise<T[]>,
+): Promise<void> {
   if (!items.length) return;
-  const keyOf = (item: T) => { const a = toAsk(item); return effectKey(a.name, a.data); };
-  const queued = new Set((await ctx.models.Effect.find({ _id: { $in: items.map(keyOf) } }, { _id: 1 }).lean()).map((e) => e._id));
+  const keyOf = (item: T) => {
+    const a = toAsk(item);
+    return effectKey(a.name, a.data);
+  };
+  const queued = new Set(
+    (await ctx.models.Effect.find({ _id: { $in: items.map(keyOf) } }, { _id: 1 }).lean()).map((e) => e._id),
+  );
   let missing = items.filter((item) => !queued.has(keyOf(item)));
   if (missing.length && stillOwed) missing = await stillOwed(missing);
   for (const item of missing) await ctx.worker.ask(toAsk(item));
 }
 
 /** Walks a query in `_id` order, a page at a time (bounded memory, no skip). */
-async function pageById<T extends { _id: unknown }>(find: (after: object) => Promise<T[]>, onPage: () => Promise<void>, each: (page: T[]) => Promise<void>): Promise<void> {
+async function pageById<T extends { _id: unknown }>(
+  find: (after: object) => Promise<T[]>,
+  onPage: () => Promise<void>,
+  each: (page: T[]) => Promise<void>,
+): Promise<void> {
   let after: object = {};
   for (;;) {
     const page = await find(after);
@@ -81,22 +133,40 @@ async function pageById<T extends { _id: unknown }>(find: (after: object) => Pro
 async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Promise<void>): Promise<void> {
   const { Ticket, Checkpoint } = ctx.models;
   const stored = await Checkpoint.findById(TICKET_SCAN).lean();
-  let mark: { at: Date; lastId: Types.ObjectId } | undefined = stored?.lastId ? { at: stored.at, lastId: stored.lastId } : undefined;
+  let mark: { at: Date; lastId: Types.ObjectId } | undefined = stored?.lastId
+    ? { at: stored.at, lastId: stored.lastId }
+    : undefined;
   for (;;) {
     const range = { updatedAt: { $lte: before } };
-    const query = mark ? { ...range, $or: [{ updatedAt: { $gt: mark.at, $lte: before } }, { updatedAt: mark.at, _id: { $gt: mark.lastId } }] } : range;
+    const query = mark
+      ? {
+          ...range,
+          $or: [{ updatedAt: { $gt: mark.at, $lte: before } }, { updatedAt: mark.at, _id: { $gt: mark.lastId } }],
+        }
+      : range;
     const page = await Ticket.find(query).sort({ updatedAt: 1, _id: 1 }).limit(PAGE);
     // A ticket whose intake is still queued gets its acknowledgement from it.
     const intakeKeys = page.map((t) => effectKey(EffectNames.ticketIntake, { ticketId: String(t._id) }));
-    const inIntake = new Set((await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean()).map((e) => e._id));
-    for (const ticket of page) await reconcileTicket(ctx, ticket, inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) })));
+    const inIntake = new Set(
+      (await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean()).map((e) => e._id),
+    );
+    for (const ticket of page)
+      await reconcileTicket(
+        ctx,
+        ticket,
+        inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) })),
+      );
     if (!page.length) return;
     const last = page[page.length - 1]!;
     const next = { at: last.updatedAt, lastId: last._id as Types.ObjectId };
     mark = next;
     // Moving forward only: of two sweeps racing, the one further along wins.
-    const moved = await Checkpoint.updateOne({ _id: TICKET_SCAN, $or: [{ at: { $lt: next.at } }, { at: next.at, lastId: { $lt: next.lastId } }] }, { $set: next });
-    if (moved.matchedCount === 0 && !stored) await Checkpoint.create({ _id: TICKET_SCAN, ...next }).catch(() => undefined);
+    const moved = await Checkpoint.updateOne(
+      { _id: TICKET_SCAN, $or: [{ at: { $lt: next.at } }, { at: next.at, lastId: { $lt: next.lastId } }] },
+      { $set: next },
+    );
+    if (moved.matchedCount === 0 && !stored)
+      await Checkpoint.create({ _id: TICKET_SCAN, ...next }).catch(() => undefined);
     if (page.length < PAGE) return;
     await onPage();
   }
@@ -105,13 +175,29 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
 async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boolean): Promise<void> {
   const id = String(ticket._id);
   const ackMessageId = messageIdFor(acknowledgementId(ticket), ctx.config.SUPPORT_EMAIL_ADDRESS);
-  if (!inIntake && ticket.email?.messageIds?.includes(ackMessageId) && !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))) {
+  if (
+    !inIntake &&
+    ticket.email?.messageIds?.includes(ackMessageId) &&
+    !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))
+  ) {
     await queueAcknowledgement(ctx, ticket);
   }
-  const mailIds = ticket.timeline.map((e) => (e.data as { mailId?: string } | undefined)?.mailId).filter((m): m is string => !!m);
-  const queued = new Set(mailIds.length ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id) : []);
+  const mailIds = ticket.timeline
+    .map((e) => (e.data as { mailId?: string } | undefined)?.mailId)
+    .filter((m): m is string => !!m);
+  const queued = new Set(
+    mailIds.length
+      ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id)
+      : [],
+  );
   const dmKeys = ticket.timeline.map((e) => dmFor(e)).filter((d): d is DmDue => !!d);
-  const sent = new Set(dmKeys.length ? (await ctx.models.Delivery.find({ _id: { $in: dmKeys.map((d) => d.key) }, state: 'done' }, { _id: 1 }).lean()).map((d) => d._id) : []);
+  const sent = new Set(
+    dmKeys.length
+      ? (
+          await ctx.models.Delivery.find({ _id: { $in: dmKeys.map((d) => d.key) }, state: 'done' }, { _id: 1 }).lean()
+        ).map((d) => d._id)
+      : [],
+  );
   const asks: EffectAsk[] = [];
   for (const e of ticket.timeline) {
     const eventId = String(e._id);
@@ -119,7 +205,8 @@ async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boo
     if (data?.mailId && data.mail && !queued.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
     if (e.notify && !e.slackTs) asks.push({ name: EffectNames.threadNote, data: { ticketId: id, eventId } });
   }
-  for (const dm of dmKeys) if (!sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
+  for (const dm of dmKeys)
+    if (!sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
   await askMissing(ctx, asks, (ask) => ask);
 }
 
@@ -130,10 +217,18 @@ interface DmDue {
 }
 
 /** The DM an event calls for (src/slack/{sla-dm,assignee-dm}.ts), if any. */
-function dmFor(e: { _id?: unknown; kind: string; notify?: boolean | null; actor?: { id?: string | null } | null; data?: unknown }): DmDue | undefined {
+function dmFor(e: {
+  _id?: unknown;
+  kind: string;
+  notify?: boolean | null;
+  actor?: { id?: string | null } | null;
+  data?: unknown;
+}): DmDue | undefined {
   const eventId = String(e._id);
-  if (e.kind === 'sla_warning' && !e.notify) return { key: OnceKeys.eventDm('sla-dm', eventId), effect: EffectNames.slaDirectMessage, eventId };
+  if (e.kind === 'sla_warning' && !e.notify)
+    return { key: OnceKeys.eventDm('sla-dm', eventId), effect: EffectNames.slaDirectMessage, eventId };
   const assignee = (e.data as { assignee?: string } | undefined)?.assignee;
-  if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee) return { key: OnceKeys.eventDm('assignee-dm', eventId), effect: EffectNames.assigneeDm, eventId };
+  if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee)
+    return { key: OnceKeys.eventDm('assignee-dm', eventId), effect: EffectNames.assigneeDm, eventId };
   return undefined;
 }

@@ -18,20 +18,34 @@ export async function runTicketIntake(ctx: AppContext, ticketId: string): Promis
   if (!ticket) throw new Error(`ticket ${ticketId} is not stored (yet)`);
   const storm = await groupIntoStorm(ctx, ticket);
   const intake = ticket.intake as { acknowledge?: boolean; declare?: { actor: Actor; via: DeclaredVia } } | undefined;
-  const ack = intake?.acknowledge && !ticket.email?.automated ? await queueAcknowledgement(ctx, ticket, { sendNow: true }) : undefined;
+  const ack =
+    intake?.acknowledge && !ticket.email?.automated
+      ? await queueAcknowledgement(ctx, ticket, { sendNow: true })
+      : undefined;
   if (intake?.declare && ticket.priority === 'P0') await declareIncident(ctx, { ticketId, ...intake.declare });
   // Card and acknowledgement are sent here rather than as effects of their own (a claim, a read and a delete
   // fewer each), side by side. If Slack or SMTP refuses, that one becomes its own effect with its own retries,
   // and the rest of the intake is not repeated.
   const card = storm?.grouped || ticket.card?.ts ? undefined : { name: EffectNames.postCard, data: { ticketId } };
   await Promise.all([
-    card && postCard(ctx, ticketId, card, ticket).catch((err: unknown) => retryAlone(ctx, ticket.key, 'card', err, () => ctx.effects.postCard(ticketId))),
-    ack && sendOutboxMail(ctx, ack.id, { name: EffectNames.sendMail, data: { outboxId: ack.id } }, ack)
-      .catch((err: unknown) => retryAlone(ctx, ticket.key, 'acknowledgement', err, () => ctx.effects.sendMail(ack.id))),
+    card &&
+      postCard(ctx, ticketId, card, ticket).catch((err: unknown) =>
+        retryAlone(ctx, ticket.key, 'card', err, () => ctx.effects.postCard(ticketId)),
+      ),
+    ack &&
+      sendOutboxMail(ctx, ack.id, { name: EffectNames.sendMail, data: { outboxId: ack.id } }, ack).catch(
+        (err: unknown) => retryAlone(ctx, ticket.key, 'acknowledgement', err, () => ctx.effects.sendMail(ack.id)),
+      ),
   ]);
 }
 
-async function retryAlone(ctx: AppContext, key: string, what: string, err: unknown, ask: () => Promise<void>): Promise<void> {
+async function retryAlone(
+  ctx: AppContext,
+  key: string,
+  what: string,
+  err: unknown,
+  ask: () => Promise<void>,
+): Promise<void> {
   ctx.logger.warn({ ticket: key, err: (err as Error).message }, `${what} not sent yet; retrying on its own`);
   await ask();
 }
