@@ -72,7 +72,7 @@ describe('effect queue', () => {
     });
   });
 
-  it('works what it is asked for at once, retries failures, and a second worker never runs the same effect twice', async () => {
+  it('works what it is asked for at once, retries failures, and three workers never run the same effect twice', async () => {
     const runs: string[] = [];
     let failures = 1;
     const kinds = {
@@ -85,10 +85,10 @@ describe('effect queue', () => {
       },
     };
     const logger = createLogger('silent');
-    const workers = [0, 1].map(() => new DeliveryWorker({ models, logger, kinds, retryBaseMs: 20, pollMs: 50 }));
-    // Every effect asked for twice, from both processes, before either works: each is recorded once.
+    const workers = [0, 1, 2].map(() => new DeliveryWorker({ models, logger, kinds, retryBaseMs: 20, pollMs: 50 }));
+    // Every effect asked for three times, from three processes, before any works: each is recorded once.
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => workers[i % 2]!.ask({ name: 'test.work', data: { n: String(i % 20) } })),
+      Array.from({ length: 60 }, (_, i) => workers[i % 3]!.ask({ name: 'test.work', data: { n: String(i % 20) } })),
     );
     workers.forEach((w) => w.start());
     await waitFor(() => runs.length >= 20, 'the effects to run', 20_000);
