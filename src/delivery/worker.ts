@@ -170,6 +170,7 @@ export class DeliveryWorker {
   private async fill(): Promise<void> {
     for (const key of [...this.wokenKeys]) {
       if (!this.started) return;
+      if (!this.hasRoom('normal') && !this.hasRoom('urgent')) break;
       const lane = this.laneOf(key.slice(0, key.indexOf(':')));
       if (!this.hasRoom(lane)) continue;
       this.wokenKeys.delete(key);
