@@ -74,7 +74,7 @@ export function createApp(parts: AppParts): DeskbellApp {
 
   const models = bindModels(db);
   // Every message this process sends to Slack, from any client, leaves through one queue per channel.
-  const channelQueue = new ChannelQueue({ intervalMs: config.SLACK_CHANNEL_INTERVAL_MS, maxWaitMs: config.SLACK_QUEUE_MAX_WAIT_MS, logger: logger.child({ component: 'channel-queue' }) });
+  const channelQueue = new ChannelQueue({ intervalMs: config.SLACK_CHANNEL_INTERVAL_MS, burst: config.SLACK_CHANNEL_BURST, maxWaitMs: config.SLACK_QUEUE_MAX_WAIT_MS, logger: logger.child({ component: 'channel-queue' }) });
   const slack = routeThroughQueue(parts.slack, channelQueue);
   const slackNoRetry = routeThroughQueue(new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }), channelQueue);
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);

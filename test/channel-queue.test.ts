@@ -30,6 +30,21 @@ describe('the per-channel outbound queue', () => {
     for (let i = 1; i < c1.length; i++) expect(c1[i]! - c1[i - 1]!).toBeGreaterThanOrEqual(28);
   });
 
+  it('lets a short burst go back to back after a quiet spell, then keeps the steady gap', async () => {
+    const q = new ChannelQueue({ intervalMs: 200, burst: 3, maxWaitMs: 10_000, logger });
+    const at: number[] = [];
+    const call = async () => void at.push(Date.now());
+    await Promise.all(Array.from({ length: 5 }, () => q.submit('C1', call)));
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(gaps.slice(0, 2).every((g) => g < 100)).toBe(true);
+    expect(gaps.slice(2).every((g) => g >= 190)).toBe(true);
+    // Quiet for three gaps: the bucket is full again.
+    await new Promise((r) => setTimeout(r, 650));
+    at.length = 0;
+    await Promise.all(Array.from({ length: 3 }, () => q.submit('C1', call)));
+    expect(at[2]! - at[0]!).toBeLessThan(150);
+  });
+
   it('honours Retry-After on a 429 by pausing the channel and sending the same call again', async () => {
     const q = new ChannelQueue({ intervalMs: 0, maxWaitMs: 10_000, logger });
     let attempts = 0;

@@ -5,9 +5,11 @@ import type { Logger } from '../logger.js';
 /**
  * The one outbound queue for Slack messages: every chat.postMessage and chat.update of this process goes
  * through it, per channel (a DM counts as the user's channel). Slack publishes about one message per second
- * per channel ("short bursts allowed"), so each channel sends one call at a time, the next no sooner than
- * `intervalMs` after the previous one *answered* (the gap at Slack is then at least `intervalMs` even when
- * the network jitters). A 429 pauses that channel for its Retry-After and sends the same call again: a
+ * per channel ("short bursts allowed"), so each channel sends one call at a time from a token bucket: up to
+ * `burst` calls back to back, then one per `intervalMs`, a token coming back `intervalMs` after the call
+ * that spent it *answered* (so the rate at Slack stays within the limit when the network jitters). The burst
+ * is what keeps a steady one ticket a second from queueing: arrivals jitter, and without it each card would
+ * wait for the gap behind the one before. A 429 empties the bucket, pauses that channel for its Retry-After and sends the same call again: a
  * 429 is a definite refusal, so resending cannot post twice. Rate limits are normal here, logged at debug.
  *
  * When calls wait, they leave in priority order (0 = P0 first), first come first served within a rank: a
@@ -23,8 +25,10 @@ import type { Logger } from '../logger.js';
  * Slack's limit comes back as 429s, which every process honours the same way (see README, "Slack's limits").
  */
 export interface ChannelQueueOptions {
-  /** Minimum gap between two calls to one channel. */
+  /** Gap after which one more call to a channel may go (the steady rate). */
   intervalMs: number;
+  /** Calls to one channel that may go back to back after a quiet spell (default 1: always the gap). */
+  burst?: number;
   /** Longest a call may wait for its turn before it is refused (and retried by its job). */
   maxWaitMs: number;
   logger: Logger;
@@ -71,6 +75,9 @@ interface Lane {
   busy: boolean;
   /** Earliest time (ms) the next call may start. */
   nextAt: number;
+  /** Calls that may go at once (fractions refill over time), and when that was last worked out. */
+  tokens: number;
+  countedAt: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -85,7 +92,26 @@ export class ChannelQueue {
   private seq = 0;
   readonly stats: ChannelQueueStats = { sent: 0, rateLimited: 0, refused: 0 };
 
-  constructor(private readonly opts: ChannelQueueOptions) {}
+  private readonly burst: number;
+
+  constructor(private readonly opts: ChannelQueueOptions) {
+    this.burst = Math.max(1, opts.burst ?? 1);
+  }
+
+  /** Adds the tokens earned since last counted; the next call waits while less than one is left. */
+  private refill(lane: Lane, now: number): void {
+    const earned = this.opts.intervalMs > 0 ? (now - lane.countedAt) / this.opts.intervalMs : this.burst;
+    lane.tokens = Math.min(this.burst, lane.tokens + Math.max(0, earned));
+    lane.countedAt = now;
+  }
+
+  /** After a call answered: spend its token; with less than one left, the next waits until one is whole. */
+  private spend(lane: Lane): void {
+    const now = Date.now();
+    this.refill(lane, now);
+    lane.tokens = Math.max(0, lane.tokens - 1);
+    lane.nextAt = lane.tokens >= 1 ? now : now + (1 - lane.tokens) * this.opts.intervalMs;
+  }
 
   /** Queues `run` for `channel` with the caller's priority (withSlackPriority), or `rank`. */
   submit<T>(channel: string, run: () => Promise<T>, rank = priorityContext.getStore() ?? SlackPriority.untriaged): Promise<T> {
@@ -111,7 +137,7 @@ export class ChannelQueue {
 
   private lane(channel: string): Lane {
     let lane = this.lanes.get(channel);
-    if (!lane) this.lanes.set(channel, (lane = { waiting: [], busy: false, nextAt: 0 }));
+    if (!lane) this.lanes.set(channel, (lane = { waiting: [], busy: false, nextAt: 0, tokens: this.burst, countedAt: Date.now() }));
     return lane;
   }
 
@@ -150,7 +176,7 @@ export class ChannelQueue {
     try {
       const result = await entry.run();
       this.stats.sent += 1;
-      lane.nextAt = Date.now() + this.opts.intervalMs;
+      this.spend(lane);
       entry.resolve(result);
     } catch (err) {
       const retryAfter = rateLimitRetryAfter(err);
@@ -158,9 +184,12 @@ export class ChannelQueue {
         this.stats.rateLimited += 1;
         this.opts.logger.debug({ channel, retryAfter }, 'Slack rate limit: the channel pauses for Retry-After');
         lane.nextAt = Date.now() + Math.max(retryAfter * 1000, this.opts.intervalMs);
+        // Slack said stop: the bucket starts empty again once the pause is over.
+        lane.tokens = 0;
+        lane.countedAt = lane.nextAt - this.opts.intervalMs;
         lane.waiting.push(entry); // same rank and seq: it goes first again among its peers
       } else {
-        lane.nextAt = Date.now() + this.opts.intervalMs;
+        this.spend(lane);
         entry.reject(err);
       }
     } finally {
