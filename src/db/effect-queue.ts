@@ -94,7 +94,7 @@ export async function claimEffect(
     ? { _id: opts.key, owner: null, nextAt: { $lte: now } }
     : { nextAt: { $lte: now } };
   if (opts.names) filter.name = { $in: opts.names };
-  else if (opts.excludeNames) filter.name = { $nin: opts.excludeNames };
+  else if (opts.excludeNames?.length) filter.name = { $nin: opts.excludeNames };
   const before = await models.Effect.findOneAndUpdate(
     filter,
     { $set: { owner, wanted: false, nextAt: new Date(now.getTime() + opts.holdMs) } },

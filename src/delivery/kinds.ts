@@ -25,16 +25,17 @@ const asJob = (run: EffectRun, data: Data) => ({ name: run.name, data });
 
 /** Everything an incident sends goes first in every channel queue: it never waits behind ticket cards. */
 function urgent(run: (data: Data, r: EffectRun) => Promise<unknown>): EffectKind {
-  return { urgent: true, run: async (d, r) => void (await withSlackPriority(SlackPriority.P0, () => run(d, r))) };
+  return { lane: 'urgent', run: async (d, r) => void (await withSlackPriority(SlackPriority.P0, () => run(d, r))) };
 }
 
 /** Every immediate effect the app performs, by name: each a once-only delivery or an idempotent re-render. */
 export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
   return {
     [N.ticketIntake]: { run: (d) => runTicketIntake(ctx, d.ticketId!) },
-    [N.postCard]: { run: (d, r) => postCard(ctx, d.ticketId!, asJob(r, d)) },
-    [N.updateCard]: { run: (d) => updateCard(ctx, d.ticketId!) },
-    [N.threadNote]: { run: (d, r) => postThreadNote(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
+    // Messages in #support leave one a second: their own lane, so a backlog of them takes no slot from the rest.
+    [N.postCard]: { lane: 'channel', run: (d, r) => postCard(ctx, d.ticketId!, asJob(r, d)) },
+    [N.updateCard]: { lane: 'channel', run: (d) => updateCard(ctx, d.ticketId!) },
+    [N.threadNote]: { lane: 'channel', run: (d, r) => postThreadNote(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
     [N.sendMail]: { run: (d, r) => sendOutboxMail(ctx, d.outboxId!, asJob(r, d)) },
     [N.assigneeDm]: { maxRetries: 20, run: (d, r) => sendAssigneeDm(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
     [N.slaDirectMessage]: {
@@ -43,9 +44,9 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     },
     // Few retries: a missed refresh is repaired by the next change or by the user opening the tab.
     [N.refreshHome]: { maxRetries: 3, maxDelayMs: 60_000, run: (d) => publishHome(ctx, d.userId!) },
-    [N.stormCard]: { run: (d, r) => refreshStormCard(ctx, d.stormId!, asJob(r, d)) },
+    [N.stormCard]: { lane: 'channel', run: (d, r) => refreshStormCard(ctx, d.stormId!, asJob(r, d)) },
     [N.stormAction]: { run: (d) => applyStormAction(ctx, d.stormId!, d.actionId!) },
-    [N.stormNote]: { run: (d, r) => postStormNote(ctx, d.stormId!, d.actionId!, asJob(r, d)) },
+    [N.stormNote]: { lane: 'channel', run: (d, r) => postStormNote(ctx, d.stormId!, d.actionId!, asJob(r, d)) },
     [N.incidentOpen]: urgent((d) => openIncident(ctx, d.incidentId!)),
     [N.incidentPage]: urgent((d) => sendPage(ctx, d.incidentId!, d.eventId!)),
     [N.incidentNote]: urgent((d) => postIncidentNote(ctx, d.incidentId!, d.eventId!)),

@@ -19,12 +19,19 @@ export interface EffectRun {
 
 export interface EffectKind {
   run: (data: Record<string, string>, run: EffectRun) => Promise<void>;
-  /** Urgent kinds (incidents) have their own slots, so a backlog of cards never delays a page. */
-  urgent?: boolean;
+  /**
+   * The lane it runs in, each with slots of its own: `urgent` (incidents) never waits behind a backlog of
+   * cards; `channel` (posts in the support channel, which leave one a second) cannot take every slot from
+   * the rest, such as a new ticket's acknowledgement, while the channel is backlogged. Default `normal`.
+   */
+  lane?: Lane;
   /** Retries before the effect is dropped (the reconcile sweep asks again for what is still owed). */
   maxRetries?: number;
   maxDelayMs?: number;
 }
+
+export type Lane = 'urgent' | 'channel' | 'normal';
+const LANES: Lane[] = ['urgent', 'channel', 'normal'];
 
 export interface WorkerOptions {
   models: EffectModels;
@@ -36,7 +43,7 @@ export interface WorkerOptions {
   pollMs?: number;
   /** How long a claim lasts without renewal; renewed every third of it while the effect runs. */
   holdMs?: number;
-  slots?: { normal: number; urgent: number };
+  slots?: Record<Lane, number>;
 }
 
 /**
@@ -47,10 +54,11 @@ export interface WorkerOptions {
 export class DeliveryWorker {
   private readonly pollMs: number;
   private readonly holdMs: number;
-  private readonly slots: { normal: number; urgent: number };
-  private urgentNames: string[] = [];
+  private readonly slots: Record<Lane, number>;
+  /** The kinds of each lane, from their definitions. */
+  private names: Record<Lane, string[]> = { urgent: [], channel: [], normal: [] };
   private kinds: Record<string, EffectKind> = {};
-  private readonly running = { normal: 0, urgent: 0 };
+  private readonly running: Record<Lane, number> = { urgent: 0, channel: 0, normal: 0 };
   private readonly inFlight = new Set<Promise<void>>();
   /** Keys this process asked for and should claim by key (no query of the whole queue). */
   private readonly wokenKeys = new Set<string>();
@@ -59,7 +67,7 @@ export class DeliveryWorker {
   private started = false;
   private pumping = false;
   /** A lane whose last look found nothing due: only a poll, a timer or a local ask looks again (no empty claims). */
-  private readonly drained = { normal: false, urgent: false };
+  private readonly drained: Record<Lane, boolean> = { urgent: false, channel: false, normal: false };
   private pumpAgain = false;
   /** Runs per effect name in this process (tests and benchmarks read it). */
   readonly runs = new Map<string, number>();
@@ -67,15 +75,15 @@ export class DeliveryWorker {
   constructor(private readonly opts: WorkerOptions) {
     this.pollMs = opts.pollMs ?? 5000;
     this.holdMs = opts.holdMs ?? 60_000;
-    this.slots = opts.slots ?? { normal: 16, urgent: 8 };
+    // In the channel lane, 24 posts at one a second stay within a post's 30 s wait in the channel queue.
+    this.slots = opts.slots ?? { urgent: 8, channel: 24, normal: 16 };
     this.setKinds(opts.kinds);
   }
 
   setKinds(kinds: Record<string, EffectKind>): void {
     this.kinds = kinds;
-    this.urgentNames = Object.entries(kinds)
-      .filter(([, k]) => k.urgent)
-      .map(([n]) => n);
+    this.names = { urgent: [], channel: [], normal: [] };
+    for (const [name, kind] of Object.entries(kinds)) this.names[kind.lane ?? 'normal'].push(name);
   }
 
   /** Whether this version performs effects of that name (records of a newer version may name others). */
@@ -143,8 +151,7 @@ export class DeliveryWorker {
   }
 
   private undrain(): void {
-    this.drained.normal = false;
-    this.drained.urgent = false;
+    for (const lane of LANES) this.drained[lane] = false;
     this.pump();
   }
 
@@ -166,50 +173,46 @@ export class DeliveryWorker {
       });
   }
 
-  /** Claims work until both lanes are full or nothing is due. */
+  /** Claims work until the lanes are full or nothing is due. */
   private async fill(): Promise<void> {
+    const { models } = this.opts;
+    const holdMs = this.holdMs;
     for (const key of [...this.wokenKeys]) {
       if (!this.started) return;
-      if (!this.hasRoom('normal') && !this.hasRoom('urgent')) break;
+      if (!LANES.some((l) => this.hasRoom(l))) break;
       const lane = this.laneOf(key.slice(0, key.indexOf(':')));
       if (!this.hasRoom(lane)) continue;
       this.wokenKeys.delete(key);
-      const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, key });
+      const claim = await claimEffect(models, { holdMs, key });
       if (claim) this.launch(claim, lane);
     }
-    // Room in both lanes: one query for whatever is due first, whichever lane it belongs to (an idle poll
-    // costs one command). Only a full lane makes the other one ask for its own kinds.
-    while (
-      this.started &&
-      !this.drained.normal &&
-      !this.drained.urgent &&
-      this.hasRoom('normal') &&
-      this.hasRoom('urgent')
-    ) {
-      const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs });
-      if (!claim) this.drained.normal = this.drained.urgent = true;
+    // Room in every lane: one query for whatever is due first, whichever lane it belongs to (an idle poll
+    // costs one command). Only a full lane makes the others ask for their own kinds.
+    while (this.started && LANES.every((l) => !this.drained[l] && this.hasRoom(l))) {
+      const claim = await claimEffect(models, { holdMs });
+      if (!claim) for (const l of LANES) this.drained[l] = true;
       else this.launch(claim, this.laneOf(claim.name));
     }
-    for (const lane of ['urgent', 'normal'] as const) {
-      if (!this.urgentNames.length && lane === 'urgent') continue;
+    for (const lane of LANES) {
       while (this.started && !this.drained[lane] && this.hasRoom(lane)) {
-        const names = lane === 'urgent' ? { names: this.urgentNames } : { excludeNames: this.urgentNames };
-        const claim = await claimEffect(this.opts.models, { holdMs: this.holdMs, ...names });
+        const others = LANES.filter((l) => l !== lane).flatMap((l) => this.names[l]);
+        const names = lane === 'normal' ? { excludeNames: others } : { names: this.names[lane] };
+        const claim = await claimEffect(models, { holdMs, ...names });
         if (!claim) this.drained[lane] = true;
         else this.launch(claim, lane);
       }
     }
   }
 
-  private hasRoom(lane: 'normal' | 'urgent'): boolean {
+  private hasRoom(lane: Lane): boolean {
     return this.running[lane] < this.slots[lane];
   }
 
-  private laneOf(name: string): 'normal' | 'urgent' {
-    return this.urgentNames.includes(name) ? 'urgent' : 'normal';
+  private laneOf(name: string): Lane {
+    return this.kinds[name]?.lane ?? 'normal';
   }
 
-  private launch(claim: ClaimedEffect, lane: 'normal' | 'urgent'): void {
+  private launch(claim: ClaimedEffect, lane: Lane): void {
     this.running[lane] += 1;
     const done = this.work(claim).finally(() => {
       this.running[lane] -= 1;

@@ -27,8 +27,12 @@ export async function runTicketIntake(ctx: AppContext, ticketId: string): Promis
   // fewer each), side by side. If Slack or SMTP refuses, that one becomes its own effect with its own retries,
   // and the rest of the intake is not repeated.
   const card = storm?.grouped || ticket.card?.ts ? undefined : { name: EffectNames.postCard, data: { ticketId } };
+  // While #support is backlogged the card waits its turn as an effect of its own, so this intake (and with it
+  // the acknowledgement) does not wait with it.
+  const cardNow = card && ctx.channelQueue.waiting(ctx.supportChannel) === 0;
+  if (card && !cardNow) await ctx.effects.postCard(ticketId);
   await Promise.all([
-    card &&
+    cardNow &&
       postCard(ctx, ticketId, card, ticket).catch((err: unknown) =>
         retryAlone(ctx, ticket.key, 'card', err, () => ctx.effects.postCard(ticketId)),
       ),

@@ -46,7 +46,9 @@ export function withSlackPriority<T>(rank: number, fn: () => Promise<T>): Promis
 
 /** The queue rank of a ticket's messages. */
 export function ticketRank(priority: string | null | undefined): number {
-  return priority && priority in SlackPriority ? SlackPriority[priority as keyof typeof SlackPriority] : SlackPriority.untriaged;
+  return priority && priority in SlackPriority
+    ? SlackPriority[priority as keyof typeof SlackPriority]
+    : SlackPriority.untriaged;
 }
 
 /** Thrown without sending when a call waited too long: the same code as Slack's own rate limit, so callers treat it alike. */
@@ -114,10 +116,21 @@ export class ChannelQueue {
   }
 
   /** Queues `run` for `channel` with the caller's priority (withSlackPriority), or `rank`. */
-  submit<T>(channel: string, run: () => Promise<T>, rank = priorityContext.getStore() ?? SlackPriority.untriaged): Promise<T> {
+  submit<T>(
+    channel: string,
+    run: () => Promise<T>,
+    rank = priorityContext.getStore() ?? SlackPriority.untriaged,
+  ): Promise<T> {
     const lane = this.lane(channel);
     return new Promise<T>((resolve, reject) => {
-      lane.waiting.push({ rank, seq: this.seq++, enqueuedAt: Date.now(), run, resolve: resolve as (v: unknown) => void, reject });
+      lane.waiting.push({
+        rank,
+        seq: this.seq++,
+        enqueuedAt: Date.now(),
+        run,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       this.pump(channel, lane);
     });
   }
@@ -137,7 +150,11 @@ export class ChannelQueue {
 
   private lane(channel: string): Lane {
     let lane = this.lanes.get(channel);
-    if (!lane) this.lanes.set(channel, (lane = { waiting: [], busy: false, nextAt: 0, tokens: this.burst, countedAt: Date.now() }));
+    if (!lane)
+      this.lanes.set(
+        channel,
+        (lane = { waiting: [], busy: false, nextAt: 0, tokens: this.burst, countedAt: Date.now() }),
+      );
     return lane;
   }
 
@@ -145,7 +162,8 @@ export class ChannelQueue {
     if (lane.busy || !lane.waiting.length) return;
     const now = Date.now();
     if (now < lane.nextAt) {
-      if (!lane.timer) lane.timer = setTimeout(() => ((lane.timer = undefined), this.pump(channel, lane)), lane.nextAt - now);
+      if (!lane.timer)
+        lane.timer = setTimeout(() => ((lane.timer = undefined), this.pump(channel, lane)), lane.nextAt - now);
       return;
     }
     const entry = this.takeNext(lane, now, channel);
