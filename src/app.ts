@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AppContext } from './context.js';
 import { bindModels, ensureIndexes } from './db/models/index.js';
+import { moveRequestKeysToTickets } from './db/migrate-request-keys.js';
 import { ensureReportIndexes } from './domain/report-queries.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createTeamGate } from './slack/membership.js';
@@ -138,6 +139,8 @@ export function createApp(parts: AppParts): DeskbellApp {
     bolt,
     async start(port = config.PORT) {
       await ensureIndexes(context.models);
+      const moved = await moveRequestKeysToTickets(context.models);
+      if (moved) logger.info({ moved }, 'request keys moved onto their tickets');
       // In the background: on a large collection they take a while, and the first report waits for them anyway.
       void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;
