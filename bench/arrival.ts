@@ -48,6 +48,10 @@ async function main(): Promise<void> {
     const parts = { commands: bench.commands, worker: bench.app.context.worker, deliveries, load };
     await oneByOne(parts, Array.from({ length: 2 }, () => ticket('warm')));
     const one = await oneByOne(parts, Array.from({ length: probeN }, () => ticket('probe')));
+    // The one-at-a-time tickets spent the channel's burst allowance (SLACK_CHANNEL_BURST): a quiet spell
+    // gives it back, as the steady run would find it after any quiet moment. Without it, arrivals at exactly
+    // the pacing rate keep the bucket empty and every card waits the same fixed part of a second.
+    await new Promise((r) => setTimeout(r, (bench.config.SLACK_CHANNEL_BURST + 1) * intervalMs));
     const run = await loadedRun(parts, Array.from({ length: n }, (_, i) => ticket('load', (i * 1000) / rate)), 1, timeoutMs);
 
     deliveries.update();

@@ -10,9 +10,20 @@ import { breakdown, countsToJson, diff, spread, sum, type CommandCounter, type C
 import type { LoadAnswer, LoadGenerator, LoadItem } from './load.js';
 import { round } from './support.js';
 
-const now = () => performance.timeOrigin + performance.now();
+/** Wall-clock ms, the load generator's clock too (see load-generator.ts). */
+const now = () => Date.now();
+/** The fake Slack times calls with this process's performance.now(): the same instant on the wall clock. */
+const wallOf = (perfAt: number) => Date.now() - (performance.now() - perfAt);
 
 function ticketKeyOf(metadata: unknown): string | undefined {
+  // A call's arguments carry the metadata as the WebClient sent it: a JSON string in the form body.
+  if (typeof metadata === 'string') {
+    try {
+      metadata = JSON.parse(metadata);
+    } catch {
+      return undefined;
+    }
+  }
   const key = (metadata as { event_payload?: { ticket_key?: unknown } } | undefined)?.event_payload?.ticket_key;
   return typeof key === 'string' ? key : undefined;
 }
@@ -39,7 +50,7 @@ export class Deliveries {
       const c = calls[this.calls]!;
       if (c.method !== 'chat.postMessage' || c.args.thread_ts) continue;
       const key = ticketKeyOf(c.args.metadata);
-      if (key) this.lastCallAt.set(key, performance.timeOrigin + c.at);
+      if (key) this.lastCallAt.set(key, wallOf(c.at));
     }
     const messages = this.slack.messages;
     for (; this.messages < messages.length; this.messages++) {
