@@ -49,6 +49,10 @@ export async function reconcileOutbox(
         page.map((t) => String(t._id)),
         intake,
         stillCardless,
+        (id) => [
+          // An intake that left the card to an effect of its own (the channel was backlogged) is in hand too.
+          effectKey(EffectNames.postCard, { ticketId: id }),
+        ],
       ),
   );
   const unsent = { status: 'queued', createdAt: { $lt: before } };
@@ -100,16 +104,17 @@ async function askMissing<T>(
   items: T[],
   toAsk: (item: T) => EffectAsk,
   stillOwed?: (items: T[]) => Promise<T[]>,
+  /** Other effects that, queued, also do what the item is owed. */
+  alsoInHand: (item: T) => string[] = () => [],
 ): Promise<void> {
   if (!items.length) return;
-  const keyOf = (item: T) => {
+  const keysOf = (item: T) => {
     const a = toAsk(item);
-    return effectKey(a.name, a.data);
+    return [effectKey(a.name, a.data), ...alsoInHand(item)];
   };
-  const queued = new Set(
-    (await ctx.models.Effect.find({ _id: { $in: items.map(keyOf) } }, { _id: 1 }).lean()).map((e) => e._id),
-  );
-  let missing = items.filter((item) => !queued.has(keyOf(item)));
+  const keys = items.flatMap(keysOf);
+  const queued = new Set((await ctx.models.Effect.find({ _id: { $in: keys } }, { _id: 1 }).lean()).map((e) => e._id));
+  let missing = items.filter((item) => !keysOf(item).some((k) => queued.has(k)));
   if (missing.length && stillOwed) missing = await stillOwed(missing);
   for (const item of missing) await ctx.worker.ask(toAsk(item));
 }
