@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { bindModels, ensureIndexes, type Models } from '../src/db/models/index.js';
 import { nextSequence } from '../src/db/models/counter.js';
 import { deliverOnce, FencedOutError } from '../src/db/once.js';
+import { upsertAndGet } from '../src/db/upsert-retry.js';
 import { connectTestDb } from './support/harness.js';
 import { waitFor } from './support/settle.js';
 
@@ -124,5 +125,17 @@ describe('deliverOnce', () => {
     expect(new Set(numbers).size).toBe(16);
     expect(Math.min(...numbers)).toBe(1001);
     expect(Math.max(...numbers)).toBe(1016);
+  });
+
+  it('gives every one of 16 concurrent upserts of one filter its document (SecantusDB may answer null; retried)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const upsert = () =>
+        upsertAndGet(() =>
+          models.Checkpoint.findOneAndUpdate({ _id: `race-${round}` }, { $setOnInsert: { at: new Date() } }, { upsert: true, returnDocument: 'after' }).lean(),
+        );
+      const docs = await Promise.all(Array.from({ length: 16 }, upsert));
+      expect(docs.every((d) => d?._id === `race-${round}`)).toBe(true);
+      expect(await models.Checkpoint.countDocuments({ _id: `race-${round}` })).toBe(1);
+    }
   });
 });
