@@ -6,7 +6,7 @@ import { everyOrExplain } from './schedule.js';
 
 /**
  * The SLA sweep: one periodic job (Agenda keeps one document for it, so with several processes one of them
- * runs each round). The reminder DMs it asks for are delivery jobs (jobs/delivery.ts).
+ * runs each round). The reminder DMs it asks for are effects in the delivery queue (src/delivery/).
  */
 export function defineSlaJobs(agenda: Agenda, ctx: AppContext): void {
   agenda.define(JobNames.slaSweep, async (job) => void (await sweepSla(ctx, () => job.touch())), { concurrency: 1, lockLifetime: 10 * 60_000 });

@@ -83,7 +83,7 @@ const shape = {
   STORM_CARD_UPDATE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).positive().default(5).describe('At most one update of a storm card this often (its count and list)'),
   SLACK_CHANNEL_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(1000).describe("Gap between two messages Deskbell sends to one channel (Slack's limit is about one a second)"),
   SLACK_CHANNEL_BURST: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(10).default(3).describe('Messages Deskbell may send to one channel back to back after a quiet spell (Slack allows short bursts)'),
-  SLACK_QUEUE_MAX_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(40_000, 'must stay under 40000 (a post claim lasts 60 s)').default(30_000).describe('Longest a message waits in its channel queue before its job retries it later'),
+  SLACK_QUEUE_MAX_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000).max(40_000, 'must stay under 40000 (a post claim lasts 60 s)').default(30_000).describe('Longest a message waits in its channel queue before its effect retries it later'),
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
   REPORT_CSV_INCLUDE_REQUESTER: bool(false).describe("Add requesters' email addresses to the /support-report CSV export (personal data: off by default)"),

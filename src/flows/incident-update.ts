@@ -35,7 +35,7 @@ export async function publishIncidentUpdate(
     } catch (err) {
       ctx.logger.warn(
         { err, incident: incident.key, step: what },
-        'an incident update step failed; the job retries it',
+        'an incident update step failed; the effect retries it',
       );
       failures.push(err);
     }

@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
  * instead of an argument, so any code path, present or future, is queued without knowing about it.
  *
  * A call that waits longer than `maxWaitMs` is refused with a rate-limit error without being sent: the
- * exactly-once layer (src/db/once.ts) records it as a definite refusal and its job retries later. That keeps
+ * exactly-once layer (src/db/once.ts) records it as a definite refusal and its effect retries later. That keeps
  * every send well inside the claim a worker holds while posting (SLACK_CLAIM_MS), so a slow queue can never
  * let a second worker take over a post that is still going to happen.
  *

@@ -11,7 +11,7 @@ export function slackErrorCode(err: unknown): string | undefined {
   return (err as { data?: { error?: string } } | undefined)?.data?.error;
 }
 
-/** Thrown when another worker holds a delivery's claim (src/db/once.ts): the job retries later and then finds it done. */
+/** Thrown when another worker holds a delivery's claim (src/db/once.ts): the effect retries later and then finds it done. */
 export class BusyElsewhereError extends Error {
   override name = 'BusyElsewhereError';
 }
