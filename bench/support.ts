@@ -173,7 +173,7 @@ export function header(title: string, bench: { database: { kind: string }; serve
     node: process.version,
     cpus: availableParallelism(),
     slackChannelIntervalMs: bench.config.SLACK_CHANNEL_INTERVAL_MS,
-    schedulerPollMs: process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : 'production default (10000)',
+    schedulerPollMs: process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : 'production default (15000)',
     loadGenerator: withLoad ? 'own process (bench/load-generator.ts)' : 'none',
   };
   console.log(`${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms${withLoad ? ', load generator in its own process' : ''}`);

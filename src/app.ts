@@ -61,9 +61,10 @@ export function createApp(parts: AppParts): DeskbellApp {
 
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db.db as never, collection: 'agendaJobs' }),
-    // Only scheduled work lives here (a handful of job names, each one query a poll); what is due now goes
-    // through the delivery worker below.
-    processEvery: parts.schedulerPollMs ?? 10_000,
+    // Only scheduled work lives here (six job names, each one query a poll); what is due now goes through the
+    // delivery worker below. A poll locks the jobs due before the next one and starts each at its time, so
+    // polling less often makes no job late.
+    processEvery: parts.schedulerPollMs ?? 15_000,
     notificationChannel: new InMemoryNotificationChannel(),
     defaultLockLifetime: 5 * 60_000,
   });
