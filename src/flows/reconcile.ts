@@ -33,47 +33,17 @@ export async function reconcileOutbox(
   const { Ticket, OutboundMail } = ctx.models;
   // Tickets grouped in a storm have no card of their own on purpose: the storm's card counts them.
   const cardless = { 'card.ts': null, 'storm.grouped': { $ne: true }, createdAt: { $lt: before } };
-  const intake = (id: string) => ({ name: EffectNames.ticketIntake, data: { ticketId: id } });
-  const stillCardless = async (ids: string[]) =>
-    (await Ticket.find({ _id: { $in: ids }, ...cardless }, { _id: 1 }).lean()).map((t) => String(t._id));
-  await pageById(
-    (q) =>
-      Ticket.find({ $and: [cardless, q] }, { _id: 1 })
-        .sort({ _id: 1 })
-        .limit(PAGE)
-        .lean(),
-    onPage,
-    (page) =>
-      askMissing(
-        ctx,
-        page.map((t) => String(t._id)),
-        intake,
-        stillCardless,
-        (id) => [
-          // An intake that left the card to an effect of its own (the channel was backlogged) is in hand too.
-          effectKey(EffectNames.postCard, { ticketId: id }),
-        ],
-      ),
-  );
+  const tickets = (f: object) => Ticket.find(f, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  await askForOwed(ctx, onPage, tickets, cardless, {
+    toAsk: (id) => ({ name: EffectNames.ticketIntake, data: { ticketId: id } }),
+    // An intake that left the card to an effect of its own (the channel was backlogged) is in hand too.
+    alsoInHand: (id) => [effectKey(EffectNames.postCard, { ticketId: id })],
+  });
   const unsent = { status: 'queued', createdAt: { $lt: before } };
-  const mail = (id: string) => ({ name: EffectNames.sendMail, data: { outboxId: id } });
-  const stillUnsent = async (ids: string[]) =>
-    (await OutboundMail.find({ _id: { $in: ids }, status: 'queued' }, { _id: 1 }).lean()).map((m) => m._id);
-  await pageById(
-    (q) =>
-      OutboundMail.find({ $and: [unsent, q] }, { _id: 1 })
-        .sort({ _id: 1 })
-        .limit(PAGE)
-        .lean(),
-    onPage,
-    (page) =>
-      askMissing(
-        ctx,
-        page.map((m) => m._id),
-        mail,
-        stillUnsent,
-      ),
-  );
+  const mails = (f: object) => OutboundMail.find(f, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  await askForOwed(ctx, onPage, mails, unsent, {
+    toAsk: (id) => ({ name: EffectNames.sendMail, data: { outboxId: id } }),
+  });
   await scanTicketChanges(ctx, before, onPage);
 }
 
@@ -117,6 +87,26 @@ async function askMissing<T>(
   let missing = items.filter((item) => !keysOf(item).some((k) => queued.has(k)));
   if (missing.length && stillOwed) missing = await stillOwed(missing);
   for (const item of missing) await ctx.worker.ask(toAsk(item));
+}
+
+/**
+ * Walks the items `owed` matches (`find`: a page of them, in `_id` order, for a filter) and asks for the
+ * effect each is owed where no queued effect has it in hand; an item is read again (same filter) before.
+ */
+async function askForOwed(
+  ctx: AppContext,
+  onPage: () => Promise<void>,
+  find: (filter: object) => Promise<Array<{ _id: unknown }>>,
+  owed: object,
+  effect: { toAsk: (id: string) => EffectAsk; alsoInHand?: (id: string) => string[] },
+): Promise<void> {
+  const ids = (docs: Array<{ _id: unknown }>) => docs.map((d) => String(d._id));
+  const stillOwed = async (some: string[]) => ids(await find({ _id: { $in: some }, ...owed }));
+  await pageById(
+    (after) => find({ $and: [owed, after] }),
+    onPage,
+    (page) => askMissing(ctx, ids(page), effect.toAsk, stillOwed, effect.alsoInHand),
+  );
 }
 
 /** Walks a query in `_id` order, a page at a time (bounded memory, no skip). */
