@@ -69,8 +69,6 @@ export class DeliveryWorker {
   /** A lane whose last look found nothing due: only a poll, a timer or a local ask looks again (no empty claims). */
   private readonly drained: Record<Lane, boolean> = { urgent: false, channel: false, normal: false };
   private pumpAgain = false;
-  /** Runs per effect name in this process (tests and benchmarks read it). */
-  readonly runs = new Map<string, number>();
 
   constructor(private readonly opts: WorkerOptions) {
     this.pollMs = opts.pollMs ?? 5000;
@@ -225,7 +223,6 @@ export class DeliveryWorker {
   private async work(claim: ClaimedEffect): Promise<void> {
     const kind = this.kinds[claim.name];
     const { models, logger } = this.opts;
-    this.runs.set(claim.name, (this.runs.get(claim.name) ?? 0) + 1);
     // Long effects (uploads, a storm decision over hundreds of tickets) keep their claim alive.
     const renew = setInterval(
       () => void renewEffect(models, claim, this.holdMs).catch(() => undefined),

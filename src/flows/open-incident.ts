@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { recordAlert, recordBrief, recordWarRoom } from '../domain/incidents/delivered.js';
+import { recordMessage, recordWarRoom } from '../domain/incidents/delivered.js';
 import { advancePaging } from '../domain/incidents/paging.js';
 import { postIncidentAlert, setUpWarRoom } from '../slack/incidents/open.js';
 import { cardLinkOf, refreshRoleHomes } from '../slack/incidents/refresh.js';
@@ -40,8 +40,8 @@ export async function openIncident(ctx: AppContext, incidentId: string): Promise
   }
 
   const room = incident.channel?.id;
-  if (room) await recordBrief(ctx, incident._id, await setUpWarRoom(ctx, incident, ticket, room, cardLink));
-  await recordAlert(ctx, incident._id, await postIncidentAlert(ctx, incident, cardLink));
+  if (room) await recordMessage(ctx, incident._id, 'brief', await setUpWarRoom(ctx, incident, ticket, room, cardLink));
+  await recordMessage(ctx, incident._id, 'alert', await postIncidentAlert(ctx, incident, cardLink));
   await advancePaging(ctx, incident.id);
   await refreshRoleHomes(ctx, incident);
 }

@@ -38,27 +38,19 @@ export async function recordWarRoom(
   );
 }
 
-/** Where the pinned brief is, so a refresh updates it instead of posting again. */
-export async function recordBrief(
+/**
+ * Where one of the incident's own messages is: the pinned `brief` (a refresh updates it instead of posting
+ * again) or the @channel `alert` (an overdue report is raised in its thread).
+ */
+export async function recordMessage(
   deps: Pick<DomainDeps, 'models'>,
   incidentId: Types.ObjectId,
+  which: 'brief' | 'alert',
   at: Where,
 ): Promise<void> {
   await deps.models.Incident.updateOne(
     { _id: incidentId },
-    { $set: { 'brief.channel': at.channel, 'brief.ts': at.ts }, $inc: { __v: 1 } },
-  );
-}
-
-/** Where the @channel alert is: an overdue report is raised in its thread. */
-export async function recordAlert(
-  deps: Pick<DomainDeps, 'models'>,
-  incidentId: Types.ObjectId,
-  at: Where,
-): Promise<void> {
-  await deps.models.Incident.updateOne(
-    { _id: incidentId },
-    { $set: { 'alert.channel': at.channel, 'alert.ts': at.ts }, $inc: { __v: 1 } },
+    { $set: { [`${which}.channel`]: at.channel, [`${which}.ts`]: at.ts }, $inc: { __v: 1 } },
   );
 }
 
