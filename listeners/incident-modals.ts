@@ -1,3 +1,4 @@
+import { bulkMailRefusal } from '../src/domain/bulk-mail.js';
 import { z, type ZodType } from 'zod';
 import type { AppContext } from '../src/context.js';
 import { checkForm, type FormCheck } from './modal-values.js';
@@ -44,8 +45,9 @@ export function formValues(values: Record<string, Record<string, unknown>>) {
 
 const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
 
-async function affectedOpen(ctx: AppContext, incident: IncidentDoc): Promise<number> {
-  return (await affectedTickets(ctx, incident)).filter((t) => OPEN_STATUSES.includes(t.status as Status)).length;
+async function affectedOpen(ctx: AppContext, incident: IncidentDoc): Promise<{ affected: number; unverified: number }> {
+  const open = (await affectedTickets(ctx, incident)).filter((t) => OPEN_STATUSES.includes(t.status as Status));
+  return { affected: open.length, unverified: open.filter((t) => bulkMailRefusal(t)).length };
 }
 
 /** "Post update" (brief, reminders, `/support update` in a war room). The trigger expires 3 s after the click: few reads first. */
@@ -60,7 +62,7 @@ export async function openUpdateModal(ctx: AppContext, triggerId: string, incide
       incident,
       ...(last?.impact && !last.resolution ? { lastImpact: last.impact } : {}),
       defaultMinutes: minutes(ctx.incidents.updateMs),
-      affected: await affectedOpen(ctx, incident),
+      ...(await affectedOpen(ctx, incident)),
       statusPage: ctx.incidents.statusPage,
       privateMetadata: JSON.stringify(metadata),
     }),
@@ -71,7 +73,7 @@ export async function openResolveModal(ctx: AppContext, triggerId: string, incid
   const metadata: IncidentMetadata = { incidentId: incident.id, ...(channel ? { channel } : {}) };
   await ctx.slack.views.open({
     trigger_id: triggerId,
-    view: incidentResolveModal({ incident, monitorMinutes: minutes(ctx.incidents.monitorMs), affected: await affectedOpen(ctx, incident), statusPage: ctx.incidents.statusPage, privateMetadata: JSON.stringify(metadata) }),
+    view: incidentResolveModal({ incident, monitorMinutes: minutes(ctx.incidents.monitorMs), ...(await affectedOpen(ctx, incident)), statusPage: ctx.incidents.statusPage, privateMetadata: JSON.stringify(metadata) }),
   });
 }
 

@@ -28,6 +28,7 @@ import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
+import type { DnsResolver } from './intake/email-verify.js';
 
 export interface AppParts {
   config: Config;
@@ -42,6 +43,8 @@ export interface AppParts {
   deliveryPollMs?: number;
   /** First retry delay of effects and jobs; tests shorten it. */
   retryBaseMs?: number;
+  /** DNS answers for the SMTP listener's own SPF/DKIM/DMARC check; the system resolver when unset. */
+  dnsResolver?: DnsResolver;
 }
 
 export interface DeskbellApp {
@@ -150,7 +153,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       await agenda.start();
       await scheduleRecurringJobs(agenda, context);
       schedulerRunning = true;
-      if (config.MAIL_INBOUND_PORT !== undefined) smtp = await startSmtpListener(context, { port: config.MAIL_INBOUND_PORT, host: config.MAIL_INBOUND_HOST });
+      if (config.MAIL_INBOUND_PORT !== undefined) smtp = await startSmtpListener(context, { port: config.MAIL_INBOUND_PORT, host: config.MAIL_INBOUND_HOST, resolver: parts.dnsResolver });
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       logger.info({ port: bound, smtpPort: smtp?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');

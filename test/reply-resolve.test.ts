@@ -5,10 +5,9 @@ import { acknowledgementId } from '../src/domain/acknowledgement.js';
 import { OnceKeys } from '../src/db/once-keys.js';
 import { recordSurveyAnswer, signSurveyAnswer } from '../src/domain/csat.js';
 import { csatKey } from '../src/domain/settings.js';
-import { messageIdFor } from '../src/domain/outbox.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { postedCard } from './support/fixtures.js';
-import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { ManualClock, startTestApp, testMessageId, type TestApp } from './support/harness.js';
 import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
@@ -130,7 +129,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect(accepted).toBeUndefined();
 
     const mail = await smtp.waitFor((m) => m.subject === `[${ticket.key}] Export fails` && !!m.text?.includes('Which browser'));
-    const ackId = messageIdFor(acknowledgementId({ key: ticket.key, id: ticket.id }), SUPPORT);
+    const ackId = testMessageId(SUPPORT, acknowledgementId({ key: ticket.key, id: ticket.id }), 'ada@example.com');
     expect(mail.inReplyTo).toBe(ackId);
     expect(refs(mail)).toContain(ackId);
     expect(mail.text).toContain('Bob Baker');
@@ -174,7 +173,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     expect(mail.text).toContain('If we do not hear from you within 5 days');
     const links = [...(mail.text ?? '').matchAll(/https:\/\/desk\.acme\.test\/csat\/(\S+)/g)].map((m) => m[1]!);
     expect(links).toHaveLength(5);
-    expect(mail.inReplyTo).toBe(messageIdFor(acknowledgementId({ key: ticket.key, id: ticket.id }), SUPPORT));
+    expect(mail.inReplyTo).toBe(testMessageId(SUPPORT, acknowledgementId({ key: ticket.key, id: ticket.id }), 'ada@example.com'));
 
     await threadNote(ticket.ts, `Resolved by <@${AGENT}>`);
     const card = await cardShowing(ticket.ts, 'Resolved');

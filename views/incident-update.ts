@@ -21,12 +21,18 @@ export function incidentUpdateModal(input: {
   defaultMinutes: number;
   /** Open tickets whose requesters would be mailed. */
   affected: number;
+  /** Of those, requesters left out of mail to many (unverified address). */
+  unverified?: number;
   statusPage: boolean;
   privateMetadata: string;
 }): View {
   const current = (input.incident.currentStatus ?? 'investigating') as UpdateStatus;
   const options = [
-    { text: plain(`Email the affected requesters (${input.affected} ticket${input.affected === 1 ? '' : 's'})`, LIMITS.option), value: 'email', description: plain('One mail each, on their own ticket; nobody sees the others', LIMITS.option) },
+    {
+      text: plain(`Email the affected requesters (${input.affected} ticket${input.affected === 1 ? '' : 's'})`, LIMITS.option),
+      value: 'email',
+      description: plain(unverifiedNote(input.unverified) ?? 'One mail each, on their own ticket; nobody sees the others', LIMITS.option),
+    },
     ...(input.statusPage ? [{ text: plain('Show on the public status page', LIMITS.option), value: 'public', description: plain('Status, what is known and impact only', LIMITS.option) }] : []),
   ];
   const blocks: KnownBlock[] = [
@@ -78,11 +84,27 @@ export function incidentUpdateModal(input: {
 }
 
 /** "Resolve": what fixed it, monitor first, resolve the linked tickets too (and how their requesters verify), public. Pure. */
-export function incidentResolveModal(input: { incident: Pick<IncidentView, 'key' | 'title'>; monitorMinutes: number; affected: number; statusPage: boolean; privateMetadata: string }): View {
+/** The confirmation's word on requesters mail to many leaves out (src/domain/bulk-mail.ts). */
+function unverifiedNote(unverified: number | undefined): string | undefined {
+  return unverified ? `Not mailed: unverified (${unverified}); the thread of each ticket says so` : undefined;
+}
+
+export function incidentResolveModal(input: {
+  incident: Pick<IncidentView, 'key' | 'title'>;
+  monitorMinutes: number;
+  affected: number;
+  unverified?: number;
+  statusPage: boolean;
+  privateMetadata: string;
+}): View {
   const monitor = { text: plain(`Monitor for ${formatDuration(input.monitorMinutes * 60_000)} first`, LIMITS.option), value: 'monitor', description: plain('Deskbell asks the commander to close it then', LIMITS.option) };
   const options = [
     monitor,
-    { text: plain(`Resolve the linked tickets too (${input.affected})`, LIMITS.option), value: 'tickets', description: plain('Each requester gets the usual resolution mail and survey', LIMITS.option) },
+    {
+      text: plain(`Resolve the linked tickets too (${input.affected})`, LIMITS.option),
+      value: 'tickets',
+      description: plain(unverifiedNote(input.unverified) ?? 'Each requester gets the usual resolution mail and survey', LIMITS.option),
+    },
     ...(input.statusPage ? [{ text: plain('Show the all-clear on the public status page', LIMITS.option), value: 'public' }] : []),
   ];
   const blocks = [

@@ -10,7 +10,7 @@ export interface StormView {
   status: string;
   priority?: string | null;
   incident?: { key?: string | null } | null;
-  actions: Array<{ kind: string; doneAt?: Date | null; applied?: number | null; skipped?: number | null; priority?: string | null; incident?: { key?: string | null } | null }>;
+  actions: Array<{ kind: string; doneAt?: Date | null; applied?: number | null; skipped?: number | null; unverified?: number | null; priority?: string | null; incident?: { key?: string | null } | null }>;
 }
 
 /** The `value` of storm buttons. */
@@ -39,7 +39,7 @@ export function stormCard(storm: StormView, s: StormSummary): { text: string; bl
   const history = storm.actions.map((a) => {
     const what = ACTION_TEXT[a.kind] ?? a.kind;
     const detail = a.kind === 'priority' && a.priority ? ` (${a.priority})` : a.kind === 'link' && a.incident?.key ? ` (${safe(a.incident.key, 20)})` : '';
-    return a.doneAt ? `${what}${detail}: ${a.applied ?? 0} tickets${a.skipped ? `, ${a.skipped} skipped (closed or not linkable)` : ''}` : `${what}${detail}: in progress…`;
+    return a.doneAt ? `${what}${detail}: ${a.applied ?? 0} tickets${outcomeTail(a)}` : `${what}${detail}: in progress…`;
   });
   if (decided.length || history.length) {
     blocks.push({ type: 'context', elements: [mrkdwn(truncate([decided.length ? `New tickets of this storm get ${decided.join(' and ')}.` : '', ...history].filter(Boolean).join(' · '), 3000))] });
@@ -82,13 +82,30 @@ export function stormNoteText(a: StormView['actions'][number], actorId?: string 
   const who = actorId ? ` by <@${actorId}>` : '';
   const what = ACTION_TEXT[a.kind] ?? a.kind;
   const detail = a.kind === 'priority' && a.priority ? ` (${a.priority})` : a.kind === 'link' && a.incident?.key ? ` (${safe(a.incident.key, 20)})` : '';
-  return `:white_check_mark: ${what}${detail}${who}: ${a.applied ?? 0} tickets${a.skipped ? `, ${a.skipped} skipped (closed or not linkable)` : ''}.`;
+  return `:white_check_mark: ${what}${detail}${who}: ${a.applied ?? 0} tickets${outcomeTail(a)}.`;
+}
+
+function outcomeTail(a: StormView['actions'][number]): string {
+  const skipped = a.skipped ? `, ${a.skipped} skipped (closed or not linkable)` : '';
+  return `${skipped}${a.unverified ? `, ${a.unverified} not emailed: unverified address` : ''}`;
 }
 
 export const NEW_INCIDENT = 'new';
 
 /** "Reply to all": one message, one mail per requester threaded on their own ticket. */
-export function stormReplyModal(opts: { label: string; count: number; privateMetadata: string }) {
+export function stormReplyModal(opts: {
+  label: string;
+  count: number;
+  privateMetadata: string;
+  /** Requesters left out (unverified addresses): named before the agent sends. */
+  unverified?: { addresses: string[]; count: number };
+}) {
+  const left = opts.unverified?.count ?? 0;
+  const named = (opts.unverified?.addresses ?? []).map((a) => safe(a, 100)).join(', ');
+  const more = left > (opts.unverified?.addresses.length ?? 0) ? ` and ${left - opts.unverified!.addresses.length} more` : '';
+  const unverifiedNote: KnownBlock[] = left
+    ? [{ type: 'context', elements: [mrkdwn(truncate(`:no_entry_sign: Not mailed: unverified (${left}): ${named}${more}. Their address never sent authenticated mail, so Deskbell does not put it on mail to many; answer them one by one from their tickets.`, 3000))] }]
+    : [];
   return {
     type: 'modal' as const,
     callback_id: CallbackIds.stormReplyModal,
@@ -97,7 +114,8 @@ export function stormReplyModal(opts: { label: string; count: number; privateMet
     submit: plain('Send to all', 24),
     close: plain('Cancel', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(`Each of the *${opts.count}* requesters of *${safe(opts.label, 200)}* gets this by email, in the thread of their own ticket.`) },
+      { type: 'section', text: mrkdwn(`Each of the *${opts.count - left}* verified requesters of *${safe(opts.label, 200)}* gets this by email, in the thread of their own ticket.`) },
+      ...unverifiedNote,
       { type: 'input', block_id: InputIds.stormReplyMessage.block, label: plain('Message', 50), element: { type: 'plain_text_input', action_id: InputIds.stormReplyMessage.action, multiline: true, max_length: 3000 } },
       {
         type: 'input',

@@ -25,7 +25,7 @@ export function register(app: App, ctx: AppContext): void {
   onCardAction<ButtonAction>(app, ctx, ActionIds.stormReplyAll, 'open the reply-to-all form', async (src, action, body) => {
     const storm = await stormOf(action.value);
     const metadata: StormMetadata = { stormId: storm.id, ...(src.channel ? { channel: src.channel } : {}) };
-    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: stormReplyModal({ label: storm.label, count: storm.count, privateMetadata: JSON.stringify(metadata) }) });
+    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: stormReplyModal({ label: storm.label, count: storm.count, unverified: storm.unverified, privateMetadata: JSON.stringify(metadata) }) });
   });
 
   onCardAction<ButtonAction>(app, ctx, ActionIds.stormLinkAll, 'open the link-all form', async (src, action, body) => {

@@ -33,7 +33,7 @@ export function composeAgentMail(deps: Pick<DomainDeps, 'settings'>, ticket: Tic
     text: `${mail.body.trim()}\n\n${signature(actor, ticket.key)}\n`,
     ...headers,
   };
-  const messageId = messageIdFor(mail.id, deps.settings.supportEmail);
+  const messageId = messageIdFor(deps.settings, mail.id, queued.to);
   if (!ticket.email!.messageIds.includes(messageId)) ticket.email!.messageIds.push(messageId);
   return queued;
 }

@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { OutboundMailDoc } from '../db/models/outbound-mail.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { DomainDeps } from './deps.js';
+import type { DomainSettings } from './settings.js';
 
 export interface QueuedMail {
   /** What the mail is for, unique: `ack:<ticketId>`, `reply:<eventId>`… A second queue with the same id is a no-op. */
@@ -19,9 +21,16 @@ export function supportDomain(address: string): string {
   return address.split('@')[1] ?? 'deskbell.local';
 }
 
-/** A Message-ID fixed before sending, so a resend after a crash is recognisably the same mail. */
-export function messageIdFor(id: string, address: string): string {
-  return `<${id.replace(/[^A-Za-z0-9.-]/g, '.')}@${supportDomain(address)}>`;
+/**
+ * A Message-ID fixed before sending, so a resend after a crash is recognisably the same mail. Its tail is an
+ * HMAC of the mail and its recipient under a server key: a reply naming it proves its sender received that
+ * very mail, and one recipient of a bulk mail cannot derive another's id (the readable head only helps
+ * people reading headers).
+ */
+export function messageIdFor(settings: Pick<DomainSettings, 'supportEmail' | 'mailIdKey'>, id: string, to: string): string {
+  const head = id.split('.').slice(0, 2).join('.').replace(/[^A-Za-z0-9.-]/g, '.');
+  const tag = createHmac('sha256', settings.mailIdKey).update(`${id}\0${to.trim().toLowerCase()}`).digest('hex').slice(0, 32);
+  return `<${head}.${tag}@${supportDomain(settings.supportEmail)}>`;
 }
 
 /**
@@ -31,7 +40,7 @@ export function messageIdFor(id: string, address: string): string {
  * a mail stored earlier is asked for as usual); an outbox mail never sent is found by the reconcile sweep.
  */
 export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: QueuedMail, { sendNow = false } = {}): Promise<OutboundMailDoc | undefined> {
-  const messageId = messageIdFor(mail.id, deps.settings.supportEmail);
+  const messageId = messageIdFor(deps.settings, mail.id, mail.to);
   try {
     const stored = await deps.models.OutboundMail.create({ _id: mail.id, ticketId: ticket._id, ...mail, messageId, createdAt: deps.clock.now() });
     if (sendNow) return stored;

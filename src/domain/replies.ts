@@ -25,6 +25,8 @@ export interface AgentReplyInput {
   waitOnCustomer: boolean;
   /** Identifies the submission (the modal's view id): submitting the same modal twice sends one mail. */
   requestKey: string;
+  /** The outbox kind: a storm's "Reply to all" is mail to many (MAIL_AUTO_MAX_PER_HOUR). */
+  mailKind?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Prom
     const refusal = replyRefusal(ticket);
     if (refusal) throw new DomainError(refusal);
     const id = agentMailId('reply', ticket, input.requestKey);
-    const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: 'reply', body: message });
+    const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: input.mailKind ?? 'reply', body: message });
     const firstResponse = !ticket.firstResponseAt;
     if (firstResponse) ticket.firstResponseAt = deps.clock.now();
     ticket.status = input.waitOnCustomer ? 'waiting_on_customer' : 'in_progress';

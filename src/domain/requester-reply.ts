@@ -54,7 +54,6 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
       text: reply.automated ? 'Automatic reply from {actor} (status unchanged)' : 'Reply from {actor}',
       data: {
         quote: reply.text,
-        messageId: reply.messageId,
         matchedBy: reply.matchedBy,
         automated: reply.automated,
         attachments: reply.attachments.slice(0, 20).map(({ filename, contentType, size, stored }) => ({ filename, contentType, size, stored })),
@@ -63,6 +62,9 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
       notify: true,
     });
 
+    // Only an authenticated mail from the requester joins a ticket (src/intake/email.ts): their address is theirs.
+    if (ticket.requester && !ticket.requester.verified) ticket.set('requester.verified', 'reply');
+    // The Message-ID is kept once on the ticket (and with the whole message in ticket_messages), not on the event.
     const email = ticket.email ?? (ticket.email = { messageIds: [] } as never);
     if (reply.messageId) {
       if (!email.messageIds.includes(reply.messageId)) email.messageIds.push(reply.messageId);

@@ -19,6 +19,10 @@ export interface ResolveInput {
   requestKey: string;
   /** Email the requester (default). A ticket with no customer behind it (opened by `/support incident`) is resolved silently. */
   mail?: boolean;
+  /** Why the requester is not emailed, said on the timeline (with `mail: false`). */
+  notMailedBecause?: string;
+  /** The outbox kind of the mail: an incident's resolution counts as automatic mail (MAIL_AUTO_MAX_PER_HOUR). */
+  mailKind?: string;
 }
 
 function statusWord(status: Status): string {
@@ -73,7 +77,7 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     const mailed = input.mail ?? true;
     const id = agentMailId('resolution', ticket, input.requestKey);
     const mail = mailed
-      ? composeAgentMail(deps, ticket, input.actor, { id, kind: 'resolution', body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.settings.autoCloseDays) })
+      ? composeAgentMail(deps, ticket, input.actor, { id, kind: input.mailKind ?? 'resolution', body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.settings.autoCloseDays) })
       : undefined;
     if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
     ticket.status = 'resolved';
@@ -82,7 +86,9 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
     ticket.resolution = input.summary.trim();
     record({
       kind: 'resolved',
-      text: mailed ? 'Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey' : 'Resolved by {actor}',
+      text: mailed
+        ? 'Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey'
+        : `Resolved by {actor}${input.notMailedBecause ? ` · not emailed: ${input.notMailedBecause}` : ''}`,
       notify: true,
       data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
       ...(mail ? { mail } : {}),

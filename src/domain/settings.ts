@@ -17,12 +17,24 @@ export interface DomainSettings {
   storm: { threshold: number; windowMs: number };
   /** The satisfaction survey's signing key and the public address its links start with. */
   survey: { key: Buffer; baseUrl: string };
+  /** Key of the unguessable part of every outbound Message-ID (see messageIdFor). */
+  mailIdKey: Buffer;
 }
 
 /** The survey links' signing key: CSAT_SECRET, else one derived from the Slack signing secret. */
 export function csatKey(config: Pick<Config, 'CSAT_SECRET' | 'SLACK_SIGNING_SECRET'>): Buffer {
   if (config.CSAT_SECRET) return Buffer.from(config.CSAT_SECRET, 'utf8');
   return createHmac('sha256', config.SLACK_SIGNING_SECRET).update('deskbell-csat').digest();
+}
+
+/**
+ * The key behind outbound Message-IDs: derived from the deployment's own secret, so every process computes the
+ * same id for the same mail (a resend after a crash is recognisably the same message). Changing it breaks
+ * nothing already sent: replies are matched on the ids stored with each mail.
+ */
+export function mailIdKey(config: Pick<Config, 'CSAT_SECRET' | 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN'>): Buffer {
+  const secret = config.CSAT_SECRET ?? config.SLACK_SIGNING_SECRET ?? config.SLACK_BOT_TOKEN;
+  return createHmac('sha256', secret).update('deskbell-message-id').digest();
 }
 
 /** Where requesters reach Deskbell; without PUBLIC_URL the links only work on this machine, which is said once at start. */
@@ -46,5 +58,6 @@ export function domainSettings(config: Config, logger: Logger): DomainSettings {
     escalationUsergroups,
     storm: { threshold: config.STORM_THRESHOLD, windowMs: config.STORM_WINDOW_MINUTES * 60_000 },
     survey: { key: csatKey(config), baseUrl: publicBaseUrl(config, logger) },
+    mailIdKey: mailIdKey(config),
   };
 }

@@ -6,6 +6,8 @@ import { declareIncident } from './incidents/declare.js';
 import { linkTicket, noteOnIncident } from './incidents/links.js';
 import { LIVE_STATUSES } from './incidents/queries.js';
 import { agentReply } from './replies.js';
+import { bulkMailRefusal } from './bulk-mail.js';
+import type { TicketDoc } from '../db/models/ticket.js';
 import { forEachStormTicket } from './storms.js';
 import { changeTicket } from './ticket-changes.js';
 import { setPriority } from './triage.js';
@@ -75,13 +77,14 @@ export async function applyStormAction(deps: DomainDeps, stormId: string, action
   const dedupeKey = OnceKeys.stormAction(actionId);
   let applied = 0;
   let skipped = 0;
+  let unverified = 0;
   await forEachStormTicket(
     deps,
     storm._id,
     async (ticket) => {
       try {
-        await applyToTicket(deps, action, actor, dedupeKey, ticket.id, !!ticket.storm?.grouped);
-        applied += 1;
+        if ((await applyToTicket(deps, action, actor, dedupeKey, ticket)) === 'unverified') unverified += 1;
+        else applied += 1;
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         skipped += 1; // closed, or the incident's own ticket: said in the count
@@ -94,18 +97,32 @@ export async function applyStormAction(deps: DomainDeps, stormId: string, action
   }
   const done = await deps.models.Storm.updateOne(
     { _id: storm._id, actions: { $elemMatch: { _id: action._id, doneAt: null } } },
-    { $set: { 'actions.$.doneAt': deps.clock.now(), 'actions.$.applied': applied, 'actions.$.skipped': skipped }, $inc: { version: 1 } },
+    {
+      $set: { 'actions.$.doneAt': deps.clock.now(), 'actions.$.applied': applied, 'actions.$.skipped': skipped, 'actions.$.unverified': unverified },
+      $inc: { version: 1 },
+    },
   );
-  if (done.modifiedCount) deps.logger.info({ storm: stormId, action: action.kind, applied, skipped }, 'storm decision applied');
+  if (done.modifiedCount) deps.logger.info({ storm: stormId, action: action.kind, applied, skipped, unverified }, 'storm decision applied');
   await deps.effects.stormNote(stormId, actionId);
   await deps.effects.refreshStormCard(stormId);
 }
 
-async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor, dedupeKey: string, ticketId: string, grouped: boolean): Promise<void> {
+async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor, dedupeKey: string, ticket: TicketDoc): Promise<'unverified' | void> {
+  const ticketId = ticket.id;
+  const grouped = !!ticket.storm?.grouped;
   switch (action.kind) {
-    case 'reply':
-      await agentReply(deps, { ticketId, actor, message: action.message ?? '', waitOnCustomer: !!action.waitOnCustomer, requestKey: dedupeKey });
+    case 'reply': {
+      const refusal = bulkMailRefusal(ticket);
+      if (refusal) {
+        await changeTicket(deps, ticketId, { actor, dedupeKey }, (_t, record) => {
+          record({ kind: 'storm_reply_skipped', text: `The storm's reply to all by {actor} was not emailed: ${refusal}`, notify: true });
+        });
+        return 'unverified';
+      }
+      const message = action.message ?? '';
+      await agentReply(deps, { ticketId, actor, message, waitOnCustomer: !!action.waitOnCustomer, requestKey: dedupeKey, mailKind: 'storm_reply' });
       return;
+    }
     case 'priority':
       await setPriority(deps, ticketId, { actor, dedupeKey }, action.priority as Priority);
       return;

@@ -1,3 +1,4 @@
+import { unverifiedStormRequesters } from './bulk-mail.js';
 import type { Types } from 'mongoose';
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
@@ -52,10 +53,11 @@ export async function summariseStorm(
 export async function stormForForm(
   deps: Pick<DomainDeps, 'models'>,
   stormId: string,
-): Promise<{ id: string; label: string; count: number }> {
+): Promise<{ id: string; label: string; count: number; unverified: { addresses: string[]; count: number } }> {
   const storm = await deps.models.Storm.findById(stormId, { label: 1 }).lean();
   if (!storm) throw new DomainError('That storm no longer exists.');
-  return { id: stormId, label: storm.label, count: await stormTicketCount(deps, storm._id) };
+  const [count, unverified] = await Promise.all([stormTicketCount(deps, storm._id), unverifiedStormRequesters(deps, storm._id)]);
+  return { id: stormId, label: storm.label, count, unverified };
 }
 
 /** The storm a ticket belongs to, as `/support SUP-n` shows it, or null. */

@@ -4,6 +4,7 @@ import type { DomainDeps } from './deps.js';
 import { queueMail, type QueuedMail } from './outbox.js';
 import { TicketNotFoundError } from './errors.js';
 import { updateSlaState } from './sla-state.js';
+import { capTimeline } from './timeline-cap.js';
 import type { Actor } from './types.js';
 
 export interface ChangeOptions {
@@ -87,7 +88,6 @@ async function applyChange(
     await mutate(ticket, (event) => recorded.push(event));
     if (!recorded.length) return { ticket, changed: false, events: [] };
 
-    const firstNew = ticket.timeline.length;
     recorded.forEach((event, i) => {
       ticket.timeline.push({
         at: now,
@@ -102,6 +102,7 @@ async function applyChange(
     });
     ticket.updatedAt = now;
     updateSlaState(ticket, deps.policy, now);
+    await capTimeline(deps, ticket);
     try {
       await ticket.save();
     } catch (err) {
@@ -111,7 +112,7 @@ async function applyChange(
       }
       throw err;
     }
-    return { ticket, changed: true, events: ticket.timeline.slice(firstNew), assigneeBefore };
+    return { ticket, changed: true, events: ticket.timeline.slice(-recorded.length), assigneeBefore };
   }
 }
 

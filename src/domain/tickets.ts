@@ -34,6 +34,8 @@ export interface NewTicket {
   idempotencyKeys: [string, ...string[]];
   /** Email an auto-acknowledgement to the requester. */
   acknowledge: boolean;
+  /** For mail: its From passed authentication (the address is verified, see the Ticket model). */
+  senderAuthenticated?: boolean;
   /** A P0 that opens its incident at once (monitoring webhooks, `/support incident`, a P0 chosen in the form). */
   declareIncident?: { actor: Actor; via: DeclaredVia };
 }
@@ -75,7 +77,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     number,
     key: ticketKey(number),
     source: input.source,
-    requester: { email: input.requester.email, name: input.requester.name },
+    requester: { email: input.requester.email, name: input.requester.name, verified: verifiedBy(input) },
     subject: input.subject,
     body: input.body,
     category,
@@ -96,7 +98,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
         actor: input.openedBy ?? { type: 'requester', id: input.requester.email, name: input.requester.name },
         kind: 'created',
         text: `Ticket opened via ${input.source}`,
-        data: { suggestedPriority: suggestion.priority, suggestedCategory: suggestion.category, references: messageIds },
+        data: { suggestedPriority: suggestion.priority, suggestedCategory: suggestion.category, references: messageIds.slice(-20) },
       },
     ],
     createdAt: now,
@@ -105,7 +107,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   updateSlaState(ticket, deps.policy, now);
   // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
   if (input.acknowledge && !input.email?.automated) {
-    ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(acknowledgementId(ticket), deps.settings.supportEmail)];
+    ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(deps.settings, acknowledgementId(ticket), input.requester.email)];
   }
   try {
     await ticket.save();
@@ -119,6 +121,13 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');
   await deps.effects.ticketIntake(ticket.id);
   return { ticket, created: true };
+}
+
+/** How the requester's address is known to be theirs, if it is (mail to many goes to verified ones only). */
+function verifiedBy(input: NewTicket): 'mail' | 'webhook' | 'agent' | undefined {
+  if (input.source === 'webhook') return 'webhook';
+  if (input.source === 'slack') return 'agent';
+  return input.senderAuthenticated ? 'mail' : undefined;
 }
 
 /** The fields a form about a ticket shows (reply, resolution, escalation): read once, then refused or handed to the form. */

@@ -169,7 +169,7 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
 
 async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boolean): Promise<void> {
   const id = String(ticket._id);
-  const ackMessageId = messageIdFor(acknowledgementId(ticket), ctx.config.SUPPORT_EMAIL_ADDRESS);
+  const ackMessageId = messageIdFor(ctx.settings, acknowledgementId(ticket), ticket.requester?.email ?? '');
   if (
     !inIntake &&
     ticket.email?.messageIds?.includes(ackMessageId) &&

@@ -1,10 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
-import { receiveMail, UnusableMailError } from '../intake/email.js';
+import { HOUR_MS, takeRate } from '../db/rate-limit.js';
+import { normalisedAddress } from '../domain/mail-address.js';
+import { DeferredMailError, receiveMail, UnusableMailError } from '../intake/email.js';
 import { postmarkInboundSchema, postmarkToMail } from '../intake/email-postmark.js';
+import { authFromPostmark } from '../intake/email-verify.js';
 import { fieldErrors } from '../intake/webhook.js';
-import { SenderLimit } from '../intake/sender-limit.js';
 import { HttpError, parseJsonBody, readBody, sendJson, type RoutedRequest } from './respond.js';
 
 const REALM = 'Basic realm="Deskbell Postmark inbound", charset="UTF-8"';
@@ -34,7 +36,6 @@ function authorised(header: string | undefined, user: string, password: string):
  */
 export function postmarkIntakeHandler(ctx: AppContext) {
   const { POSTMARK_INBOUND_USER: user, POSTMARK_INBOUND_PASSWORD: password } = ctx.config;
-  const senders = new SenderLimit(ctx.config.MAIL_MAX_PER_SENDER_PER_HOUR, () => ctx.clock.now().getTime());
   return async (req: RoutedRequest, res: ServerResponse): Promise<void> => {
     if (!user || !password) {
       req.resume();
@@ -51,15 +52,22 @@ export function postmarkIntakeHandler(ctx: AppContext) {
     if (!parsed.success) throw new HttpError(400, 'invalid Postmark inbound message', fieldErrors(parsed.error));
 
     const mail = postmarkToMail(parsed.data);
-    if (!senders.take(mail.from.email)) {
-      res.setHeader('Retry-After', String(senders.retryAfterSeconds(mail.from.email)));
+    const limit = ctx.config.MAIL_MAX_PER_SENDER_PER_HOUR;
+    const rate = await takeRate(ctx.models, `mail-sender:${normalisedAddress(mail.from.email)}`, limit, HOUR_MS, ctx.clock.now());
+    if (!rate.allowed) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))));
       throw new HttpError(429, 'too many messages from this sender; try again later');
     }
+    mail.auth = authFromPostmark(mail, ctx.config.MAIL_AUTHSERV_ID);
     try {
       const outcome = await receiveMail(ctx, mail);
       sendJson(res, 200, { ticket: outcome.ticket.key, id: outcome.ticket.id, outcome: outcome.kind });
     } catch (err) {
       if (err instanceof UnusableMailError) throw new HttpError(400, err.message);
+      if (err instanceof DeferredMailError) {
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        throw new HttpError(429, err.message);
+      }
       throw err;
     }
   };

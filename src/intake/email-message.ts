@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
+import { isMailbox } from '../domain/mail-address.js';
+import type { SenderAuth } from './email-auth.js';
 
 export interface InboundAttachment {
   filename: string;
@@ -27,19 +29,36 @@ export interface InboundMail {
   strippedReply?: string;
   /** Lower-case header name → first value, unfolded. */
   headers: Record<string, string>;
+  /** Every `Authentication-Results` value, topmost first (only one the receiving side wrote is trusted). */
+  authenticationResults: string[];
+  /** Whether From is authenticated, as the transport established it (src/intake/email-verify.ts). */
+  auth?: SenderAuth;
   attachments: InboundAttachment[];
 }
 
-/** `<a@x> <b@y>` (or a bare `a@x`) → `['<a@x>', '<b@y>']`. */
+/** Thread ids read from one header, and their length: a real thread names a few dozen short ids. */
+export const MAX_THREAD_IDS = 100;
+export const MAX_MESSAGE_ID_LENGTH = 250;
+
+/**
+ * `<a@x> <b@y>` (or a bare `a@x`) → `['<a@x>', '<b@y>']`. Keeps the last MAX_THREAD_IDS ids (the newest
+ * mails of the thread) and drops overlong ones, so no header can make a mail costly to read or store.
+ */
 export function messageIdList(value: string | string[] | undefined | null): string[] {
-  const values = Array.isArray(value) ? value : value ? [value] : [];
-  const ids: string[] = [];
+  const values = (Array.isArray(value) ? value : value ? [value] : []).map((v) => v.slice(-MAX_THREAD_IDS * 260));
+  const ids = new Set<string>();
   for (const v of values) {
-    const bracketed = v.match(/<[^<>\s]+>/g);
-    if (bracketed) ids.push(...bracketed);
-    else if (v.trim() && !/\s/.test(v.trim())) ids.push(`<${v.trim()}>`);
+    const bracketed = v.match(/<[^<>\s]+>/g) ?? (v.trim() && !/\s/.test(v.trim()) ? [`<${v.trim()}>`] : []);
+    for (const id of bracketed) if (id.length <= MAX_MESSAGE_ID_LENGTH) ids.add(id);
   }
-  return [...new Set(ids)];
+  return [...ids].slice(-MAX_THREAD_IDS);
+}
+
+/** Every value of one header, topmost first, unfolded. */
+export function headerValues(lines: ReadonlyArray<{ key: string; line: string }>, name: string): string[] {
+  return lines
+    .filter((l) => l.key.toLowerCase() === name)
+    .map(({ line }) => line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
 }
 
 /** Header lines as a lower-case name → first value map (folded lines joined). */
@@ -56,7 +75,9 @@ export function headerMap(lines: ReadonlyArray<{ key: string; line: string }>): 
 
 /** A mail parsed by mailparser (from the SMTP listener), normalised. */
 export function fromParsedMail(parsed: ParsedMail, returnPath: string | undefined): InboundMail {
-  const sender = parsed.from?.value.find((a) => a.address) ?? parsed.from?.value[0];
+  // Exactly one mailbox: `a@x, b@y` or a group would leave it open who is writing, and whom we answer.
+  const mailboxes = (parsed.from?.value ?? []).flatMap((a) => (a.group ? a.group : [a]));
+  const sender = mailboxes.length === 1 && isMailbox(mailboxes[0]!.address ?? '') ? mailboxes[0] : undefined;
   return {
     transport: 'smtp',
     messageId: messageIdList(parsed.messageId)[0],
@@ -68,6 +89,7 @@ export function fromParsedMail(parsed: ParsedMail, returnPath: string | undefine
     text: parsed.text,
     html: parsed.html || undefined,
     headers: headerMap(parsed.headerLines),
+    authenticationResults: headerValues(parsed.headerLines, 'authentication-results'),
     attachments: parsed.attachments
       // Inline images of an HTML body are part of its layout, not files the requester meant to send.
       .filter((a) => !(a.related && a.contentType.startsWith('image/')))

@@ -59,6 +59,7 @@ export function postmarkToMail(body: PostmarkInbound): InboundMail {
     html: body.HtmlBody,
     strippedReply: body.StrippedTextReply,
     headers,
+    authenticationResults: body.Headers.filter((h) => h.Name.toLowerCase() === 'authentication-results').map((h) => h.Value),
     // Images the HTML body shows inline (cid: links) are layout, not files sent on purpose.
     attachments: body.Attachments.filter((a) => !(a.ContentID && body.HtmlBody?.includes(`cid:${a.ContentID}`))).map((a, i) => {
       const content = Buffer.from(a.Content, 'base64');

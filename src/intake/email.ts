@@ -9,13 +9,23 @@ import { addRequesterReply } from '../domain/requester-reply.js';
 import { createTicket } from '../domain/tickets.js';
 import { automationReason } from './automated.js';
 import { linkAttachments, storeAttachments } from './email-attachments.js';
-import { senderAuth, type SenderAuth } from './email-auth.js';
+import { HOUR_MS, takeRate } from '../db/rate-limit.js';
+import { isMailbox, normalisedAddress } from '../domain/mail-address.js';
+import { NO_AUTH, type SenderAuth } from './email-auth.js';
 import { mailKeys, type InboundMail } from './email-message.js';
 import { clip, MAX_BODY, MAX_SUBJECT, plainBody, trimQuotedReply } from './email-text.js';
 
 /** A mail Deskbell cannot turn into a ticket (no sender address): refuse it for good (SMTP 550, HTTP 400). */
 export class UnusableMailError extends DomainError {
   override name = 'UnusableMailError';
+}
+
+/** A mail to take later (a limit is reached): SMTP 451, HTTP 429; the sending side retries. */
+export class DeferredMailError extends DomainError {
+  override name = 'DeferredMailError';
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
 }
 
 export type MailOutcome =
@@ -37,11 +47,11 @@ const TICKET_TAG = /\[SUP-(\d+)\]/i;
  * delivered again (SMTP retries, Postmark retries, a mail sent both ways) changes nothing.
  */
 export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<MailOutcome> {
-  if (!/^[^@\s]+@[^@\s]+$/.test(mail.from.email)) throw new UnusableMailError('the mail has no usable From address');
+  if (!isMailbox(mail.from.email)) throw new UnusableMailError('the mail has no usable From address (exactly one mailbox)');
   mail = { ...mail, from: { email: mail.from.email, name: displayName(mail.from.name) } };
   const keys = mailKeys(mail);
   const automated = automationReason(mail.headers, mail.from.email, mail.returnPath);
-  const auth = senderAuth(mail.headers, deps.config.MAIL_AUTHSERV_ID);
+  const auth = mail.auth ?? NO_AUTH;
 
   // A mail that already made a ticket goes back through createTicket, which repairs any follow-up
   // (card, acknowledgement) a crash may have cut off, and answers "duplicate".
@@ -66,6 +76,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     return { kind: 'reply', ticket: outcome.ticket, changed: outcome.changed };
   }
 
+  if (!madeTicket) await takeDomainSlot(deps, mail.from.email);
   const notes: Record<string, string> = {};
   // Tells triagers why no acknowledgement went out.
   if (automated) notes['auto-acknowledgement'] = `not sent: ${automated}`;
@@ -84,6 +95,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     attachments,
     metadata: Object.keys(notes).length ? notes : undefined,
     email: { messageId: mail.messageId, references: [...mail.inReplyTo, ...mail.references], automated: !!automated },
+    senderAuthenticated: auth.status === 'pass',
     idempotencyKeys: keys,
     // A redelivery decides as the first delivery did (its note says whether the acknowledgement was withheld).
     acknowledge: madeTicket ? !(await withheldBefore(deps, keys)) : !notes['auto-acknowledgement'],
@@ -108,16 +120,30 @@ function displayName(name: string | undefined): string | undefined {
 }
 
 /**
- * Why a new mail's acknowledgement is not sent, if it is not: the receiving side says the sender failed
- * authentication (a spoofed From would make Deskbell mail a stranger), or the address already got
- * ACK_MAX_PER_HOUR acknowledgements this hour (so the support address cannot be used to flood someone).
+ * New tickets from one sender domain per hour (MAIL_MAX_NEW_TICKETS_PER_DOMAIN_PER_HOUR), counted for every
+ * process at once: a flood from many addresses of one domain is deferred, not stored. Replies are not
+ * counted: they add to tickets that exist.
+ */
+async function takeDomainSlot(deps: IntakeDeps, from: string): Promise<void> {
+  const domain = from.split('@').pop()!.toLowerCase();
+  const limit = deps.config.MAIL_MAX_NEW_TICKETS_PER_DOMAIN_PER_HOUR;
+  const rate = await takeRate(deps.models, `mail-domain:${domain}`, limit, HOUR_MS, deps.clock.now());
+  if (rate.allowed) return;
+  deps.logger.warn({ domain, limit }, 'sender domain over its hourly limit of new tickets; mail deferred');
+  throw new DeferredMailError(`too many new tickets from ${domain} this hour; try again later`, Math.ceil(rate.retryAfterMs / 1000));
+}
+
+/**
+ * Why a new mail's acknowledgement is not sent, if it is not: the sender failed authentication (a spoofed
+ * From would make Deskbell mail a stranger), or the address already got ACK_MAX_PER_HOUR acknowledgements
+ * this hour (so the support address cannot be used to flood someone). Counted atomically on the normalised
+ * address (`Ceo+1@x` is `ceo@x`), shared by every process.
  */
 async function acknowledgementWithheld(deps: IntakeDeps, to: string, auth: SenderAuth): Promise<string | undefined> {
   if (deps.config.ACK_SKIP_AUTH_FAILED && auth.status === 'fail') return `sender authentication failed (${auth.detail})`;
-  const since = new Date(deps.clock.now().getTime() - 3_600_000);
-  // Counted on the tickets that asked for one: the acknowledgement itself is queued after the answer.
-  const sent = await deps.models.Ticket.countDocuments({ 'requester.email': to, 'intake.acknowledge': true, createdAt: { $gte: since } });
-  if (sent >= deps.config.ACK_MAX_PER_HOUR) return `${to} already got ${sent} acknowledgements in the last hour (ACK_MAX_PER_HOUR)`;
+  const limit = deps.config.ACK_MAX_PER_HOUR;
+  const rate = await takeRate(deps.models, `ack:${normalisedAddress(to)}`, limit, HOUR_MS, deps.clock.now());
+  if (!rate.allowed) return `${to} already got ${rate.count} acknowledgements this hour (ACK_MAX_PER_HOUR)`;
   return undefined;
 }
 
@@ -130,28 +156,16 @@ async function withheldBefore(deps: IntakeDeps, keys: string[]): Promise<boolean
 type Match = { ticket: TicketDoc; matchedBy: 'thread' | 'subject'; related?: undefined } | { related: TicketDoc; reason: string };
 
 /**
- * The ticket a mail answers. By thread first: its In-Reply-To/References name a mail Deskbell sent (an
- * acknowledgement, an agent's reply, a resolution), which only someone in the conversation has. Else by
- * the requester's own earlier mail in its thread headers, or the ticket number in the subject: both are
- * easy to learn or guess, so they count only from the requester's address and, when the receiving side
- * reports sender authentication, only if it passed. A stranger's mail must not write into or reopen
- * someone else's ticket: it opens its own, which names the other on its card.
+ * The ticket a mail answers: the one whose mail its In-Reply-To/References name (a mail Deskbell sent, whose
+ * Message-ID is unguessable and different for every recipient, or the requester's own earlier mail), else
+ * the ticket number in its subject. Any of these can be copied, forged or guessed, so a match only counts
+ * when the mail comes from the ticket's requester AND its From is authenticated (see SenderAuth). A
+ * stranger's or an unauthenticated mail never writes into or reopens a ticket: it opens its own, whose card
+ * names the other ticket and why it was not joined.
  */
 async function findTicketFor(deps: IntakeDeps, mail: InboundMail, auth: SenderAuth): Promise<Match | undefined> {
-  const threadIds = [...new Set([...mail.inReplyTo, ...mail.references])].slice(0, 100);
-  if (threadIds.length) {
-    const ours = await deps.models.OutboundMail.find({ messageId: { $in: threadIds } }, { ticketId: 1, messageId: 1 }).lean();
-    // The direct parent wins over older references, which a long thread may share with another ticket.
-    const parent = ours.find((m) => mail.inReplyTo.includes(m.messageId)) ?? ours[0];
-    const ticket = parent ? await deps.models.Ticket.findById(parent.ticketId) : null;
-    if (ticket) return { ticket, matchedBy: 'thread' };
-  }
-  let byThread = threadIds.length ? await deps.models.Ticket.findOne({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 }) : null;
-  if (!byThread && threadIds.length) {
-    // A ticket embeds only its latest Message-IDs; older replies are found through ticket_messages.
-    const earlier = await deps.models.TicketMessage.findOne({ messageId: { $in: threadIds } }, { ticketId: 1 }).lean();
-    byThread = earlier ? await deps.models.Ticket.findById(earlier.ticketId) : null;
-  }
+  const threadIds = [...new Set([...mail.inReplyTo, ...mail.references])].slice(-100);
+  const byThread = threadIds.length ? await ticketInThread(deps, mail, threadIds) : null;
   const tag = TICKET_TAG.exec(mail.subject);
   const byTag = !byThread && tag ? await deps.models.Ticket.findOne({ number: Number(tag[1]) }) : null;
   const candidate = byThread ?? byTag;
@@ -160,8 +174,21 @@ async function findTicketFor(deps: IntakeDeps, mail: InboundMail, auth: SenderAu
   if (candidate.requester?.email?.toLowerCase() !== mail.from.email.toLowerCase()) {
     return { related: candidate, reason: `${how}, but it is not from that ticket's requester` };
   }
-  if (auth.present && auth.status !== 'pass') {
-    return { related: candidate, reason: `${how}, but the sender did not pass authentication (${auth.detail || 'no pass'})` };
+  if (auth.status !== 'pass') {
+    const why = auth.present ? auth.detail || 'no pass' : 'no SPF, DKIM or DMARC result';
+    return { related: candidate, reason: `${how}, but the sender is not authenticated (${why})` };
   }
   return { ticket: candidate, matchedBy: byThread ? 'thread' : 'subject' };
+}
+
+/** The ticket whose mail the thread headers name: ours first (the direct parent wins), then the requester's. */
+async function ticketInThread(deps: IntakeDeps, mail: InboundMail, threadIds: string[]): Promise<TicketDoc | null> {
+  const ours = await deps.models.OutboundMail.find({ messageId: { $in: threadIds } }, { ticketId: 1, messageId: 1 }).lean();
+  const parent = ours.find((m) => mail.inReplyTo.includes(m.messageId)) ?? ours[0];
+  if (parent) return deps.models.Ticket.findById(parent.ticketId);
+  const byId = await deps.models.Ticket.findOne({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 });
+  if (byId) return byId;
+  // A ticket embeds only its latest Message-IDs; older replies are found through ticket_messages.
+  const earlier = await deps.models.TicketMessage.findOne({ messageId: { $in: threadIds } }, { ticketId: 1 }).lean();
+  return earlier ? deps.models.Ticket.findById(earlier.ticketId) : null;
 }

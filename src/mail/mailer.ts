@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { isMailbox } from '../domain/mail-address.js';
 
 export interface OutboundMail {
   to: string;
@@ -12,6 +13,11 @@ export interface OutboundMail {
 
 export interface Mailer {
   send(mail: OutboundMail): Promise<void>;
+}
+
+/** A recipient that is not exactly one plain address: never sent, never retried into sending. */
+export class InvalidRecipientError extends Error {
+  override name = 'InvalidRecipientError';
 }
 
 export class MailNotConfiguredError extends Error {
@@ -34,7 +40,10 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
   const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
   return {
     async send(mail) {
+      // One plain mailbox, and the envelope says so explicitly: nothing in a stored address can fan out.
+      if (!isMailbox(mail.to)) throw new InvalidRecipientError(`not a single mailbox: ${JSON.stringify(mail.to.slice(0, 100))}`);
       await transport.sendMail({
+        envelope: { from, to: [mail.to] },
         from,
         to: mail.to,
         subject: mail.subject,

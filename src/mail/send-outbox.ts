@@ -6,6 +6,18 @@ import { BusyElsewhereError } from '../slack/errors.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from './mailer.js';
+import type { Config } from '../config.js';
+import { HOUR_MS, takeRate } from '../db/rate-limit.js';
+import { normalisedAddress } from '../domain/mail-address.js';
+
+/**
+ * Mail nobody wrote to this one requester by hand: acknowledgements and mail to many. One cap per recipient
+ * (MAIL_AUTO_MAX_PER_HOUR, on the normalised address, shared by every process) bounds how much of it any
+ * address can be made to receive, however the senders that trigger it are spoofed or multiplied.
+ */
+export const AUTOMATIC_KINDS = new Set(['acknowledgement', 'incident_update', 'incident_resolution', 'storm_reply']);
+
+type SendDeps = { models: Models; mailer: Mailer; clock: Clock; logger: Logger; config: Pick<Config, 'MAIL_AUTO_MAX_PER_HOUR'> };
 
 /** Real milliseconds a worker may hold a mail: far above the SMTP client's timeouts (src/mail/mailer.ts). */
 export const MAIL_CLAIM_MS = 120_000;
@@ -16,14 +28,15 @@ export const MAIL_CLAIM_MS = 120_000;
  * which receiving servers and mail clients treat as the same message.
  */
 export async function sendOutboxMail(
-  deps: { models: Models; mailer: Mailer; clock: Clock; logger: Logger },
+  deps: SendDeps,
   outboxId: string,
   job?: { name: string; data: Record<string, string> },
   /** The outbox mail when the caller has just stored it (saves reading it back). */
   stored?: OutboundMailDoc,
 ): Promise<void> {
   const mail = stored ?? (await deps.models.OutboundMail.findById(outboxId));
-  if (!mail || mail.status === 'sent') return;
+  if (!mail || mail.status !== 'queued') return;
+  if (!(await withinAutoCap(deps, mail))) return;
   const outcome = await deliverOnce(deps.models, {
     key: OnceKeys.mail(outboxId),
     kind: DeliveryKinds.mail,
@@ -53,4 +66,20 @@ export async function sendOutboxMail(
   // The outbox's own status is for people and reports; the delivery record is what keeps it to one send.
   await deps.models.OutboundMail.updateOne({ _id: outboxId, status: { $ne: 'sent' } }, { $set: { status: 'sent', sentAt: deps.clock.now() }, $inc: { attempts: 1 } });
   if (outcome.by === 'sent') deps.logger.info({ outboxId, kind: mail.kind }, 'mail sent');
+}
+
+/** Counts an automatic mail against its recipient's cap once (the decision is stored on the mail); false: withheld. */
+async function withinAutoCap(deps: SendDeps, mail: OutboundMailDoc): Promise<boolean> {
+  if (!AUTOMATIC_KINDS.has(mail.kind)) return true;
+  if (mail.cap) return mail.cap === 'within';
+  const limit = deps.config.MAIL_AUTO_MAX_PER_HOUR;
+  const rate = await takeRate(deps.models, `auto-mail:${normalisedAddress(mail.to)}`, limit, HOUR_MS, deps.clock.now());
+  const over = { status: 'withheld', lastError: `recipient reached MAIL_AUTO_MAX_PER_HOUR (${limit})` };
+  await deps.models.OutboundMail.updateOne(
+    { _id: mail._id, cap: null },
+    { $set: { cap: rate.allowed ? 'within' : 'over', ...(rate.allowed ? {} : over) } },
+  );
+  const decided = await deps.models.OutboundMail.findById(mail._id, { cap: 1 }).lean();
+  if (decided?.cap === 'over') deps.logger.warn({ outboxId: mail._id, kind: mail.kind, limit }, 'automatic mail withheld: recipient at its hourly cap');
+  return decided?.cap === 'within';
 }

@@ -5,9 +5,13 @@ import type { Clock } from '../../src/clock.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import { messageIdFor } from '../../src/domain/outbox.js';
+import { mailIdKey } from '../../src/domain/settings.js';
 import { createMailer, type Mailer } from '../../src/mail/mailer.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { FakeSlack } from './fake-slack.js';
+import { stubResolver } from './dns.js';
+import type { DnsResolver } from '../../src/intake/email-verify.js';
 import { trackHandlers } from './settle.js';
 import { SlackSender } from './slack-requests.js';
 
@@ -73,6 +77,8 @@ export interface TestAppOptions {
   schedulerPollMs?: number;
   /** Where the app logs (tests that read log lines); else pino at LOG_LEVEL to stdout. */
   logger?: Logger;
+  /** DNS for the SMTP listener's own sender check; by default every domain authorises this machine. */
+  dns?: DnsResolver;
 }
 
 /** Boots the real app on a random port against the test database and a fake Slack. */
@@ -93,6 +99,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     schedulerPollMs: opts.schedulerPollMs ?? 2000,
     deliveryPollMs: 500,
     retryBaseMs: 100,
+    dnsResolver: opts.dns ?? stubResolver(),
   });
   trackHandlers(app);
   const { port } = await app.start(0);
@@ -114,4 +121,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       }
     },
   };
+}
+
+/** The Message-ID an app built from testConfig() gives the outbox mail `id` to `to`. */
+export function testMessageId(supportEmail: string, id: string, to: string): string {
+  return messageIdFor({ supportEmail, mailIdKey: mailIdKey(testConfig()) }, id, to);
 }

@@ -10,6 +10,8 @@ import { effectModel } from './effect.js';
 import { ticketModel } from './ticket.js';
 import { ticketMessageModel } from './ticket-message.js';
 import { stormModel } from './storm.js';
+import { rateCounterModel } from './rate-counter.js';
+import { archivedEventModel } from './archived-event.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -26,6 +28,8 @@ export function bindModels(conn: Connection) {
     Incident: incidentModel(conn),
     OnCallOverride: onCallOverrideModel(conn),
     Storm: stormModel(conn),
+    RateCounter: rateCounterModel(conn),
+    ArchivedEvent: archivedEventModel(conn),
   };
 }
 

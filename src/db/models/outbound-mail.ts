@@ -13,7 +13,10 @@ const outboundMailSchema = new Schema(
     inReplyTo: String,
     references: [String],
     headers: Schema.Types.Mixed,
-    status: { type: String, enum: ['queued', 'sent'], default: 'queued' },
+    /** `withheld`: never sent, the recipient reached MAIL_AUTO_MAX_PER_HOUR (see src/mail/send-outbox.ts). */
+    status: { type: String, enum: ['queued', 'sent', 'withheld'], default: 'queued' },
+    /** For automatic mail: whether it was counted within the recipient's hourly cap, decided once. */
+    cap: { type: String, enum: ['within', 'over'] },
     attempts: { type: Number, default: 0 },
     lastError: String,
     createdAt: { type: Date, required: true },

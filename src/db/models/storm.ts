@@ -17,6 +17,8 @@ const actionSchema = new Schema({
   doneAt: Date,
   applied: Number,
   skipped: Number,
+  /** Reply to all: requesters not emailed because their address is unverified (src/domain/bulk-mail.ts). */
+  unverified: Number,
 });
 
 /**

@@ -76,6 +76,11 @@ export const ticketSchema = new Schema(
     requester: {
       email: { type: String, required: true, lowercase: true, trim: true },
       name: String,
+      /**
+       * How we know the address belongs to whoever wrote (authenticated mail, a signed webhook, an agent,
+       * an authenticated reply); unset for mail nobody vouches for. Mail to many goes to verified ones only.
+       */
+      verified: { type: String, enum: ['mail', 'webhook', 'agent', 'reply'] },
     },
     subject: { type: String, required: true },
     body: { type: String, default: '' },

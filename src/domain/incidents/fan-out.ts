@@ -1,6 +1,7 @@
 import type { IncidentDoc } from '../../db/models/incident.js';
 import type { TicketDoc } from '../../db/models/ticket.js';
 import { agentMailId, composeAgentMail } from '../agent-mail.js';
+import { bulkMailRefusal } from '../bulk-mail.js';
 import { greeting } from '../outbox.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
@@ -27,7 +28,7 @@ export function skipMailReason(ticket: TicketDoc, supportAddress: string): strin
   const lastInbound = [...ticket.timeline].reverse().find((e) => e.kind === 'requester_reply');
   const automated = String((lastInbound?.data as { automated?: string } | undefined)?.automated ?? '');
   if (/delivery report|empty return path|mailer-daemon|postmaster/i.test(automated)) return 'mail to the address bounced';
-  return undefined;
+  return bulkMailRefusal(ticket);
 }
 
 /** The requester's mail: their own ticket's subject and thread, the update in the status template, nobody else's details. */
@@ -106,8 +107,11 @@ export async function resolveAffectedTickets(deps: DomainDeps, incident: Inciden
   for (const t of tickets) {
     if (!OPEN_STATUSES.includes(t.status as Status)) continue;
     const silent = incident.declaredVia === 'command' && t.id === String(incident.ticketId);
+    // A requester nobody vouches for is resolved without mail, like every mail to many (see bulk-mail.ts).
+    const skip = silent ? undefined : skipMailReason(t, deps.settings.supportEmail);
+    const mailing = silent || skip ? { mail: false, ...(skip ? { notMailedBecause: skip } : {}) } : { mailKind: 'incident_resolution' };
     try {
-      await resolveTicket(deps, { ticketId: t.id, actor, summary: r.fix, verify: r.verify, requestKey: `incident:${eventId}`, ...(silent ? { mail: false } : {}) });
+      await resolveTicket(deps, { ticketId: t.id, actor, summary: r.fix, verify: r.verify, requestKey: `incident:${eventId}`, ...mailing });
     } catch (err) {
       // Resolved or closed meanwhile by someone else: nothing left to do for it.
       if (!(err instanceof DomainError)) throw err;

@@ -1,0 +1,39 @@
+import type { Models } from './models/index.js';
+import { isDuplicateKeyError } from './models/idempotency-key.js';
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Hits counted in the window so far (with this one when allowed). */
+  count: number;
+  /** Milliseconds until the window ends (for Retry-After). */
+  retryAfterMs: number;
+}
+
+/**
+ * Counts one hit of `key` against `limit` per `windowMs`, atomically and for every process at once: one
+ * conditional upsert that only increments below the limit. At the limit the filter matches nothing, the
+ * upsert tries to insert the existing `_id` and the unique index refuses it, so two processes can never
+ * both take the last slot. Fixed windows: a sender may reach twice the limit across a window's edge.
+ */
+export async function takeRate(models: Pick<Models, 'RateCounter'>, key: string, limit: number, windowMs: number, now: Date): Promise<RateDecision> {
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  const retryAfterMs = start + windowMs - now.getTime();
+  if (limit <= 0) return { allowed: false, count: 0, retryAfterMs };
+  const _id = `${key}@${start}`;
+  const below = { _id, count: { $lt: limit } };
+  const inc = { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(start + 2 * windowMs) } };
+  try {
+    const doc = await models.RateCounter.findOneAndUpdate(below, inc, { upsert: true, new: true, lean: true });
+    return { allowed: true, count: doc!.count, retryAfterMs };
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+  // The window exists: either it is full, or another process created it at the same moment (then the
+  // plain conditional increment succeeds).
+  const doc = await models.RateCounter.findOneAndUpdate(below, { $inc: { count: 1 } }, { new: true, lean: true });
+  if (doc) return { allowed: true, count: doc.count, retryAfterMs };
+  const full = await models.RateCounter.findById(_id, { count: 1 }).lean();
+  return { allowed: false, count: full?.count ?? limit, retryAfterMs };
+}
+
+export const HOUR_MS = 3_600_000;
