@@ -316,7 +316,12 @@ describe('email intake', () => {
           Subject: `RE: [${body.ticket}] Sync is slow`,
           TextBody: 'Now it is fast again.\n\n-----Original Message-----\nFrom: support',
           StrippedTextReply: 'Now it is fast again.',
-          Headers: [{ Name: 'Message-ID', Value: msgId('pm-reply') }, { Name: 'In-Reply-To', Value: stored.email!.messageIds.at(-1)! }],
+          // Postmark's own SPF verdict, first in the headers it posts: the requester's domain, aligned.
+          Headers: [
+            { Name: 'Received-SPF', Value: 'Pass (sender SPF authorized) identity=mailfrom; envelope-from="grace@example.org"' },
+            { Name: 'Message-ID', Value: msgId('pm-reply') },
+            { Name: 'In-Reply-To', Value: stored.email!.messageIds.at(-1)! },
+          ],
         }),
       );
       expect(reply.status).toBe(200);

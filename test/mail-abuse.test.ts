@@ -126,7 +126,7 @@ describe('hostile mail', () => {
       await settled(t.app);
       expect(await acksTo(victim)).toHaveLength(3);
       const last = await ticketByMessageId(ids[4]!);
-      expect((last!.metadata as Record<string, string>)['auto-acknowledgement']).toMatch(/^not sent: flooded@example.net already got 3 acknowledgements in the last hour/);
+      expect((last!.metadata as Record<string, string>)['auto-acknowledgement']).toMatch(/^not sent: flooded@example.net already got 3 acknowledgements this hour/);
       // Delivered again, the mail is still not acknowledged.
       await send({ from: victim, subject: 'Request 4', messageId: ids[4]! });
       expect(await acksTo(victim)).toHaveLength(3);
@@ -228,15 +228,20 @@ describe('hostile mail', () => {
       await send({ from: 'owner2@example.com', subject: `Re: [${ticket.key}] Invoices missing`, messageId: spoofed, headers: authResults('spf=softfail smtp.mailfrom=example.com; dmarc=fail header.from=example.com') });
       expect(await replies(ticket._id)).toHaveLength(0);
       const theirs = await waitForCard((await ticketByMessageId(spoofed))!._id);
-      expect(cardOf(theirs.key)).toContain(`${ticket.key}: its subject names that ticket, but the sender did not pass authentication (spf=softfail dmarc=fail)`);
+      expect(cardOf(theirs.key)).toContain(`${ticket.key}: its subject names that ticket, but the sender is not authenticated (spf=softfail dmarc=fail)`);
 
       await send({ from: 'owner2@example.com', subject: `Re: [${ticket.key}] Invoices missing`, messageId: msgId('genuine'), text: 'Found them, thanks.', headers: authResults('spf=pass; dkim=pass; dmarc=pass') });
       expect((await replies(ticket._id)).map((e) => (e.data as any).matchedBy)).toEqual(['subject']);
     });
 
-    it('anyone answering a mail Deskbell sent joins (only someone in the conversation has its id)', async () => {
+    it('someone else answering a mail Deskbell sent does not join: only the requester, authenticated, does', async () => {
       const ticket = await ticketFrom('owner3@example.com', 'Locked out');
-      await send({ from: 'colleague@example.com', subject: `Re: [${ticket.key}] Locked out`, inReplyTo: ticket.ackId, references: [ticket.messageId, ticket.ackId], messageId: msgId('cc'), text: 'Same for me.' });
+      const cc = msgId('cc');
+      await send({ from: 'colleague@example.com', subject: `Re: [${ticket.key}] Locked out`, inReplyTo: ticket.ackId, references: [ticket.messageId, ticket.ackId], messageId: cc, text: 'Same for me.' });
+      expect(await replies(ticket._id)).toHaveLength(0);
+      const theirs = await waitForCard((await ticketByMessageId(cc))!._id);
+      expect(cardOf(theirs.key)).toContain(`${ticket.key}: its thread headers name a mail of that ticket, but it is not from that ticket's requester`);
+      await send({ from: 'owner3@example.com', subject: `Re: [${ticket.key}] Locked out`, inReplyTo: ticket.ackId, references: [ticket.ackId], messageId: msgId('own'), text: 'Still locked.', headers: authResults('dmarc=pass header.from=example.com') });
       expect((await replies(ticket._id)).map((e) => (e.data as any).matchedBy)).toEqual(['thread']);
     });
   });
