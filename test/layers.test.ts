@@ -22,6 +22,8 @@ const READ_ONLY_DOMAIN = [
   'src/domain/errors.ts',
   'src/domain/queues.ts',
   'src/domain/storm-queries.ts',
+  'src/domain/bulk-mail.ts',
+  'src/domain/mail-address.ts',
   'src/domain/incidents/channel-name.ts',
   'src/domain/incidents/overview.ts',
   'src/domain/incidents/queries.ts',

@@ -23,14 +23,25 @@ export async function takeRate(models: Pick<Models, 'RateCounter'>, key: string,
   const below = { _id, count: { $lt: limit } };
   const inc = { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(start + 2 * windowMs) } };
   try {
-    const doc = await models.RateCounter.findOneAndUpdate(below, inc, { upsert: true, new: true, lean: true });
-    return { allowed: true, count: doc!.count, retryAfterMs };
+    const res = await models.RateCounter.findOneAndUpdate(below, inc, {
+      upsert: true,
+      returnDocument: 'after',
+      includeResultMetadata: true,
+      lean: true,
+    });
+    if (res.value) return { allowed: true, count: res.value.count, retryAfterMs };
+    // SecantusDB (beta) may answer an upsert that lost a race and then updated the existing window with
+    // n: 1 but no document, where MongoDB returns the document: the hit was counted. Read the count back.
+    if ((res.lastErrorObject as { n?: number } | undefined)?.n) {
+      const counted = await models.RateCounter.findById(_id, { count: 1 }).lean();
+      return { allowed: true, count: counted?.count ?? 1, retryAfterMs };
+    }
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
   // The window exists: either it is full, or another process created it at the same moment (then the
   // plain conditional increment succeeds).
-  const doc = await models.RateCounter.findOneAndUpdate(below, { $inc: { count: 1 } }, { new: true, lean: true });
+  const doc = await models.RateCounter.findOneAndUpdate(below, { $inc: { count: 1 } }, { returnDocument: 'after', lean: true });
   if (doc) return { allowed: true, count: doc.count, retryAfterMs };
   const full = await models.RateCounter.findById(_id, { count: 1 }).lean();
   return { allowed: false, count: full?.count ?? limit, retryAfterMs };
