@@ -1,3 +1,4 @@
+import { MAX_TIMELINE_EVENTS } from '../src/domain/timeline-cap.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { BSON } from 'mongodb';
@@ -62,7 +63,11 @@ describe('bounded tickets', () => {
     expect(info.response).toMatch(new RegExp(`^250 .*${ticket.key} reply`));
 
     const stored = (await models.Ticket.findById(ticket._id).lean())!;
-    expect(stored.timeline.filter((e) => e.kind === 'requester_reply')).toHaveLength(2_000);
+    // The newest replies stay on the ticket; the older ones moved to ticket_events, counted by one record.
+    const onTicket = stored.timeline.filter((e) => e.kind === 'requester_reply').length;
+    expect(stored.timeline.length).toBeLessThanOrEqual(MAX_TIMELINE_EVENTS);
+    expect(onTicket + (await models.ArchivedEvent.countDocuments({ ticketId: ticket._id }))).toBe(2_000);
+    expect(stored.timeline[1]).toMatchObject({ kind: 'timeline_archived', data: { moved: 2_000 - onTicket } });
     const last = stored.timeline.at(-1)!;
     expect((last.data as any).quote.length).toBeLessThanOrEqual(2_800);
     expect((last.data as any).attachments).toEqual([{ filename: 'dump.bin', contentType: 'application/octet-stream', size: 20 * MB, stored: true }]);

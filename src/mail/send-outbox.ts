@@ -36,7 +36,6 @@ export async function sendOutboxMail(
 ): Promise<void> {
   const mail = stored ?? (await deps.models.OutboundMail.findById(outboxId));
   if (!mail || mail.status !== 'queued') return;
-  if (!(await withinAutoCap(deps, mail))) return;
   const outcome = await deliverOnce(deps.models, {
     key: OnceKeys.mail(outboxId),
     kind: DeliveryKinds.mail,
@@ -45,6 +44,8 @@ export async function sendOutboxMail(
     deadlineMs: MAIL_CLAIM_MS,
     ...(job ? { job } : {}),
     send: async () => {
+      // Decided under the send's claim, so a mail is counted against its recipient's cap once.
+      if (!(await withinAutoCap(deps, mail))) return { messageId: mail.messageId };
       try {
         await deps.mailer.send({
           to: mail.to,
@@ -64,22 +65,19 @@ export async function sendOutboxMail(
   });
   if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is sending mail ${outboxId}`);
   // The outbox's own status is for people and reports; the delivery record is what keeps it to one send.
-  await deps.models.OutboundMail.updateOne({ _id: outboxId, status: { $ne: 'sent' } }, { $set: { status: 'sent', sentAt: deps.clock.now() }, $inc: { attempts: 1 } });
+  await deps.models.OutboundMail.updateOne({ _id: outboxId, status: 'queued' }, { $set: { status: 'sent', sentAt: deps.clock.now() }, $inc: { attempts: 1 } });
   if (outcome.by === 'sent') deps.logger.info({ outboxId, kind: mail.kind }, 'mail sent');
 }
 
 /** Counts an automatic mail against its recipient's cap once (the decision is stored on the mail); false: withheld. */
 async function withinAutoCap(deps: SendDeps, mail: OutboundMailDoc): Promise<boolean> {
   if (!AUTOMATIC_KINDS.has(mail.kind)) return true;
-  if (mail.cap) return mail.cap === 'within';
+  const earlier = await deps.models.OutboundMail.findById(mail._id, { cap: 1 }).lean();
+  if (earlier?.cap) return earlier.cap === 'within';
   const limit = deps.config.MAIL_AUTO_MAX_PER_HOUR;
   const rate = await takeRate(deps.models, `auto-mail:${normalisedAddress(mail.to)}`, limit, HOUR_MS, deps.clock.now());
   const over = { status: 'withheld', lastError: `recipient reached MAIL_AUTO_MAX_PER_HOUR (${limit})` };
-  await deps.models.OutboundMail.updateOne(
-    { _id: mail._id, cap: null },
-    { $set: { cap: rate.allowed ? 'within' : 'over', ...(rate.allowed ? {} : over) } },
-  );
-  const decided = await deps.models.OutboundMail.findById(mail._id, { cap: 1 }).lean();
-  if (decided?.cap === 'over') deps.logger.warn({ outboxId: mail._id, kind: mail.kind, limit }, 'automatic mail withheld: recipient at its hourly cap');
-  return decided?.cap === 'within';
+  await deps.models.OutboundMail.updateOne({ _id: mail._id }, { $set: { cap: rate.allowed ? 'within' : 'over', ...(rate.allowed ? {} : over) } });
+  if (!rate.allowed) deps.logger.warn({ outboxId: mail._id, kind: mail.kind, limit }, 'automatic mail withheld: recipient at its hourly cap');
+  return rate.allowed;
 }
