@@ -107,7 +107,8 @@ export function createApp(parts: AppParts): DeskbellApp {
   const receiver: Receiver = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
     : new HTTPReceiver({
-        signingSecret: config.SLACK_SIGNING_SECRET,
+        // parseConfig requires it whenever SLACK_APP_TOKEN is unset.
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
         endpoints: '/slack/events',
         customRoutes,
         logger: boltLogger(logger),
@@ -171,8 +172,9 @@ export function createApp(parts: AppParts): DeskbellApp {
       // at once, so another process runs them on time, and lets the running ones finish; drain() would keep
       // their locks for the whole lock lifetime (and leave stop() nothing to do). Then wait for the running.
       await agenda.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the scheduler'));
-      await worker.stop();
-      const deadline = Date.now() + 10_000;
+      // One budget for effects and jobs together, so a shutdown ends well inside a process manager's 10 s.
+      const deadline = Date.now() + 6_000;
+      await worker.stop(6_000);
       while (runningJobs.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (runningJobs.size > 0) logger.warn({ running: runningJobs.size }, 'jobs still running at shutdown; their locks expire and another process retries them');
       channelQueue.close();
