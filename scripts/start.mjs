@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { config as loadDotenv } from 'dotenv';
 import { build, buildIsStale } from './build.mjs';
 
-loadDotenv({ quiet: true });
+// DOTENV_CONFIG_PATH as dotenv/config (which Deskbell itself loads) reads it: another .env, or none.
+loadDotenv({ quiet: true, ...(process.env.DOTENV_CONFIG_PATH ? { path: process.env.DOTENV_CONFIG_PATH } : {}) });
 
 /** The child doing slow work before Deskbell runs (the compiler, the SecantusDB install): a signal stops it too. */
 let child;
