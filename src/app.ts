@@ -23,6 +23,7 @@ import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { queuedEffects } from './delivery/effects.js';
 import { effectKinds } from './delivery/kinds.js';
+import { effectSubject } from './delivery/subject.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
@@ -69,6 +70,10 @@ export function createApp(parts: AppParts): DeskbellApp {
     defaultLockLifetime: 5 * 60_000,
   });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'scheduler error'));
+  // Scheduled jobs are sweeps and summaries, not one ticket each: the per-ticket lines come from inside them.
+  agenda.on('fail', (err: Error, job: { attrs: { name: string; failCount?: number } }) =>
+    logger.warn({ job: job.attrs.name, failCount: job.attrs.failCount, err: err?.message }, 'scheduled job failed'),
+  );
   // The jobs running in this process, so stop() can wait for them (see stop below).
   const runningJobs = new Set<string>();
   agenda.on('start', (job: { attrs: { _id?: unknown } }) => runningJobs.add(String(job.attrs._id)));
@@ -82,7 +87,14 @@ export function createApp(parts: AppParts): DeskbellApp {
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const retryBaseMs = parts.retryBaseMs ?? 2000;
   // Its kinds need the context and the context's effects need it: the kinds are set right below.
-  const worker = new DeliveryWorker({ models, logger: logger.child({ component: 'delivery' }), kinds: {}, retryBaseMs, pollMs: parts.deliveryPollMs ?? 5000 });
+  const worker = new DeliveryWorker({
+    models,
+    logger: logger.child({ component: 'delivery' }),
+    kinds: {},
+    retryBaseMs,
+    pollMs: parts.deliveryPollMs ?? 5000,
+    subjectOf: (data) => effectSubject(models, data),
+  });
   const context: AppContext = {
     ...parts,
     slack,

@@ -67,7 +67,7 @@ const shape = {
   INCIDENT_AUTO_DECLARE: z.enum(['webhook', 'never']).default('webhook').describe('Declare an incident at once for a webhook ticket that arrives as P0 (monitoring systems): webhook | never'),
   INCIDENT_CHANNEL_PRIVATE: bool(false).describe('Open war-room channels as private channels'),
   INCIDENT_RESPONDERS_USERGROUP: optionalUsergroup.describe('Members are invited to every war room'),
-  ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see README); else ONCALL_USERGROUP, else the leads group'),
+  ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see docs/incidents.md); else ONCALL_USERGROUP, else the leads group'),
   ONCALL_USERGROUP: optionalUsergroup.describe('On call when there is no ONCALL_FILE: every member is paged'),
   PAGE_REPEAT_MINUTES: minutes(5).describe('Repeat an unacknowledged page this often'),
   PAGE_ESCALATE_MINUTES: minutes(10).describe('Page the secondary and the leads when a page is still unacknowledged after this long'),
