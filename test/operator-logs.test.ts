@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { fetchFrom } from '../src/net/fetch-from.js';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { waitFor } from './support/settle.js';
+import { settled, waitFor } from './support/settle.js';
 import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
 
 const POSTMARK_USER = 'postmark';
@@ -72,13 +72,17 @@ describe('logs an operator can use', () => {
   });
 
   it('names the ticket (SUP-n) on the delivery worker’s retry lines, not a database id', async () => {
-    t.slack.fail('chat.postMessage', { error: 'not_in_channel' });
+    // The failures go to the next posts, whoever makes them: the earlier tests' cards must be out.
+    await settled([t.app]);
+    // The first failure is the intake's own try (it hands the card to an effect); the second, the effect's.
+    t.slack.fail('chat.postMessage', { error: 'not_in_channel' }, 2);
     const answer = (await (await sendWebhook(t.url, { ...ticket, subject: 'Card fails once' })).json()) as { ticket: string };
     const retry = await waitFor(
       () => entries().find((e) => e.msg === 'effect failed; will retry' && e.effect === 'card.post'),
       'the card post to fail once',
     );
     expect(retry).toMatchObject({ ticket: answer.ticket, err: expect.stringContaining('not_in_channel') });
+    expect(JSON.stringify(retry)).not.toMatch(/"ticket":"[0-9a-f]{24}"/);
   });
 
   it('names the host a request could not reach', async () => {
