@@ -138,7 +138,7 @@ export async function oneByOne(parts: { commands: CommandCounter; worker: Delive
     const [answer] = await load.run([item]);
     const s1 = commands.snapshot();
     await release();
-    if (!answer || answer.status !== 201 || !answer.ticket) {
+    if (answer?.status !== 201 || !answer.ticket) {
       out.failed++;
       continue;
     }

@@ -18,6 +18,7 @@ if [ -z "$PY" ]; then
   exit 0
 fi
 
+echo "SecantusDB: installing $VERSION (beta, GPL-2.0-only; about 145 MB) into $CACHE_DIR"
 start=$(date +%s)
 # A virtualenv records its own path, so it is built where it will live; the marker says it is complete.
 rm -rf "$CACHE_DIR"

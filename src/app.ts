@@ -23,6 +23,7 @@ import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { queuedEffects } from './delivery/effects.js';
 import { effectKinds } from './delivery/kinds.js';
+import { effectSubject } from './delivery/subject.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
@@ -72,6 +73,10 @@ export function createApp(parts: AppParts): DeskbellApp {
     defaultLockLifetime: 5 * 60_000,
   });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'scheduler error'));
+  // Scheduled jobs are sweeps and summaries, not one ticket each: the per-ticket lines come from inside them.
+  agenda.on('fail', (err: Error, job: { attrs: { name: string; failCount?: number } }) =>
+    logger.warn({ job: job.attrs.name, failCount: job.attrs.failCount, err: err?.message }, 'scheduled job failed'),
+  );
   // The jobs running in this process, so stop() can wait for them (see stop below).
   const runningJobs = new Set<string>();
   agenda.on('start', (job: { attrs: { _id?: unknown } }) => runningJobs.add(String(job.attrs._id)));
@@ -85,7 +90,14 @@ export function createApp(parts: AppParts): DeskbellApp {
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const retryBaseMs = parts.retryBaseMs ?? 2000;
   // Its kinds need the context and the context's effects need it: the kinds are set right below.
-  const worker = new DeliveryWorker({ models, logger: logger.child({ component: 'delivery' }), kinds: {}, retryBaseMs, pollMs: parts.deliveryPollMs ?? 5000 });
+  const worker = new DeliveryWorker({
+    models,
+    logger: logger.child({ component: 'delivery' }),
+    kinds: {},
+    retryBaseMs,
+    pollMs: parts.deliveryPollMs ?? 5000,
+    subjectOf: (data) => effectSubject(models, data),
+  });
   const context: AppContext = {
     ...parts,
     slack,
@@ -110,7 +122,8 @@ export function createApp(parts: AppParts): DeskbellApp {
   const receiver: Receiver = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
     : new HTTPReceiver({
-        signingSecret: config.SLACK_SIGNING_SECRET,
+        // parseConfig requires it whenever SLACK_APP_TOKEN is unset.
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
         endpoints: '/slack/events',
         customRoutes,
         logger: boltLogger(logger),
@@ -174,8 +187,9 @@ export function createApp(parts: AppParts): DeskbellApp {
       // at once, so another process runs them on time, and lets the running ones finish; drain() would keep
       // their locks for the whole lock lifetime (and leave stop() nothing to do). Then wait for the running.
       await agenda.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the scheduler'));
-      await worker.stop();
-      const deadline = Date.now() + 10_000;
+      // One budget for effects and jobs together, so a shutdown ends well inside a process manager's 10 s.
+      const deadline = Date.now() + 6_000;
+      await worker.stop(6_000);
       while (runningJobs.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (runningJobs.size > 0) logger.warn({ running: runningJobs.size }, 'jobs still running at shutdown; their locks expire and another process retries them');
       channelQueue.close();

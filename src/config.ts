@@ -22,7 +22,7 @@ function isTimeZone(tz: string): boolean {
 
 const shape = {
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb- (the Bot User OAuth Token from "OAuth & Permissions", not a user or app token)').describe('Bot token of the Slack app'),
-  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the Signing Secret from "Basic Information" (at least 16 characters)').describe('Verifies that requests come from Slack'),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the Signing Secret from "Basic Information" (at least 16 characters)').optional().describe('Verifies that requests come from Slack; required unless SLACK_APP_TOKEN is set (Socket Mode)'),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp- (an app-level token with connections:write)').optional().describe('When set, Deskbell connects with Socket Mode instead of receiving HTTP requests'),
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional().describe('Base URL of the Slack Web API; for tests and proxies'),
   SUPPORT_CHANNEL_ID: slackId('CG', 'channel').describe('Channel where ticket cards are posted (#support)'),
@@ -60,7 +60,7 @@ const shape = {
   ESCALATION_L3_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L3 (tech lead)'),
   ESCALATION_MANAGEMENT_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to management'),
   HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token that shows /healthz details to remote callers; they only see ok/not ok without it'),
-  CSAT_SECRET: z.string().min(16).optional().describe('Signs satisfaction-survey links; defaults to one derived from the signing secret'),
+  CSAT_SECRET: z.string().min(16).optional().describe('Signs satisfaction-survey links; defaults to one derived from the signing secret (in Socket Mode without one, from the bot token)'),
   AUTO_CLOSE_DAYS: z.coerce.number({ error: 'must be a number of days' }).positive().default(5).describe('Days after resolution without a reply before a ticket closes'),
 
   SLA_POLICY_FILE: z.string().optional().describe('JSON file overriding SLA targets, business hours and holidays'),
@@ -69,7 +69,7 @@ const shape = {
   INCIDENT_AUTO_DECLARE: z.enum(['webhook', 'never']).default('webhook').describe('Declare an incident at once for a webhook ticket that arrives as P0 (monitoring systems): webhook | never'),
   INCIDENT_CHANNEL_PRIVATE: bool(false).describe('Open war-room channels as private channels'),
   INCIDENT_RESPONDERS_USERGROUP: optionalUsergroup.describe('Members are invited to every war room'),
-  ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see README); else ONCALL_USERGROUP, else the leads group'),
+  ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see docs/incidents.md); else ONCALL_USERGROUP, else the leads group'),
   ONCALL_USERGROUP: optionalUsergroup.describe('On call when there is no ONCALL_FILE: every member is paged'),
   PAGE_REPEAT_MINUTES: minutes(5).describe('Repeat an unacknowledged page this often'),
   PAGE_ESCALATE_MINUTES: minutes(10).describe('Page the secondary and the leads when a page is still unacknowledged after this long'),
@@ -96,6 +96,11 @@ const schema = z
     [K in keyof typeof shape]: z.ZodPipe<z.ZodTransform<unknown, unknown>, (typeof shape)[K]>;
   })
   .superRefine((c, ctx) => {
+    // Socket Mode: Slack's requests arrive over the app's own connection, so nothing is signed.
+    if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      const why = 'is required unless SLACK_APP_TOKEN is set (Socket Mode): the Signing Secret from "Basic Information"';
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: why });
+    }
     if ((c.POSTMARK_INBOUND_USER === undefined) !== (c.POSTMARK_INBOUND_PASSWORD === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['POSTMARK_INBOUND_PASSWORD'], message: 'POSTMARK_INBOUND_USER and POSTMARK_INBOUND_PASSWORD must be set together' });
     }

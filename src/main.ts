@@ -1,5 +1,5 @@
 import 'dotenv/config';
-import { createApp } from './app.js';
+import { createApp, type DeskbellApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, getConfig } from './config.js';
 import { connectDatabase, DatabaseError, startEmbeddedDatabase } from './db/connect.js';
@@ -7,6 +7,9 @@ import type { EmbeddedServer } from './db/embedded.js';
 import { createLogger } from './logger.js';
 import { createMailer } from './mail/mailer.js';
 import { createSlackClient } from './slack/client.js';
+
+/** A process manager waits about 10 s after SIGTERM before it kills; everything is stopped before that. */
+const SHUTDOWN_LIMIT_MS = 9_000;
 
 async function main(): Promise<void> {
   let config;
@@ -21,31 +24,27 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
 
+  // What is running so far, stopped in reverse order. A signal during the start stops what has started,
+  // so no embedded database outlives Deskbell.
   let embedded: EmbeddedServer | undefined;
-  let uri = config.MONGODB_URI;
-  if (!uri) {
-    embedded = await startEmbeddedDatabase(config.DATA_DIR, logger);
-    uri = `${embedded.uri}deskbell`;
-  }
-  const db = await connectDatabase(uri, logger);
-  const app = createApp({
-    config,
-    db,
-    slack: createSlackClient(config),
-    mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
-    clock: systemClock,
-    logger,
-  });
-  await app.start();
-
+  let db: Awaited<ReturnType<typeof connectDatabase>> | undefined;
+  let app: DeskbellApp | undefined;
   let stopping = false;
+  // The step in progress: a shutdown waits for it, then stops what it started.
+  let starting: Promise<unknown> = Promise.resolve();
+  const step = <T>(work: Promise<T>): Promise<T> => ((starting = work), work);
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 20_000).unref();
-    await app.stop();
-    await db.close();
+    const force = setTimeout(() => {
+      logger.warn('shutdown ran out of time; stopping now');
+      embedded?.kill();
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    await starting.catch(() => undefined);
+    await app?.stop();
+    await db?.close();
     await embedded?.stop();
     clearTimeout(force);
     logger.info('stopped');
@@ -53,6 +52,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let uri = config.MONGODB_URI;
+  if (!uri) {
+    embedded = await step(startEmbeddedDatabase(config.DATA_DIR, logger));
+    uri = `${embedded.uri}deskbell`;
+  }
+  if (stopping) return;
+  db = await step(connectDatabase(uri, logger));
+  if (stopping) return;
+  app = createApp({
+    config,
+    db,
+    slack: createSlackClient(config),
+    mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
+    clock: systemClock,
+    logger,
+  });
+  await step(app.start());
 }
 
 main().catch((err: unknown) => {

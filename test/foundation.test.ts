@@ -37,6 +37,12 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('requires the signing secret only without Socket Mode', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SUPPORT_CHANNEL_ID: 'C0123ABC' };
+    expect(parseConfig({ ...base, SLACK_APP_TOKEN: 'xapp-1-A0001-test' }).SLACK_SIGNING_SECRET).toBeUndefined();
+    expect(() => parseConfig(base)).toThrow(/SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set/);
+  });
+
   it('names a database host without its password', () => {
     expect(describeUri('mongodb://deskbell:hunter2@db.internal:27017/deskbell')).toBe('db.internal:27017');
   });
@@ -139,7 +145,8 @@ describe('Socket Mode', () => {
   it('uses a Socket Mode receiver instead of HTTP when SLACK_APP_TOKEN is set', async () => {
     const db = await connectTestDb('socket_mode');
     try {
-      const config = testConfig({ SLACK_APP_TOKEN: 'xapp-1-A0001-test' });
+      // Socket Mode needs no signing secret: Slack signs nothing sent over the app's own connection.
+      const config = testConfig({ SLACK_APP_TOKEN: 'xapp-1-A0001-test', SLACK_SIGNING_SECRET: undefined });
       const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(undefined, 'a@b.c'), clock: new ManualClock(), logger: createLogger('silent') });
       expect((app.bolt as unknown as { receiver: unknown }).receiver).toBeInstanceOf(SocketModeReceiver);
       // The scheduler connects in the background; let it finish before the database goes away.

@@ -94,7 +94,7 @@ describe('webhook intake', () => {
     const details = ((await invalid.json()) as InvalidAnswer).details.map((d) => d.field);
     expect(details).toEqual(expect.arrayContaining(['subject', 'body', 'requester.email', 'priority']));
 
-    expect((await sendWebhook(t.url, ticket(), { secret: 'whsec_' + Buffer.from('another secret entirely').toString('base64') })).status).toBe(401);
+    expect((await sendWebhook(t.url, ticket(), { secret: `whsec_${Buffer.from('another secret entirely').toString('base64')}` })).status).toBe(401);
     expect((await sendWebhook(t.url, ticket(), { omit: ['webhook-signature'] })).status).toBe(401);
     expect((await sendWebhook(t.url, ticket(), { timestamp: new Date(Date.now() - 6 * 60_000) })).status).toBe(401);
     expect((await sendWebhook(t.url, ticket({ body: 'x'.repeat(5000) }))).status).toBe(413);

@@ -76,7 +76,7 @@ function linkedSection(linked: LinkedTicketView[]): KnownBlock {
     return `• *${t.key}* ${safe(t.subject, 80)} · ${who}${['resolved', 'closed'].includes(t.status) ? ` · _${t.status}_` : ''}`;
   });
   if (linked.length > 15) shown.push(`_and ${linked.length - 15} more_`);
-  return { type: 'section', text: mrkdwn(`*Linked tickets (${linked.length})*\n${shown.join('\n') || '_None yet: link reports of the same problem with \`/support link SUP-12\` here, or "Link to incident" on their cards._'}`) };
+  return { type: 'section', text: mrkdwn(`*Linked tickets (${linked.length})*\n${shown.join('\n') || '_None yet: link reports of the same problem with `/support link SUP-12` here, or "Link to incident" on their cards._'}`) };
 }
 
 function latestSection(u: LatestUpdateView): KnownBlock {

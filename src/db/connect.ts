@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { DataFolderError } from './data-folder.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded.js';
 
 export class DatabaseError extends Error {
@@ -43,9 +44,11 @@ export async function describeServer(conn: Connection): Promise<string> {
 export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedServer> {
   try {
     const server = await startEmbeddedServer(dataDir);
+    if (server.movedFrom) logger.warn({ from: server.movedFrom }, 'database folder of an earlier version moved');
     logger.info({ server: server.kind, dataDir }, 'embedded database started (set MONGODB_URI to use your own server)');
     return server;
   } catch (err) {
+    if (err instanceof DataFolderError) throw new DatabaseError(err.message);
     throw new DatabaseError(
       `MONGODB_URI is not set and no embedded database could start (${(err as Error).message}). ` +
         'Set MONGODB_URI=mongodb://host:27017/deskbell to use a running MongoDB server.',

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { databaseFolder, engineOf, refusal } from './data-folder.js';
 
 /**
  * The database chain when MONGODB_URI is not set: real MongoDB through mongodb-memory-server when it can
@@ -14,7 +15,11 @@ export type EmbeddedKind = 'mongodb-memory-server' | 'secantusdb';
 export interface EmbeddedServer {
   kind: EmbeddedKind;
   uri: string;
+  /** The folder of an earlier version that became `DATA_DIR/database` at this start. */
+  movedFrom?: string;
   stop(): Promise<void>;
+  /** Ends the server at once, for a shutdown out of time (a child process must not outlive Deskbell). */
+  kill(): void;
 }
 
 export const SECANTUSDB_VERSION = '0.7.0b3';
@@ -28,26 +33,37 @@ export function findSecantusDb(env: NodeJS.ProcessEnv = process.env): string | u
 }
 
 /**
- * `dataDir` keeps the files across restarts (npm start); without it the server lives in a temporary
- * folder removed on stop (tests, benchmarks). Tries each server of the chain and says why each failed.
+ * `dataDir` keeps the files across restarts (npm start) in `dataDir/database`, started with the server whose
+ * files it holds (see data-folder.ts); without it the server lives in a temporary folder removed on stop
+ * (tests, benchmarks). Tries each server of the chain and says why each failed.
  */
 export async function startEmbeddedServer(dataDir?: string): Promise<EmbeddedServer> {
+  const { folder, moved } = dataDir ? databaseFolder(dataDir) : { folder: undefined, moved: undefined };
+  const engine = folder && engineOf(folder);
   const failures: string[] = [];
-  try {
-    return await startMemoryServer(dataDir && join(dataDir, 'mongodb'));
-  } catch (err) {
-    failures.push(`mongodb-memory-server: ${firstLine(err)}`);
+  if (engine !== 'secantusdb') {
+    try {
+      return withMoved(await startMemoryServer(folder), moved);
+    } catch (err) {
+      if (folder && engine) throw refusal(folder, engine, firstLine(err));
+      failures.push(`mongodb-memory-server: ${firstLine(err)}`);
+    }
   }
   const bin = findSecantusDb();
-  if (!bin) failures.push('SecantusDB: not installed (run `npm run secantusdb`, which needs python3)');
-  else {
+  const reason = bin ? undefined : 'not installed (run `npm run secantusdb`, which needs python3)';
+  if (bin) {
     try {
-      return await startSecantusDb(bin, dataDir && join(dataDir, 'secantusdb'));
+      return withMoved(await startSecantusDb(bin, folder), moved);
     } catch (err) {
       failures.push(`SecantusDB: ${firstLine(err)}`);
     }
-  }
+  } else failures.push(`SecantusDB: ${reason}`);
+  if (folder && engine) throw refusal(folder, engine, failures.at(-1)!.replace(/^SecantusDB: /, ''));
   throw new Error(failures.join('; '));
+}
+
+function withMoved(server: EmbeddedServer, moved: string | undefined): EmbeddedServer {
+  return moved ? { ...server, movedFrom: moved } : server;
 }
 
 export async function startMemoryServer(dbPath?: string): Promise<EmbeddedServer> {
@@ -59,7 +75,13 @@ export async function startMemoryServer(dbPath?: string): Promise<EmbeddedServer
   const warn = console.warn;
   console.warn = (...args: unknown[]) => (String(args[0]).startsWith('Starting the MongoMemoryServer Instance failed') ? undefined : warn(...args));
   const server = await MongoMemoryServer.create({ instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {} }).finally(() => (console.warn = warn));
-  return { kind: 'mongodb-memory-server', uri: server.getUri(), stop: async () => void (await server.stop({ doCleanup: !dbPath })) };
+  return {
+    kind: 'mongodb-memory-server',
+    uri: server.getUri(),
+    stop: async () => void (await server.stop({ doCleanup: !dbPath })),
+    // mongodb-memory-server's own watchdog ends mongod when this process goes.
+    kill: () => undefined,
+  };
 }
 
 export async function startSecantusDb(bin: string, storagePath?: string): Promise<EmbeddedServer> {
@@ -69,6 +91,8 @@ export async function startSecantusDb(bin: string, storagePath?: string): Promis
   const port = await freePort();
   const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--storage-path', dir, '--log-level', 'ERROR'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches Deskbell, which closes its connection first.
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -85,6 +109,7 @@ export async function startSecantusDb(bin: string, storagePath?: string): Promis
       await stopChild(child);
       if (temporary) rmSync(dir, { recursive: true, force: true });
     },
+    kill: () => void child.kill('SIGKILL'),
   };
 }
 

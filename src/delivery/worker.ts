@@ -44,6 +44,8 @@ export interface WorkerOptions {
   /** How long a claim lasts without renewal; renewed every third of it while the effect runs. */
   holdMs?: number;
   slots?: Record<Lane, number>;
+  /** Names the ticket or incident an effect is for (`SUP-12`, `INC-3`) on its log lines. */
+  subjectOf?: (data: Record<string, string>) => Promise<Record<string, string>>;
 }
 
 /**
@@ -241,13 +243,14 @@ export class DeliveryWorker {
       const maxRetries = kind?.maxRetries ?? 30;
       const retryAt =
         claim.attempts < maxRetries ? new Date(Date.now() + this.retryDelay(claim.attempts, kind, err)) : undefined;
-      const log = { effect: claim.name, key: claim.key, attempts: claim.attempts + 1, err: (err as Error)?.message };
+      const subject = (await this.opts.subjectOf?.(claim.data)) ?? {};
+      const log = { effect: claim.name, ...subject, key: claim.key, attempts: claim.attempts + 1, err: errorText(err) };
       if (retryAt) {
         logger.warn({ ...log, retryAt }, 'effect failed; will retry');
         this.wake(undefined, retryAt);
       } else logger.error(log, 'effect failed too often; dropped until the reconcile sweep asks for it again');
-      await failEffect(models, claim, String((err as Error)?.message ?? err), retryAt).catch((e: unknown) =>
-        logger.error({ err: e }, 'could not record an effect failure'),
+      await failEffect(models, claim, errorText(err), retryAt).catch((e: unknown) =>
+        logger.error({ err: e, effect: claim.name, ...subject }, 'could not record an effect failure'),
       );
     }
   }
@@ -259,4 +262,11 @@ export class DeliveryWorker {
     const retryAfterS = (err as { retryAfter?: number } | undefined)?.retryAfter;
     return Math.max(base * (0.9 + Math.random() * 0.2), typeof retryAfterS === 'number' ? retryAfterS * 1000 : 0);
   }
+}
+
+/** The error's message, with its cause's when it has one ("fetch failed" alone names neither host nor reason). */
+function errorText(err: unknown): string {
+  const message = String((err as Error)?.message ?? err);
+  const cause = (err as { cause?: { message?: string } } | undefined)?.cause?.message;
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { acknowledgementId, queueAcknowledgement } from '../domain/acknowledgement.js';
 import { messageIdFor, queueMail, type QueuedMail } from '../domain/outbox.js';

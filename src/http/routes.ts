@@ -2,9 +2,11 @@ import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
 import { lastSweepAt } from '../domain/sla-sweep.js';
 import { csatHandler } from './csat.js';
+import { homeHandler, INTAKE_API_PATH, intakeApiHandler } from './home.js';
 import { createHealthCheck, mayReadHealthDetails, withoutDetails } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
 import { webhookIntakeHandler } from './intake-webhook.js';
+import { logRejections } from './rejections.js';
 import { route, sendJson } from './respond.js';
 import { statusPageHandler } from './status-page.js';
 
@@ -13,6 +15,9 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
   const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, schedulerRunning, lastSweepAt: () => lastSweepAt(ctx.models) });
   const log = ctx.logger.child({ component: 'http' });
   return [
+    // What this server is, for whoever opens its address in a browser, and the intake API's contract.
+    { path: '/', method: 'GET', handler: route(log, homeHandler()) },
+    { path: INTAKE_API_PATH, method: 'GET', handler: route(log, intakeApiHandler()) },
     {
       path: '/healthz',
       method: 'GET',
@@ -22,12 +27,21 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
         sendJson(res, report.ok ? 200 : 503, mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report));
       }),
     },
-    { path: '/intake/webhook', method: 'POST', handler: route(log, webhookIntakeHandler(ctx)) },
+    // Each refused intake request is logged once, with its reason and the caller's address (rejections.ts).
+    {
+      path: '/intake/webhook',
+      method: 'POST',
+      handler: route(log, logRejections(ctx.logger, 'webhook', webhookIntakeHandler(ctx))),
+    },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
     // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
     { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx, 'GET')) },
     { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
-    { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
+    {
+      path: '/intake/email/postmark',
+      method: 'POST',
+      handler: route(log, logRejections(ctx.logger, 'postmark', postmarkIntakeHandler(ctx))),
+    },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },

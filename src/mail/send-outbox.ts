@@ -66,7 +66,9 @@ export async function sendOutboxMail(
   if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is sending mail ${outboxId}`);
   // The outbox's own status is for people and reports; the delivery record is what keeps it to one send.
   await deps.models.OutboundMail.updateOne({ _id: outboxId, status: 'queued' }, { $set: { status: 'sent', sentAt: deps.clock.now() }, $inc: { attempts: 1 } });
-  if (outcome.by === 'sent') deps.logger.info({ outboxId, kind: mail.kind }, 'mail sent');
+  // Every subject starts with its ticket's key (ticketSubject): the log names it without another read.
+  const ticket = /^\[([A-Z]+-\d+)\]/.exec(mail.subject)?.[1];
+  if (outcome.by === 'sent') deps.logger.info({ ticket, outboxId, kind: mail.kind }, 'mail sent');
 }
 
 /** Counts an automatic mail against its recipient's cap once (the decision is stored on the mail); false: withheld. */

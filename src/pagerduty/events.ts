@@ -4,6 +4,7 @@ import { OnceKeys } from '../db/once-keys.js';
 import type { IncidentSettings } from '../domain/incidents/settings.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
+import { fetchFrom } from '../net/fetch-from.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -52,7 +53,7 @@ export async function sendPagerDutyEvent(
       deadlineMs: 60_000,
       // PagerDuty deduplicates by dedup_key: sending an event twice is harmless, so no check is needed.
       send: async () => {
-        const res = await fetch(pd.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+        const res = await fetchFrom(pd.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
         if (res.status === 429 || res.status >= 500) throw new Error(`PagerDuty answered ${res.status}; retrying`);
         if (!res.ok) throw new PagerDutyRefused(`PagerDuty refused the ${action} event: ${res.status} ${(await res.text()).slice(0, 200)}`);
         return { status: res.status };

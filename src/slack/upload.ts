@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { fetchFrom } from '../net/fetch-from.js';
 
 export interface UploadFile {
   filename: string;
@@ -26,7 +27,7 @@ export async function uploadFiles(slack: WebClient, files: UploadFile[], share: 
   for (const f of files) {
     const res = await slack.files.getUploadURLExternal({ filename: f.filename, length: f.bytes.length, ...(f.altText ? { alt_text: f.altText } : {}) });
     if (!res.upload_url || !res.file_id) throw new Error(`Slack gave no upload URL for ${f.filename}`);
-    const posted = await fetch(res.upload_url, { method: 'POST', body: new Uint8Array(f.bytes), headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(60_000) });
+    const posted = await fetchFrom(res.upload_url, { method: 'POST', body: new Uint8Array(f.bytes), headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(60_000) });
     if (!posted.ok) throw new Error(`uploading ${f.filename} failed: HTTP ${posted.status}`);
     await posted.arrayBuffer();
     ids.push(res.file_id);

@@ -100,7 +100,7 @@ const UNFINISHED_HORIZON_MS = 2 * 86_400_000;
  */
 export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.models.Incident.find({ clockAt: { $lte: now } }, { status: 1, resolvedAt: 1, cadence: 1, monitor: 1, report: 1, archive: 1, clockAt: 1 })
+  const due = await deps.models.Incident.find({ clockAt: { $lte: now } }, { key: 1, status: 1, resolvedAt: 1, cadence: 1, monitor: 1, report: 1, archive: 1, clockAt: 1 })
     .sort({ clockAt: 1 })
     .limit(500)
     .lean();
@@ -110,7 +110,7 @@ export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
       for (const item of step.due) await deps.effects.incidentReminder(String(i._id), item.kind, item.at, item.round);
       await deps.models.Incident.updateOne({ _id: i._id, clockAt: i.clockAt }, { $set: { clockAt: step.nextAt ?? null }, $inc: { __v: 1 } });
     } catch (err) {
-      deps.logger.error({ err, incident: String(i._id) }, 'incident clock failed; the next sweep retries');
+      deps.logger.error({ err, incident: i.key }, 'incident clock failed; the next sweep retries');
     }
   }
   const window = { $gt: new Date(now.getTime() - UNFINISHED_HORIZON_MS), $lt: new Date(now.getTime() - UNFINISHED_GRACE_MS) };

@@ -69,9 +69,11 @@ export async function advancePaging(deps: DomainDeps, incidentId: string): Promi
 /** Every active incident whose paging is due (indexed on page.nextAt), oldest first. */
 export async function sweepPaging(deps: DomainDeps): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.models.Incident.find({ 'page.nextAt': { $lte: now }, status: 'active' }, { _id: 1 }).sort({ 'page.nextAt': 1 }).limit(500).lean();
+  const due = await deps.models.Incident.find({ 'page.nextAt': { $lte: now }, status: 'active' }, { _id: 1, key: 1 }).sort({ 'page.nextAt': 1 }).limit(500).lean();
   for (const i of due) {
-    await advancePaging(deps, String(i._id)).catch((err: unknown) => deps.logger.error({ err, incident: String(i._id) }, 'paging failed; the next sweep retries'));
+    await advancePaging(deps, String(i._id)).catch((err: unknown) =>
+      deps.logger.error({ err, incident: i.key }, 'paging failed; the next sweep retries'),
+    );
   }
   return due.length;
 }
