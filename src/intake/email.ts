@@ -11,7 +11,7 @@ import { automationReason } from './automated.js';
 import { linkAttachments, storeAttachments } from './email-attachments.js';
 import { senderAuth, type SenderAuth } from './email-auth.js';
 import { mailKeys, type InboundMail } from './email-message.js';
-import { clip, MAX_BODY, MAX_SUBJECT, plainBody, trimQuotedReply } from './email-text.js';
+import { clip, MAX_BODY, MAX_SUBJECT, plainBody, replyText } from './email-text.js';
 
 /** A mail Deskbell cannot turn into a ticket (no sender address): refuse it for good (SMTP 550, HTTP 400). */
 export class UnusableMailError extends DomainError {
@@ -26,6 +26,8 @@ export type MailOutcome =
   | { kind: 'reply'; ticket: TicketDoc; changed: boolean };
 
 const MAX_REPLY = 20_000;
+/** Longest raw text or HTML kept of one mail: two of them stay far below MongoDB's 16 MB document limit. */
+const MAX_RAW = 6_000_000;
 /** Longest reply quote a ticket's timeline embeds (a thread note shows at most 2,800 characters anyway). */
 const MAX_EMBEDDED_QUOTE = 2_800;
 /** Longest display name kept from a mail (it is repeated in the acknowledgement's greeting). */
@@ -50,12 +52,12 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
   if (match && 'ticket' in match) {
     const target = match;
     const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES, target.ticket._id);
-    const text = clip(mail.strippedReply?.trim() || trimQuotedReply(plainBody(mail.text, mail.html)), MAX_REPLY);
+    const text = clip(replyText(mail.text, mail.html), MAX_REPLY);
     // The whole text lives in ticket_messages; the ticket's timeline keeps a quote the thread note can show.
     await keepMessage(deps, target.ticket, keys[0], mail, text);
     const outcome = await addRequesterReply(deps, target.ticket.id, {
       from: mail.from,
-      text: clip(text, MAX_EMBEDDED_QUOTE) || '(empty message)',
+      text: clip(text, MAX_EMBEDDED_QUOTE) || (plainBody(mail.text, mail.html) ? '(nothing of its own: it only quotes earlier mail)' : '(empty message)'),
       dedupeKey: keys[0],
       messageId: mail.messageId,
       automated,
@@ -92,11 +94,12 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
   return { kind: created ? 'created' : 'duplicate', ticket };
 }
 
-/** Stores a reply's whole text apart from the ticket (once per mail: its dedupe key is the `_id`). */
+/** Stores a mail apart from the ticket, its reply text and the text and HTML as received (once per mail: its dedupe key is the `_id`). */
 async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
+  const raw = { rawText: mail.text && clip(mail.text, MAX_RAW), html: mail.html && clip(mail.html, MAX_RAW) };
   await deps.models.TicketMessage.updateOne(
     { _id: key },
-    { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, createdAt: deps.clock.now() } },
+    { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, ...raw, createdAt: deps.clock.now() } },
     { upsert: true },
   );
 }

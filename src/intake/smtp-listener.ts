@@ -75,7 +75,8 @@ export async function startSmtpListener(deps: IntakeDeps, opts: { port: number; 
       readMessage(stream)
         .then(async (raw) => {
           if (!raw) return callback(smtpError(552, `5.3.4 message exceeds the ${config.MAIL_MAX_BYTES}-byte limit`));
-          const parsed = await simpleParser(raw);
+          // No text made from the HTML by mailparser (wrapped at 80 columns): Deskbell converts it itself.
+          const parsed = await simpleParser(raw, { skipHtmlToText: true });
           const outcome = await receiveMail(deps, fromParsedMail(parsed, returnPath));
           // The sender's name and address stay out of info logs (they are personal data); the ticket has them.
           log.info({ outcome: outcome.kind, ticket: outcome.ticket.key }, 'mail received');
