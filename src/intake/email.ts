@@ -10,6 +10,7 @@ import { createTicket } from '../domain/tickets.js';
 import { automationReason } from './automated.js';
 import { linkAttachments, storeAttachments } from './email-attachments.js';
 import { senderAuth, type SenderAuth } from './email-auth.js';
+import { asForwarded, forwardNotes } from './email-forward.js';
 import { mailKeys, type InboundMail } from './email-message.js';
 import { clip, MAX_BODY, MAX_SUBJECT, plainBody, replyText } from './email-text.js';
 
@@ -41,6 +42,9 @@ const TICKET_TAG = /\[SUP-(\d+)\]/i;
 export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<MailOutcome> {
   if (!/^[^@\s]+@[^@\s]+$/.test(mail.from.email)) throw new UnusableMailError('the mail has no usable From address');
   mail = { ...mail, from: { email: mail.from.email, name: displayName(mail.from.name) } };
+  // A colleague's forward of a customer's mail is the customer's (see email-forward.ts).
+  const forward = asForwarded(mail, deps.config);
+  if (forward) mail = { ...forward.mail, from: { ...forward.mail.from, name: displayName(forward.mail.from.name) } };
   const keys = mailKeys(mail);
   const automated = automationReason(mail.headers, mail.from.email, mail.returnPath);
   const auth = senderAuth(mail.headers, deps.config.MAIL_AUTHSERV_ID);
@@ -54,7 +58,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES, target.ticket._id);
     const text = clip(replyText(mail.text, mail.html), MAX_REPLY);
     // The whole text lives in ticket_messages; the ticket's timeline keeps a quote the thread note can show.
-    await keepMessage(deps, target.ticket, keys[0], mail, text);
+    await keepMessage(deps, target.ticket, keys[0], forward?.received ?? mail, text);
     const outcome = await addRequesterReply(deps, target.ticket.id, {
       from: mail.from,
       text: clip(text, MAX_EMBEDDED_QUOTE) || (plainBody(mail.text, mail.html) ? '(nothing of its own: it only quotes earlier mail)' : '(empty message)'),
@@ -68,7 +72,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     return { kind: 'reply', ticket: outcome.ticket, changed: outcome.changed };
   }
 
-  const notes: Record<string, string> = {};
+  const notes: Record<string, string> = forwardNotes(forward, deps.config);
   // Tells triagers why no acknowledgement went out.
   if (automated) notes['auto-acknowledgement'] = `not sent: ${automated}`;
   else if (!madeTicket) {
@@ -91,12 +95,18 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     acknowledge: madeTicket ? !(await withheldBefore(deps, keys)) : !notes['auto-acknowledgement'],
   });
   if (attachments.some((a) => a.stored)) await linkAttachments(deps, keys[0], ticket._id);
+  // Also on a redelivery: a crash may have come between the ticket and this write.
+  await keepMessage(deps, ticket, keys[0], forward?.received ?? mail, plainBody(mail.text, mail.html));
   return { kind: created ? 'created' : 'duplicate', ticket };
 }
 
 /** Stores a mail apart from the ticket, its reply text and the text and HTML as received (once per mail: its dedupe key is the `_id`). */
 async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
-  const raw = { rawText: mail.text && clip(mail.text, MAX_RAW), html: mail.html && clip(mail.html, MAX_RAW) };
+  const raw = {
+    rawText: mail.text?.trim() ? clip(mail.text, MAX_RAW) : undefined,
+    html: mail.html && clip(mail.html, MAX_RAW),
+    fullText: !mail.text?.trim() && mail.html ? clip(plainBody(undefined, mail.html), MAX_RAW) : undefined,
+  };
   await deps.models.TicketMessage.updateOne(
     { _id: key },
     { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, ...raw, createdAt: deps.clock.now() } },

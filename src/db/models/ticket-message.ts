@@ -16,6 +16,8 @@ const ticketMessageSchema = new Schema(
     /** The text part as received; absent for an HTML-only mail. */
     rawText: String,
     html: String,
+    /** An HTML-only mail's HTML as plain text (all of it, quotes included), for reading in Slack. */
+    fullText: String,
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },
