@@ -22,7 +22,7 @@ const ENDS_WITH_WROTE = new RegExp(`(?:^|[\\s,>"')\\]])(?:${WROTE})\\s*${COLON}?
 /** "…Ada <ada@example.com> wrote:", "…<ada@example.com> a écrit :": the verb right after an address. */
 const ADDRESS_THEN_WROTE = new RegExp(`${ADDRESS}\\s*[>\\])"']?\\s*(?:${WROTE})\\s*${COLON}?\\s*$`, 'iu');
 /** Gmail in many languages ends the header with the address: "вт, 5 мар. 2024 г. в 10:12, Support <help@…>:". */
-const ENDS_WITH_ADDRESS = new RegExp(`(?:<\\s?(?:mailto:)?${ADDRESS}\\s?>|\\[mailto:${ADDRESS}\\])\\s*(?:[^\\s:：]{1,12})?\\s*${COLON}\\s*$`, 'iu');
+const ENDS_WITH_ADDRESS = new RegExp(`(?:<\\s?(?:mailto:)?${ADDRESS}\\s?>|\\[mailto:${ADDRESS}\\])\\s*${COLON}\\s*$`, 'iu');
 
 /** Outlook's "-----Original Message-----" in its languages: a dashed line naming the original. */
 const ORIGINAL_MESSAGE =

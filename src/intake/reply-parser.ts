@@ -32,7 +32,8 @@ const parser = new EmailReplyParser();
 
 /** What the reply without quotes, quote headers, quoted history and signatures says ('' when nothing). */
 export function extractReply(text: string): string {
-  const lines = joinWrappedHeaders(normalise(text.slice(0, MAX_EXTRACT_CHARS)).split('\n'));
+  const cut = text.length > MAX_EXTRACT_CHARS ? text.lastIndexOf('\n', MAX_EXTRACT_CHARS) + 1 || MAX_EXTRACT_CHARS : text.length;
+  const lines = joinWrappedHeaders(normalise(text.slice(0, cut)).split('\n'));
   const marks = markLines(lines);
   const prepared = [''];
   lines.forEach((line, i) => {
@@ -47,9 +48,9 @@ export function extractReply(text: string): string {
     .filter((f) => !f.isHidden())
     .map((f) => tidy(f.getContent()))
     .filter(Boolean);
-  // The parser ends the last fragment at its last line; text after MAX_EXTRACT_CHARS was never judged.
-  const rest = text.length > MAX_EXTRACT_CHARS ? `\n\n${text.slice(MAX_EXTRACT_CHARS)}` : '';
-  return `${visible.join('\n\n')}${rest}`.trim();
+  // Text after MAX_EXTRACT_CHARS was never judged: it is kept as it came.
+  const rest = normalise(text.slice(cut)).trimEnd();
+  return [visible.join('\n\n'), rest].filter(Boolean).join('\n');
 }
 
 function normalise(text: string): string {
@@ -98,7 +99,9 @@ export function joinWrappedHeaders(lines: readonly string[]): string[] {
       const above = out[out.length - size - 1];
       const joined = `${above} ${header}`;
       if (!JOINABLE(above) || !/\d/.test(above!) || !isQuoteHeader(joined) || !opensWithDate(joined)) break;
-      if (opensWithDate(header) && !(above!.length <= 40 && above!.trimEnd().endsWith(','))) break;
+      // A date fragment: short, ends with a comma, its number within its first three words ("at 10:18,").
+      const fragment = above!.length <= 40 && above!.trimEnd().endsWith(',') && /^\s*(?:\S+\s+){0,2}\S*\d/.test(above!);
+      if (opensWithDate(header) && !fragment) break;
       size++;
     }
     if (size > 1) out.push(out.splice(-size).join(' ').replace(/\s+/g, ' '));
