@@ -50,9 +50,9 @@ const shape = {
     .string()
     .default('')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a comma-separated list of domains such as partner.example.com')))
-    .describe("Domains whose people may forward a customer's mail to the support address (besides the support address's own): the ticket is the customer's"),
-  ACK_FORWARDED: bool(false).describe('Acknowledge a forwarded mail to its original sender (off: the customer did not write to the support address)'),
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be comma-separated domains such as partner.example.com')))
+    .describe("Domains (besides the support address's) whose people may forward a customer's mail in as the customer's"),
+  ACK_FORWARDED: bool(false).describe('Acknowledge a forwarded mail to its original sender (off: they did not write to us)'),
   MAIL_MAX_CLIENTS: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(50).describe('Most simultaneous connections to the SMTP listener (more are answered 421)'),
   MAIL_MAX_MESSAGES_PER_CONNECTION: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(100).describe('Most messages one SMTP connection may send (then 421)'),
   MAIL_MAX_PER_SENDER_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(120).describe('Most inbound mails from one sender address per hour, SMTP (451) and Postmark (429)'),

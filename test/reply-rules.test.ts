@@ -35,38 +35,57 @@ describe('quote headers', () => {
   ])('%s is not', (line) => expect(isQuoteHeader(line)).toBe(false));
 
   it('joins a header wrapped over lines, never a line of the reply above it', () => {
-    expect(joinWrappedHeaders(['Hi,', 'On Tue, Mar 5, 2024 at 10:12 AM, Support', '<help@acme.test>', 'wrote:'])).toEqual([
-      'Hi,',
-      'On Tue, Mar 5, 2024 at 10:12 AM, Support <help@acme.test> wrote:',
-    ]);
+    expect(
+      joinWrappedHeaders(['Hi,', 'On Tue, Mar 5, 2024 at 10:12 AM, Support', '<help@acme.test>', 'wrote:']),
+    ).toEqual(['Hi,', 'On Tue, Mar 5, 2024 at 10:12 AM, Support <help@acme.test> wrote:']);
     expect(joinWrappedHeaders(['On Nov 21, 2024,', 'at 10:18,', 'Support <help@acme.test> wrote:'])).toEqual([
       'On Nov 21, 2024, at 10:18, Support <help@acme.test> wrote:',
     ]);
-    expect(joinWrappedHeaders(['Call me at 10:30,', '2024年3月5日(火) 10:12 Support <help@acme.test>:'])).toHaveLength(2);
+    expect(joinWrappedHeaders(['Call me at 10:30,', '2024年3月5日(火) 10:12 Support <help@acme.test>:'])).toHaveLength(
+      2,
+    );
   });
 });
 
 describe('signatures and device lines', () => {
   it('tells device lines from sentences', () => {
-    for (const line of ['Sent from my iPhone', 'Sent via BlackBerry by AT&T', 'Von meinem iPhone gesendet', 'Enviado desde mi iPhone', 'Get Outlook for Android']) {
+    for (const line of [
+      'Sent from my iPhone',
+      'Sent via BlackBerry by AT&T',
+      'Von meinem iPhone gesendet',
+      'Enviado desde mi iPhone',
+      'Get Outlook for Android',
+    ]) {
       expect(isDeviceLine(line), line).toBe(true);
     }
     expect(isDeviceLine('Sent from my desk, is much easier than my phone.')).toBe(false);
   });
 
   it('drops a device line only when nothing of the reply follows it', () => {
-    expect(replyText('Fine.\n\nSent from my iPhone\n\nOn 5 Mar 2024, at 10:12, Support <help@acme.test> wrote:\n> Ok?', undefined)).toBe('Fine.');
+    expect(
+      replyText(
+        'Fine.\n\nSent from my iPhone\n\nOn 5 Mar 2024, at 10:12, Support <help@acme.test> wrote:\n> Ok?',
+        undefined,
+      ),
+    ).toBe('Fine.');
     const longer = 'Fine.\n\nSent from my iPhone\n\n' + 'And here is a long paragraph I pasted afterwards. '.repeat(4);
     expect(replyText(longer, undefined)).toContain('long paragraph');
   });
 
   it('keeps a rule inside the reply and drops one that opens a list footer', () => {
-    expect(replyText('Steps\n==========\n1. Open the page\n2. Click export', undefined)).toBe('Steps\n==========\n1. Open the page\n2. Click export');
-    expect(replyText('Thanks\n\n_______________\nusers mailing list\nhttp://lists.acme.test/listinfo/users', undefined)).toBe('Thanks');
+    expect(replyText('Steps\n==========\n1. Open the page\n2. Click export', undefined)).toBe(
+      'Steps\n==========\n1. Open the page\n2. Click export',
+    );
+    expect(
+      replyText('Thanks\n\n_______________\nusers mailing list\nhttp://lists.acme.test/listinfo/users', undefined),
+    ).toBe('Thanks');
   });
 
   it('reads a long mail in well under a second', () => {
-    const text = Array.from({ length: 1500 }, (_, i) => `Line ${i}: the export of workspace ${i} failed at step ${i % 7}.`).join('\n');
+    const text = Array.from(
+      { length: 1500 },
+      (_, i) => `Line ${i}: the export of workspace ${i} failed at step ${i % 7}.`,
+    ).join('\n');
     const started = Date.now();
     expect(replyText(text, undefined)).toBe(text);
     expect(Date.now() - started).toBeLessThan(1500);
@@ -75,7 +94,8 @@ describe('signatures and device lines', () => {
 
 describe('HTML quote marking', () => {
   it("quotes Outlook's history to the end of the mail, across nesting, and keeps what comes before", () => {
-    const html = '<div><p>Mine</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt"><p><b>From:</b> X</p></div></div><p>Old</p></div><p>Older</p>';
+    const html =
+      '<div><p>Mine</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt"><p><b>From:</b> X</p></div></div><p>Old</p></div><p>Older</p>';
     const marked = markQuotedHtml(html);
     expect(marked).toMatch(/<p>Mine<\/p>/);
     expect(marked.indexOf('<blockquote')).toBeGreaterThan(marked.indexOf('Mine'));
@@ -84,7 +104,13 @@ describe('HTML quote marking', () => {
 });
 
 describe('forwarders', () => {
-  const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'x'.repeat(16), SUPPORT_CHANNEL_ID: 'C0123', SUPPORT_EMAIL_ADDRESS: 'help@acme.test', MAIL_FORWARDER_DOMAINS: ' Partner.test, agency.example ' });
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-x',
+    SLACK_SIGNING_SECRET: 'x'.repeat(16),
+    SUPPORT_CHANNEL_ID: 'C0123',
+    SUPPORT_EMAIL_ADDRESS: 'help@acme.test',
+    MAIL_FORWARDER_DOMAINS: ' Partner.test, agency.example ',
+  });
 
   it('knows the support domain and MAIL_FORWARDER_DOMAINS exactly, not lookalikes', () => {
     expect(config.MAIL_FORWARDER_DOMAINS).toEqual(['partner.test', 'agency.example']);
@@ -98,18 +124,34 @@ describe('forwarders', () => {
 
 describe('full message in Slack', () => {
   it('puts a "Show the full message" button on a requester mail only', () => {
-    const event = { _id: 'e'.repeat(24), kind: 'requester_reply', text: 'Reply from {actor}', actor: { type: 'requester' as const, id: 'a@example.com' }, data: { quote: 'Hi' }, dedupeKey: 'email:msgid:<x@y>' };
+    const event = {
+      _id: 'e'.repeat(24),
+      kind: 'requester_reply',
+      text: 'Reply from {actor}',
+      actor: { type: 'requester' as const, id: 'a@example.com' },
+      data: { quote: 'Hi' },
+      dedupeKey: 'email:msgid:<x@y>',
+    };
     const blocks = threadNoteBlocks(event, 'f'.repeat(24))!;
     expect(JSON.stringify(blocks)).toContain(ActionIds.showFullMessage);
-    expect(JSON.parse((blocks[1] as { elements: Array<{ value: string }> }).elements[0]!.value)).toEqual({ ticketId: 'f'.repeat(24), eventId: 'e'.repeat(24) });
+    expect(JSON.parse((blocks[1] as { elements: Array<{ value: string }> }).elements[0]!.value)).toEqual({
+      ticketId: 'f'.repeat(24),
+      eventId: 'e'.repeat(24),
+    });
     expect(threadNoteBlocks({ ...event, kind: 'resolved' }, 'f'.repeat(24))).toBeUndefined();
   });
 
   it('clips the mail to Block Kit limits and says how much is left', () => {
-    const view = fullMessageModal({ ticketKey: 'SUP-1', from: { email: 'a@example.com' }, at: new Date(0), text: '<&>'.repeat(60_000) });
+    const view = fullMessageModal({
+      ticketKey: 'SUP-1',
+      from: { email: 'a@example.com' },
+      at: new Date(0),
+      text: '<&>'.repeat(60_000),
+    });
     const texts = view.blocks.map((b) => JSON.stringify(b));
     expect(view.blocks.length).toBeLessThanOrEqual(100);
-    for (const b of view.blocks) if (b.type === 'section') expect((b.text as { text: string }).text.length).toBeLessThanOrEqual(3000);
+    for (const b of view.blocks)
+      if (b.type === 'section') expect((b.text as { text: string }).text.length).toBeLessThanOrEqual(3000);
     expect(texts.join('')).not.toContain('<&>');
     expect(texts.at(-1)).toContain('more characters not shown');
   });

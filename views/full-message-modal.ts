@@ -12,7 +12,10 @@ export function fullMessageModal(message: FullMessage) {
   const text = message.text.replace(/\r\n?/g, '\n');
   const sections: KnownBlock[] = [];
   for (let at = 0; at < text.length && sections.length < MAX_SECTIONS; at += CHUNK) {
-    sections.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text.slice(at, at + CHUNK)).slice(0, LIMITS.section) } });
+    sections.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: escapeMrkdwn(text.slice(at, at + CHUNK)).slice(0, LIMITS.section) },
+    });
   }
   const rest = text.length - CHUNK * sections.length;
   return {
@@ -20,9 +23,16 @@ export function fullMessageModal(message: FullMessage) {
     title: plain(`${message.ticketKey} · mail`, LIMITS.modalTitle),
     close: plain('Close', LIMITS.modalTitle),
     blocks: [
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `From ${requesterText(message.from)} · ${slackDate(message.at)}` }] },
-      ...(sections.length ? sections : [{ type: 'section', text: { type: 'mrkdwn', text: '_The mail has no text._' } }]),
-      ...(rest > 0 ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `… ${rest} more characters not shown here.` }] }] : []),
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `From ${requesterText(message.from)} · ${slackDate(message.at)}` }],
+      },
+      ...(sections.length
+        ? sections
+        : [{ type: 'section', text: { type: 'mrkdwn', text: '_The mail has no text._' } }]),
+      ...(rest > 0
+        ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `… ${rest} more characters not shown here.` }] }]
+        : []),
     ] as KnownBlock[],
   };
 }

@@ -55,7 +55,10 @@ export function threadNoteText(event: Pick<TimelineEvent, 'kind' | 'text' | 'act
  * Blocks for a thread note, or undefined when its text alone says everything. A requester's mail shows the
  * reply as they wrote it; its quotes, signature and the rest are one click away ("Show the full message").
  */
-export function threadNoteBlocks(event: Pick<TimelineEvent, 'kind' | 'text' | 'actor' | 'data' | 'dedupeKey'> & { _id?: unknown }, ticketId: string): KnownBlock[] | undefined {
+export function threadNoteBlocks(
+  event: Pick<TimelineEvent, 'kind' | 'text' | 'actor' | 'data' | 'dedupeKey'> & { _id?: unknown },
+  ticketId: string,
+): KnownBlock[] | undefined {
   if (event.kind !== 'requester_reply' || !event.dedupeKey || !event._id) return undefined;
   return [
     { type: 'section', text: mrkdwn(threadNoteText(event), LIMITS.section) },

@@ -15,10 +15,16 @@ const messageRefSchema = z.object({
 
 /** "Show the full message" on a requester's mail in a card's thread: the mail as received, in a modal. */
 export function register(app: App, ctx: AppContext): void {
-  onCardAction<ButtonAction>(app, ctx, ActionIds.showFullMessage, 'show the full message', async (_src, action, body) => {
-    const ref = parseJson(messageRefSchema, action.value);
-    if (!ref) throw new DomainError('That button is out of date or malformed.');
-    const message = await fullMessage(ctx, ref.ticketId, ref.eventId);
-    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: fullMessageModal(message) });
-  });
+  onCardAction<ButtonAction>(
+    app,
+    ctx,
+    ActionIds.showFullMessage,
+    'show the full message',
+    async (_src, action, body) => {
+      const ref = parseJson(messageRefSchema, action.value);
+      if (!ref) throw new DomainError('That button is out of date or malformed.');
+      const message = await fullMessage(ctx, ref.ticketId, ref.eventId);
+      await ctx.slack.views.open({ trigger_id: body.trigger_id, view: fullMessageModal(message) });
+    },
+  );
 }

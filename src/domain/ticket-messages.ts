@@ -13,7 +13,11 @@ export interface FullMessage {
  * A requester's mail in full, for "Show the full message" on its thread note. The note's event carries the
  * mail's dedupe key, which is the stored message's `_id`. Read only.
  */
-export async function fullMessage(deps: Pick<DomainDeps, 'models'>, ticketId: string, eventId: string): Promise<FullMessage> {
+export async function fullMessage(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+  eventId: string,
+): Promise<FullMessage> {
   const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, timeline: 1 }).lean();
   const event = ticket?.timeline.find((e) => String(e._id) === eventId);
   if (!ticket || !event) throw new DomainError('That message is no longer on the ticket.');

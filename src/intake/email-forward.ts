@@ -23,7 +23,10 @@ const parser = new EmailForwardParser();
  * Whether `email` belongs to someone who may bring a customer's mail in by forwarding it: an address at the
  * support address's domain or at a domain in MAIL_FORWARDER_DOMAINS (exactly that domain, not a lookalike).
  */
-export function isKnownForwarder(email: string, config: Pick<Config, 'SUPPORT_EMAIL_ADDRESS' | 'MAIL_FORWARDER_DOMAINS'>): boolean {
+export function isKnownForwarder(
+  email: string,
+  config: Pick<Config, 'SUPPORT_EMAIL_ADDRESS' | 'MAIL_FORWARDER_DOMAINS'>,
+): boolean {
   const domain = email.toLowerCase().split('@')[1] ?? '';
   const supportDomain = config.SUPPORT_EMAIL_ADDRESS.toLowerCase().split('@')[1];
   return domain === supportDomain || config.MAIL_FORWARDER_DOMAINS.includes(domain);
@@ -58,9 +61,14 @@ export function asForwarded(mail: InboundMail, config: Config): Forward | undefi
 }
 
 /** What the ticket's card says about a forward, and why no acknowledgement went out unless ACK_FORWARDED. */
-export function forwardNotes(forward: Forward | undefined, config: Pick<Config, 'ACK_FORWARDED'>): Record<string, string> {
+export function forwardNotes(
+  forward: Forward | undefined,
+  config: Pick<Config, 'ACK_FORWARDED'>,
+): Record<string, string> {
   if (!forward) return {};
-  const by = forward.forwardedBy.name ? `${forward.forwardedBy.name} <${forward.forwardedBy.email}>` : forward.forwardedBy.email;
+  const by = forward.forwardedBy.name
+    ? `${forward.forwardedBy.name} <${forward.forwardedBy.email}>`
+    : forward.forwardedBy.email;
   return {
     'Forwarded by': by,
     ...(forward.note ? { "Forwarder's note": forward.note } : {}),

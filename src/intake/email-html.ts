@@ -30,7 +30,8 @@ const QUOTE_CLASSES = ['gmail_quote', 'gmail_quote_container', 'yahoo_quoted', '
 const HISTORY_IDS = ['divRplyFwdMsg', 'appendonsend', 'mail-editor-reference-message-container', 'stopSpelling'];
 const SIGNATURE_CLASSES = ['gmail_signature', 'gmail_signature_prefix', 'moz-signature'];
 /** Outlook desktop's header block: a div with a top border whose text starts with a From field. */
-const FROM_FIELD = /^\s*(?:From|De|Von|Van|Da|Från|Fra|Od|От|Від|Feladó|Lähettäjä|Kimden|差出人|发件人|寄件者)\s*[:：]/i;
+const FROM_FIELD =
+  /^\s*(?:From|De|Von|Van|Da|Från|Fra|Od|От|Від|Feladó|Lähettäjä|Kimden|差出人|发件人|寄件者)\s*[:：]/i;
 
 function hasClass(el: Element, names: readonly string[]): boolean {
   const classes = (getAttributeValue(el, 'class') ?? '').split(/\s+/);
@@ -52,7 +53,10 @@ function startsHistory(el: Element): boolean {
  */
 export function markQuotedHtml(html: string): string {
   const doc = parseDocument(html);
-  for (const el of findAll((e) => hasClass(e, SIGNATURE_CLASSES) || e.attribs['data-smartmail'] === 'gmail_signature', doc.children)) {
+  for (const el of findAll(
+    (e) => hasClass(e, SIGNATURE_CLASSES) || e.attribs['data-smartmail'] === 'gmail_signature',
+    doc.children,
+  )) {
     removeElement(el);
   }
   const history = findAll(startsHistory, doc.children)[0];

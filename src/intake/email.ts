@@ -27,6 +27,7 @@ export type MailOutcome =
   | { kind: 'reply'; ticket: TicketDoc; changed: boolean };
 
 const MAX_REPLY = 20_000;
+const ONLY_QUOTES = '(nothing of its own: it only quotes earlier mail)';
 /** Longest raw text or HTML kept of one mail: two of them stay far below MongoDB's 16 MB document limit. */
 const MAX_RAW = 6_000_000;
 /** Longest reply quote a ticket's timeline embeds (a thread note shows at most 2,800 characters anyway). */
@@ -61,7 +62,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     await keepMessage(deps, target.ticket, keys[0], forward?.received ?? mail, text);
     const outcome = await addRequesterReply(deps, target.ticket.id, {
       from: mail.from,
-      text: clip(text, MAX_EMBEDDED_QUOTE) || (plainBody(mail.text, mail.html) ? '(nothing of its own: it only quotes earlier mail)' : '(empty message)'),
+      text: clip(text, MAX_EMBEDDED_QUOTE) || (plainBody(mail.text, mail.html) ? ONLY_QUOTES : '(empty message)'),
       dedupeKey: keys[0],
       messageId: mail.messageId,
       automated,
@@ -100,7 +101,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
   return { kind: created ? 'created' : 'duplicate', ticket };
 }
 
-/** Stores a mail apart from the ticket, its reply text and the text and HTML as received (once per mail: its dedupe key is the `_id`). */
+/** Stores a mail apart from the ticket: its reply text, its text and HTML as received (once: the dedupe key is the `_id`). */
 async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
   const raw = {
     rawText: mail.text?.trim() ? clip(mail.text, MAX_RAW) : undefined,
@@ -109,7 +110,9 @@ async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mai
   };
   await deps.models.TicketMessage.updateOne(
     { _id: key },
-    { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, ...raw, createdAt: deps.clock.now() } },
+    {
+      $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, ...raw, createdAt: deps.clock.now() },
+    },
     { upsert: true },
   );
 }

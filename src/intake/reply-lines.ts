@@ -13,30 +13,162 @@ const COLON = '[:：]';
 
 /** "wrote" in the languages clients write quote headers in; the header ends with it (and a colon, mostly). */
 const WROTE = [
-  'wrote', 'writes', 'a écrit', 'écrit', 'escribió', 'escreveu', 'schrieb', 'ha scritto', 'scritto', 'schreef',
-  'skrev', 'skrifaði', 'kirjoitti', 'napisał\\(a\\)', 'napisała', 'napisał', 'napsal\\(a\\)', 'napsal', 'napísal',
-  'написал\\(а\\)', 'написала', 'написал', 'написав', 'пишет', 'yazdı', 'írta', 'a scris', 'napisao', 'έγραψε',
-  'כתב', 'كتب', '写道', '寫道', '작성', 'のメッセージ', '書きました',
+  'wrote',
+  'writes',
+  'a écrit',
+  'écrit',
+  'escribió',
+  'escreveu',
+  'schrieb',
+  'ha scritto',
+  'scritto',
+  'schreef',
+  'skrev',
+  'skrifaði',
+  'kirjoitti',
+  'napisał\\(a\\)',
+  'napisała',
+  'napisał',
+  'napsal\\(a\\)',
+  'napsal',
+  'napísal',
+  'написал\\(а\\)',
+  'написала',
+  'написал',
+  'написав',
+  'пишет',
+  'yazdı',
+  'írta',
+  'a scris',
+  'napisao',
+  'έγραψε',
+  'כתב',
+  'كتب',
+  '写道',
+  '寫道',
+  '작성',
+  'のメッセージ',
+  '書きました',
 ].join('|');
 const ENDS_WITH_WROTE = new RegExp(`(?:^|[\\s,>"')\\]])(?:${WROTE})\\s*${COLON}?\\s*$`, 'iu');
 /** "…Ada <ada@example.com> wrote:", "…<ada@example.com> a écrit :": the verb right after an address. */
 const ADDRESS_THEN_WROTE = new RegExp(`${ADDRESS}\\s*[>\\])"']?\\s*(?:${WROTE})\\s*${COLON}?\\s*$`, 'iu');
 /** Gmail in many languages ends the header with the address: "вт, 5 мар. 2024 г. в 10:12, Support <help@…>:". */
-const ENDS_WITH_ADDRESS = new RegExp(`(?:<\\s?(?:mailto:)?${ADDRESS}\\s?>|\\[mailto:${ADDRESS}\\])\\s*${COLON}\\s*$`, 'iu');
+const ENDS_WITH_ADDRESS = new RegExp(
+  `(?:<\\s?(?:mailto:)?${ADDRESS}\\s?>|\\[mailto:${ADDRESS}\\])\\s*${COLON}\\s*$`,
+  'iu',
+);
 
 /** Outlook's "-----Original Message-----" in its languages: a dashed line naming the original. */
-const ORIGINAL_MESSAGE =
-  /^\s*-{2,}\s*(?=[^-]*(?:original|origine|ursprüng|oorspr|ursprung|oprindelig|opprinnelig|alkuperäinen|původní|oryginaln|исходн|原始|元の|eredeti|orijinal))[^-]{3,60}?\s*-{2,}\s*$/iu;
+const ORIGINAL_WORDS = [
+  'original',
+  'origine',
+  'ursprüng',
+  'oorspr',
+  'ursprung',
+  'oprindelig',
+  'opprinnelig',
+  'alkuperäinen',
+  'původní',
+  'oryginaln',
+  'исходн',
+  '原始',
+  '元の',
+  'eredeti',
+  'orijinal',
+].join('|');
+const ORIGINAL_MESSAGE = new RegExp(`^\\s*-{2,}\\s*(?=[^-]*(?:${ORIGINAL_WORDS}))[^-]{3,60}?\\s*-{2,}\\s*$`, 'iu');
 
-const FROM_FIELD =
-  '(?:From|De|Von|Van|Da|Från|Fra|Frá|Od|От|Від|Feladó|Lähettäjä|Kimden|Expéditeur|Remitente|Remetente|差出人|发件人|發件人|寄件者|보낸 사람)';
+const FROM_FIELD = `(?:${[
+  'From',
+  'De',
+  'Von',
+  'Van',
+  'Da',
+  'Från',
+  'Fra',
+  'Frá',
+  'Od',
+  'От',
+  'Від',
+  'Feladó',
+  'Lähettäjä',
+  'Kimden',
+  'Expéditeur',
+  'Remitente',
+  'Remetente',
+  '差出人',
+  '发件人',
+  '發件人',
+  '寄件者',
+  '보낸 사람',
+].join('|')})`;
 const OTHER_FIELD = [
-  'Sent', 'Date', 'To', 'Cc', 'Subject', 'Envoyé(?: le)?', 'À', 'A', 'Objet', 'Copie à', 'Gesendet', 'Datum', 'An', 'Betreff',
-  'Verzonden', 'Verstuurd', 'Aan', 'Onderwerp', 'Inviato', 'Data', 'Oggetto', 'Enviado(?: el)?', 'Enviada', 'Fecha', 'Para',
-  'Asunto', 'Assunto', 'Skickat', 'Till', 'Ämne', 'Sendt', 'Til', 'Emne', 'Wysłano', 'Do', 'Temat', 'Отправлено', 'Дата',
-  'Кому', 'Тема', 'Надіслано', '送信日時', '日時', '宛先', '件名', '发送时间', '时间', '收件人', '主题', '日期', '寄件日期',
-  '收件者', '主旨', 'Lähetetty', 'Vastaanottaja', 'Aihe', 'Elküldve', 'Címzett', 'Tárgy', 'Gönderildi', 'Kime', 'Konu',
-  'Odesláno', 'Komu', 'Předmět',
+  'Sent',
+  'Date',
+  'To',
+  'Cc',
+  'Subject',
+  'Envoyé(?: le)?',
+  'À',
+  'A',
+  'Objet',
+  'Copie à',
+  'Gesendet',
+  'Datum',
+  'An',
+  'Betreff',
+  'Verzonden',
+  'Verstuurd',
+  'Aan',
+  'Onderwerp',
+  'Inviato',
+  'Data',
+  'Oggetto',
+  'Enviado(?: el)?',
+  'Enviada',
+  'Fecha',
+  'Para',
+  'Asunto',
+  'Assunto',
+  'Skickat',
+  'Till',
+  'Ämne',
+  'Sendt',
+  'Til',
+  'Emne',
+  'Wysłano',
+  'Do',
+  'Temat',
+  'Отправлено',
+  'Дата',
+  'Кому',
+  'Тема',
+  'Надіслано',
+  '送信日時',
+  '日時',
+  '宛先',
+  '件名',
+  '发送时间',
+  '时间',
+  '收件人',
+  '主题',
+  '日期',
+  '寄件日期',
+  '收件者',
+  '主旨',
+  'Lähetetty',
+  'Vastaanottaja',
+  'Aihe',
+  'Elküldve',
+  'Címzett',
+  'Tárgy',
+  'Gönderildi',
+  'Kime',
+  'Konu',
+  'Odesláno',
+  'Komu',
+  'Předmět',
 ].join('|');
 /** A mail header line as clients print it above quoted history, plain or bold ("*From:* …"). */
 const FROM_LINE = new RegExp(`^\\s*\\*?${FROM_FIELD}\\s*\\*?\\s*${COLON}\\s*\\*?\\s*\\S`, 'iu');
@@ -53,8 +185,23 @@ const DASH_NAME = /^\s*[-~]\p{Lu}[\p{L}.'’-]*(?:\s\p{Lu}[\p{L}.'’-]*){0,3}\s
 /** Mailing-list and group footers that follow a rule or a delimiter. */
 const LIST_FOOTER = /mailing list|listinfo|unsubscribe|subscribed to|abonniert|désinscri|darse de baja|Google Groups/i;
 
-const SENT_WORD =
-  '(?:Sent|Envoyé|Enviado|Gesendet|Verstuurd|Verzonden|Sendt|Skickat|Inviato|Wysłane|Odesláno|Lähetetty|Отправлено|Надіслано|Gönderildi)';
+const SENT_WORD = `(?:${[
+  'Sent',
+  'Envoyé',
+  'Enviado',
+  'Gesendet',
+  'Verstuurd',
+  'Verzonden',
+  'Sendt',
+  'Skickat',
+  'Inviato',
+  'Wysłane',
+  'Odesláno',
+  'Lähetetty',
+  'Отправлено',
+  'Надіслано',
+  'Gönderildi',
+].join('|')})`;
 const DEVICE_LINE = new RegExp(
   [
     `^${SENT_WORD}\\s+(?:from|via|with|by|on|using|de|depuis|desde|do|da|von|vanaf|met|fra|från|z|ze|с|з|från min)\\b`,
@@ -85,7 +232,10 @@ export function hasDateOrAddress(line: string): boolean {
  * or an address must stand right before the verb.
  */
 export function isQuoteHeader(line: string): boolean {
-  const text = line.trim().replace(/^[-*]+\s*/, '').replace(/\s*-+$/, '');
+  const text = line
+    .trim()
+    .replace(/^[-*]+\s*/, '')
+    .replace(/\s*-+$/, '');
   if (!text || text.length > 400 || text.startsWith('>')) return false;
   if (ENDS_WITH_ADDRESS.test(text)) return DATE_OR_TIME.test(text);
   if (!ENDS_WITH_WROTE.test(text)) return false;
@@ -93,7 +243,7 @@ export function isQuoteHeader(line: string): boolean {
   return opensWithDate(text);
 }
 
-/** A date within the first four words ("On Tue, 5 Mar…", "Le 5 mars…", "2013.02.08. 7:31…"), not "On the old server". */
+/** A date within the first four words ("On Tue, 5 Mar…", "2013.02.08. 7:31…"), not "On the old server". */
 export function opensWithDate(text: string): boolean {
   return /\d/.test(text.trim().split(/\s+/).slice(0, 4).join(' ')) && DATE_OR_TIME.test(text);
 }

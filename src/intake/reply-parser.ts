@@ -32,7 +32,8 @@ const parser = new EmailReplyParser();
 
 /** What the reply without quotes, quote headers, quoted history and signatures says ('' when nothing). */
 export function extractReply(text: string): string {
-  const cut = text.length > MAX_EXTRACT_CHARS ? text.lastIndexOf('\n', MAX_EXTRACT_CHARS) + 1 || MAX_EXTRACT_CHARS : text.length;
+  const cut =
+    text.length > MAX_EXTRACT_CHARS ? text.lastIndexOf('\n', MAX_EXTRACT_CHARS) + 1 || MAX_EXTRACT_CHARS : text.length;
   const lines = joinWrappedHeaders(normalise(text.slice(0, cut)).split('\n'));
   const marks = markLines(lines);
   const prepared = [''];
