@@ -17,10 +17,11 @@ import {
  * splits where its own patterns match, and those both miss (headers wrapped over lines, "<address>:" headers,
  * Outlook's header block, "-Name") and over-match (any line starting "Sent from", "On … wrote:" sentences).
  * So each line is judged first, by its patterns (asked one line at a time) vetted by ours and by ours alone,
- * and the parser is handed a text where every line it must not split at is wrapped in word joiners (invisible,
- * they defeat its anchored patterns) and every split point is a canonical marker it always recognises.
+ * and the parser is handed the text's structure: a token for each line it must not split at, and at each split
+ * point a canonical marker it always recognises.
  */
-const PROTECT = '\u2060';
+const TOKEN = '\u2060';
+const TOKEN_PATTERN = /^>?\u2060(\d+)\u2060$/gm;
 const HISTORY_MARK = 'On 1 Jan 2000 00:00, Deskbell <history@deskbell.invalid> wrote:';
 const SIGNATURE_MARK = '-- ';
 /** Longest text judged line by line; a longer mail keeps its tail (the full message is stored anyway). */
@@ -36,18 +37,20 @@ export function extractReply(text: string): string {
     text.length > MAX_EXTRACT_CHARS ? text.lastIndexOf('\n', MAX_EXTRACT_CHARS) + 1 || MAX_EXTRACT_CHARS : text.length;
   const lines = joinWrappedHeaders(normalise(text.slice(0, cut)).split('\n'));
   const marks = markLines(lines);
+  // Each line of text goes to the parser as a token naming it: the parser sees only the structure (blank
+  // lines, quotes, the marks), so none of its patterns can match (or backtrack through) what a line says.
   const prepared = [''];
   lines.forEach((line, i) => {
     if (marks[i] === 'history') prepared.push('', HISTORY_MARK);
     else if (marks[i] === 'signature') prepared.push(SIGNATURE_MARK);
-    else if (!line.trim() || isQuoteLine(line)) prepared.push(line);
-    else prepared.push(`${PROTECT}${line}${PROTECT}`);
+    else if (!line.trim()) prepared.push('');
+    else prepared.push(`${isQuoteLine(line) ? '>' : ''}${TOKEN}${i}${TOKEN}`);
   });
   const visible = parser
     .read(prepared.join('\n'))
     .getFragments()
     .filter((f) => !f.isHidden())
-    .map((f) => tidy(f.getContent()))
+    .map((f) => tidy(f.getContent().replace(TOKEN_PATTERN, (_, i: string) => lines[Number(i)]!)))
     .filter(Boolean);
   // Text after MAX_EXTRACT_CHARS was never judged: it is kept as it came.
   const rest = normalise(text.slice(cut)).trimEnd();
@@ -68,7 +71,6 @@ function normalise(text: string): string {
 
 function tidy(fragment: string): string {
   return fragment
-    .replaceAll(PROTECT, '')
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
