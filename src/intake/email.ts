@@ -96,8 +96,9 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     acknowledge: madeTicket ? !(await withheldBefore(deps, keys)) : !notes['auto-acknowledgement'],
   });
   if (attachments.some((a) => a.stored)) await linkAttachments(deps, keys[0], ticket._id);
-  // Also on a redelivery: a crash may have come between the ticket and this write.
-  await keepMessage(deps, ticket, keys[0], forward?.received ?? mail, plainBody(mail.text, mail.html));
+  // A forward's ticket holds the customer's mail; the forwarder's is kept whole (also on a redelivery: a crash
+  // may have come between the ticket and this write).
+  if (forward) await keepMessage(deps, ticket, keys[0], forward.received, plainBody(mail.text, mail.html));
   return { kind: created ? 'created' : 'duplicate', ticket };
 }
 
