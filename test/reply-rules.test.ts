@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
-import { isKnownForwarder } from '../src/intake/email-forward.js';
+import { asForwarded, isKnownForwarder } from '../src/intake/email-forward.js';
 import { markQuotedHtml } from '../src/intake/email-html.js';
 import { replyText } from '../src/intake/email-text.js';
 import { isDeviceLine, isQuoteHeader } from '../src/intake/reply-lines.js';
@@ -129,6 +129,24 @@ describe('forwarders', () => {
     expect(isKnownForwarder('eve@acme.test.evil.com', config)).toBe(false);
     expect(isKnownForwarder('eve@evilpartner.test', config)).toBe(false);
     expect(() => parseConfig({ ...config, MAIL_FORWARDER_DOMAINS: 'not a domain' } as never)).toThrow();
+  });
+
+  it('reads a long forward quickly and keeps its whole body', () => {
+    const body = `${'a <b> '.repeat(20_000)}\nThe end.`;
+    const text = `FYI\n\n---------- Forwarded message ---------\nFrom: Carol <carol@customer.test>\nDate: Tue, 5 Mar 2024\nSubject: Long\nTo: <agent@acme.test>\n\n${body}`;
+    const mail = {
+      transport: 'smtp' as const,
+      inReplyTo: [],
+      references: [],
+      headers: {},
+      attachments: [],
+      subject: 'Fwd: Long',
+    };
+    const started = Date.now();
+    const forward = asForwarded({ ...mail, from: { email: 'agent@acme.test' }, text }, config);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(forward?.mail.from.email).toBe('carol@customer.test');
+    expect(forward?.mail.text?.endsWith('The end.')).toBe(true);
   });
 });
 

@@ -18,6 +18,14 @@ export interface Forward {
 const address = z.email();
 const MAX_NOTE = 500;
 const parser = new EmailForwardParser();
+const PARSED_HEAD = 20_000;
+
+/** The original mail's body to the end of the text, though the parser only read its head. */
+function wholeBody(text: string, parsedBody: string): string {
+  if (text.length <= PARSED_HEAD || !parsedBody) return parsedBody;
+  const start = text.indexOf(parsedBody.slice(0, 200));
+  return start < 0 ? parsedBody : text.slice(start).trim();
+}
 
 /**
  * Whether `email` belongs to someone who may bring a customer's mail in by forwarding it: an address at the
@@ -41,7 +49,9 @@ export function isKnownForwarder(
 export function asForwarded(mail: InboundMail, config: Config): Forward | undefined {
   if (!isKnownForwarder(mail.from.email, config)) return undefined;
   if (senderAuth(mail.headers, config.MAIL_AUTHSERV_ID).status === 'fail') return undefined;
-  const parsed = parser.read(plainBody(mail.text, mail.html), mail.subject);
+  const text = plainBody(mail.text, mail.html);
+  // The parser's patterns slow down sharply on long lines: it reads the head, where the forward block is.
+  const parsed = parser.read(text.slice(0, PARSED_HEAD), mail.subject);
   const original = parsed.forwarded ? parsed.email : undefined;
   const from = address.safeParse(original?.from?.address?.trim().toLowerCase());
   if (!original || !from.success || from.data === config.SUPPORT_EMAIL_ADDRESS.toLowerCase()) return undefined;
@@ -51,7 +61,7 @@ export function asForwarded(mail: InboundMail, config: Config): Forward | undefi
       ...mail,
       from: { email: from.data, name: name || undefined },
       subject: original.subject?.trim() || mail.subject.replace(/^\s*(?:fwd?|fw|tr|wg|rv|enc|i)\s*:\s*/i, ''),
-      text: original.body ?? '',
+      text: wholeBody(text, original.body ?? ''),
       html: undefined,
     },
     received: mail,
