@@ -26,6 +26,7 @@ import { register as registerIncidentReportSubmit } from './submissions/incident
 import { register as registerLinkIncidentSubmit } from './submissions/link-incident.js';
 import { register as registerStormButtons } from './actions/storm-buttons.js';
 import { register as registerStormForms } from './submissions/storm-forms.js';
+import { register as registerShowFullMessage } from './actions/show-full-message.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, submissions/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -55,4 +56,5 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerLinkIncidentSubmit(app, ctx);
   registerStormButtons(app, ctx);
   registerStormForms(app, ctx);
+  registerShowFullMessage(app, ctx);
 }

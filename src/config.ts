@@ -46,6 +46,13 @@ const shape = {
   MAIL_AUTHSERV_ID: z.string().min(1).optional().describe('authserv-id of the MX in front of the SMTP listener: only its Authentication-Results header counts; when unset, Deskbell checks SPF, DKIM and DMARC itself'),
   ACK_SKIP_AUTH_FAILED: bool(true).describe('Do not acknowledge mail whose SPF/DKIM/DMARC check failed, when the receiving side says so'),
   ACK_MAX_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().min(0).default(5).describe('Most auto-acknowledgements sent to one address per hour; more tickets still open, unacknowledged'),
+  MAIL_FORWARDER_DOMAINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be comma-separated domains such as partner.example.com')))
+    .describe("Domains (besides the support address's) whose people may forward a customer's mail in as the customer's"),
+  ACK_FORWARDED: bool(false).describe('Acknowledge a forwarded mail to its original sender (off: they did not write to us)'),
   MAIL_MAX_CLIENTS: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(50).describe('Most simultaneous connections to the SMTP listener (more are answered 421)'),
   MAIL_MAX_MESSAGES_PER_CONNECTION: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(100).describe('Most messages one SMTP connection may send (then 421)'),
   MAIL_MAX_PER_SENDER_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().positive().default(120).describe('Most inbound mails from one sender address per hour, SMTP (451) and Postmark (429)'),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAutomatedMail } from '../src/intake/automated.js';
 import { messageIdList } from '../src/intake/email-message.js';
-import { htmlToPlain, trimQuotedReply } from '../src/intake/email-text.js';
+import { htmlToPlain } from '../src/intake/email-html.js';
+import { replyText } from '../src/intake/email-text.js';
 import { isSupportAddress } from '../src/intake/smtp-listener.js';
 
 const SUPPORT = 'help@acme.test';
@@ -34,13 +35,14 @@ describe('automatic mail rules', () => {
 });
 
 describe('mail text helpers', () => {
-  it('trims quoted history from replies but keeps inline-only answers', () => {
+  it('trims quoted history from replies', () => {
+    const trimQuotedReply = (text: string) => replyText(text, undefined);
     expect(trimQuotedReply('Thanks, that works.\n\nOn Tue, 3 Mar 2026 at 09:12, Support <help@acme.test>\nwrote:\n> Try again')).toBe('Thanks, that works.');
     expect(trimQuotedReply('Yes.\r\n\r\n-----Original Message-----\r\nFrom: Support\r\nSent: Monday')).toBe('Yes.');
     expect(trimQuotedReply('Ok\n\nFrom: Support <help@acme.test>\nSent: Monday, 2 March 2026 10:00\nTo: Ada')).toBe('Ok');
     expect(trimQuotedReply('From: my colleague, the export works now.')).toBe('From: my colleague, the export works now.');
     expect(trimQuotedReply('Done!\n-- \nAda\nCEO')).toBe('Done!');
-    expect(trimQuotedReply('> quoted only')).toBe('> quoted only');
+    expect(trimQuotedReply('> quoted only')).toBe('');
   });
 
   it('parses Message-ID lists and converts HTML', () => {

@@ -30,6 +30,8 @@ export const ActionIds = {
   stormReplyAll: 'storm_reply_all',
   stormSetPriority: 'storm_set_priority',
   stormSplit: 'storm_split',
+  /** On a requester's mail in a card's thread: the mail as received, quotes and signature included. */
+  showFullMessage: 'ticket_show_full_message',
 } as const;
 
 export const CallbackIds = {

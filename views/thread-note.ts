@@ -2,7 +2,9 @@ import type { TimelineEvent } from '../src/db/models/ticket.js';
 import type { EscalationSnapshot } from '../src/domain/escalation.js';
 import { escalationPostText } from './escalation-post.js';
 import { attachmentLines, type ListedAttachment } from './attachment-list.js';
-import { safe, userMention } from './text.js';
+import type { KnownBlock } from '@slack/types';
+import { ActionIds } from './ids.js';
+import { LIMITS, mrkdwn, plain, safe, userMention } from './text.js';
 
 /** The emoji a thread note starts with: the domain records words only, Slack's look is chosen here. */
 function noteIcon(kind: string, data: { reason?: string; automated?: boolean }): string | undefined {
@@ -47,4 +49,29 @@ export function threadNoteText(event: Pick<TimelineEvent, 'kind' | 'text' | 'act
   if (!data.quote) return `${line}${files}`;
   const quote = safe(data.quote, 2800).replace(/\n/g, '\n>');
   return `${line}\n>${quote}${files}`;
+}
+
+/**
+ * Blocks for a thread note, or undefined when its text alone says everything. A requester's mail shows the
+ * reply as they wrote it; its quotes, signature and the rest are one click away ("Show the full message").
+ */
+export function threadNoteBlocks(
+  event: Pick<TimelineEvent, 'kind' | 'text' | 'actor' | 'data' | 'dedupeKey'> & { _id?: unknown },
+  ticketId: string,
+): KnownBlock[] | undefined {
+  if (event.kind !== 'requester_reply' || !event.dedupeKey || !event._id) return undefined;
+  return [
+    { type: 'section', text: mrkdwn(threadNoteText(event), LIMITS.section) },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ActionIds.showFullMessage,
+          text: plain('Show the full message', LIMITS.button),
+          value: JSON.stringify({ ticketId, eventId: String(event._id) }),
+        },
+      ],
+    },
+  ];
 }

@@ -23,10 +23,9 @@ export interface InboundMail {
   /** Envelope sender: `''` for the null sender `<>`, undefined when the transport does not say. */
   returnPath?: string;
   subject: string;
+  /** The text part as sent; never text derived from the HTML (the SMTP listener asks mailparser not to). */
   text?: string;
   html?: string;
-  /** The reply without its quoted history, when the transport already worked it out (Postmark). */
-  strippedReply?: string;
   /** Lower-case header name → first value, unfolded. */
   headers: Record<string, string>;
   /** Every `Authentication-Results` value, topmost first (only one the receiving side wrote is trusted). */

@@ -20,7 +20,6 @@ export const postmarkInboundSchema = z.object({
   Date: z.string().max(200).optional(),
   TextBody: z.string().optional(),
   HtmlBody: z.string().optional(),
-  StrippedTextReply: z.string().optional(),
   Headers: z.array(z.object({ Name: z.string().min(1).max(200), Value: z.string() })).max(500).default([]),
   Attachments: z
     .array(
@@ -57,7 +56,6 @@ export function postmarkToMail(body: PostmarkInbound): InboundMail {
     subject: body.Subject,
     text: body.TextBody,
     html: body.HtmlBody,
-    strippedReply: body.StrippedTextReply,
     headers,
     authenticationResults: body.Headers.filter((h) => h.Name.toLowerCase() === 'authentication-results').map((h) => h.Value),
     // Images the HTML body shows inline (cid: links) are layout, not files sent on purpose.

@@ -12,8 +12,9 @@ import { linkAttachments, storeAttachments } from './email-attachments.js';
 import { HOUR_MS, takeRate } from '../db/rate-limit.js';
 import { isMailbox, normalisedAddress } from '../domain/mail-address.js';
 import { NO_AUTH, type SenderAuth } from './email-auth.js';
+import { asForwarded, forwardNotes } from './email-forward.js';
 import { mailKeys, type InboundMail } from './email-message.js';
-import { clip, MAX_BODY, MAX_SUBJECT, plainBody, trimQuotedReply } from './email-text.js';
+import { clip, MAX_BODY, MAX_SUBJECT, plainBody, replyText } from './email-text.js';
 
 /** A mail Deskbell cannot turn into a ticket (no sender address): refuse it for good (SMTP 550, HTTP 400). */
 export class UnusableMailError extends DomainError {
@@ -36,6 +37,9 @@ export type MailOutcome =
   | { kind: 'reply'; ticket: TicketDoc; changed: boolean };
 
 const MAX_REPLY = 20_000;
+const ONLY_QUOTES = '(nothing of its own: it only quotes earlier mail)';
+/** Longest raw text or HTML kept of one mail: two of them stay far below MongoDB's 16 MB document limit. */
+const MAX_RAW = 6_000_000;
 /** Longest reply quote a ticket's timeline embeds (a thread note shows at most 2,800 characters anyway). */
 const MAX_EMBEDDED_QUOTE = 2_800;
 /** Longest display name kept from a mail (it is repeated in the acknowledgement's greeting). */
@@ -49,6 +53,10 @@ const TICKET_TAG = /\[SUP-(\d+)\]/i;
 export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<MailOutcome> {
   if (!isMailbox(mail.from.email)) throw new UnusableMailError('the mail has no usable From address (exactly one mailbox)');
   mail = { ...mail, from: { email: mail.from.email, name: displayName(mail.from.name) } };
+  // A colleague's forward of a customer's mail is the customer's (see email-forward.ts).
+  const forward = asForwarded(mail, deps.config);
+  // The customer's address is not authenticated by their colleague's mail: the ticket's requester is unverified.
+  if (forward) mail = { ...forward.mail, from: { ...forward.mail.from, name: displayName(forward.mail.from.name) }, auth: NO_AUTH };
   const keys = mailKeys(mail);
   const automated = automationReason(mail.headers, mail.from.email, mail.returnPath);
   const auth = mail.auth ?? NO_AUTH;
@@ -60,12 +68,12 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
   if (match && 'ticket' in match) {
     const target = match;
     const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES, target.ticket._id);
-    const text = clip(mail.strippedReply?.trim() || trimQuotedReply(plainBody(mail.text, mail.html)), MAX_REPLY);
+    const text = clip(replyText(mail.text, mail.html), MAX_REPLY);
     // The whole text lives in ticket_messages; the ticket's timeline keeps a quote the thread note can show.
-    await keepMessage(deps, target.ticket, keys[0], mail, text);
+    await keepMessage(deps, target.ticket, keys[0], forward?.received ?? mail, text);
     const outcome = await addRequesterReply(deps, target.ticket.id, {
       from: mail.from,
-      text: clip(text, MAX_EMBEDDED_QUOTE) || '(empty message)',
+      text: clip(text, MAX_EMBEDDED_QUOTE) || (plainBody(mail.text, mail.html) ? ONLY_QUOTES : '(empty message)'),
       dedupeKey: keys[0],
       messageId: mail.messageId,
       automated,
@@ -77,7 +85,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
   }
 
   if (!madeTicket) await takeDomainSlot(deps, mail.from.email);
-  const notes: Record<string, string> = {};
+  const notes: Record<string, string> = forwardNotes(forward, deps.config);
   // Tells triagers why no acknowledgement went out.
   if (automated) notes['auto-acknowledgement'] = `not sent: ${automated}`;
   else if (!madeTicket) {
@@ -101,14 +109,24 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     acknowledge: madeTicket ? !(await withheldBefore(deps, keys)) : !notes['auto-acknowledgement'],
   });
   if (attachments.some((a) => a.stored)) await linkAttachments(deps, keys[0], ticket._id);
+  // A forward's ticket holds the customer's mail; the forwarder's is kept whole (also on a redelivery: a crash
+  // may have come between the ticket and this write).
+  if (forward) await keepMessage(deps, ticket, keys[0], forward.received, plainBody(mail.text, mail.html));
   return { kind: created ? 'created' : 'duplicate', ticket };
 }
 
-/** Stores a reply's whole text apart from the ticket (once per mail: its dedupe key is the `_id`). */
+/** Stores a mail apart from the ticket: its reply text, its text and HTML as received (once: the dedupe key is the `_id`). */
 async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
+  const raw = {
+    rawText: mail.text?.trim() ? clip(mail.text, MAX_RAW) : undefined,
+    html: mail.html && clip(mail.html, MAX_RAW),
+    fullText: !mail.text?.trim() && mail.html ? clip(plainBody(undefined, mail.html), MAX_RAW) : undefined,
+  };
   await deps.models.TicketMessage.updateOne(
     { _id: key },
-    { $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, createdAt: deps.clock.now() } },
+    {
+      $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, ...raw, createdAt: deps.clock.now() },
+    },
     { upsert: true },
   );
 }

@@ -126,7 +126,8 @@ export async function startSmtpListener(
 /** A mail that cannot be parsed is refused for good: retrying the same bytes cannot help. */
 async function parseMail(raw: Buffer, returnPath: string | undefined): Promise<InboundMail> {
   try {
-    return fromParsedMail(await simpleParser(raw), returnPath);
+    // No text made from the HTML by mailparser (wrapped at 80 columns): Deskbell converts it itself.
+    return fromParsedMail(await simpleParser(raw, { skipHtmlToText: true }), returnPath);
   } catch (err) {
     throw new UnusableMailError(`the message cannot be read (${(err as Error).name})`);
   }

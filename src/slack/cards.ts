@@ -3,7 +3,7 @@ import { OnceKeys, DeliveryKinds } from '../db/once-keys.js';
 import { patchTicket } from '../db/ticket-writes.js';
 import { ticketCard } from '../../views/ticket-card.js';
 import type { SlackDeps } from './deps.js';
-import { threadNoteText } from '../../views/thread-note.js';
+import { threadNoteBlocks, threadNoteText } from '../../views/thread-note.js';
 import { postMessageOnce } from './post-once.js';
 import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
@@ -95,6 +95,7 @@ export async function postThreadNote(deps: CardDeps, ticketId: string, eventId: 
     channel: card.channel,
     threadTs: card.ts,
     text: threadNoteText(event),
+    blocks: threadNoteBlocks(event, ticket.id),
     eventType: NOTE_EVENT_TYPE,
     payload: { ticket_id: ticket.id, event_id: eventId },
     since: event.at,

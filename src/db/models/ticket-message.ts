@@ -1,9 +1,10 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
- * The whole text of a requester's mail that joined a ticket, kept apart from the ticket: the ticket's
- * timeline holds a clipped quote (what the thread note shows), so a ticket with thousands of replies stays
- * far below MongoDB's 16 MB document limit. `_id` is the mail's dedupe key: a redelivery writes nothing new.
+ * A requester's mail kept apart from the ticket: what they wrote (`text`, the reply without quoted history
+ * and signature) and the mail as received (`rawText`, `html`), which "Show the full message" on the thread
+ * note opens. The ticket's timeline holds a clipped quote, so a ticket with thousands of replies stays far
+ * below MongoDB's 16 MB document limit. `_id` is the mail's dedupe key: a redelivery writes nothing new.
  */
 const ticketMessageSchema = new Schema(
   {
@@ -12,6 +13,11 @@ const ticketMessageSchema = new Schema(
     messageId: String,
     from: { email: String, name: String },
     text: { type: String, default: '' },
+    /** The text part as received; absent for an HTML-only mail. */
+    rawText: String,
+    html: String,
+    /** An HTML-only mail's HTML as plain text (all of it, quotes included), for reading in Slack. */
+    fullText: String,
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },
