@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { ActionIds } from '../views/ids.js';
 import { storedWithCard } from './support/fixtures.js';
+import { stubResolver } from './support/dns.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { settled } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -51,6 +52,8 @@ describe('email replies read as the requester wrote them', () => {
     sink = await new SmtpSink().start();
     t = await startTestApp({
       label: 'replies',
+      // A forger's envelope domain that no server may send for: its mail fails SPF.
+      dns: stubResolver({ 'forger.test': ['v=spf1 -all'] }),
       env: {
         SMTP_URL: sink.url,
         SUPPORT_EMAIL_ADDRESS: SUPPORT,
@@ -83,7 +86,15 @@ describe('email replies read as the requester wrote them', () => {
   const msgId = (label: string) => `<${label}.${++seq}.${Date.now()}@mail.example.com>`;
   const smtp = (mail: SendMailOptions) =>
     client.sendMail({ from: 'Ada Lovelace <ada@example.com>', to: SUPPORT, ...mail });
+  /** Postmark's own SPF verdict, first in the headers it posts: a pass for the sender's own domain. */
+  const postmarkSpf = (email: string, verdict = 'Pass') => ({
+    Name: 'Received-SPF',
+    Value: `${verdict} (sender SPF authorized) identity=mailfrom; envelope-from="${email}"`,
+  });
   const postmark = async (over: Record<string, unknown>) => {
+    const from = (over.FromFull as { Email?: string } | undefined)?.Email ?? 'ada@example.com';
+    const headers = (over.Headers as Array<{ Name: string }> | undefined) ?? [];
+    const spf = headers.some((h) => h.Name === 'Received-SPF') ? [] : [postmarkSpf(from)];
     const res = await fetch(`${t.url}/intake/email/postmark`, {
       method: 'POST',
       headers: {
@@ -97,8 +108,8 @@ describe('email replies read as the requester wrote them', () => {
         Subject: 'Hello',
         TextBody: '',
         HtmlBody: '',
-        Headers: [],
         ...over,
+        Headers: [...spf, ...headers],
       }),
     });
     expect(res.status).toBe(200);
@@ -393,13 +404,13 @@ describe('email replies read as the requester wrote them', () => {
         );
 
         const forged = msgId('forged');
-        const headers = { 'Authentication-Results': 'mx.acme.test; dmarc=fail' };
+        // A colleague's address, sent from a server that may not send for it: SPF fails on SMTP and Postmark.
         if (via === 'smtp')
           await smtp({
             from: 'agent@acme.test',
+            envelope: { from: 'agent@forger.test', to: SUPPORT },
             subject: 'Fwd: Wrong VAT number',
             messageId: forged,
-            headers,
             text: gmailForward('Look'),
           });
         else
@@ -407,10 +418,7 @@ describe('email replies read as the requester wrote them', () => {
             FromFull: { Email: 'agent@acme.test' },
             Subject: 'Fwd: Wrong VAT number',
             TextBody: gmailForward('Look'),
-            Headers: [
-              { Name: 'Message-ID', Value: forged },
-              { Name: 'Authentication-Results', Value: headers['Authentication-Results'] },
-            ],
+            Headers: [postmarkSpf('agent@acme.test', 'Fail'), { Name: 'Message-ID', Value: forged }],
           });
         expect((await ticketByMessageId(forged))!.requester!.email).toBe('agent@acme.test');
       }
@@ -456,7 +464,7 @@ describe('email replies read as the requester wrote them', () => {
             FromFull: { Email: 'bob@acme.test' },
             Subject: 'FW: Export broken',
             TextBody: outlookForward,
-            Headers: [],
+            Headers: [postmarkSpf('bob@acme.test')],
           }),
         });
         const viaPostmark = (await other.app.context.models.Ticket.findById(
