@@ -58,7 +58,7 @@ export async function setUpWarRoom(
     topic: incidentTopic(incidentView(incident), ctx.policy.timeZone),
   });
   if (cardLink) await bookmarkCard(ctx, incident, room, cardLink);
-  const brief = await renderBrief(ctx, incident, ticket, cardLink);
+  const brief = await renderBrief(ctx, incident, cardLink);
   const posted = await postMessageOnce(ctx, {
     key: OnceKeys.incidentBrief(incident.id),
     kind: 'incident-brief',
