@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { waitFor } from './settle.js';
+import { unsafeTexts, type UnsafeText } from './slack-safety.js';
 
 export interface SlackCall {
   method: string;
@@ -49,7 +50,11 @@ export interface UploadedFile {
  * so the app's real WebClient (pointed here with SLACK_API_URL) is exercised end to end.
  */
 export class FakeSlack {
+  /** Every fake started in this test file; test/support/slack-safety-check.ts looks through their calls at its end. */
+  static readonly started = new Set<FakeSlack>();
   readonly calls: SlackCall[] = [];
+  /** Requester text that reached Slack unescaped, in any call (test/support/slack-safety.ts). */
+  readonly unsafe: UnsafeText[] = [];
   readonly messages: StoredMessage[] = [];
   readonly channels = new Map<string, { id: string; name: string; members: Set<string>; creator: string; is_private: boolean; topic?: string; is_archived?: boolean }>();
   readonly bookmarks: Array<{ id: string; channel_id: string; title: string; link: string }> = [];
@@ -69,6 +74,7 @@ export class FakeSlack {
   url = '';
 
   async start(): Promise<this> {
+    FakeSlack.started.add(this);
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
@@ -156,6 +162,7 @@ export class FakeSlack {
     const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
     this.calls.push({ method, args, token, at: performance.now() });
+    this.unsafe.push(...unsafeTexts({ method, args }));
 
     const channel = typeof args.channel === 'string' ? args.channel : undefined;
     if (this.limit && channel && this.limit.methods.has(method)) {
