@@ -18,6 +18,7 @@ import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
 import { ChannelQueue, routeThroughQueue } from './slack/channel-queue.js';
 import { httpRoutes } from './http/routes.js';
+import { limitSlackBodies, SLACK_MAX_BODY_BYTES } from './http/body-limit.js';
 import { registerListeners } from '../listeners/index.js';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { DeliveryWorker } from './delivery/worker.js';
@@ -28,6 +29,8 @@ import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
+
+const SLACK_PATH = '/slack/events';
 
 export interface AppParts {
   config: Config;
@@ -53,6 +56,21 @@ export interface DeskbellApp {
   readonly smtpPort: number | undefined;
   /** Stops accepting requests, then drains the scheduler. The database belongs to the caller. */
   stop(): Promise<void>;
+}
+
+/** Slack's HTTP endpoint and the routes beside it; Slack's request bodies are capped (src/http/body-limit.ts). */
+function httpReceiver(config: Config, customRoutes: CustomRoute[], logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    endpoints: SLACK_PATH,
+    customRoutes,
+    logger: boltLogger(logger),
+    // Answer 404 quickly for requests no listener takes instead of holding them open.
+    unhandledRequestTimeoutMillis: 2900,
+    bodyLimit: SLACK_MAX_BODY_BYTES,
+  });
+  limitSlackBodies(receiver, SLACK_PATH);
+  return receiver;
 }
 
 export function createApp(parts: AppParts): DeskbellApp {
@@ -106,14 +124,7 @@ export function createApp(parts: AppParts): DeskbellApp {
   const customRoutes: CustomRoute[] = httpRoutes(context, () => schedulerRunning);
   const receiver: Receiver = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
-    : new HTTPReceiver({
-        signingSecret: config.SLACK_SIGNING_SECRET,
-        endpoints: '/slack/events',
-        customRoutes,
-        logger: boltLogger(logger),
-        // Answer 404 quickly for requests no listener takes instead of holding them open.
-        unhandledRequestTimeoutMillis: 2900,
-      });
+    : httpReceiver(config, customRoutes, logger);
 
   const bolt = new App({
     token: config.SLACK_BOT_TOKEN,
