@@ -57,7 +57,11 @@ const shape = {
   ESCALATION_L2_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L2 (engineering)'),
   ESCALATION_L3_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L3 (tech lead)'),
   ESCALATION_MANAGEMENT_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to management'),
-  HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token that shows /healthz details to remote callers; they only see ok/not ok without it'),
+  HEALTH_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('Bearer token that shows /healthz details; without it every caller, local ones too, sees only ok/not ok'),
   CSAT_SECRET: z.string().min(16).optional().describe('Signs satisfaction-survey links; defaults to one derived from the signing secret'),
   AUTO_CLOSE_DAYS: z.coerce.number({ error: 'must be a number of days' }).positive().default(5).describe('Days after resolution without a reply before a ticket closes'),
 

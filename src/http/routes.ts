@@ -21,7 +21,7 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
       method: 'GET',
       handler: route(log, async (req, res) => {
         const report = await health();
-        // Details (versions of errors, the workspace name, the last sweep) only for this machine or the token.
+        // Details (versions or errors, the workspace name, the last sweep) only with HEALTH_TOKEN.
         sendJson(res, report.ok ? 200 : 503, mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report));
       }),
     },
