@@ -245,6 +245,12 @@ export class FakeSlack {
         const list = [...this.channels.values()].filter((c) => (c.is_private ? wantPrivate : wantPublic));
         return { ok: true, channels: list.map((c) => ({ id: c.id, name: c.name, creator: c.creator, is_private: c.is_private })), response_metadata: { next_cursor: '' } };
       }
+      case 'conversations.info': {
+        const ch = this.channels.get(a.channel);
+        if (ch) return { ok: true, channel: { id: ch.id, name: ch.name, is_private: ch.is_private, is_archived: !!ch.is_archived } };
+        if (/^D/.test(String(a.channel))) return { ok: true, channel: { id: a.channel, is_im: true, is_private: true } };
+        return { ok: false, error: 'channel_not_found' };
+      }
       case 'conversations.setTopic': {
         const ch = this.channels.get(a.channel);
         if (!ch) return { ok: false, error: 'channel_not_found' };
