@@ -45,6 +45,8 @@ export interface AppParts {
   deliveryPollMs?: number;
   /** First retry delay of effects and jobs; tests shorten it. */
   retryBaseMs?: number;
+  /** How long a claim lasts without renewal (SlackDeps.claimMs); default 60 s, tests shorten it. */
+  claimMs?: number;
 }
 
 export interface DeskbellApp {
@@ -100,7 +102,8 @@ export function createApp(parts: AppParts): DeskbellApp {
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const retryBaseMs = parts.retryBaseMs ?? 2000;
   // Its kinds need the context and the context's effects need it: the kinds are set right below.
-  const worker = new DeliveryWorker({ models, logger: logger.child({ component: 'delivery' }), kinds: {}, retryBaseMs, pollMs: parts.deliveryPollMs ?? 5000 });
+  const claimMs = parts.claimMs ?? 60_000;
+  const worker = new DeliveryWorker({ models, logger: logger.child({ component: 'delivery' }), kinds: {}, retryBaseMs, pollMs: parts.deliveryPollMs ?? 5000, holdMs: claimMs });
   const context: AppContext = {
     ...parts,
     slack,
@@ -114,6 +117,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     incidents: incidentSettings(config),
     settings: domainSettings(config, logger),
     retryBaseMs,
+    claimMs,
     slackNoRetry,
     supportChannel: config.SUPPORT_CHANNEL_ID,
     team: createTeamGate(slack, config.SUPPORT_TEAM_USERGROUP),

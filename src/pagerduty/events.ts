@@ -18,7 +18,7 @@ export class PagerDutyRefused extends Error {
  * and given up. Each round of the incident (it is reopened after a resolve) sends its own events.
  */
 export async function sendPagerDutyEvent(
-  deps: { models: Models; incidents: IncidentSettings; logger: Logger; clock: Clock },
+  deps: { models: Models; incidents: IncidentSettings; logger: Logger; clock: Clock; claimMs: number },
   incidentId: string,
   action: 'trigger' | 'acknowledge' | 'resolve',
   round = 0,
@@ -49,7 +49,7 @@ export async function sendPagerDutyEvent(
       kind: 'pagerduty',
       ticketId: incident.ticketId,
       at: deps.clock.now(),
-      deadlineMs: 60_000,
+      deadlineMs: deps.claimMs,
       // PagerDuty deduplicates by dedup_key: sending an event twice is harmless, so no check is needed.
       send: async () => {
         const res = await fetch(pd.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });

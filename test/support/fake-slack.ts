@@ -68,6 +68,7 @@ export class FakeSlack {
   private lastAccepted = new Map<string, number>();
   private failures = new Map<string, Failure[]>();
   private holds = new Map<string, Promise<void>>();
+  private slowMs = new Map<string, number>();
   private server?: Server;
   private seq = 0;
   private clockSeconds = 1_700_000_000;
@@ -114,6 +115,19 @@ export class FakeSlack {
     };
   }
 
+  /**
+   * Calls of `method` (`upload` for the bytes POSTed to an upload URL) take effect at once and answer after
+   * `ms`: a slow Slack, or a large upload on a slow link. 0 makes them quick again.
+   */
+  slow(method: string, ms: number): void {
+    this.slowMs.set(method, ms);
+  }
+
+  private async lag(method: string): Promise<void> {
+    const ms = this.slowMs.get(method) ?? 0;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
   clearFailures(): void {
     this.failures.clear();
   }
@@ -147,6 +161,7 @@ export class FakeSlack {
       return void res.end('not found');
     }
     file.bytes = Buffer.concat(chunks);
+    await this.lag('upload');
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${file.bytes.length}`);
   }
@@ -195,6 +210,7 @@ export class FakeSlack {
     const answer = this.answer(method, args, token);
     const held = this.holds.get(method);
     if (held) await held;
+    await this.lag(method);
     if (!res.destroyed) this.reply(res, answer);
   }
 

@@ -73,6 +73,8 @@ export interface TestAppOptions {
   schedulerPollMs?: number;
   /** Where the app logs (tests that read log lines); else pino at LOG_LEVEL to stdout. */
   logger?: Logger;
+  /** How long claims last without renewal (default 60 s): short, a test sees a takeover in seconds. */
+  claimMs?: number;
 }
 
 /** Boots the real app on a random port against the test database and a fake Slack. */
@@ -93,6 +95,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     schedulerPollMs: opts.schedulerPollMs ?? 2000,
     deliveryPollMs: 500,
     retryBaseMs: 100,
+    ...(opts.claimMs ? { claimMs: opts.claimMs } : {}),
   });
   trackHandlers(app);
   const { port } = await app.start(0);
