@@ -103,7 +103,14 @@ export function createApp(parts: AppParts): DeskbellApp {
   const retryBaseMs = parts.retryBaseMs ?? 2000;
   // Its kinds need the context and the context's effects need it: the kinds are set right below.
   const claimMs = parts.claimMs ?? 60_000;
-  const worker = new DeliveryWorker({ models, logger: logger.child({ component: 'delivery' }), kinds: {}, retryBaseMs, pollMs: parts.deliveryPollMs ?? 5000, holdMs: claimMs });
+  const worker = new DeliveryWorker({
+    models,
+    logger: logger.child({ component: 'delivery' }),
+    kinds: {},
+    retryBaseMs,
+    pollMs: parts.deliveryPollMs ?? 5000,
+    holdMs: claimMs,
+  });
   const context: AppContext = {
     ...parts,
     slack,

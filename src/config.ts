@@ -70,7 +70,7 @@ const shape = {
   SLA_SWEEP_INTERVAL: z.string().default('1 minute').describe('How often the SLA sweep runs'),
   INCIDENT_AUTO_DECLARE: z.enum(['webhook', 'never']).default('webhook').describe('Declare an incident at once for a webhook ticket that arrives as P0 (monitoring systems): webhook | never'),
   INCIDENT_CHANNEL_PRIVATE: bool(true).describe(
-    'Open war-room channels as private channels (only those invited read them); false lets anyone in the workspace join',
+    'Open war-room channels as private channels (read by those invited only); false lets anyone in the workspace join',
   ),
   INCIDENT_RESPONDERS_USERGROUP: optionalUsergroup.describe('Members are invited to every war room'),
   ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see README); else ONCALL_USERGROUP, else the leads group'),

@@ -32,7 +32,8 @@ describe('claims held across slow calls', { timeout: 60_000 }, () => {
   it('keeps an effect claimed while it waits on a slow Slack: the other process never takes it over', async () => {
     a.slack.slow('chat.postMessage', SLOW_MS);
     try {
-      const res = await sendWebhook(a.url, { subject: 'Slow Slack', body: 'The card takes a while.', requester: { email: 'slow@example.com' } });
+      const ticket = { subject: 'Slow Slack', body: 'A slow card.', requester: { email: 'slow@example.com' } };
+      const res = await sendWebhook(a.url, ticket);
       const { id } = (await res.json()) as { id: string };
       // Every holder the intake effect has while it runs (one each process that claims it).
       const owners = new Set<string>();
@@ -44,9 +45,12 @@ describe('claims held across slow calls', { timeout: 60_000 }, () => {
       }, 'the card, posted slowly', 30_000);
       await settled([a.app, b.app]);
       expect(owners.size).toBe(1);
-      const cards = a.slack.messages.filter((m) => m.metadata?.event_type === CARD_EVENT_TYPE && m.metadata.event_payload.ticket_id === id);
+      const cards = a.slack.messages.filter(
+        (m) => m.metadata?.event_type === CARD_EVENT_TYPE && m.metadata.event_payload.ticket_id === id,
+      );
       expect(cards).toHaveLength(1);
-      expect(await a.app.context.models.Delivery.findById(OnceKeys.card(id)).lean()).toMatchObject({ state: 'done', attempts: 1 });
+      const delivery = await a.app.context.models.Delivery.findById(OnceKeys.card(id)).lean();
+      expect(delivery).toMatchObject({ state: 'done', attempts: 1 });
     } finally {
       a.slack.slow('chat.postMessage', 0);
     }
@@ -58,13 +62,15 @@ describe('claims held across slow calls', { timeout: 60_000 }, () => {
       const files = [{ filename: 'week.png', title: 'The week', bytes: Buffer.from('png bytes') }];
       const comment = 'Charts of a slow week.';
       const first = uploadSummaryCharts(a.app.context, 'slow-summary', files, comment);
-      await waitFor(() => [...a.slack.uploads.values()].some((f) => f.filename === 'week.png' && f.bytes), 'the bytes at Slack');
+      const arrived = () => [...a.slack.uploads.values()].some((f) => f.filename === 'week.png' && f.bytes);
+      await waitFor(arrived, 'the bytes at Slack');
       // The first holder is still waiting for Slack's answer, well past its claim's first deadline.
       await new Promise((r) => setTimeout(r, 2 * CLAIM_MS));
       await uploadSummaryCharts(b.app.context, 'slow-summary', files, comment);
       await first;
       expect(a.slack.filesIn('CSUPPORT1').filter((f) => f.initialComment === comment)).toHaveLength(1);
-      expect(a.slack.callsTo('files.getUploadURLExternal').filter((c) => c.args.filename === 'week.png')).toHaveLength(1);
+      const asked = a.slack.callsTo('files.getUploadURLExternal').filter((c) => c.args.filename === 'week.png');
+      expect(asked).toHaveLength(1);
       const delivery = await a.app.context.models.Delivery.findById(OnceKeys.summaryCharts('slow-summary')).lean();
       expect(delivery).toMatchObject({ state: 'done', attempts: 1 });
     } finally {

@@ -148,20 +148,23 @@ describe('a process killed mid-delivery', () => {
     };
   }
 
-  it('opens the war room, alerts and triggers PagerDuty once for an incident stored by a process that died before asking, killed again mid-open', async () => {
+  it('opens the war room, alerts and pages PagerDuty once for a P0 whose process died before asking', async () => {
     const first = await startDeskbell();
-    const res = await sendWebhook(first.url, { subject: 'Declared, then killed', body: 'Checkout is down.', requester: { email: 'p0@example.com' } });
+    const ticket = { subject: 'Declared, then killed', body: 'Checkout down.', requester: { email: 'p0@acme.test' } };
+    const res = await sendWebhook(first.url, ticket);
     const { id: ticketId } = (await res.json()) as { id: string };
     const { Incident, Ticket } = bindModels(db);
     await waitFor(async () => (await Ticket.findById(ticketId).lean())?.card?.ts, 'the card', 30_000);
     await kill(first.child);
     // What the dying process had written: the incident, stored; its first minute never asked for.
-    const { incident } = await declareIncident(diedBeforeAsking(), { ticketId, actor: { type: 'user', id: 'UALICE' }, via: 'card' });
+    const declaration = { ticketId, actor: { type: 'user' as const, id: 'UALICE' }, via: 'card' as const };
+    const { incident } = await declareIncident(diedBeforeAsking(), declaration);
 
     // The next process takes it up and is killed while Slack creates the war room (the answer never comes).
     const release = slack.hold('conversations.create');
     const second = await startDeskbell();
-    await slack.waitFor(() => slack.callsTo('conversations.create')[0], 60_000, 'the war room asked for after the restart');
+    const created = () => slack.callsTo('conversations.create');
+    await slack.waitFor(() => created()[0], 60_000, 'the war room asked for after the restart');
     await kill(second.child);
     release();
     await expireClaims();
@@ -175,9 +178,13 @@ describe('a process killed mid-delivery', () => {
     await waitFor(() => triggers()[0], 'the PagerDuty trigger', 30_000);
     await kill(third.child, 'SIGTERM');
 
-    expect(slack.callsTo('conversations.create')).toHaveLength(1);
-    expect(opened.channel?.id).toBe([...slack.channels.values()].find((c) => c.name.startsWith(`inc-${opened.number}-`))?.id);
-    const ofIncident = (type: string) => slack.messages.filter((m) => m.metadata?.event_type === type && m.metadata.event_payload.incident_id === incident.id);
+    expect(created()).toHaveLength(1);
+    const room = [...slack.channels.values()].find((c) => c.name.startsWith(`inc-${opened.number}-`));
+    expect(opened.channel?.id).toBe(room?.id);
+    const ofIncident = (type: string) =>
+      slack.messages.filter(
+        (m) => m.metadata?.event_type === type && m.metadata.event_payload.incident_id === incident.id,
+      );
     expect(ofIncident(BRIEF_EVENT_TYPE)).toHaveLength(1);
     expect(ofIncident(ALERT_EVENT_TYPE)).toHaveLength(1);
     expect(triggers()).toHaveLength(1);

@@ -53,7 +53,9 @@ const update: UpdateData = { status: 'identified', known: LONG, impact: LONG, ne
 describe('incident views stay within Block Kit limits and escape free text', () => {
   it('the brief, with 400 linked tickets and the longest texts, in every stage', () => {
     for (const status of ['active', 'monitoring', 'resolved'] as const) {
-      const brief = incidentBrief({ ...incident, status, resolvedAt: status === 'active' ? undefined : now } as IncidentView, { linked, latest: { at: now, status: 'identified', known: LONG, impact: LONG, nextAt: now }, cadenceMinutes: 30 });
+      const stage = { ...incident, status, resolvedAt: status === 'active' ? undefined : now } as IncidentView;
+      const latest = { at: now, status: 'identified', known: LONG, impact: LONG, nextAt: now };
+      const brief = incidentBrief(stage, { linked, latest, cadenceMinutes: 30 });
       expect(blockKitProblems(brief.blocks, 'message')).toEqual([]);
       expectEscaped(mrkdwnOf(brief.blocks));
       // Anyone in the war room reads the brief: ticket numbers, never a requester's address.
@@ -81,8 +83,10 @@ describe('incident views stay within Block Kit limits and escape free text', () 
     const form = reportModal({ incident, draft, privateMetadata: meta });
     expect(modalProblems(form as never)).toEqual([]);
     // Every text field of the draft is prefilled, each cut to what its input takes.
-    const prefilled = (form.blocks as Array<{ block_id?: string; element?: { initial_value?: string; max_length?: number } }>).filter((b) => b.element?.initial_value !== undefined);
-    expect(prefilled.map((b) => b.block_id)).toEqual(['report_title', 'report_impact', 'report_root_cause', 'report_resolution', 'report_prevention', 'report_timeline']);
+    type Input = { block_id?: string; element?: { initial_value?: string; max_length?: number } };
+    const prefilled = (form.blocks as Input[]).filter((b) => b.element?.initial_value !== undefined);
+    const fields = ['title', 'impact', 'root_cause', 'resolution', 'prevention', 'timeline'];
+    expect(prefilled.map((b) => b.block_id)).toEqual(fields.map((f) => `report_${f}`));
     for (const b of prefilled) expect(b.element!.initial_value!.length, b.block_id).toBe(b.element!.max_length);
     const incidents = Array.from({ length: 150 }, (_, i) => ({ id: `65f00000000000000000${String(i).padStart(4, '0')}`, key: `INC-${i}`, title: LONG }));
     expect(modalProblems(linkIncidentModal({ ticket: { key: 'SUP-1', subject: LONG }, incidents, privateMetadata: '{}' }) as never)).toEqual([]);

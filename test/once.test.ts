@@ -48,7 +48,8 @@ describe('deliverOnce', () => {
     );
     expect(effects).toBe(1);
     // The winner sent it; the fifteen others all met its claim in flight (it held on until they had given up).
-    expect(outcomes.filter((o) => o.status === 'done' && o.by === 'sent')).toEqual([{ status: 'done', result: { n: 1 }, by: 'sent' }]);
+    const sent = outcomes.filter((o) => o.status === 'done' && o.by === 'sent');
+    expect(sent).toEqual([{ status: 'done', result: { n: 1 }, by: 'sent' }]);
     expect(outcomes.filter((o) => o.status === 'busy')).toHaveLength(15);
     // A later call finds it done with its result.
     expect(await deliverOnce(models, { ...base('race'), send: async () => ({ n: 99 }) })).toEqual({ status: 'done', result: { n: 1 }, by: 'earlier' });
@@ -57,7 +58,8 @@ describe('deliverOnce', () => {
 
   it('keeps a live holder’s claim past its deadline: another caller is told it is busy', async () => {
     let release!: () => void;
-    const slow = deliverOnce(models, { ...base('live'), deadlineMs: 150, send: () => new Promise<string>((r) => (release = () => r('slow'))) });
+    const answer = new Promise<string>((r) => (release = () => r('slow')));
+    const slow = deliverOnce(models, { ...base('live'), deadlineMs: 150, send: () => answer });
     await waitFor(() => models.Delivery.findOne({ _id: 'live', state: 'sending' }).lean(), 'the claim');
     await new Promise((r) => setTimeout(r, 600)); // four deadlines
     expect(await deliverOnce(models, { ...base('live'), send: async () => 'second' })).toEqual({ status: 'busy' });

@@ -18,7 +18,7 @@ describe('PagerDuty deliveries', { timeout: 90_000 }, () => {
   const d = incidentDriver(() => t);
   beforeAll(async () => {
     pd = await new FakePagerDuty().start();
-    const env = { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, PAGERDUTY_ROUTING_KEY: 'pd-routing-key', PAGERDUTY_EVENTS_URL: pd.url };
+    const env = { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, PAGERDUTY_ROUTING_KEY: 'pd', PAGERDUTY_EVENTS_URL: pd.url };
     t = await startTestApp({ label: 'pagerduty_delivery', clock, env });
   }, 60_000);
   afterAll(async () => {
@@ -26,7 +26,10 @@ describe('PagerDuty deliveries', { timeout: 90_000 }, () => {
     await pd?.stop();
   });
 
-  const triggers = (incidentId: string) => pd.events.filter((e) => e.event_action === 'trigger' && e.dedup_key === incidentId);
+  const triggers = (incidentId: string) =>
+    pd.events.filter((e) => e.event_action === 'trigger' && e.dedup_key === incidentId);
+  const delivery = (incidentId: string) =>
+    t.app.context.models.Delivery.findById(OnceKeys.pagerDuty(incidentId, 'trigger')).lean();
 
   it('sends a trigger whose effect was dropped once the reconcile sweep finds its delivery', async () => {
     pd.failNext = 1_000;
@@ -34,7 +37,7 @@ describe('PagerDuty deliveries', { timeout: 90_000 }, () => {
     const { id } = await d.declared('PagerDuty down for a while', { email: 'pd1@example.com' }, 'UALICE');
     await waitLong(() => pd.attempts > attempts, 'the first, failed, attempt');
     // Its retries ran out (or the process died and nothing else asked for it): the effect is gone.
-    await waitLong(async () => (await t.app.context.models.Delivery.findById(OnceKeys.pagerDuty(id, 'trigger')).lean())?.state === 'pending', 'the failed delivery');
+    await waitLong(async () => (await delivery(id))?.state === 'pending', 'the failed delivery');
     await t.db.collection('effects').deleteMany({ name: 'incident.pagerduty' });
     await settled(t.app);
     expect(triggers(id)).toHaveLength(0);
@@ -53,10 +56,9 @@ describe('PagerDuty deliveries', { timeout: 90_000 }, () => {
     pd.refuseNext = 1;
     const attempts = pd.attempts;
     const { id } = await d.declared('An event PagerDuty will not take', { email: 'pd2@example.com' }, 'UALICE');
-    const key = OnceKeys.pagerDuty(id, 'trigger');
     const done = await waitLong(async () => {
-      const delivery = await t.app.context.models.Delivery.findById(key).lean();
-      return delivery?.state === 'done' ? delivery : undefined;
+      const recorded = await delivery(id);
+      return recorded?.state === 'done' ? recorded : undefined;
     }, 'the refused trigger recorded');
     expect(done.result).toMatchObject({ status: 400, refused: expect.stringContaining('invalid') });
     clock.advance(31_000);

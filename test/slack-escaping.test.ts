@@ -22,7 +22,12 @@ describe('requester text reaching Slack', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     t = await startTestApp({
       label: 'slack_escaping',
-      env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, STORM_THRESHOLD: '2', STORM_CARD_UPDATE_SECONDS: '1', ONCALL_USERGROUP: 'SONCALL01' },
+      env: {
+        INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STORM_THRESHOLD: '2',
+        STORM_CARD_UPDATE_SECONDS: '1',
+        ONCALL_USERGROUP: 'SONCALL01',
+      },
     });
     t.slack.usergroups.set('SONCALL01', ['UONCALL1']);
   }, 60_000);
@@ -32,21 +37,27 @@ describe('requester text reaching Slack', { timeout: 120_000 }, () => {
     const requester = (n: number) => ({ email: `victim${n}@example.com`, name: HOSTILE });
     // A storm: its card's fallback text is the first subject.
     for (let n = 1; n <= 4; n++) {
-      const res = await sendWebhook(t.url, { subject: `${HOSTILE} checkout fails`, body: HOSTILE, requester: requester(n) });
+      const similar = { subject: `${HOSTILE} checkout fails`, body: HOSTILE, requester: requester(n) };
+      const res = await sendWebhook(t.url, similar);
       expect(res.status).toBe(201);
     }
     const stormCard = await waitLong(
-      () => t.slack.messages.find((m) => m.metadata?.event_type === STORM_CARD_EVENT_TYPE && JSON.stringify(m.blocks).includes('4 similar')),
+      () =>
+        t.slack.messages.find(
+          (m) => m.metadata?.event_type === STORM_CARD_EVENT_TYPE && JSON.stringify(m.blocks).includes('4 similar'),
+        ),
       'the storm card counting four tickets',
     );
     expect(stormCard.text).toContain(ESCAPED);
 
     // A ticket of its own: assigned (a DM), then a P0 (war room, alert, pages).
     const ticket = await d.customerTicket(`Export broken ${HOSTILE}`, requester(9), HOSTILE);
-    const assign = { type: 'users_select', action_id: ActionIds.assign, block_id: cardControlsBlockId(ticket.id), selected_user: 'UBOB' };
+    const controls = cardControlsBlockId(ticket.id);
+    const assign = { type: 'users_select', action_id: ActionIds.assign, block_id: controls, selected_user: 'UBOB' };
     await t.sender.blockAction('UALICE', assign, ticket);
     await waitLong(() => t.slack.messages.find((m) => m.channel === 'UBOB'), 'the assignee DM');
-    await t.sender.blockAction('UALICE', { type: 'button', action_id: 'ticket_declare_p0', value: JSON.stringify({ ticketId: ticket.id }) }, ticket);
+    const declare = { type: 'button', action_id: ActionIds.declareP0, value: JSON.stringify({ ticketId: ticket.id }) };
+    await t.sender.blockAction('UALICE', declare, ticket);
     const incident = await waitLong(async () => {
       const i = await d.models().Incident.findOne({ ticketId: ticket.id }).lean();
       return i?.brief?.ts && i.alert?.ts ? i : undefined;
@@ -60,9 +71,15 @@ describe('requester text reaching Slack', { timeout: 120_000 }, () => {
     // The hostile text did arrive, escaped, on every surface.
     const carrying = t.slack.calls.filter((c) => parsedTexts(c.args).some((s) => s.includes(ESCAPED)));
     const where = new Set(carrying.map((c) => `${c.method} ${String(c.args.channel ?? c.args.user_id ?? '')}`));
-    for (const surface of ['chat.postMessage CSUPPORT1', 'chat.update CSUPPORT1', `chat.postMessage ${incident.channel!.id}`, 'chat.postMessage UBOB', 'chat.postMessage UONCALL1', 'views.publish UBOB']) {
-      expect([...where], surface).toContain(surface);
-    }
+    const surfaces = [
+      'chat.postMessage CSUPPORT1', // cards, the storm card, the alert, the daily summary
+      'chat.update CSUPPORT1',
+      `chat.postMessage ${incident.channel!.id}`, // the war room
+      'chat.postMessage UBOB', // the assignee's DM
+      'chat.postMessage UONCALL1', // the page
+      'views.publish UBOB', // App Home
+    ];
+    for (const surface of surfaces) expect([...where], surface).toContain(surface);
     // …and never as a live mention or link.
     expect(t.slack.unsafe).toEqual([]);
   });

@@ -32,7 +32,11 @@ async function reaches(host: string): Promise<boolean> {
   const { port } = server.address() as AddressInfo;
   try {
     const socket = connect(port, host);
-    return await Promise.race([once(socket, 'connect').then(() => (socket.end(), true)), once(socket, 'error').then(() => false)]);
+    const connected = once(socket, 'connect').then(() => {
+      socket.end();
+      return true;
+    });
+    return await Promise.race([connected, once(socket, 'error').then(() => false)]);
   } finally {
     server.close();
   }
@@ -53,15 +57,16 @@ describe('smaller surfaces', () => {
     await t?.stop();
   });
 
-  it('/healthz shows details only with HEALTH_TOKEN, to local callers and through a local reverse proxy too', async () => {
+  it('/healthz shows details only with HEALTH_TOKEN, to local callers and through a local reverse proxy', async () => {
     const proxy = await startProxy(t.url);
     try {
       for (const base of [t.url, proxy.url]) {
-        const bare: any = await (await fetch(`${base}/healthz`)).json();
-        expect(bare, base).toEqual({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });
-        const wrong: any = await (await fetch(`${base}/healthz`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).json();
-        expect(wrong.checks.slack.detail, base).toBeUndefined();
-        const withToken: any = await (await fetch(`${base}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } })).json();
+        const health = async (token?: string): Promise<any> =>
+          (await fetch(`${base}/healthz`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).json();
+        const checks = { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } };
+        expect(await health(), base).toEqual({ ok: true, checks });
+        expect((await health('not-the-token-at-all')).checks.slack.detail, base).toBeUndefined();
+        const withToken = await health(HEALTH_TOKEN);
         expect(withToken.checks.scheduler.detail).toMatch(/running|last SLA sweep/);
         expect(withToken.checks.slack.detail).toMatch(/^team /);
         expect(withToken.checks.database.detail).toMatch(/SecantusDB|MongoDB/);
@@ -77,8 +82,10 @@ describe('smaller surfaces', () => {
     // Another address of this machine must not reach it. 127.0.0.2 is this machine on Linux (all of 127/8 is),
     // but not the address the listener is bound to; a machine where it is not routed fails here, not silently.
     const other = '127.0.0.2';
-    expect(await reaches(other), `${other} must reach a port bound to 0.0.0.0 for this check to mean anything`).toBe(true);
-    const remote = nodemailer.createTransport({ host: other, port: t.app.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 2000 });
+    expect(await reaches(other), `${other} must reach a port bound to 0.0.0.0`).toBe(true);
+    const port = t.app.smtpPort;
+    const options = { host: other, port, secure: false, ignoreTLS: true, connectionTimeout: 2000 };
+    const remote = nodemailer.createTransport(options);
     await expect(remote.verify()).rejects.toThrow();
     remote.close();
   });

@@ -6,7 +6,10 @@ import { settled } from './support/settle.js';
 import { WEBHOOK_SECRET } from './support/webhooks.js';
 
 /** What requesters wrote and who they are: none of it may reach a war room. */
-const PERSONAL = ['ada.private@example.com', 'Ada Privatename', 'BODY-OF-ADA', 'bob.hidden@example.org', 'Bob Hiddenname', 'BODY-OF-BOB'];
+const PERSONAL = [
+  ...['ada.private@example.com', 'Ada Privatename', 'BODY-OF-ADA'],
+  ...['bob.hidden@example.org', 'Bob Hiddenname', 'BODY-OF-BOB'],
+];
 
 /** Issue 20, item 5: war rooms are private by default and show ticket numbers, not requesters. */
 describe('war rooms', { timeout: 120_000 }, () => {
@@ -34,19 +37,20 @@ describe('war rooms', { timeout: 120_000 }, () => {
 
     const bob = { email: 'bob.hidden@example.org', name: 'Bob Hiddenname' };
     const other = await d.customerTicket('Cannot pay either', bob, 'BODY-OF-BOB: the payment page hangs.');
-    await t.sender.command('/support', `link ${other.key}`, 'UALICE', { channel_id: declared.room, channel_name: 'inc' });
-    await waitLong(
-      () => t.slack.messages.find((m) => m.channel === declared.room && String(m.text).includes(`${other.key} linked`)),
-      'the link note in the war room',
-    );
+    const inWarRoom = { channel_id: declared.room, channel_name: 'inc' };
+    await t.sender.command('/support', `link ${other.key}`, 'UALICE', inWarRoom);
+    const posted = (text: string) =>
+      t.slack.messages.find((m) => m.channel === declared.room && String(m.text).includes(text));
+    await waitLong(() => posted(`${other.key} linked`), 'the link note in the war room');
     await d.postUpdate('UALICE', declared, { status: 'identified', known: 'A bad deploy.', impact: 'Checkouts fail.' });
-    await waitLong(() => t.slack.messages.find((m) => m.channel === declared.room && String(m.text).includes('Service update')), 'the update');
+    await waitLong(() => posted('Service update'), 'the update');
     await settled(t.app);
 
     // Everything Deskbell sent into the war room: posts, edits of the brief, topic, bookmark.
     const room = declared.room;
     const inRoom = t.slack.calls.filter((c) => c.args.channel === room || c.args.channel_id === room);
-    expect(inRoom.map((c) => c.method)).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'conversations.setTopic']));
+    const methods = ['chat.postMessage', 'chat.update', 'conversations.setTopic'];
+    expect(inRoom.map((c) => c.method)).toEqual(expect.arrayContaining(methods));
     for (const call of inRoom) {
       const sent = JSON.stringify(call.args);
       for (const secret of PERSONAL) expect(sent, `${call.method} must not carry "${secret}"`).not.toContain(secret);

@@ -88,13 +88,22 @@ function latestSection(u: LatestUpdateView): KnownBlock {
  * Ticket numbers and subjects only: a requester's name, address and words stay on the card, which only the
  * team opens (a war room may have guests, and a public one anyone in the workspace).
  */
-export function incidentBrief(i: IncidentView, opts: { cardLink?: string; linked?: BriefTicketView[]; latest?: LatestUpdateView; cadenceMinutes?: number }): { text: string; blocks: KnownBlock[] } {
+export function incidentBrief(
+  i: IncidentView,
+  opts: { cardLink?: string; linked?: BriefTicketView[]; latest?: LatestUpdateView; cadenceMinutes?: number },
+): { text: string; blocks: KnownBlock[] } {
   const value = JSON.stringify({ incidentId: i.id });
   const ack = i.page?.acknowledgedAt ? `acknowledged by ${userMention(i.page.acknowledgedBy)} ${slackDate(i.page.acknowledgedAt, '{time}')}` : '*not acknowledged yet*';
   const ticket = opts.cardLink ? `<${opts.cardLink}|${i.ticketKey}>` : i.ticketKey;
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`🚨 ${i.key} · ${i.title}`, LIMITS.header) },
-    { type: 'section', text: mrkdwn(`*What happened*\n${ticket}: ${safe(i.title, 300)}\nDeclared ${slackDate(i.declaredAt)} · the requester and their report are on the ticket's card`) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `*What happened*\n${ticket}: ${safe(i.title, 300)}\n` +
+          `Declared ${slackDate(i.declaredAt)} · the requester and their report are on the ticket's card`,
+      ),
+    },
     {
       type: 'section',
       fields: [

@@ -63,7 +63,8 @@ export async function deliverOnce<R>(models: Pick<Models, 'Delivery'>, opts: Del
 function keepClaimed(models: Pick<Models, 'Delivery'>, key: string, owner: string, deadlineMs: number): () => void {
   const timer = setInterval(() => {
     const deadline = new Date(Date.now() + deadlineMs);
-    void models.Delivery.updateOne({ _id: key, owner, state: 'sending' }, { $set: { deadline } }).catch(() => undefined);
+    const renewal = models.Delivery.updateOne({ _id: key, owner, state: 'sending' }, { $set: { deadline } });
+    void renewal.catch(() => undefined);
   }, deadlineMs / 3);
   timer.unref?.();
   return () => clearInterval(timer);

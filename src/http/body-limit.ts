@@ -22,7 +22,11 @@ export function declaredTooLarge(req: IncomingMessage, limit: number): boolean {
 /** 413, and the connection is closed after it so the rest of the body is never read. */
 export function refuseBody(res: ServerResponse, limit: number): void {
   const text = JSON.stringify({ error: `body is larger than the ${limit}-byte limit` });
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.writeHead(413, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
   res.end(text);
 }
 

@@ -25,13 +25,21 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
         sendJson(res, report.ok ? 200 : 503, mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report));
       }),
     },
-    { path: '/intake/webhook', method: 'POST', handler: route(log, webhookIntakeHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES) },
+    {
+      path: '/intake/webhook',
+      method: 'POST',
+      handler: route(log, webhookIntakeHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES),
+    },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
     // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
     { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx, 'GET')) },
     { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST'), FORM_MAX_BYTES) },
     // Attachments arrive base64-encoded, as in the raw mail: the SMTP listener's limit.
-    { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx), ctx.config.MAIL_MAX_BYTES) },
+    {
+      path: '/intake/email/postmark',
+      method: 'POST',
+      handler: route(log, postmarkIntakeHandler(ctx), ctx.config.MAIL_MAX_BYTES),
+    },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },

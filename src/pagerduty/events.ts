@@ -51,7 +51,12 @@ export async function sendPagerDutyEvent(
     ...(job ? { job } : {}),
     // PagerDuty deduplicates by dedup_key: sending an event twice is harmless, so no check is needed.
     send: async () => {
-      const res = await fetch(pd.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const res = await fetch(pd.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
       if (res.status === 429 || res.status >= 500) throw new Error(`PagerDuty answered ${res.status}; retrying`);
       if (!res.ok) return { status: res.status, refused: (await res.text()).slice(0, 200) };
       return { status: res.status };

@@ -26,7 +26,8 @@ export class FakePagerDuty {
         }
         if (this.refuseNext > 0) {
           this.refuseNext--;
-          res.writeHead(400, { 'content-type': 'application/json' }).end('{"status":"invalid event","message":"Event object is invalid"}');
+          const answer = { status: 'invalid event', message: 'Event object is invalid' };
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
           return;
         }
         this.events.push(JSON.parse(raw));

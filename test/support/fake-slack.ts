@@ -263,8 +263,8 @@ export class FakeSlack {
       }
       case 'conversations.info': {
         const ch = this.channels.get(a.channel);
-        if (ch) return { ok: true, channel: { id: ch.id, name: ch.name, is_private: ch.is_private, is_archived: !!ch.is_archived } };
-        if (/^D/.test(String(a.channel))) return { ok: true, channel: { id: a.channel, is_im: true, is_private: true } };
+        if (ch) return { ok: true, channel: { id: ch.id, name: ch.name, is_private: ch.is_private } };
+        if (/^D/.test(String(a.channel))) return { ok: true, channel: { id: a.channel, is_im: true } };
         return { ok: false, error: 'channel_not_found' };
       }
       case 'conversations.setTopic': {

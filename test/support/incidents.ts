@@ -19,7 +19,11 @@ export function incidentDriver(t: () => TestApp) {
   const slack = () => t().slack;
 
   /** A customer's ticket from the webhook (acknowledged by mail), with its card posted. */
-  async function customerTicket(subject: string, requester: { email: string; name?: string }, body = `${subject}: nothing works for us.`) {
+  async function customerTicket(
+    subject: string,
+    requester: { email: string; name?: string },
+    body = `${subject}: nothing works for us.`,
+  ) {
     const res = await sendWebhook(t().url, { subject, body, requester });
     expect(res.status).toBe(201);
     const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };

@@ -3,8 +3,10 @@
  * links, an entity and a bare @here. Tests put it in subjects, bodies and names; `unsafeTexts` finds any of it
  * that reached Slack unescaped.
  */
-export const HOSTILE =
-  'R&D <!channel> <!here> <@UHOSTILE1> <#CHOSTILE1> <!subteam^SHOSTILE1> <https://evil.example/x|click> <mailto:a@evil.example|mail> @here';
+export const HOSTILE = [
+  'R&D <!channel> <!here> <@UHOSTILE1> <#CHOSTILE1> <!subteam^SHOSTILE1>',
+  '<https://evil.example/x|click> <mailto:a@evil.example|mail> @here',
+].join(' ');
 
 /**
  * What in one string would ping, mention or link on a requester's behalf. Without markers: a broadcast
@@ -33,7 +35,9 @@ function unsafeIn(text: string): string[] {
  */
 export function parsedTexts(args: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const key of ['text', 'topic', 'purpose', 'initial_comment']) if (typeof args[key] === 'string') out.push(args[key]);
+  for (const key of ['text', 'topic', 'purpose', 'initial_comment']) {
+    if (typeof args[key] === 'string') out.push(args[key]);
+  }
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) return v.forEach(walk);
     if (!v || typeof v !== 'object') return;

@@ -115,9 +115,8 @@ export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
     }
   }
   // Incidents whose first minute was never finished (or never asked for: a crash right after storing them).
-  const unopened = await deps.models.Incident.find({ openOwedAt: { $lt: new Date(now.getTime() - UNFINISHED_GRACE_MS) } }, { _id: 1 })
-    .limit(100)
-    .lean();
+  const owedBefore = new Date(now.getTime() - UNFINISHED_GRACE_MS);
+  const unopened = await deps.models.Incident.find({ openOwedAt: { $lt: owedBefore } }, { _id: 1 }).limit(100).lean();
   for (const i of unopened) await deps.effects.openIncident(String(i._id));
   const window = { $gt: new Date(now.getTime() - UNFINISHED_HORIZON_MS), $lt: new Date(now.getTime() - UNFINISHED_GRACE_MS) };
   const unfinished = await deps.models.Incident.find({ timeline: { $elemMatch: { kind: 'status_update', done: { $ne: true }, at: window } } }, { timeline: 1 }).limit(100);

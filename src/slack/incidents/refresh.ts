@@ -47,6 +47,7 @@ export async function refreshIncident(ctx: AppContext, incidentId: string): Prom
   const view = incidentView(incident);
   await ctx.slack.conversations.setTopic({ channel: incident.channel.id, topic: incidentTopic(view, ctx.policy.timeZone) });
   if (incident.brief?.ts && incident.brief.channel && ticket) {
-    await ctx.slack.chat.update({ channel: incident.brief.channel, ts: incident.brief.ts, ...(await renderBrief(ctx, incident, await cardLinkOf(ctx, ticket))) });
+    const brief = await renderBrief(ctx, incident, await cardLinkOf(ctx, ticket));
+    await ctx.slack.chat.update({ channel: incident.brief.channel, ts: incident.brief.ts, ...brief });
   }
 }

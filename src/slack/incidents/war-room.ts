@@ -24,7 +24,13 @@ export type WarRoom = { id: string; name: string } | { error: string; hint?: str
  * first, so a retry finds its channel instead of opening a second.
  */
 export async function openWarRoom(
-  deps: { models: Pick<Models, 'Delivery'>; slack: WebClient; slackNoRetry: WebClient; claimMs: number; botUserId: () => Promise<string> },
+  deps: {
+    models: Pick<Models, 'Delivery'>;
+    slack: WebClient;
+    slackNoRetry: WebClient;
+    claimMs: number;
+    botUserId: () => Promise<string>;
+  },
   incident: IncidentDoc,
   opts: { private: boolean; at: Date },
 ): Promise<WarRoom> {
