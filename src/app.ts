@@ -18,6 +18,7 @@ import { createTeamGate } from './slack/membership.js';
 import { slackClientOptions } from './slack/client.js';
 import { ChannelQueue, routeThroughQueue } from './slack/channel-queue.js';
 import { httpRoutes } from './http/routes.js';
+import { limitSlackBodies, SLACK_MAX_BODY_BYTES } from './http/body-limit.js';
 import { registerListeners } from '../listeners/index.js';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { DeliveryWorker } from './delivery/worker.js';
@@ -30,6 +31,8 @@ import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 import type { DnsResolver } from './intake/email-verify.js';
+
+const SLACK_PATH = '/slack/events';
 
 export interface AppParts {
   config: Config;
@@ -46,6 +49,8 @@ export interface AppParts {
   retryBaseMs?: number;
   /** DNS answers for the SMTP listener's own SPF/DKIM/DMARC check; the system resolver when unset. */
   dnsResolver?: DnsResolver;
+  /** How long a claim lasts without renewal (SlackDeps.claimMs); default 60 s, tests shorten it. */
+  claimMs?: number;
 }
 
 export interface DeskbellApp {
@@ -57,6 +62,22 @@ export interface DeskbellApp {
   readonly smtpPort: number | undefined;
   /** Stops accepting requests, then drains the scheduler. The database belongs to the caller. */
   stop(): Promise<void>;
+}
+
+/** Slack's HTTP endpoint and the routes beside it; Slack's request bodies are capped (src/http/body-limit.ts). */
+function httpReceiver(config: Config, customRoutes: CustomRoute[], logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    // parseConfig requires it whenever SLACK_APP_TOKEN is unset (this receiver is only built then).
+    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+    endpoints: SLACK_PATH,
+    customRoutes,
+    logger: boltLogger(logger),
+    // Answer 404 quickly for requests no listener takes instead of holding them open.
+    unhandledRequestTimeoutMillis: 2900,
+    bodyLimit: SLACK_MAX_BODY_BYTES,
+  });
+  limitSlackBodies(receiver, SLACK_PATH);
+  return receiver;
 }
 
 export function createApp(parts: AppParts): DeskbellApp {
@@ -90,6 +111,7 @@ export function createApp(parts: AppParts): DeskbellApp {
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const retryBaseMs = parts.retryBaseMs ?? 2000;
   // Its kinds need the context and the context's effects need it: the kinds are set right below.
+  const claimMs = parts.claimMs ?? 60_000;
   const worker = new DeliveryWorker({
     models,
     logger: logger.child({ component: 'delivery' }),
@@ -97,6 +119,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     retryBaseMs,
     pollMs: parts.deliveryPollMs ?? 5000,
     subjectOf: (data) => effectSubject(models, data),
+    holdMs: claimMs,
   });
   const context: AppContext = {
     ...parts,
@@ -111,6 +134,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     incidents: incidentSettings(config),
     settings: domainSettings(config, logger),
     retryBaseMs,
+    claimMs,
     slackNoRetry,
     supportChannel: config.SUPPORT_CHANNEL_ID,
     team: createTeamGate(slack, config.SUPPORT_TEAM_USERGROUP),
@@ -121,15 +145,7 @@ export function createApp(parts: AppParts): DeskbellApp {
   const customRoutes: CustomRoute[] = httpRoutes(context, () => schedulerRunning);
   const receiver: Receiver = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
-    : new HTTPReceiver({
-        // parseConfig requires it whenever SLACK_APP_TOKEN is unset.
-        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-        endpoints: '/slack/events',
-        customRoutes,
-        logger: boltLogger(logger),
-        // Answer 404 quickly for requests no listener takes instead of holding them open.
-        unhandledRequestTimeoutMillis: 2900,
-      });
+    : httpReceiver(config, customRoutes, logger);
 
   const bolt = new App({
     token: config.SLACK_BOT_TOKEN,

@@ -66,7 +66,11 @@ const shape = {
   ESCALATION_L2_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L2 (engineering)'),
   ESCALATION_L3_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to L3 (tech lead)'),
   ESCALATION_MANAGEMENT_USERGROUP: optionalUsergroup.describe('Mentioned on escalation to management'),
-  HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token that shows /healthz details to remote callers; they only see ok/not ok without it'),
+  HEALTH_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('Bearer token that shows /healthz details; without it every caller, local ones too, sees only ok/not ok'),
   CSAT_SECRET: z.string().min(16).optional().describe('Signs satisfaction-survey links; defaults to one derived from the signing secret (in Socket Mode without one, from the bot token)'),
   AUTO_CLOSE_DAYS: z.coerce.number({ error: 'must be a number of days' }).positive().default(5).describe('Days after resolution without a reply before a ticket closes'),
 
@@ -74,7 +78,9 @@ const shape = {
   SLA_ESCALATE_ON_BREACH: bool(true).describe('Escalate one level when a target is breached'),
   SLA_SWEEP_INTERVAL: z.string().default('1 minute').describe('How often the SLA sweep runs'),
   INCIDENT_AUTO_DECLARE: z.enum(['webhook', 'never']).default('webhook').describe('Declare an incident at once for a webhook ticket that arrives as P0 (monitoring systems): webhook | never'),
-  INCIDENT_CHANNEL_PRIVATE: bool(false).describe('Open war-room channels as private channels'),
+  INCIDENT_CHANNEL_PRIVATE: bool(true).describe(
+    'Open war-room channels as private channels (read by those invited only); false lets anyone in the workspace join',
+  ),
   INCIDENT_RESPONDERS_USERGROUP: optionalUsergroup.describe('Members are invited to every war room'),
   ONCALL_FILE: z.string().optional().describe('JSON file with the on-call rotation (see docs/incidents.md); else ONCALL_USERGROUP, else the leads group'),
   ONCALL_USERGROUP: optionalUsergroup.describe('On call when there is no ONCALL_FILE: every member is paged'),

@@ -48,17 +48,19 @@ describe('configuration', () => {
   });
 });
 
+const HEALTH_TOKEN = 'health-token-0123456789abcdef';
+
 describe('the running app', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ label: 'foundation' });
+    t = await startTestApp({ label: 'foundation', env: { HEALTH_TOKEN } });
   });
   afterAll(async () => {
     await t.stop();
   });
 
   it('reports healthy when database, Slack and scheduler are up', async () => {
-    const res = await fetch(`${t.url}/healthz`);
+    const res = await fetch(`${t.url}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
     expect(res.status).toBe(200);
     const body: any = await res.json();
     expect(body).toMatchObject({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });

@@ -53,9 +53,13 @@ const update: UpdateData = { status: 'identified', known: LONG, impact: LONG, ne
 describe('incident views stay within Block Kit limits and escape free text', () => {
   it('the brief, with 400 linked tickets and the longest texts, in every stage', () => {
     for (const status of ['active', 'monitoring', 'resolved'] as const) {
-      const brief = incidentBrief({ ...incident, status, resolvedAt: status === 'active' ? undefined : now } as IncidentView, { requester: { email: 'a@b.c', name: HOSTILE }, body: LONG }, { linked, latest: { at: now, status: 'identified', known: LONG, impact: LONG, nextAt: now }, cadenceMinutes: 30 });
+      const stage = { ...incident, status, resolvedAt: status === 'active' ? undefined : now } as IncidentView;
+      const latest = { at: now, status: 'identified', known: LONG, impact: LONG, nextAt: now };
+      const brief = incidentBrief(stage, { linked, latest, cadenceMinutes: 30 });
       expect(blockKitProblems(brief.blocks, 'message')).toEqual([]);
       expectEscaped(mrkdwnOf(brief.blocks));
+      // Anyone in the war room reads the brief: ticket numbers, never a requester's address.
+      expect(JSON.stringify(brief)).not.toMatch(/@example\.com/);
     }
   });
 
@@ -78,9 +82,12 @@ describe('incident views stay within Block Kit limits and escape free text', () 
     const draft = { title: LONG.slice(0, 250), startedAt: now, endedAt: now, impact: LONG, rootCause: LONG, resolution: LONG, prevention: Array.from({ length: 300 }, (_, i) => ({ action: `Item ${i} ${HOSTILE}`, owner: 'Alice' })), timeline: LONG };
     const form = reportModal({ incident, draft, privateMetadata: meta });
     expect(modalProblems(form as never)).toEqual([]);
-    for (const b of form.blocks as Array<{ element?: { initial_value?: string; max_length?: number } }>) {
-      if (b.element?.initial_value) expect(b.element.initial_value.length).toBeLessThanOrEqual(b.element.max_length!);
-    }
+    // Every text field of the draft is prefilled, each cut to what its input takes.
+    type Input = { block_id?: string; element?: { initial_value?: string; max_length?: number } };
+    const prefilled = (form.blocks as Input[]).filter((b) => b.element?.initial_value !== undefined);
+    const fields = ['title', 'impact', 'root_cause', 'resolution', 'prevention', 'timeline'];
+    expect(prefilled.map((b) => b.block_id)).toEqual(fields.map((f) => `report_${f}`));
+    for (const b of prefilled) expect(b.element!.initial_value!.length, b.block_id).toBe(b.element!.max_length);
     const incidents = Array.from({ length: 150 }, (_, i) => ({ id: `65f00000000000000000${String(i).padStart(4, '0')}`, key: `INC-${i}`, title: LONG }));
     expect(modalProblems(linkIncidentModal({ ticket: { key: 'SUP-1', subject: LONG }, incidents, privateMetadata: '{}' }) as never)).toEqual([]);
   });

@@ -20,6 +20,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'conversations.create': ['channels:manage', 'groups:write'],
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.invite': ['channels:manage', 'groups:write'],
+  'conversations.info': ['channels:read', 'groups:read'],
   'conversations.list': ['channels:read', 'groups:read'],
   'conversations.open': ['im:write'],
   'conversations.replies': ['channels:history', 'groups:history', 'im:history'],

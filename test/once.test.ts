@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Connection } from 'mongoose';
 import { bindModels, ensureIndexes, type Models } from '../src/db/models/index.js';
 import { nextSequence } from '../src/db/models/counter.js';
@@ -20,6 +20,7 @@ describe('deliverOnce', () => {
     await db.dropDatabase();
     await db.close();
   });
+  afterEach(() => vi.useRealTimers());
 
   const base = (key: string) => ({ key, kind: 'test', at: new Date(), deadlineMs: 60_000 });
 
@@ -46,14 +47,29 @@ describe('deliverOnce', () => {
       ),
     );
     expect(effects).toBe(1);
-    expect(outcomes.filter((o) => o.status === 'done' && o.by === 'sent')).toHaveLength(1);
-    // The rest either saw it busy or found it done; a later call finds it done with its result.
-    expect(outcomes.every((o) => o.status === 'busy' || o.status === 'done')).toBe(true);
+    // The winner sent it; the fifteen others all met its claim in flight (it held on until they had given up).
+    const sent = outcomes.filter((o) => o.status === 'done' && o.by === 'sent');
+    expect(sent).toEqual([{ status: 'done', result: { n: 1 }, by: 'sent' }]);
+    expect(outcomes.filter((o) => o.status === 'busy')).toHaveLength(15);
+    // A later call finds it done with its result.
     expect(await deliverOnce(models, { ...base('race'), send: async () => ({ n: 99 }) })).toEqual({ status: 'done', result: { n: 1 }, by: 'earlier' });
     expect(await models.Delivery.findById('race').lean()).toMatchObject({ state: 'done', attempts: 1 });
   });
 
+  it('keeps a live holder’s claim past its deadline: another caller is told it is busy', async () => {
+    let release!: () => void;
+    const answer = new Promise<string>((r) => (release = () => r('slow')));
+    const slow = deliverOnce(models, { ...base('live'), deadlineMs: 150, send: () => answer });
+    await waitFor(() => models.Delivery.findOne({ _id: 'live', state: 'sending' }).lean(), 'the claim');
+    await new Promise((r) => setTimeout(r, 600)); // four deadlines
+    expect(await deliverOnce(models, { ...base('live'), send: async () => 'second' })).toEqual({ status: 'busy' });
+    release();
+    expect(await slow).toEqual({ status: 'done', result: 'slow', by: 'sent' });
+  });
+
   it('lets a new worker take over a claim past its deadline; the late holder cannot record over it', async () => {
+    // The late holder hangs: its timers, the claim's renewal among them, do not run.
+    vi.useFakeTimers({ toFake: ['setInterval'] });
     let releaseLate!: () => void;
     const lateMayFinish = new Promise<void>((r) => (releaseLate = r));
     const late = deliverOnce(models, {
@@ -78,6 +94,7 @@ describe('deliverOnce', () => {
     });
     expect(checked).toBe(1);
     expect(taker).toEqual({ status: 'done', result: { by: 'taker' }, by: 'sent' });
+    vi.useRealTimers();
     releaseLate();
     await expect(late).rejects.toBeInstanceOf(FencedOutError);
     expect((await models.Delivery.findById('takeover').lean())?.result).toEqual({ by: 'taker' });

@@ -17,6 +17,7 @@ const env = {
   SLA_SWEEP_INTERVAL: '2 seconds',
   DAILY_SUMMARY_CRON: '0 0 1 1 *',
   WEEKLY_DIGEST_CRON: '0 0 1 1 *',
+  HEALTH_TOKEN: 'health-token-0123456789abcdef',
 };
 
 describe('SLA reminders with two Deskbell processes on one database', () => {
@@ -131,7 +132,7 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
   });
 
   it('reports the last sweep on /healthz', async () => {
-    const res = await fetch(`${a.url}/healthz`);
+    const res = await fetch(`${a.url}/healthz`, { headers: { authorization: `Bearer ${env.HEALTH_TOKEN}` } });
     const body = (await res.json()) as { checks: { scheduler: { ok: boolean; detail: string } } };
     expect(body.checks.scheduler).toMatchObject({ ok: true });
     expect(body.checks.scheduler.detail).toMatch(/^last SLA sweep \d{4}-/);

@@ -202,6 +202,43 @@ describe('/support-report', () => {
     }
   }, SLOW);
 
+  it('posts a CSV with requesters only into a private channel or a DM, and says why anywhere else', async () => {
+    const env = {
+      REPORT_CSV_INCLUDE_REQUESTER: 'true',
+      SUPPORT_TEAM_USERGROUP: 'SLEADS01',
+      SLA_SWEEP_INTERVAL: '1 day',
+    };
+    const app = await startTestApp({ label: 'report_req_post', db: t.db, clock: t.clock, env });
+    try {
+      app.slack.usergroups.set('SLEADS01', ['ULEAD001']);
+      const channel = (id: string, isPrivate: boolean) =>
+        ({ id, name: id.toLowerCase(), members: new Set(['UBOT']), creator: 'UADMIN', is_private: isPrivate });
+      app.slack.channels.set('CPUBLIC01', channel('CPUBLIC01', false));
+      app.slack.channels.set('CPRIVATE1', channel('CPRIVATE1', true));
+      const run = (where: string) =>
+        app.sender.command('/support-report', '2026-06-09..2026-06-09 csv post', 'ULEAD001', { channel_id: where });
+
+      await run('CPUBLIC01');
+      const told = () => app.slack.callsTo('chat.postEphemeral').find((c) => c.args.channel === 'CPUBLIC01');
+      const refusal = await app.slack.waitFor(told, 60_000, 'the refusal');
+      expect(refusal.args.user).toBe('ULEAD001');
+      expect(String(refusal.args.text)).toContain('only post it in a private channel or a direct message');
+      for (const where of ['CPRIVATE1', 'DULEAD001']) {
+        await run(where);
+        const shared = () => app.slack.filesIn(where).find((f) => f.filename.endsWith('.csv'));
+        const csv = await app.slack.waitFor(shared, 60_000, `the CSV in ${where}`);
+        const rows = parse(csv.bytes!.toString('utf8'), { columns: true });
+        expect(rows).toMatchObject([{ key: 'SUP-1006', requester: 'lead@customer.example' }]);
+      }
+      await settled(app.app);
+      // Nothing of the report reached the public channel.
+      const inPublic = app.slack.calls.filter((c) => [c.args.channel, c.args.channel_id].includes('CPUBLIC01'));
+      expect(inPublic.map((c) => c.method)).toEqual(['conversations.info', 'chat.postEphemeral']);
+    } finally {
+      await app.stop({ keepDb: true });
+    }
+  }, SLOW);
+
   it('posts in the channel with `post`, files included', async () => {
     await t.sender.command('/support-report', 'weeks 4 post', 'ULEAD001');
     const post = await t.slack.waitFor(() => postsIn('CSUPPORT1')[0], 60_000, 'the posted report');

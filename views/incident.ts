@@ -3,18 +3,21 @@ import type { IncidentFields } from '../src/db/models/incident.js';
 import { zonedParts } from '../src/domain/sla-clock.js';
 import { ActionIds } from './ids.js';
 import { formatDuration } from './figures.js';
-import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention, requesterText } from './text.js';
+import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention } from './text.js';
 
 export type IncidentView = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'declaredAt' | 'roles' | 'channel' | 'page'> &
   Partial<Pick<IncidentFields, 'currentStatus' | 'cadence' | 'monitor' | 'resolvedAt' | 'fix' | 'report'>> & { id: string };
 
-/** A linked ticket as the brief and `/support incident INC-3` list it (requester shown: both are for the team only). */
+/** A linked ticket as `/support incident INC-3` lists it (an ephemeral answer to a team member: requester shown). */
 export interface LinkedTicketView {
   key: string;
   subject: string;
   status: string;
   requester?: { email?: string | null; name?: string | null } | null;
 }
+
+/** A linked ticket as the war room's brief lists it: no requester (anyone in the room reads it). */
+export type BriefTicketView = Pick<LinkedTicketView, 'key' | 'subject' | 'status'>;
 
 /** The latest status update, for the brief. */
 export interface LatestUpdateView {
@@ -23,10 +26,6 @@ export interface LatestUpdateView {
   known: string;
   impact: string;
   nextAt?: Date;
-}
-export interface IncidentTicketView {
-  requester?: { email?: string | null; name?: string | null } | null;
-  body?: string | null;
 }
 
 /** PRODUCT.md: status updates every 30 minutes until resolved. */
@@ -70,10 +69,10 @@ export function incidentTopic(i: IncidentView, timeZone: string): string {
 
 const STATUS_LINE: Record<string, string> = { active: ':red_circle: active', monitoring: ':large_yellow_circle: fixed, monitoring', resolved: ':white_check_mark: resolved' };
 
-function linkedSection(linked: LinkedTicketView[]): KnownBlock {
+function linkedSection(linked: BriefTicketView[]): KnownBlock {
   const shown = linked.slice(0, 15).map((t) => {
-    const who = t.requester?.name ? `${safe(t.requester.name, 60)} (${safe(t.requester.email, 100)})` : safe(t.requester?.email ?? 'unknown', 100);
-    return `• *${t.key}* ${safe(t.subject, 80)} · ${who}${['resolved', 'closed'].includes(t.status) ? ` · _${t.status}_` : ''}`;
+    const done = ['resolved', 'closed'].includes(t.status) ? ` · _${t.status}_` : '';
+    return `• *${t.key}* ${safe(t.subject, 80)}${done}`;
   });
   if (linked.length > 15) shown.push(`_and ${linked.length - 15} more_`);
   return { type: 'section', text: mrkdwn(`*Linked tickets (${linked.length})*\n${shown.join('\n') || '_None yet: link reports of the same problem with `/support link SUP-12` here, or "Link to incident" on their cards._'}`) };
@@ -84,17 +83,27 @@ function latestSection(u: LatestUpdateView): KnownBlock {
   return { type: 'section', text: mrkdwn(`*Latest update* (${slackDate(u.at, '{time}')}) *[${safe(u.status, 20)}]*\n${safe(u.known, 1200)}\n*Impact* ${safe(u.impact || 'being assessed', 600)}${next}`) };
 }
 
-/** The pinned brief in the war room: what happened, who has which role, what to do now, and the controls. */
-export function incidentBrief(i: IncidentView, t: IncidentTicketView, opts: { cardLink?: string; linked?: LinkedTicketView[]; latest?: LatestUpdateView; cadenceMinutes?: number }): { text: string; blocks: KnownBlock[] } {
+/**
+ * The pinned brief in the war room: what happened, who has which role, what to do now, and the controls.
+ * Ticket numbers and subjects only: a requester's name, address and words stay on the card, which only the
+ * team opens (a war room may have guests, and a public one anyone in the workspace).
+ */
+export function incidentBrief(
+  i: IncidentView,
+  opts: { cardLink?: string; linked?: BriefTicketView[]; latest?: LatestUpdateView; cadenceMinutes?: number },
+): { text: string; blocks: KnownBlock[] } {
   const value = JSON.stringify({ incidentId: i.id });
-  const requester = requesterText(t.requester, 'unknown');
-  const body = (t.body ?? '').trim();
-  const impact = body ? `>${safe(body.slice(0, 500), 1200).replace(/\n/g, '\n>')}` : '_not known yet_';
   const ack = i.page?.acknowledgedAt ? `acknowledged by ${userMention(i.page.acknowledgedBy)} ${slackDate(i.page.acknowledgedAt, '{time}')}` : '*not acknowledged yet*';
   const ticket = opts.cardLink ? `<${opts.cardLink}|${i.ticketKey}>` : i.ticketKey;
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`🚨 ${i.key} · ${i.title}`, LIMITS.header) },
-    { type: 'section', text: mrkdwn(`*What happened*\n${ticket}: ${safe(i.title, 300)}\n*Reported by* ${requester} · declared ${slackDate(i.declaredAt)}\n*Impact as far as known*\n${impact}`) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `*What happened*\n${ticket}: ${safe(i.title, 300)}\n` +
+          `Declared ${slackDate(i.declaredAt)} · the requester and their report are on the ticket's card`,
+      ),
+    },
     {
       type: 'section',
       fields: [
@@ -176,7 +185,7 @@ export function incidentNoteText(i: Pick<IncidentView, 'key' | 'roles'>, e: Note
     case 'commander_changed':
       return `:crown: ${userMention(String(d.to))} took command of ${i.key}${d.from ? ` from ${userMention(String(d.from))}` : ''}.`;
     case 'ticket_linked':
-      return `:link: ${safe(String(d.ticket), 20)} linked to ${i.key}${d.requester ? ` (requester ${safe(String(d.requester), 200)})` : ''}: its requester gets the mailed updates.`;
+      return `:link: ${safe(String(d.ticket), 20)} linked to ${i.key}: its requester gets the mailed updates.`;
     case 'storm_linked':
       return `:link: ${Number(d.count)} tickets of the storm "${safe(String(d.storm ?? ''), 150)}" linked to ${i.key}: their requesters get the mailed updates.`;
     case 'ticket_unlinked':

@@ -74,7 +74,8 @@ export function stormCard(storm: StormView, s: StormSummary): { text: string; bl
       ],
     });
   }
-  return { text: truncate(`${title}: ${storm.label}`, LIMITS.fallback), blocks };
+  // The fallback text is what #support's notifications show: escaped like the blocks' copy of the label.
+  return { text: truncate(`${title}: ${label}`, LIMITS.fallback), blocks };
 }
 
 /** The storm card's thread note once a decision reached every ticket. */

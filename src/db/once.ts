@@ -12,11 +12,12 @@ import { isDuplicateKeyError } from './models/idempotency-key.js';
  * - a worker claims it with a conditional update that sets `state: 'sending'`, a fresh `owner` and a
  *   `deadline`. Being in `sending` *is* the record that the effect may have reached the outside world,
  *   written before the call goes out;
- * - a claim past its deadline (its holder died or hangs) may be taken over; the taker then knows the
- *   effect may have happened and runs `check` (e.g. search the channel for the card by its metadata)
- *   before sending again;
+ * - a live holder moves its deadline on every third of it while its `check` and `send` run, however long
+ *   they take (an upload, a search through pages of history); only a holder that died or hangs lets it pass.
+ *   A claim past its deadline may then be taken over; the taker knows the effect may have happened and runs
+ *   `check` (e.g. search the channel for the card by its metadata) before sending again;
  * - every later write of a holder is guarded by its `owner`, so a late holder whose claim was taken over
- *   cannot record over the new one (fencing); its clients time out well before the deadline.
+ *   cannot record over the new one (fencing).
  */
 export interface DeliverOnceOptions<R> {
   key: string;
@@ -24,7 +25,7 @@ export interface DeliverOnceOptions<R> {
   ticketId?: Types.ObjectId | string;
   /** Business time of the first attempt (summaries find the previous one by it). */
   at: Date;
-  /** Real milliseconds a holder may take; the Slack and SMTP clients time out well within it. */
+  /** Real milliseconds a claim lasts without renewal: how soon another worker takes over from a dead holder. */
   deadlineMs: number;
   /** The job that performs the effect, recorded so the reconcile sweep can ask for it again. */
   job?: { name: string; data: Record<string, string> };
@@ -49,6 +50,31 @@ export class FencedOutError extends Error {
 export async function deliverOnce<R>(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOptions<R>): Promise<DeliverOnceOutcome<R>> {
   const claim = await claimDelivery(models, opts);
   if (claim.status !== 'claimed') return claim.status === 'done' ? { status: 'done', result: claim.result as R, by: 'earlier' } : { status: 'busy' };
+  const { owner } = claim;
+  const release = keepClaimed(models, opts.key, owner, opts.deadlineMs);
+  try {
+    return await holdAndDeliver(models, opts, claim);
+  } finally {
+    release();
+  }
+}
+
+/** Moves a held claim's deadline on every third of it (fenced by owner) until released. */
+function keepClaimed(models: Pick<Models, 'Delivery'>, key: string, owner: string, deadlineMs: number): () => void {
+  const timer = setInterval(() => {
+    const deadline = new Date(Date.now() + deadlineMs);
+    const renewal = models.Delivery.updateOne({ _id: key, owner, state: 'sending' }, { $set: { deadline } });
+    void renewal.catch(() => undefined);
+  }, deadlineMs / 3);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}
+
+async function holdAndDeliver<R>(
+  models: Pick<Models, 'Delivery'>,
+  opts: DeliverOnceOptions<R>,
+  claim: { owner: string; uncertain: boolean },
+): Promise<DeliverOnceOutcome<R>> {
   const { owner } = claim;
   const guard = { _id: opts.key, owner };
 

@@ -51,7 +51,9 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.incidentPage]: urgent((d) => sendPage(ctx, d.incidentId!, d.eventId!)),
     [N.incidentNote]: urgent((d) => postIncidentNote(ctx, d.incidentId!, d.eventId!)),
     [N.incidentRefresh]: urgent((d) => refreshIncident(ctx, d.incidentId!)),
-    [N.pagerDuty]: urgent((d) => sendPagerDutyEvent(ctx, d.incidentId!, d.action as 'trigger', Number(d.round ?? 0))),
+    [N.pagerDuty]: urgent((d, r) =>
+      sendPagerDutyEvent(ctx, d.incidentId!, d.action as 'trigger', Number(d.round ?? 0), asJob(r, d)),
+    ),
     [N.incidentUpdate]: urgent((d, r) => publishIncidentUpdate(ctx, d.incidentId!, d.eventId!, asJob(r, d))),
     [N.incidentReminder]: urgent((d, r) =>
       sendIncidentReminder(ctx, d.incidentId!, d.kind as ClockKind, new Date(d.at!), Number(d.round), asJob(r, d)),

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { buildTicketCsv, CSV_MAX_ROWS } from '../domain/report-csv.js';
 import { computeReport } from '../domain/report-figures.js';
 import { localDay, resolvePeriod, type ReportRequest } from '../domain/report-period.js';
+import { isPrivateConversation } from '../slack/conversation-privacy.js';
 import { slackErrorCode } from '../slack/errors.js';
 import { uploadFiles, type UploadFile } from '../slack/upload.js';
 import { supportReportMessage } from '../../views/support-report.js';
@@ -18,12 +19,21 @@ export interface ReportAudience {
 /** Answers that mean the app cannot post in the channel: the caller is told to invite it. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
+/** Why `post csv` is refused outside a private channel or DM while the CSV carries requesters' addresses. */
+const REQUESTERS_STAY_PRIVATE =
+  "The CSV lists requesters' email addresses (REPORT_CSV_INCLUDE_REQUESTER is on), so I only post it in a " +
+  'private channel or a direct message. Leave out `post` to get it in your DM, or leave out `csv` to share the ' +
+  'report here.';
+
 /**
  * Computes, draws and delivers one report. By default the caller sees it ephemerally and gets the
  * pictures and files in a DM (an ephemeral message cannot carry uploads); with `post` it goes to the
  * channel for everyone, files included.
  */
 export async function deliverReport(ctx: AppContext, request: ReportRequest, to: ReportAudience): Promise<void> {
+  if (request.post && request.csv && ctx.config.REPORT_CSV_INCLUDE_REQUESTER) {
+    if (!(await isPrivateConversation(ctx.slack, to.channel))) return to.tell(REQUESTERS_STAY_PRIVATE);
+  }
   const tz = ctx.policy.timeZone;
   const period = resolvePeriod(request.period, ctx.clock.now(), tz);
   const report = await computeReport(ctx, period);

@@ -4,7 +4,8 @@ import { recordSurveyAnswer, showSurvey, type SurveyOutcome } from '../domain/cs
 import { csatErrorPage, csatPage } from '../../views/csat-page.js';
 import { readBody, sendHtml, type RoutedRequest } from './respond.js';
 
-const FORM_MAX_BYTES = 1024;
+/** The survey form posts one field (`score=4`). */
+export const FORM_MAX_BYTES = 1024;
 
 function tokenOf(req: RoutedRequest): string {
   const raw = req.params?.token;
@@ -34,14 +35,15 @@ export function csatHandler(ctx: AppContext, method: 'GET' | 'POST') {
   const log = ctx.logger.child({ component: 'csat' });
   return async (req: RoutedRequest, res: ServerResponse): Promise<void> => {
     const token = tokenOf(req);
+    // A form larger than the one field it has is refused (413), not taken as an answer without a score.
+    const form = method === 'POST' ? await readBody(req, FORM_MAX_BYTES) : undefined;
     let page;
     try {
       let outcome: SurveyOutcome;
-      if (method === 'GET') {
+      if (!form) {
         outcome = await showSurvey(ctx, token);
       } else {
-        const score = postedScore(await readBody(req, FORM_MAX_BYTES).catch(() => Buffer.alloc(0)));
-        outcome = await recordSurveyAnswer(ctx, token, score);
+        outcome = await recordSurveyAnswer(ctx, token, postedScore(form));
       }
       // Relative to /csat/, so it also works behind a proxy that serves Deskbell under a path prefix.
       page = csatPage(outcome, encodeURIComponent(token));

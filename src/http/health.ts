@@ -66,15 +66,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, fail) => setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
 /**
  * Whether a /healthz caller may read the details (error messages, the workspace's name, the last SLA
- * sweep): a caller on this machine, or one presenting HEALTH_TOKEN as a bearer token. Everyone else (a
- * load balancer, the internet) learns ok or not ok per check, which is all a probe needs.
+ * sweep): only one presenting HEALTH_TOKEN as a bearer token. Where a request comes from proves nothing: a
+ * reverse proxy on this machine makes every caller look local. Everyone else (a load balancer, a monitor)
+ * learns ok or not ok per check, which is all a probe needs.
  */
 export function mayReadHealthDetails(req: IncomingMessage, token: string | undefined): boolean {
-  if (LOOPBACK.test(req.socket.remoteAddress ?? '')) return true;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
   if (!token || !m) return false;
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

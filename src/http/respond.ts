@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { declaredTooLarge, refuseBody } from './body-limit.js';
 
 export type RoutedRequest = IncomingMessage & { params?: Record<string, string | string[]> };
 
@@ -23,21 +24,17 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes rather than buffering it all. */
+/**
+ * Reads the whole body, refusing (413) as soon as it passes `limit` bytes rather than buffering it all; the
+ * rest is never read (route() closes the connection after a 413).
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
-  }
+  if (declaredTooLarge(req, limit)) throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
-    }
+    if (size > limit) throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -55,16 +52,23 @@ export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
   }
 }
 
-/** Wraps a route so that thrown HttpErrors become JSON answers and anything else a logged 500. */
+/**
+ * Wraps a route: a body announced larger than `maxBodyBytes` (0 for routes that take none) is refused with 413
+ * before anything is read; thrown HttpErrors become JSON answers (a 413 closes the connection, so the rest of
+ * an oversized body is not read), anything else a logged 500.
+ */
 export function route(
   log: { error: (obj: object, msg: string) => void },
   handler: (req: RoutedRequest, res: ServerResponse) => Promise<void>,
+  maxBodyBytes = 0,
 ) {
   return (req: RoutedRequest, res: ServerResponse): void => {
+    if (declaredTooLarge(req, maxBodyBytes)) return refuseBody(res, maxBodyBytes);
     handler(req, res).catch((err: unknown) => {
       if (res.headersSent) return;
       if (err instanceof HttpError) {
-        sendJson(res, err.status, { error: err.message, ...(err.details ? { details: err.details } : {}) });
+        const close: Record<string, string> = err.status === 413 ? { connection: 'close' } : {};
+        sendJson(res, err.status, { error: err.message, ...(err.details ? { details: err.details } : {}) }, close);
       } else {
         log.error({ err, url: req.url }, 'request failed');
         sendJson(res, 500, { error: 'internal error' });

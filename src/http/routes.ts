@@ -1,7 +1,7 @@
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { AppContext } from '../context.js';
 import { lastSweepAt } from '../domain/sla-sweep.js';
-import { csatHandler } from './csat.js';
+import { csatHandler, FORM_MAX_BYTES } from './csat.js';
 import { homeHandler, INTAKE_API_PATH, intakeApiHandler } from './home.js';
 import { createHealthCheck, mayReadHealthDetails, withoutDetails } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
@@ -10,7 +10,10 @@ import { logRejections } from './rejections.js';
 import { route, sendJson } from './respond.js';
 import { statusPageHandler } from './status-page.js';
 
-/** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
+/**
+ * Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. Each states the largest body
+ * it takes (none for GET); a larger one is refused with 413 before it is read.
+ */
 export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): CustomRoute[] {
   const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, schedulerRunning, lastSweepAt: () => lastSweepAt(ctx.models) });
   const log = ctx.logger.child({ component: 'http' });
@@ -23,7 +26,7 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
       method: 'GET',
       handler: route(log, async (req, res) => {
         const report = await health();
-        // Details (versions of errors, the workspace name, the last sweep) only for this machine or the token.
+        // Details (versions or errors, the workspace name, the last sweep) only with HEALTH_TOKEN.
         sendJson(res, report.ok ? 200 : 503, mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report));
       }),
     },
@@ -31,16 +34,17 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     {
       path: '/intake/webhook',
       method: 'POST',
-      handler: route(log, logRejections(ctx.logger, 'webhook', webhookIntakeHandler(ctx))),
+      handler: route(log, logRejections(ctx.logger, 'webhook', webhookIntakeHandler(ctx)), ctx.config.INTAKE_MAX_BODY_BYTES),
     },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
     // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
     { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx, 'GET')) },
-    { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
+    { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST'), FORM_MAX_BYTES) },
+    // Attachments arrive base64-encoded, as in the raw mail: the SMTP listener's limit.
     {
       path: '/intake/email/postmark',
       method: 'POST',
-      handler: route(log, logRejections(ctx.logger, 'postmark', postmarkIntakeHandler(ctx))),
+      handler: route(log, logRejections(ctx.logger, 'postmark', postmarkIntakeHandler(ctx)), ctx.config.MAIL_MAX_BYTES),
     },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },

@@ -8,7 +8,10 @@ import { postMessageOnce } from './post-once.js';
 import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
 /** What posting and updating cards needs. */
-export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'>;
+export type CardDeps = Pick<
+  SlackDeps,
+  'models' | 'slack' | 'slackNoRetry' | 'claimMs' | 'policy' | 'clock' | 'logger' | 'supportChannel'
+>;
 
 export const CARD_EVENT_TYPE = 'deskbell_ticket_card';
 export const NOTE_EVENT_TYPE = 'deskbell_thread_note';

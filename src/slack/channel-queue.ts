@@ -18,7 +18,7 @@ import type { Logger } from '../logger.js';
  *
  * A call that waits longer than `maxWaitMs` is refused with a rate-limit error without being sent: the
  * exactly-once layer (src/db/once.ts) records it as a definite refusal and its effect retries later. That keeps
- * every send well inside the claim a worker holds while posting (SLACK_CLAIM_MS), so a slow queue can never
+ * every send well inside the claim a worker holds while posting (SlackDeps.claimMs), so a slow queue can never
  * let a second worker take over a post that is still going to happen.
  *
  * The queue is per process. Several processes each keep their own spacing; whatever they add up to beyond

@@ -9,7 +9,7 @@ export const SLACK_RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 250, maxT
 
 /**
  * Each Web API call gives up after this long (the client waits forever by default), far below the claim
- * a worker holds while posting (SLACK_CLAIM_MS in src/slack/post-once.ts), so a hung call never outlives it.
+ * a worker holds while posting (SlackDeps.claimMs, renewed while it waits), so a hung call fails the attempt.
  */
 export const SLACK_TIMEOUT_MS = 10_000;
 

@@ -11,4 +11,9 @@ export interface SlackDeps extends DomainDeps {
   supportChannel: string;
   /** Who may act on cards (SUPPORT_TEAM_USERGROUP). */
   team: TeamGate;
+  /**
+   * How long a claim (an effect's, a once-only delivery's) lasts without renewal: its holder renews it while it
+   * works, so this is how soon another process takes over from one that died. 60 s; tests shorten it.
+   */
+  claimMs: number;
 }

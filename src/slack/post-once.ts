@@ -5,9 +5,6 @@ import type { Models } from '../db/models/index.js';
 import { deliverOnce, type DeliverOnceOutcome } from '../db/once.js';
 import { BusyElsewhereError, mayHaveReachedSlack } from './errors.js';
 
-/** Real milliseconds a worker may hold a Slack post: far above the client's timeout (SLACK_TIMEOUT_MS). */
-export const SLACK_CLAIM_MS = 60_000;
-
 export interface PostedMessage {
   channel: string;
   ts: string;
@@ -18,6 +15,8 @@ export interface OncePostDeps {
   slack: WebClient;
   /** A client that never retries by itself: a retried chat.postMessage could post twice. */
   slackNoRetry: WebClient;
+  /** How long the delivery's claim lasts without renewal (SlackDeps.claimMs). */
+  claimMs: number;
 }
 
 export interface OncePost {
@@ -50,7 +49,7 @@ export async function postMessageOnce(deps: OncePostDeps, p: OncePost): Promise<
     kind: p.kind,
     ticketId: p.ticketId,
     at: p.at,
-    deadlineMs: SLACK_CLAIM_MS,
+    deadlineMs: deps.claimMs,
     job: p.job,
     // A DM is posted to the user's id; only a check needs the conversation's own id.
     check: async () => findPosted(deps.slack, isUser(channel) ? await openDm(deps.slack, channel) : channel, p),

@@ -8,9 +8,6 @@ import { uploadFiles, type UploadFile } from './upload.js';
 
 export const SUMMARY_EVENT_TYPE = 'deskbell_summary';
 
-/** Real milliseconds a worker may hold the chart upload: above uploadFiles' 60 s per file. */
-const CHART_UPLOAD_CLAIM_MS = 5 * 60_000;
-
 /** Posts a summary in #support once under its key (src/slack/post-once.ts); says who posted it. */
 export async function postSummary(
   ctx: AppContext,
@@ -46,7 +43,8 @@ export async function uploadSummaryCharts(
     key: OnceKeys.summaryCharts(summaryKey),
     kind: DeliveryKinds.summaryCharts,
     at: ctx.clock.now(),
-    deadlineMs: CHART_UPLOAD_CLAIM_MS,
+    // Renewed while the upload runs (up to 60 s a file): the claim need not outlast it.
+    deadlineMs: ctx.claimMs,
     send: async () => ({
       files: await uploadFiles(ctx.slack, files, { channel: ctx.config.SUPPORT_CHANNEL_ID, comment }),
     }),

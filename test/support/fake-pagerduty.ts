@@ -6,6 +6,8 @@ export class FakePagerDuty {
   readonly events: Array<{ routing_key: string; event_action: string; dedup_key: string; payload?: Record<string, unknown> }> = [];
   /** The next N requests answer 500. */
   failNext = 0;
+  /** The next N requests answer 400, as PagerDuty does for an event it will never take. */
+  refuseNext = 0;
   /** Every request received, refused ones included. */
   attempts = 0;
   private server?: Server;
@@ -20,6 +22,12 @@ export class FakePagerDuty {
         if (this.failNext > 0) {
           this.failNext--;
           res.writeHead(500).end('upstream error');
+          return;
+        }
+        if (this.refuseNext > 0) {
+          this.refuseNext--;
+          const answer = { status: 'invalid event', message: 'Event object is invalid' };
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
           return;
         }
         this.events.push(JSON.parse(raw));

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { waitFor } from './settle.js';
+import { unsafeTexts, type UnsafeText } from './slack-safety.js';
 
 export interface SlackCall {
   method: string;
@@ -49,7 +50,11 @@ export interface UploadedFile {
  * so the app's real WebClient (pointed here with SLACK_API_URL) is exercised end to end.
  */
 export class FakeSlack {
+  /** Every fake started in this test file; test/support/slack-safety-check.ts looks through their calls at its end. */
+  static readonly started = new Set<FakeSlack>();
   readonly calls: SlackCall[] = [];
+  /** Requester text that reached Slack unescaped, in any call (test/support/slack-safety.ts). */
+  readonly unsafe: UnsafeText[] = [];
   readonly messages: StoredMessage[] = [];
   readonly channels = new Map<string, { id: string; name: string; members: Set<string>; creator: string; is_private: boolean; topic?: string; is_archived?: boolean }>();
   readonly bookmarks: Array<{ id: string; channel_id: string; title: string; link: string }> = [];
@@ -63,12 +68,14 @@ export class FakeSlack {
   private lastAccepted = new Map<string, number>();
   private failures = new Map<string, Failure[]>();
   private holds = new Map<string, Promise<void>>();
+  private slowMs = new Map<string, number>();
   private server?: Server;
   private seq = 0;
   private clockSeconds = 1_700_000_000;
   url = '';
 
   async start(): Promise<this> {
+    FakeSlack.started.add(this);
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
@@ -108,6 +115,19 @@ export class FakeSlack {
     };
   }
 
+  /**
+   * Calls of `method` (`upload` for the bytes POSTed to an upload URL) take effect at once and answer after
+   * `ms`: a slow Slack, or a large upload on a slow link. 0 makes them quick again.
+   */
+  slow(method: string, ms: number): void {
+    this.slowMs.set(method, ms);
+  }
+
+  private async lag(method: string): Promise<void> {
+    const ms = this.slowMs.get(method) ?? 0;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
   clearFailures(): void {
     this.failures.clear();
   }
@@ -141,6 +161,7 @@ export class FakeSlack {
       return void res.end('not found');
     }
     file.bytes = Buffer.concat(chunks);
+    await this.lag('upload');
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${file.bytes.length}`);
   }
@@ -156,6 +177,7 @@ export class FakeSlack {
     const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
     this.calls.push({ method, args, token, at: performance.now() });
+    this.unsafe.push(...unsafeTexts({ method, args }));
 
     const channel = typeof args.channel === 'string' ? args.channel : undefined;
     if (this.limit && channel && this.limit.methods.has(method)) {
@@ -188,6 +210,7 @@ export class FakeSlack {
     const answer = this.answer(method, args, token);
     const held = this.holds.get(method);
     if (held) await held;
+    await this.lag(method);
     if (!res.destroyed) this.reply(res, answer);
   }
 
@@ -237,6 +260,12 @@ export class FakeSlack {
         const wantPublic = String(a.types ?? 'public_channel').includes('public_channel');
         const list = [...this.channels.values()].filter((c) => (c.is_private ? wantPrivate : wantPublic));
         return { ok: true, channels: list.map((c) => ({ id: c.id, name: c.name, creator: c.creator, is_private: c.is_private })), response_metadata: { next_cursor: '' } };
+      }
+      case 'conversations.info': {
+        const ch = this.channels.get(a.channel);
+        if (ch) return { ok: true, channel: { id: ch.id, name: ch.name, is_private: ch.is_private } };
+        if (/^D/.test(String(a.channel))) return { ok: true, channel: { id: a.channel, is_im: true } };
+        return { ok: false, error: 'channel_not_found' };
       }
       case 'conversations.setTopic': {
         const ch = this.channels.get(a.channel);

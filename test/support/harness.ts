@@ -79,6 +79,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** DNS for the SMTP listener's own sender check; by default every domain authorises this machine. */
   dns?: DnsResolver;
+  /** How long claims last without renewal (default 60 s): short, a test sees a takeover in seconds. */
+  claimMs?: number;
 }
 
 /** Boots the real app on a random port against the test database and a fake Slack. */
@@ -100,6 +102,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     deliveryPollMs: 500,
     retryBaseMs: 100,
     dnsResolver: opts.dns ?? stubResolver(),
+    ...(opts.claimMs ? { claimMs: opts.claimMs } : {}),
   });
   trackHandlers(app);
   const { port } = await app.start(0);

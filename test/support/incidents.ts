@@ -19,8 +19,12 @@ export function incidentDriver(t: () => TestApp) {
   const slack = () => t().slack;
 
   /** A customer's ticket from the webhook (acknowledged by mail), with its card posted. */
-  async function customerTicket(subject: string, requester: { email: string; name?: string }) {
-    const res = await sendWebhook(t().url, { subject, body: `${subject}: nothing works for us.`, requester });
+  async function customerTicket(
+    subject: string,
+    requester: { email: string; name?: string },
+    body = `${subject}: nothing works for us.`,
+  ) {
+    const res = await sendWebhook(t().url, { subject, body, requester });
     expect(res.status).toBe(201);
     const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };
     const card = await waitLong(async () => {
@@ -31,8 +35,8 @@ export function incidentDriver(t: () => TestApp) {
   }
 
   /** A customer ticket declared P0 from its card by `user`, once its war room, brief and alert are there. */
-  async function declared(subject: string, requester: { email: string; name?: string }, user: string) {
-    const ticket = await customerTicket(subject, requester);
+  async function declared(subject: string, requester: { email: string; name?: string }, user: string, body?: string) {
+    const ticket = await customerTicket(subject, requester, body);
     await t().sender.blockAction(user, { type: 'button', action_id: 'ticket_declare_p0', value: JSON.stringify({ ticketId: ticket.id }) }, ticket);
     const incident = await waitLong(async () => {
       const i = await models().Incident.findOne({ ticketId: ticket.id }).lean();

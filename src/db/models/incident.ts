@@ -57,6 +57,12 @@ const incidentSchema = new Schema(
     /** The next moment the clock sweep must look at this incident (update reminders, monitoring end, report reminders, archive). */
     clockAt: Date,
     declaredAt: { type: Date, required: true },
+    /**
+     * Set in the write that stores the incident, unset once its first minute (war room, brief, alert, first page,
+     * PagerDuty trigger) is done: while set, the clock sweep asks for that work again, so a crash between storing
+     * the incident and asking for its effects loses nothing.
+     */
+    openOwedAt: Date,
     /** How it was declared: the card's button, a priority change, a webhook, `/support incident`. */
     declaredVia: { type: String, enum: ['card', 'priority', 'webhook', 'command'], required: true },
     roles: {
@@ -88,6 +94,7 @@ const incidentSchema = new Schema(
 );
 incidentSchema.index({ 'page.nextAt': 1 });
 incidentSchema.index({ clockAt: 1 });
+incidentSchema.index({ openOwedAt: 1 }, { sparse: true });
 // `/support update` and `/support link SUP-12` find the incident of the war room they are typed in.
 incidentSchema.index({ 'channel.id': 1 });
 incidentSchema.index({ status: 1, declaredAt: -1 });

@@ -96,7 +96,8 @@ const UNFINISHED_HORIZON_MS = 2 * 86_400_000;
 /**
  * The clock sweep: for every incident whose `clockAt` has come (indexed), asks for each reminder that is due
  * (a once-only delivery each, so two processes or a rerun send it once) and moves `clockAt` on, guarded by
- * the value it read. Also re-asks for status updates whose effects were never finished.
+ * the value it read. Also re-asks for incidents whose first minute, and status updates whose effects, were
+ * never finished.
  */
 export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
   const now = deps.clock.now();
@@ -113,6 +114,10 @@ export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
       deps.logger.error({ err, incident: i.key }, 'incident clock failed; the next sweep retries');
     }
   }
+  // Incidents whose first minute was never finished (or never asked for: a crash right after storing them).
+  const owedBefore = new Date(now.getTime() - UNFINISHED_GRACE_MS);
+  const unopened = await deps.models.Incident.find({ openOwedAt: { $lt: owedBefore } }, { _id: 1 }).limit(100).lean();
+  for (const i of unopened) await deps.effects.openIncident(String(i._id));
   const window = { $gt: new Date(now.getTime() - UNFINISHED_HORIZON_MS), $lt: new Date(now.getTime() - UNFINISHED_GRACE_MS) };
   const unfinished = await deps.models.Incident.find({ timeline: { $elemMatch: { kind: 'status_update', done: { $ne: true }, at: window } } }, { timeline: 1 }).limit(100);
   for (const i of unfinished) {

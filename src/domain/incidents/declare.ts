@@ -46,7 +46,9 @@ function incidentIdFor(ticketId: string): Types.ObjectId {
  * `/support incident`; double clicks, retries and several processes included). Stores the incident with its
  * roles (the declarer commands until someone takes over; for a declaration by a system, the on-call
  * primary does), links the ticket to it, and asks for the first minute's work: war room, alert, page,
- * PagerDuty. Asking again for an existing incident only re-asks for that work, which happens once.
+ * PagerDuty. The incident is stored owing that work (`openOwedAt`), so the clock sweep asks for it again if
+ * this process dies before asking. Asking again for an existing incident only re-asks for that work, which
+ * happens once.
  */
 export async function declareIncident(deps: DomainDeps, input: { ticketId: string; actor: Actor; via: DeclaredVia }): Promise<{ incident: IncidentDoc; created: boolean }> {
   const existing = await deps.models.Incident.findOne({ ticketId: input.ticketId });
@@ -77,6 +79,7 @@ export async function declareIncident(deps: DomainDeps, input: { ticketId: strin
       status: 'active',
       declaredAt: now,
       declaredVia: input.via,
+      openOwedAt: now,
       roles: {
         ...(declarer ? { declarer } : {}),
         ...(declarer ?? oncall.users[0] ? { commander: declarer ?? oncall.users[0] } : {}),
@@ -114,5 +117,4 @@ async function followUp(deps: DomainDeps, incident: IncidentDoc): Promise<void> 
     record({ kind: 'incident_declared', text: `${incident.key} declared: war room, alert and page on their way`, data: { incident: incident.key }, notify: true });
   });
   await deps.effects.openIncident(incident.id);
-  if (deps.incidents.pagerDuty) await deps.effects.pagerDuty(incident.id, 'trigger');
 }

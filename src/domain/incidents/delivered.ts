@@ -54,6 +54,11 @@ export async function recordMessage(
   );
 }
 
+/** The incident's first minute is done: the clock sweep stops asking for it (src/flows/open-incident.ts). */
+export async function recordOpened(deps: Pick<DomainDeps, 'models'>, incidentId: Types.ObjectId): Promise<void> {
+  await deps.models.Incident.updateOne({ _id: incidentId }, { $unset: { openOwedAt: 1 }, $inc: { __v: 1 } });
+}
+
 /** The war room is archived: no reminder or note is posted there any more. */
 export async function recordArchived(
   deps: Pick<DomainDeps, 'models'>,

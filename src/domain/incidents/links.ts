@@ -46,7 +46,8 @@ export async function linkTicket(deps: DomainDeps, input: LinkInput): Promise<{ 
   });
   if (outcome.changed && input.announce !== false) {
     const eventId = String(outcome.events[0]!._id);
-    const about = { ticket: outcome.ticket.key, ticketId: outcome.ticket.id, requester: outcome.ticket.requester?.email };
+    // The incident's timeline is shown in the war room: the ticket's number only, its requester stays on the card.
+    const about = { ticket: outcome.ticket.key, ticketId: outcome.ticket.id };
     await noteOnIncident(deps, incident.id, input.actor, `link:${eventId}`, { kind: 'ticket_linked', data: about });
     if (movedFrom) await noteOnIncident(deps, movedFrom.id, input.actor, `unlink:${eventId}`, { kind: 'ticket_unlinked', data: { ...about, to: incident.key } });
   }

@@ -5,7 +5,7 @@ import { deliverOnce } from '../../db/once.js';
 import { OnceKeys } from '../../db/once-keys.js';
 import { incidentAlert, incidentTopic } from '../../../views/incident.js';
 import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../errors.js';
-import { postMessageOnce, SLACK_CLAIM_MS } from '../post-once.js';
+import { postMessageOnce } from '../post-once.js';
 import { groupMembers } from '../usergroups.js';
 import { channelUrl, workspaceUrl } from '../workspace-url.js';
 import { renderBrief } from './refresh.js';
@@ -58,7 +58,7 @@ export async function setUpWarRoom(
     topic: incidentTopic(incidentView(incident), ctx.policy.timeZone),
   });
   if (cardLink) await bookmarkCard(ctx, incident, room, cardLink);
-  const brief = await renderBrief(ctx, incident, ticket, cardLink);
+  const brief = await renderBrief(ctx, incident, cardLink);
   const posted = await postMessageOnce(ctx, {
     key: OnceKeys.incidentBrief(incident.id),
     kind: 'incident-brief',
@@ -102,7 +102,7 @@ async function bookmarkCard(ctx: AppContext, incident: IncidentDoc, channel: str
     kind: 'war-room-bookmark',
     ticketId: incident.ticketId,
     at: ctx.clock.now(),
-    deadlineMs: SLACK_CLAIM_MS,
+    deadlineMs: ctx.claimMs,
     mayHaveReached: mayHaveReachedSlack,
     check: async () => {
       const res = await ctx.slack.bookmarks.list({ channel_id: channel });

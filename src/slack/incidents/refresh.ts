@@ -8,15 +8,15 @@ import { messageUrl } from '../../../views/ticket-list.js';
 import { workspaceUrl } from '../workspace-url.js';
 import { incidentView } from './view.js';
 
-/** The brief's content from the stored incident: its ticket, the linked tickets and the latest update. */
-export async function renderBrief(ctx: AppContext, incident: IncidentDoc, ticket: TicketDoc, cardLink: string | undefined) {
+/** The brief's content from the stored incident: the linked tickets (numbers, no requesters) and the latest update. */
+export async function renderBrief(ctx: AppContext, incident: IncidentDoc, cardLink: string | undefined) {
   const linked = await linkedTickets(ctx, incident.id);
   const last = incident.timeline.filter((e) => e.kind === 'status_update').at(-1);
   const d = last?.data as UpdateData | undefined;
   const latest: LatestUpdateView | undefined = last && d ? { at: last.at, status: d.status, known: d.known, impact: d.impact, ...(d.nextAt ? { nextAt: new Date(d.nextAt) } : {}) } : undefined;
-  return incidentBrief(incidentView(incident), ticket, {
+  return incidentBrief(incidentView(incident), {
     ...(cardLink ? { cardLink } : {}),
-    linked: linked.map((t) => ({ key: t.key, subject: t.subject, status: t.status, requester: t.requester })),
+    linked: linked.map((t) => ({ key: t.key, subject: t.subject, status: t.status })),
     ...(latest ? { latest } : {}),
     cadenceMinutes: Math.round((ctx.incidents.updateMs / 60_000) * 10) / 10,
   });
@@ -47,6 +47,7 @@ export async function refreshIncident(ctx: AppContext, incidentId: string): Prom
   const view = incidentView(incident);
   await ctx.slack.conversations.setTopic({ channel: incident.channel.id, topic: incidentTopic(view, ctx.policy.timeZone) });
   if (incident.brief?.ts && incident.brief.channel && ticket) {
-    await ctx.slack.chat.update({ channel: incident.brief.channel, ts: incident.brief.ts, ...(await renderBrief(ctx, incident, ticket, await cardLinkOf(ctx, ticket))) });
+    const brief = await renderBrief(ctx, incident, await cardLinkOf(ctx, ticket));
+    await ctx.slack.chat.update({ channel: incident.brief.channel, ts: incident.brief.ts, ...brief });
   }
 }

@@ -5,7 +5,7 @@ import type { IncidentDoc } from '../../db/models/incident.js';
 import type { ClockKind } from '../../domain/incidents/clock.js';
 import { reminderMessage } from '../../../views/incident-update.js';
 import { BusyElsewhereError, slackErrorCode } from '../errors.js';
-import { postMessageOnce, SLACK_CLAIM_MS } from '../post-once.js';
+import { postMessageOnce } from '../post-once.js';
 
 export const REMINDER_EVENT_TYPE = 'deskbell_incident_reminder';
 
@@ -62,7 +62,7 @@ export async function archiveChannelOnce(ctx: AppContext, incident: IncidentDoc,
     kind: DeliveryKinds.warRoomArchive,
     ticketId: incident.ticketId,
     at: ctx.clock.now(),
-    deadlineMs: SLACK_CLAIM_MS,
+    deadlineMs: ctx.claimMs,
     // Archiving twice only answers already_archived: no check needed.
     send: async () => {
       try {

@@ -5,7 +5,7 @@ import { deliverOnce } from '../../db/once.js';
 import { DeliveryKinds, OnceKeys } from '../../db/once-keys.js';
 import { reportFileComment, reportMarkdown, reportMessage, type ReportView } from '../../../views/incident-report.js';
 import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../errors.js';
-import { postMessageOnce, SLACK_CLAIM_MS } from '../post-once.js';
+import { postMessageOnce } from '../post-once.js';
 import { uploadFiles } from '../upload.js';
 
 export const REPORT_EVENT_TYPE = 'deskbell_incident_report';
@@ -90,7 +90,7 @@ export async function uploadReportFile(
     kind: DeliveryKinds.incidentReportFile,
     ticketId: incident.ticketId,
     at: ctx.clock.now(),
-    deadlineMs: SLACK_CLAIM_MS,
+    deadlineMs: ctx.claimMs,
     ...(job ? { job } : {}),
     mayHaveReached: mayHaveReachedSlack,
     // A shared file shows in the channel as a message with its initial comment: find ours by that text.

@@ -5,7 +5,6 @@ import { deliverOnce } from '../../db/once.js';
 import { OnceKeys } from '../../db/once-keys.js';
 import { warRoomName } from '../../domain/incidents/channel-name.js';
 import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../errors.js';
-import { SLACK_CLAIM_MS } from '../post-once.js';
 
 /** Slack's answers that no retry changes, with what fixes each (shown in the ticket's thread). */
 const REFUSALS: Record<string, string> = {
@@ -25,7 +24,13 @@ export type WarRoom = { id: string; name: string } | { error: string; hint?: str
  * first, so a retry finds its channel instead of opening a second.
  */
 export async function openWarRoom(
-  deps: { models: Pick<Models, 'Delivery'>; slack: WebClient; slackNoRetry: WebClient; botUserId: () => Promise<string> },
+  deps: {
+    models: Pick<Models, 'Delivery'>;
+    slack: WebClient;
+    slackNoRetry: WebClient;
+    claimMs: number;
+    botUserId: () => Promise<string>;
+  },
   incident: IncidentDoc,
   opts: { private: boolean; at: Date },
 ): Promise<WarRoom> {
@@ -36,7 +41,7 @@ export async function openWarRoom(
       kind: 'war-room',
       ticketId: incident.ticketId,
       at: opts.at,
-      deadlineMs: SLACK_CLAIM_MS,
+      deadlineMs: deps.claimMs,
       mayHaveReached: mayHaveReachedSlack,
       check: () => findOwnChannel(deps, names, opts.private),
       send: async () => {
