@@ -165,6 +165,8 @@ describe('email replies read as the requester wrote them', () => {
         '(nothing of its own: it only quotes earlier mail)',
       );
     },
+    // 55 replies to one ticket, one after another (each a change of the same document): room for a busy machine.
+    120_000,
   );
 
   describe.each(['smtp', 'postmark'] as const)('each pattern of the issue (%s)', (via) => {

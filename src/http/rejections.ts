@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { declaredTooLarge } from './body-limit.js';
 import type { Logger } from '../logger.js';
 import { HttpError, type RoutedRequest } from './respond.js';
 
@@ -55,4 +56,18 @@ function note(recent: Map<string, { since: number; suppressed: number }>, log: L
     },
     'intake request rejected',
   );
+}
+
+/**
+ * The same refusal as an HttpError, for handlers wrapped in logRejections (src/http/rejections.ts), so an
+ * oversized intake request is logged like every other refused one; `route` answers it and closes the connection.
+ */
+export function capBody<Req extends IncomingMessage, Res>(
+  limit: number,
+  handler: (req: Req, res: Res) => Promise<void>,
+): (req: Req, res: Res) => Promise<void> {
+  return async (req, res) => {
+    if (declaredTooLarge(req, limit)) throw new HttpError(413, `body is larger than the ${limit}-byte limit`);
+    await handler(req, res);
+  };
 }

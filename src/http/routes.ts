@@ -6,7 +6,7 @@ import { homeHandler, INTAKE_API_PATH, intakeApiHandler } from './home.js';
 import { createHealthCheck, mayReadHealthDetails, withoutDetails } from './health.js';
 import { postmarkIntakeHandler } from './intake-postmark.js';
 import { webhookIntakeHandler } from './intake-webhook.js';
-import { logRejections } from './rejections.js';
+import { capBody, logRejections } from './rejections.js';
 import { route, sendJson } from './respond.js';
 import { statusPageHandler } from './status-page.js';
 
@@ -34,7 +34,7 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     {
       path: '/intake/webhook',
       method: 'POST',
-      handler: route(log, logRejections(ctx.logger, 'webhook', webhookIntakeHandler(ctx)), ctx.config.INTAKE_MAX_BODY_BYTES),
+      handler: route(log, logRejections(ctx.logger, 'webhook', capBody(ctx.config.INTAKE_MAX_BODY_BYTES, webhookIntakeHandler(ctx)))),
     },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
     // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
@@ -44,7 +44,7 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     {
       path: '/intake/email/postmark',
       method: 'POST',
-      handler: route(log, logRejections(ctx.logger, 'postmark', postmarkIntakeHandler(ctx)), ctx.config.MAIL_MAX_BYTES),
+      handler: route(log, logRejections(ctx.logger, 'postmark', capBody(ctx.config.MAIL_MAX_BYTES, postmarkIntakeHandler(ctx)))),
     },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
