@@ -14,6 +14,9 @@ import { statusPageHandler } from './status-page.js';
  * Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. Each states the largest body
  * it takes (none for GET); a larger one is refused with 413 before it is read.
  */
+/** For `route`: the handler caps its body itself (capBody), inside logRejections, so refusals are logged. */
+const CAPPED_INSIDE = Number.MAX_SAFE_INTEGER;
+
 export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): CustomRoute[] {
   const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, schedulerRunning, lastSweepAt: () => lastSweepAt(ctx.models) });
   const log = ctx.logger.child({ component: 'http' });
@@ -34,7 +37,11 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     {
       path: '/intake/webhook',
       method: 'POST',
-      handler: route(log, logRejections(ctx.logger, 'webhook', capBody(ctx.config.INTAKE_MAX_BODY_BYTES, webhookIntakeHandler(ctx)))),
+      handler: route(
+        log,
+        logRejections(ctx.logger, 'webhook', capBody(ctx.config.INTAKE_MAX_BODY_BYTES, webhookIntakeHandler(ctx))),
+        CAPPED_INSIDE,
+      ),
     },
     // Satisfaction-survey links from resolution mails (signed tokens; see src/domain/csat.ts).
     // GET shows the question and records nothing (scanners fetch every link); the page's form POSTs the answer.
@@ -44,7 +51,11 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     {
       path: '/intake/email/postmark',
       method: 'POST',
-      handler: route(log, logRejections(ctx.logger, 'postmark', capBody(ctx.config.MAIL_MAX_BYTES, postmarkIntakeHandler(ctx)))),
+      handler: route(
+        log,
+        logRejections(ctx.logger, 'postmark', capBody(ctx.config.MAIL_MAX_BYTES, postmarkIntakeHandler(ctx))),
+        CAPPED_INSIDE,
+      ),
     },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
