@@ -26,6 +26,10 @@ import { register as registerIncidentReportSubmit } from './submissions/incident
 import { register as registerLinkIncidentSubmit } from './submissions/link-incident.js';
 import { register as registerStormButtons } from './actions/storm-buttons.js';
 import { register as registerStormForms } from './submissions/storm-forms.js';
+import { register as registerSaveArticle } from './actions/save-article.js';
+import { register as registerKbButtons } from './actions/kb-buttons.js';
+import { register as registerFeedbackTags } from './actions/feedback-tags.js';
+import { register as registerArticleSubmit } from './submissions/article.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, submissions/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -55,4 +59,8 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerLinkIncidentSubmit(app, ctx);
   registerStormButtons(app, ctx);
   registerStormForms(app, ctx);
+  registerSaveArticle(app, ctx);
+  registerKbButtons(app, ctx);
+  registerFeedbackTags(app, ctx);
+  registerArticleSubmit(app, ctx);
 }

@@ -16,6 +16,7 @@ import { publishIncidentReport } from '../flows/incident-report.js';
 import { publishIncidentUpdate } from '../flows/incident-update.js';
 import { sendSlaDirectMessage } from '../slack/sla-dm.js';
 import { postStormNote, refreshStormCard } from '../slack/storm-card.js';
+import { postSimilarMatches } from '../flows/similar-matches.js';
 import { EffectNames as N } from './names.js';
 import type { EffectKind, EffectRun } from './worker.js';
 
@@ -47,6 +48,8 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.stormCard]: { lane: 'channel', run: (d, r) => refreshStormCard(ctx, d.stormId!, asJob(r, d)) },
     [N.stormAction]: { run: (d) => applyStormAction(ctx, d.stormId!, d.actionId!) },
     [N.stormNote]: { lane: 'channel', run: (d, r) => postStormNote(ctx, d.stormId!, d.actionId!, asJob(r, d)) },
+    // Best effort: the matches are a help, not a duty; a card that never comes stops it after a few tries.
+    [N.similarMatches]: { lane: 'channel', maxRetries: 10, run: (d, r) => postSimilarMatches(ctx, d.ticketId!, asJob(r, d)) },
     [N.incidentOpen]: urgent((d) => openIncident(ctx, d.incidentId!)),
     [N.incidentPage]: urgent((d) => sendPage(ctx, d.incidentId!, d.eventId!)),
     [N.incidentNote]: urgent((d) => postIncidentNote(ctx, d.incidentId!, d.eventId!)),

@@ -3,6 +3,7 @@ import type { ArticleDoc, ArticleFields } from '../db/models/article.js';
 import { nextSequence } from '../db/models/counter.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { DomainDeps } from './deps.js';
+import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
 import { DomainError } from './errors.js';
 import { subjectKey } from './report-figures.js';
 import { words } from './search-text.js';
@@ -173,4 +174,27 @@ export async function recordArticleSent(deps: Pick<DomainDeps, 'models'>, articl
 /** Counts a view of an article's public page. */
 export async function recordArticleView(deps: Pick<DomainDeps, 'models'>, articleId: Types.ObjectId): Promise<void> {
   await deps.models.Article.updateOne({ _id: articleId }, { $inc: { 'stats.views': 1, uses: 1 } });
+}
+
+/**
+ * The reply "Send this article" starts from: the article's fix and how to verify it, in the requester's
+ * terms, and its public page when there is one. The agent edits it before sending.
+ */
+export function articleReplyText(
+  ticket: { subject: string; requester?: { name?: string | null; email?: string | null } | null },
+  article: Pick<ArticleFields, 'title' | 'fix' | 'verify'>,
+  url?: string,
+): string {
+  const lines = [
+    greeting(ticket),
+    '',
+    `Thank you for your message about "${oneLine(ticket.subject, MAIL_SUBJECT_MAX)}". We have seen this before, and this is how to solve it:`,
+    '',
+    article.title,
+    article.fix.trim(),
+  ];
+  if (article.verify?.trim()) lines.push('', 'How to check that it works:', article.verify.trim());
+  if (url) lines.push('', `The full article: ${url}`);
+  lines.push('', 'If this does not solve it for you, just reply to this email and we will look into it further.');
+  return lines.join('\n');
 }

@@ -150,3 +150,9 @@ export async function selfHelpSolvedCount(deps: Pick<DomainDeps, 'models'>, w: {
   });
 }
 
+
+/** GET /help without a query: the public articles, most used first. */
+export async function publicArticleList(deps: Pick<DomainDeps, 'models'>, limit = 30): Promise<Array<{ key: string; slug: string; title: string; summary: string }>> {
+  const rows = await deps.models.Article.find({ visibility: 'public' }, { number: 1, title: 1, problem: 1, fix: 1 }).sort({ uses: -1, number: -1 }).limit(limit).lean();
+  return rows.map((a) => ({ key: articleKey(a), slug: articleSlug(a), title: a.title, summary: (a.problem || a.fix).slice(0, 200) }));
+}

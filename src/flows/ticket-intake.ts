@@ -41,6 +41,9 @@ export async function runTicketIntake(ctx: AppContext, ticketId: string): Promis
         (err: unknown) => retryAlone(ctx, ticket.key, 'acknowledgement', err, () => ctx.effects.sendMail(ack.id)),
       ),
   ]);
+  // The knowledge base's best matches go in the card's thread as an effect of their own, after the card: a
+  // search never holds the card up.
+  if (!storm?.grouped) await ctx.effects.similarMatches(ticketId);
 }
 
 async function retryAlone(

@@ -11,19 +11,20 @@ export const SUMMARY_EVENT_TYPE = 'deskbell_summary';
 /** Real milliseconds a worker may hold the chart upload: above uploadFiles' 60 s per file. */
 const CHART_UPLOAD_CLAIM_MS = 5 * 60_000;
 
-/** Posts a summary in #support once under its key (src/slack/post-once.ts); says who posted it. */
+/** Posts a summary in #support (or `channel`) once under its key (src/slack/post-once.ts); says who posted it. */
 export async function postSummary(
   ctx: AppContext,
   key: string,
   kind: string,
   message: { text: string; blocks: KnownBlock[] },
+  channel = ctx.config.SUPPORT_CHANNEL_ID,
 ) {
   try {
     return await postMessageOnce(ctx, {
       key,
       kind,
       at: ctx.clock.now(),
-      channel: ctx.config.SUPPORT_CHANNEL_ID,
+      channel,
       ...message,
       eventType: SUMMARY_EVENT_TYPE,
       since: new Date(Date.now() - 86_400_000),
@@ -41,6 +42,7 @@ export async function uploadSummaryCharts(
   summaryKey: string,
   files: UploadFile[],
   comment: string,
+  channel = ctx.config.SUPPORT_CHANNEL_ID,
 ): Promise<void> {
   await deliverOnce(ctx.models, {
     key: OnceKeys.summaryCharts(summaryKey),
@@ -48,7 +50,7 @@ export async function uploadSummaryCharts(
     at: ctx.clock.now(),
     deadlineMs: CHART_UPLOAD_CLAIM_MS,
     send: async () => ({
-      files: await uploadFiles(ctx.slack, files, { channel: ctx.config.SUPPORT_CHANNEL_ID, comment }),
+      files: await uploadFiles(ctx.slack, files, { channel, comment }),
     }),
   });
 }
