@@ -159,7 +159,7 @@ describe('feedback tags, the feature-request log, the product digest and recurri
       state: { values: { article_title: input('Password reset mail missing'), article_fix: input('Check the spam folder; allow mail from our domain.'), article_visibility: { value: { type: 'radio_buttons', selected_option: { value: 'internal' } } } } },
     });
     const article = await a.slack.waitFor(async () => (await a.app.context.models.Article.findOne({ title: 'Password reset mail missing' }).lean()) ?? undefined, 10_000, 'article');
-    expect(article.sources).toHaveLength(4);
+    expect(article!.sources).toHaveLength(4);
 
     const again = a.slack.callsTo('chat.postEphemeral').length;
     await a.sender.command('/support-report', '', LEAD);
