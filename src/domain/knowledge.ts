@@ -140,7 +140,8 @@ export async function reviseArticle(
     { _id: current._id, version: input.baseVersion },
     {
       $set: { ...input.content, version, updatedAt: now, syncId: new Types.ObjectId() },
-      $addToSet: { subjectKeys: subjectKey(input.content.title) || current.subjectKeys[0] || '' },
+      // A new title is one more subject the article answers (the earlier ones stay: their tickets still match).
+      ...(subjectKey(input.content.title) ? { $addToSet: { subjectKeys: subjectKey(input.content.title) } } : {}),
       $push: { revisions: { $each: [{ version, at: now, by: input.actor, requestKey: input.requestKey, ...input.content }], $slice: -REVISIONS_KEPT } },
     },
     { returnDocument: 'after' },
