@@ -130,6 +130,24 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
     await ephemeral('No article matches', none);
   });
 
+  it('Edit saves a new version; a form opened on an older version is refused, not overwriting', async () => {
+    const opens = t.slack.callsTo('views.open').length;
+    await click('kb_edit_article', { articleId: article.id }, { channel: 'CSUPPORT1', ts: '1.000001' });
+    const form = await opened('article_modal', opens);
+    const fix = (form.args.view.blocks as any[]).find((b) => b.block_id === 'article_fix');
+    expect(fix.element.initial_value).toBe('We raised the cap; export again.');
+    const values = articleValues({ title: 'CSV export stops at 10k rows', problem: 'The CSV export stops after 10,000 rows.', fix: 'We raised the cap; export again.', verify: 'The file has every row.', notes: 'INTERNAL-NOTE: cap lives in exporter.ts', visibility: 'public' });
+    await submit({ id: 'V_EDIT_1', callback_id: 'article_modal', private_metadata: form.args.view.private_metadata, state: { values } });
+    await ephemeral('Saved *KB-1* (public, version 2)');
+    const before = t.slack.callsTo('chat.postEphemeral').length;
+    await submit({ id: 'V_EDIT_2', callback_id: 'article_modal', private_metadata: form.args.view.private_metadata, state: { values: { ...values, article_cause: input('Someone else’s words') } } });
+    await ephemeral('was changed by someone else since you opened it', before);
+    const saved = (await models().Article.findById(article.id).lean())!;
+    expect(saved.version).toBe(2);
+    expect(saved.cause).toBe('');
+    expect(saved.revisions.map((r) => [r.version, r.cause])).toEqual([[1, 'A row cap in the exporter.'], [2, '']]);
+  });
+
   it('a new similar ticket: its acknowledgement links the public article, its thread lists it after the card', async () => {
     similar = await newTicket('Export stops at 10k rows again', 'The CSV export is cut at 10000 rows for me too.', 'grace@example.com');
     const ack = similar.ack.text ?? '';
