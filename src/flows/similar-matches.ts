@@ -3,11 +3,18 @@ import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import { similarMatches } from '../domain/knowledge-search.js';
 import { helpLink } from '../domain/self-help.js';
 import { SlackPriority, withSlackPriority } from '../slack/channel-queue.js';
+import { postCard } from '../slack/cards.js';
 import { postMessageOnce } from '../slack/post-once.js';
 import { workspaceUrl } from '../slack/workspace-url.js';
 import { similarMatchesMessage } from '../../views/knowledge.js';
 
 export const SIMILAR_EVENT_TYPE = 'deskbell_similar_matches';
+
+/** The card's own effect (a card that did not go with its intake): the card, then its matches are asked for. */
+export async function postCardThenMatches(ctx: AppContext, ticketId: string, job: { name: string; data: Record<string, string> }): Promise<void> {
+  await postCard(ctx, ticketId, job);
+  await ctx.effects.similarMatches(ticketId);
+}
 
 /**
  * The three best matches among articles and recently solved tickets, in a new card's thread, once. Runs
