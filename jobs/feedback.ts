@@ -7,8 +7,15 @@ import { everyOrExplain } from './schedule.js';
 
 /** The weekly feedback digest; a failed post is retried with backoff (its delivery stays pending). */
 export function defineFeedbackJobs(agenda: Agenda, ctx: AppContext): void {
-  const backoff = deliveryBackoff(ctx, 8, { firstDelayMs: Math.max(ctx.retryBaseMs, 1000) * 15, maxDelayMs: 30 * 60_000 });
-  agenda.define(JobNames.feedbackDigest, async () => void (await postFeedbackDigest(ctx)), { concurrency: 1, backoff, lockLifetime: 10 * 60_000 });
+  const backoff = deliveryBackoff(ctx, 8, {
+    firstDelayMs: Math.max(ctx.retryBaseMs, 1000) * 15,
+    maxDelayMs: 30 * 60_000,
+  });
+  agenda.define(JobNames.feedbackDigest, async () => void (await postFeedbackDigest(ctx)), {
+    concurrency: 1,
+    backoff,
+    lockLifetime: 10 * 60_000,
+  });
 }
 
 /** FEEDBACK_DIGEST_CRON in the team's time zone, only with a PRODUCT_CHANNEL_ID to post to. */
@@ -18,5 +25,11 @@ export async function scheduleFeedbackJobs(agenda: Agenda, ctx: AppContext): Pro
     await agenda.cancel({ name: JobNames.feedbackDigest });
     return;
   }
-  await everyOrExplain(agenda, ctx.config.FEEDBACK_DIGEST_CRON, JobNames.feedbackDigest, 'FEEDBACK_DIGEST_CRON', ctx.config.SUPPORT_TIMEZONE);
+  await everyOrExplain(
+    agenda,
+    ctx.config.FEEDBACK_DIGEST_CRON,
+    JobNames.feedbackDigest,
+    'FEEDBACK_DIGEST_CRON',
+    ctx.config.SUPPORT_TIMEZONE,
+  );
 }

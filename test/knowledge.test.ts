@@ -25,7 +25,14 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
       label: 'knowledge',
       slack,
       clock: new ManualClock(new Date('2026-03-02T10:00:00Z')),
-      env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SUPPORT_EMAIL_ADDRESS: SUPPORT, SUPPORT_TEAM_USERGROUP: 'STEAM01', PUBLIC_URL: `${BASE}/`, KB_PUBLIC_ENABLED: 'true' },
+      env: {
+        INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SMTP_URL: smtp.url,
+        SUPPORT_EMAIL_ADDRESS: SUPPORT,
+        SUPPORT_TEAM_USERGROUP: 'STEAM01',
+        PUBLIC_URL: `${BASE}/`,
+        KB_PUBLIC_ENABLED: 'true',
+      },
     });
   });
   afterAll(async () => {
@@ -47,9 +54,21 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
   }
 
   const click = (actionId: string, value: object, where?: { channel: string; ts: string }) =>
-    t.sender.blockAction(AGENT, { type: 'button', action_id: actionId, block_id: 'b', value: JSON.stringify(value) }, where);
+    t.sender.blockAction(
+      AGENT,
+      { type: 'button', action_id: actionId, block_id: 'b', value: JSON.stringify(value) },
+      where,
+    );
   const opened = (callbackId: string, after: number) =>
-    t.slack.waitFor(() => t.slack.callsTo('views.open').slice(after).find((c) => c.args.view?.callback_id === callbackId), 10_000, `views.open ${callbackId}`);
+    t.slack.waitFor(
+      () =>
+        t.slack
+          .callsTo('views.open')
+          .slice(after)
+          .find((c) => c.args.view?.callback_id === callbackId),
+      10_000,
+      `views.open ${callbackId}`,
+    );
   const submit = async (view: Record<string, unknown>) => {
     const res = await t.sender.viewSubmission(AGENT, { type: 'modal', hash: 'h1', ...view });
     expect(res.status).toBe(200);
@@ -57,9 +76,25 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
     return text ? JSON.parse(text) : undefined;
   };
   const ephemeral = (includes: string, after = 0) =>
-    t.slack.waitFor(() => t.slack.callsTo('chat.postEphemeral').slice(after).find((c) => c.args.user === AGENT && JSON.stringify(c.args).includes(includes)), 15_000, `ephemeral "${includes}"`);
+    t.slack.waitFor(
+      () =>
+        t.slack
+          .callsTo('chat.postEphemeral')
+          .slice(after)
+          .find((c) => c.args.user === AGENT && JSON.stringify(c.args).includes(includes)),
+      15_000,
+      `ephemeral "${includes}"`,
+    );
   const input = (value: string) => ({ value: { type: 'plain_text_input', value } });
-  const articleValues = (a: { title: string; problem?: string; cause?: string; fix: string; verify?: string; notes?: string; visibility: 'public' | 'internal' }) => ({
+  const articleValues = (a: {
+    title: string;
+    problem?: string;
+    cause?: string;
+    fix: string;
+    verify?: string;
+    notes?: string;
+    visibility: 'public' | 'internal';
+  }) => ({
     article_title: input(a.title),
     article_problem: input(a.problem ?? ''),
     article_cause: input(a.cause ?? ''),
@@ -73,7 +108,10 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
   let similar: Awaited<ReturnType<typeof newTicket>>;
 
   it('saves an article from a resolution (the resolve form turns into the article form) and /support kb finds it', async () => {
-    const first = await newTicket('CSV export stops at 10k rows', 'Our CSV export stops after 10000 rows, the rest is missing.');
+    const first = await newTicket(
+      'CSV export stops at 10k rows',
+      'Our CSV export stops after 10000 rows, the rest is missing.',
+    );
     const opens = t.slack.callsTo('views.open').length;
     await click('ticket_resolve', { ticketId: first.id }, first);
     const resolveForm = await opened('resolve_modal', opens);
@@ -93,7 +131,11 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
     // The resolve form becomes the article form, prefilled from the ticket and this resolution.
     expect(answer.response_action).toBe('update');
     expect(answer.view.callback_id).toBe('article_modal');
-    const prefilled = Object.fromEntries((answer.view.blocks as any[]).filter((b) => b.type === 'input').map((b) => [b.block_id, b.element.initial_value ?? b.element.initial_option?.value]));
+    const prefilled = Object.fromEntries(
+      (answer.view.blocks as any[])
+        .filter((b) => b.type === 'input')
+        .map((b) => [b.block_id, b.element.initial_value ?? b.element.initial_option?.value]),
+    );
     expect(prefilled).toMatchObject({
       article_title: 'CSV export stops at 10k rows',
       article_problem: 'Our CSV export stops after 10000 rows, the rest is missing.',
@@ -101,11 +143,25 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
       article_verify: 'Export again: the file has every row.',
       article_visibility: 'internal',
     });
-    await smtp.waitFor((m) => m.subject === `[${first.key}] CSV export stops at 10k rows` && !!m.text?.includes('We have resolved'));
+    await smtp.waitFor(
+      (m) => m.subject === `[${first.key}] CSV export stops at 10k rows` && !!m.text?.includes('We have resolved'),
+    );
     expect((await stored(first.id)).status).toBe('resolved');
 
-    const saveForm = { id: 'V_ARTICLE_1', callback_id: 'article_modal', private_metadata: answer.view.private_metadata };
-    const values = articleValues({ title: 'CSV export stops at 10k rows', problem: 'The CSV export stops after 10,000 rows.', cause: 'A row cap in the exporter.', fix: 'We raised the cap; export again.', verify: 'The file has every row.', notes: 'INTERNAL-NOTE: cap lives in exporter.ts', visibility: 'public' });
+    const saveForm = {
+      id: 'V_ARTICLE_1',
+      callback_id: 'article_modal',
+      private_metadata: answer.view.private_metadata,
+    };
+    const values = articleValues({
+      title: 'CSV export stops at 10k rows',
+      problem: 'The CSV export stops after 10,000 rows.',
+      cause: 'A row cap in the exporter.',
+      fix: 'We raised the cap; export again.',
+      verify: 'The file has every row.',
+      notes: 'INTERNAL-NOTE: cap lives in exporter.ts',
+      visibility: 'public',
+    });
     expect(await submit({ ...saveForm, state: { values } })).toBeUndefined();
     await ephemeral('Saved *KB-1* (public, version 1)');
     // Slack redelivering the same submission saves nothing more.
@@ -136,25 +192,53 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
     const form = await opened('article_modal', opens);
     const fix = (form.args.view.blocks as any[]).find((b) => b.block_id === 'article_fix');
     expect(fix.element.initial_value).toBe('We raised the cap; export again.');
-    const values = articleValues({ title: 'CSV export stops at 10k rows', problem: 'The CSV export stops after 10,000 rows.', fix: 'We raised the cap; export again.', verify: 'The file has every row.', notes: 'INTERNAL-NOTE: cap lives in exporter.ts', visibility: 'public' });
-    await submit({ id: 'V_EDIT_1', callback_id: 'article_modal', private_metadata: form.args.view.private_metadata, state: { values } });
+    const values = articleValues({
+      title: 'CSV export stops at 10k rows',
+      problem: 'The CSV export stops after 10,000 rows.',
+      fix: 'We raised the cap; export again.',
+      verify: 'The file has every row.',
+      notes: 'INTERNAL-NOTE: cap lives in exporter.ts',
+      visibility: 'public',
+    });
+    await submit({
+      id: 'V_EDIT_1',
+      callback_id: 'article_modal',
+      private_metadata: form.args.view.private_metadata,
+      state: { values },
+    });
     await ephemeral('Saved *KB-1* (public, version 2)');
     const before = t.slack.callsTo('chat.postEphemeral').length;
-    await submit({ id: 'V_EDIT_2', callback_id: 'article_modal', private_metadata: form.args.view.private_metadata, state: { values: { ...values, article_cause: input('Someone else’s words') } } });
+    await submit({
+      id: 'V_EDIT_2',
+      callback_id: 'article_modal',
+      private_metadata: form.args.view.private_metadata,
+      state: { values: { ...values, article_cause: input('Someone else’s words') } },
+    });
     await ephemeral('was changed by someone else since you opened it', before);
     const saved = (await models().Article.findById(article.id).lean())!;
     expect(saved.version).toBe(2);
     expect(saved.cause).toBe('');
-    expect(saved.revisions.map((r) => [r.version, r.cause])).toEqual([[1, 'A row cap in the exporter.'], [2, '']]);
+    expect(saved.revisions.map((r) => [r.version, r.cause])).toEqual([
+      [1, 'A row cap in the exporter.'],
+      [2, ''],
+    ]);
   });
 
   it('a new similar ticket: its acknowledgement links the public article, its thread lists it after the card', async () => {
-    similar = await newTicket('Export stops at 10k rows again', 'The CSV export is cut at 10000 rows for me too.', 'grace@example.com');
+    similar = await newTicket(
+      'Export stops at 10k rows again',
+      'The CSV export is cut at 10000 rows for me too.',
+      'grace@example.com',
+    );
     const ack = similar.ack.text ?? '';
     expect(ack).toContain('These help articles may answer your question right away:');
     expect(ack).toContain(`- CSV export stops at 10k rows: ${BASE}/help/${article.slug}?t=`);
 
-    const note = await t.slack.waitFor(() => t.slack.messages.find((m) => m.thread_ts === similar.ts && String(m.text).startsWith('Similar to')), 15_000, 'similar matches in the thread');
+    const note = await t.slack.waitFor(
+      () => t.slack.messages.find((m) => m.thread_ts === similar.ts && String(m.text).startsWith('Similar to')),
+      15_000,
+      'similar matches in the thread',
+    );
     const blocks = JSON.stringify(note.blocks);
     expect(blocks).toContain('KB-1 · CSV export stops at 10k rows');
     expect(blocks).toContain(`${BASE}/help/${article.slug}`);
@@ -168,14 +252,25 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
 
   it('"Send this article" prefills the reply; sending counts the article once', async () => {
     const opens = t.slack.callsTo('views.open').length;
-    await click('kb_send_article', { articleId: article.id, ticketId: similar.id }, { channel: similar.channel, ts: similar.ts });
+    await click(
+      'kb_send_article',
+      { articleId: article.id, ticketId: similar.id },
+      { channel: similar.channel, ts: similar.ts },
+    );
     const form = await opened('reply_modal', opens);
     const message = (form.args.view.blocks as any[]).find((b) => String(b.block_id).startsWith('reply_message'));
     expect(message.element.initial_value).toContain('Hello Ada Lovelace,');
     expect(message.element.initial_value).toContain('We raised the cap; export again.');
-    const view = { id: 'V_SEND_1', callback_id: 'reply_modal', private_metadata: form.args.view.private_metadata, state: { values: { [message.block_id]: input(message.element.initial_value) } } };
+    const view = {
+      id: 'V_SEND_1',
+      callback_id: 'reply_modal',
+      private_metadata: form.args.view.private_metadata,
+      state: { values: { [message.block_id]: input(message.element.initial_value) } },
+    };
     await submit(view);
-    await smtp.waitFor((m) => m.subject === `[${similar.key}] Export stops at 10k rows again` && !!m.text?.includes('We raised the cap'));
+    await smtp.waitFor(
+      (m) => m.subject === `[${similar.key}] Export stops at 10k rows again` && !!m.text?.includes('We raised the cap'),
+    );
     await submit(view);
     await settled(t.app);
     expect((await models().Article.findById(article.id).lean())!.stats).toMatchObject({ sent: 1 });
@@ -202,7 +297,12 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
     expect((await models().Article.findById(article.id).lean())!.stats?.views).toBeGreaterThanOrEqual(3);
 
     const token = new URL(link).searchParams.get('t')!;
-    const post = (t2 = token) => fetch(`${t.url}/help/${article.slug}/solved`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `t=${encodeURIComponent(t2)}` });
+    const post = (t2 = token) =>
+      fetch(`${t.url}/help/${article.slug}/solved`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `t=${encodeURIComponent(t2)}`,
+      });
     const forged = await post(`${token.slice(0, -2)}AA`);
     expect(forged.status).toBe(400);
     expect((await stored(similar.id)).status).not.toBe('resolved');
@@ -214,8 +314,16 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
     const after = await stored(similar.id);
     expect(after.status).toBe('resolved');
     expect(after.timeline.filter((e) => e.kind === 'resolved')).toHaveLength(1);
-    expect(after.timeline.find((e) => e.kind === 'resolved')!.data).toMatchObject({ via: 'self_help', articleId: article.id });
-    await t.slack.waitFor(() => t.slack.messages.find((m) => m.thread_ts === similar.ts && String(m.text).includes('resolved by self-help')), 10_000, 'self-help note');
+    expect(after.timeline.find((e) => e.kind === 'resolved')!.data).toMatchObject({
+      via: 'self_help',
+      articleId: article.id,
+    });
+    await t.slack.waitFor(
+      () =>
+        t.slack.messages.find((m) => m.thread_ts === similar.ts && String(m.text).includes('resolved by self-help')),
+      10_000,
+      'self-help note',
+    );
     expect((await models().Article.findById(article.id).lean())!.stats?.solved).toBe(1);
     // The page no longer offers the button for a ticket that is not open.
     expect(await (await fetch(`${t.url}${path}`)).text()).not.toContain('This solved my problem');
@@ -224,14 +332,40 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
   it('/help/:slug escapes hostile article text and answers 404 for internal articles; /help searches public ones', async () => {
     const actor = { type: 'user' as const, id: AGENT };
     const ctx = t.app.context;
-    const hostile = await createArticle(ctx, { requestKey: 'hostile', actor, content: { title: `Export ${HOSTILE}`, problem: HOSTILE, cause: '', fix: `Fix ${HOSTILE}`, verify: '', internalNotes: '', visibility: 'public' } });
-    const internal = await createArticle(ctx, { requestKey: 'internal', actor, content: { title: 'Export secret workaround', problem: '', cause: '', fix: 'Flip the hidden flag.', verify: '', internalNotes: 'secret', visibility: 'internal' } });
+    const hostile = await createArticle(ctx, {
+      requestKey: 'hostile',
+      actor,
+      content: {
+        title: `Export ${HOSTILE}`,
+        problem: HOSTILE,
+        cause: '',
+        fix: `Fix ${HOSTILE}`,
+        verify: '',
+        internalNotes: '',
+        visibility: 'public',
+      },
+    });
+    const internal = await createArticle(ctx, {
+      requestKey: 'internal',
+      actor,
+      content: {
+        title: 'Export secret workaround',
+        problem: '',
+        cause: '',
+        fix: 'Flip the hidden flag.',
+        verify: '',
+        internalNotes: 'secret',
+        visibility: 'internal',
+      },
+    });
     const page = await fetch(helpLink(ctx, hostile.article).replace(BASE, t.url));
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot;');
+    expect(html).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot;',
+    );
 
     expect((await fetch(helpLink(ctx, internal.article).replace(BASE, t.url))).status).toBe(404);
     expect((await fetch(`${t.url}/help/999-nothing`)).status).toBe(404);
@@ -243,11 +377,25 @@ describe('knowledge base: articles from resolutions, similar matches, self-help'
   });
 
   it('without KB_PUBLIC_ENABLED the help pages are not served and acknowledgements list no article', async () => {
-    const off = await startTestApp({ db: t.db, slack: t.slack, clock: t.clock, env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SUPPORT_EMAIL_ADDRESS: SUPPORT, PUBLIC_URL: `${BASE}/` } });
+    const off = await startTestApp({
+      db: t.db,
+      slack: t.slack,
+      clock: t.clock,
+      env: {
+        INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SMTP_URL: smtp.url,
+        SUPPORT_EMAIL_ADDRESS: SUPPORT,
+        PUBLIC_URL: `${BASE}/`,
+      },
+    });
     try {
       expect((await fetch(`${off.url}/help`)).status).toBe(404);
       expect((await fetch(`${off.url}/help/${article.slug}`)).status).toBe(404);
-      const res = await sendWebhook(off.url, { subject: 'CSV export stops at 10k rows here too', body: 'Same problem.', requester: { email: 'lin@example.com' } });
+      const res = await sendWebhook(off.url, {
+        subject: 'CSV export stops at 10k rows here too',
+        body: 'Same problem.',
+        requester: { email: 'lin@example.com' },
+      });
       const { ticket: key } = (await res.json()) as { ticket: string };
       const ack = await smtp.waitFor((m) => m.subject === `[${key}] CSV export stops at 10k rows here too`);
       expect(ack.text).not.toContain('/help/');

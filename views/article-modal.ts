@@ -13,7 +13,12 @@ export interface ArticleFormInput {
   editing: boolean;
 }
 
-function textInput(ids: { block: string; action: string }, label: string, value: string, opts: { hint?: string; optional?: boolean; multiline?: boolean; max?: number } = {}): KnownBlock {
+function textInput(
+  ids: { block: string; action: string },
+  label: string,
+  value: string,
+  opts: { hint?: string; optional?: boolean; multiline?: boolean; max?: number } = {},
+): KnownBlock {
   return {
     type: 'input',
     block_id: ids.block,
@@ -40,22 +45,39 @@ export function articleModal(input: ArticleFormInput): View {
   const c = input.content;
   const blocks: KnownBlock[] = [
     { type: 'context', elements: [mrkdwn(safe(input.context, 2000))] },
-    textInput(InputIds.articleTitle, 'Title', c.title, { multiline: false, max: ARTICLE_TITLE_MAX, hint: 'What a customer would search for.' }),
+    textInput(InputIds.articleTitle, 'Title', c.title, {
+      multiline: false,
+      max: ARTICLE_TITLE_MAX,
+      hint: 'What a customer would search for.',
+    }),
     textInput(InputIds.articleProblem, 'Problem, as the requester put it', c.problem, { optional: true }),
     textInput(InputIds.articleCause, 'Cause', c.cause, { optional: true }),
     textInput(InputIds.articleFix, 'Fix', c.fix),
     textInput(InputIds.articleVerify, 'How to verify', c.verify, { optional: true }),
-    textInput(InputIds.articleNotes, 'Internal notes', c.internalNotes, { optional: true, hint: 'For the team only: never on the public page or in a mail.' }),
+    textInput(InputIds.articleNotes, 'Internal notes', c.internalNotes, {
+      optional: true,
+      hint: 'For the team only: never on the public page or in a mail.',
+    }),
     {
       type: 'input',
       block_id: InputIds.articleVisibility.block,
       label: plain('Who can read it', 2000),
       hint: plain('Public articles must not name customers or quote their data.', 2000),
-      element: { type: 'radio_buttons', action_id: InputIds.articleVisibility.action, options: [VISIBILITY.internal, VISIBILITY.public], initial_option: VISIBILITY[c.visibility] },
+      element: {
+        type: 'radio_buttons',
+        action_id: InputIds.articleVisibility.action,
+        options: [VISIBILITY.internal, VISIBILITY.public],
+        initial_option: VISIBILITY[c.visibility],
+      },
     } as KnownBlock,
   ];
   return {
-    ...formModal({ callbackId: CallbackIds.articleModal, privateMetadata: input.privateMetadata, title: input.editing ? 'Edit article' : 'Save as article', submit: 'Save article' }),
+    ...formModal({
+      callbackId: CallbackIds.articleModal,
+      privateMetadata: input.privateMetadata,
+      title: input.editing ? 'Edit article' : 'Save as article',
+      submit: 'Save article',
+    }),
     blocks,
   };
 }

@@ -19,11 +19,21 @@ function rangeLabel(w: { start: Date; end: Date }, timeZone: string): string {
  * Per tag: tickets and requesters against the period before, and its top themes; the feature requests new
  * in the period; with `log`, the whole feature-request log of the period (the on-demand report).
  */
-export function feedbackDigestMessage(r: FeedbackReport, opts: { title: string; timeZone: string; log?: boolean; note?: string }): { text: string; blocks: KnownBlock[] } {
+export function feedbackDigestMessage(
+  r: FeedbackReport,
+  opts: { title: string; timeZone: string; log?: boolean; note?: string },
+): { text: string; blocks: KnownBlock[] } {
   const before = new Map(r.previous.tags.map((t) => [t.tag, t]));
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`${opts.title} · ${rangeLabel(r.current.window, opts.timeZone)}`, LIMITS.header) },
-    { type: 'context', elements: [mrkdwn(`${r.current.tagged} ticket${r.current.tagged === 1 ? '' : 's'} tagged (${delta(r.current.tagged, r.previous.tagged)} against ${rangeLabel(r.previous.window, opts.timeZone)}).${opts.note ? ` ${opts.note}` : ''}`)] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${r.current.tagged} ticket${r.current.tagged === 1 ? '' : 's'} tagged (${delta(r.current.tagged, r.previous.tagged)} against ${rangeLabel(r.previous.window, opts.timeZone)}).${opts.note ? ` ${opts.note}` : ''}`,
+        ),
+      ],
+    },
   ];
   for (const t of r.current.tags) {
     const prev = before.get(t.tag);
@@ -31,13 +41,27 @@ export function feedbackDigestMessage(r: FeedbackReport, opts: { title: string; 
     const themes = t.themes.length ? `\n${t.themes.map(themeLine).join('\n')}` : '';
     blocks.push({ type: 'section', text: mrkdwn(`${head}${themes}`, LIMITS.section) });
   }
-  const fresh = r.newRequests.length ? r.newRequests.slice(0, 10).map(themeLine).join('\n') : '_No new feature request this period._';
+  const fresh = r.newRequests.length
+    ? r.newRequests.slice(0, 10).map(themeLine).join('\n')
+    : '_No new feature request this period._';
   blocks.push({ type: 'section', text: mrkdwn(`*New feature requests*\n${fresh}`, LIMITS.section) });
   if (opts.log) {
-    const log = r.featureRequests.length ? r.featureRequests.slice(0, 25).map(themeLine).join('\n') : '_No ticket tagged feature request in the period._';
+    const log = r.featureRequests.length
+      ? r.featureRequests.slice(0, 25).map(themeLine).join('\n')
+      : '_No ticket tagged feature request in the period._';
     const more = r.featureRequests.length > 25 ? `\n_… and ${r.featureRequests.length - 25} more in the CSV_` : '';
-    blocks.push({ type: 'section', text: mrkdwn(`*Feature-request log* (by requesters)\n${log}${more}`, LIMITS.section) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`*Feature-request log* (by requesters)\n${log}${more}`, LIMITS.section),
+    });
   }
-  const top = r.current.tags.filter((t) => t.tickets).map((t) => `${t.tag} ${t.tickets}`).join(', ') || 'nothing tagged';
-  return { text: truncate(`${opts.title} ${rangeLabel(r.current.window, opts.timeZone)}: ${top}`, LIMITS.fallback), blocks: blocks.slice(0, LIMITS.blocks) };
+  const top =
+    r.current.tags
+      .filter((t) => t.tickets)
+      .map((t) => `${t.tag} ${t.tickets}`)
+      .join(', ') || 'nothing tagged';
+  return {
+    text: truncate(`${opts.title} ${rangeLabel(r.current.window, opts.timeZone)}: ${top}`, LIMITS.fallback),
+    blocks: blocks.slice(0, LIMITS.blocks),
+  };
 }

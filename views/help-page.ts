@@ -62,29 +62,53 @@ export function helpArticlePage(a: PublicArticle, solvedForm?: { token: string; 
     ? `<div class="solved"><p>Did this solve your problem? Tell us and we will close your request.</p><form method="post" action="${escapeHtml(solvedForm.action)}"><input type="hidden" name="t" value="${escapeHtml(solvedForm.token)}"><button type="submit">This solved my problem</button></form></div>`
     : '';
   const updated = a.updatedAt.toISOString().slice(0, 10);
-  return page(a.title, `<h1>${escapeHtml(a.title)}</h1>
+  return page(
+    a.title,
+    `<h1>${escapeHtml(a.title)}</h1>
 <p class="muted">${escapeHtml(a.key)} · updated ${updated}</p>
 ${part('The problem', a.problem)}
 ${part('Why it happens', a.cause)}
 ${part('How to fix it', a.fix)}
 ${part('How to check that it works', a.verify)}
-${form}`);
+${form}`,
+  );
 }
 
 /** The answer to "This solved my problem", and its HTTP status. */
 export function helpSolvedPage(outcome: SolvedOutcome): { status: number; html: string } {
   switch (outcome.kind) {
     case 'solved':
-      return { status: 200, html: page('Thank you', `<h1>Thank you</h1><p>We are glad “${escapeHtml(outcome.article.title)}” helped. Your request is closed; if the problem comes back, just reply to our email.</p>`) };
+      return {
+        status: 200,
+        html: page(
+          'Thank you',
+          `<h1>Thank you</h1><p>We are glad “${escapeHtml(outcome.article.title)}” helped. Your request is closed; if the problem comes back, just reply to our email.</p>`,
+        ),
+      };
     case 'already':
-      return { status: 200, html: page('Already noted', `<h1>Already noted</h1><p>Your request is no longer open. If the problem is still there, just reply to our email.</p>`) };
+      return {
+        status: 200,
+        html: page(
+          'Already noted',
+          `<h1>Already noted</h1><p>Your request is no longer open. If the problem is still there, just reply to our email.</p>`,
+        ),
+      };
     case 'invalid':
-      return { status: 400, html: page('This link is not valid', '<h1>This link is not valid</h1><p>It may have expired or been changed. Please reply to our email instead.</p>') };
+      return {
+        status: 400,
+        html: page(
+          'This link is not valid',
+          '<h1>This link is not valid</h1><p>It may have expired or been changed. Please reply to our email instead.</p>',
+        ),
+      };
     case 'not_found':
       return helpNotFoundPage();
   }
 }
 
 export function helpNotFoundPage(): { status: number; html: string } {
-  return { status: 404, html: page('Not found', '<h1>Article not found</h1><p>This help article does not exist or is not public.</p>') };
+  return {
+    status: 404,
+    html: page('Not found', '<h1>Article not found</h1><p>This help article does not exist or is not public.</p>'),
+  };
 }

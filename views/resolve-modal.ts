@@ -30,7 +30,11 @@ export function resolveModal(input: { ticket: ModalTicket; privateMetadata: stri
       block_id: InputIds.resolveSaveArticle.block,
       optional: true,
       label: plain('Knowledge base', 2000),
-      element: { type: 'checkboxes', action_id: InputIds.resolveSaveArticle.action, options: [{ text: plain('Save as article next (a form prefilled from this ticket)', 75), value: SAVE_ARTICLE }] },
+      element: {
+        type: 'checkboxes',
+        action_id: InputIds.resolveSaveArticle.action,
+        options: [{ text: plain('Save as article next (a form prefilled from this ticket)', 75), value: SAVE_ARTICLE }],
+      },
     } as KnownBlock,
     {
       type: 'context',

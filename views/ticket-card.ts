@@ -120,7 +120,11 @@ function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
   const first: KnownBlock[] = t.status === 'closed' ? [] : [{ type: 'actions', block_id: cardControlsBlockId(t.id), elements: triage } as KnownBlock];
   const canEscalate = !!nextEscalationLevel((t.escalationLevel ?? 'L1') as EscalationLevel);
   const workflow = closed
-    ? [button(ActionIds.reopen, 'Reopen'), ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : []), button(ActionIds.saveArticle, 'Save as article')]
+    ? [
+        button(ActionIds.reopen, 'Reopen'),
+        ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : []),
+        button(ActionIds.saveArticle, 'Save as article'),
+      ]
     : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
   // Another report of a live outage: tie it to the incident so its requester hears from the incident's updates.
   if (!closed && !t.incident?.key && !t.linkedIncident?.key) workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
@@ -138,7 +142,11 @@ function metadataLines(metadata: unknown): string | undefined {
  * The ticket's card in #support: everything a triager needs and the controls to act. Pure. `feedbackTags`:
  * the team's tags (FEEDBACK_TAGS) for the Feedback row.
  */
-export function ticketCard(t: CardTicket, policy: SlaPolicy, feedbackTags: readonly string[] = []): { text: string; blocks: KnownBlock[] } {
+export function ticketCard(
+  t: CardTicket,
+  policy: SlaPolicy,
+  feedbackTags: readonly string[] = [],
+): { text: string; blocks: KnownBlock[] } {
   const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
   const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
   const blocks: KnownBlock[] = [

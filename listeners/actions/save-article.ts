@@ -11,7 +11,12 @@ export function register(app: App, ctx: AppContext): void {
   onCardButton(app, ctx, ActionIds.saveArticle, 'open the article form', async ({ src, ticketId, triggerId }) => {
     const { ticket, draft } = await articleDraftFromTicket(ctx, ticketId);
     const metadata: ArticleMetadata = { ticketIds: [ticket.id], ...(src.channel ? { channel: src.channel } : {}) };
-    const view = articleModal({ content: draft, privateMetadata: JSON.stringify(metadata), context: `From ${ticket.key}: ${ticket.subject}`, editing: false });
+    const view = articleModal({
+      content: draft,
+      privateMetadata: JSON.stringify(metadata),
+      context: `From ${ticket.key}: ${ticket.subject}`,
+      editing: false,
+    });
     await ctx.slack.views.open({ trigger_id: triggerId, view });
   });
 }

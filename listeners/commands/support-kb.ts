@@ -28,7 +28,9 @@ export async function kbCommand(ctx: AppContext, command: SlashCommand, words: s
     }));
     title = 'Most used articles';
   }
-  const empty = words ? 'No article matches. Try other words, or save one from a resolved ticket.' : 'No article yet. Save one from a resolved ticket with *Save as article*.';
+  const empty = words
+    ? 'No article matches. Try other words, or save one from a resolved ticket.'
+    : 'No article yet. Save one from a resolved ticket with *Save as article*.';
   const message = kbResultsMessage(title, articles, empty);
   await tellUser(ctx.slack, command.channel_id, command.user_id, message.text, message.blocks);
 }

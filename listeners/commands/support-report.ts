@@ -36,7 +36,8 @@ export function register(app: App, ctx: AppContext): void {
         await tellUser(ctx.slack, channel, user, notInTeamText(ctx.team.usergroup));
         return;
       }
-      const to = { user, channel, tell: (text: string, blocks?: KnownBlock[]) => tellUser(ctx.slack, channel, user, text, blocks) };
+      const tell = (text: string, blocks?: KnownBlock[]) => tellUser(ctx.slack, channel, user, text, blocks);
+      const to = { user, channel, tell };
       await (feedback ? deliverFeedbackReport(ctx, parsed.request, to) : deliverReport(ctx, parsed.request, to));
     });
   });

@@ -1,7 +1,15 @@
 import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
-import { ARTICLE_FIELD_MAX, ARTICLE_TITLE_MAX, ARTICLE_VISIBILITIES, articleById, articleKey, createArticle, reviseArticle } from '../../src/domain/knowledge.js';
+import {
+  ARTICLE_FIELD_MAX,
+  ARTICLE_TITLE_MAX,
+  ARTICLE_VISIBILITIES,
+  articleById,
+  articleKey,
+  createArticle,
+  reviseArticle,
+} from '../../src/domain/knowledge.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { afterAck, tellUser } from '../respond.js';
 import { agentActor, checkForm } from '../modal-values.js';
@@ -9,7 +17,11 @@ import { parseArticleMetadata } from '../kb-ref.js';
 
 const field = z.string().trim().max(ARTICLE_FIELD_MAX, `Keep it under ${ARTICLE_FIELD_MAX} characters.`);
 const articleSchema = z.object({
-  title: z.string().trim().min(1, 'Give the article a title.').max(ARTICLE_TITLE_MAX, `Keep the title under ${ARTICLE_TITLE_MAX} characters.`),
+  title: z
+    .string()
+    .trim()
+    .min(1, 'Give the article a title.')
+    .max(ARTICLE_TITLE_MAX, `Keep the title under ${ARTICLE_TITLE_MAX} characters.`),
   problem: field,
   cause: field,
   fix: field.min(1, 'Say what fixes it.'),
@@ -61,10 +73,24 @@ export function register(app: App, ctx: AppContext): void {
     await afterAck(ctx, { channel: meta.channel, user, what: 'save an article' }, async () => {
       const actor = await agentActor(ctx, body.user);
       const saved = meta.articleId
-        ? (await reviseArticle(ctx, { articleId: meta.articleId, baseVersion: meta.baseVersion ?? 1, requestKey: view.id, actor, content })).article
-        : (await createArticle(ctx, { requestKey: view.id, actor, content, sourceTicketIds: meta.ticketIds ?? [] })).article;
+        ? (
+            await reviseArticle(ctx, {
+              articleId: meta.articleId,
+              baseVersion: meta.baseVersion ?? 1,
+              requestKey: view.id,
+              actor,
+              content,
+            })
+          ).article
+        : (await createArticle(ctx, { requestKey: view.id, actor, content, sourceTicketIds: meta.ticketIds ?? [] }))
+            .article;
       const who = saved.visibility === 'public' ? 'public' : 'internal';
-      await tellUser(ctx.slack, meta.channel, user, `:books: Saved *${articleKey(saved)}* (${who}, version ${saved.version}). \`/support kb\` finds it.`);
+      await tellUser(
+        ctx.slack,
+        meta.channel,
+        user,
+        `:books: Saved *${articleKey(saved)}* (${who}, version ${saved.version}). \`/support kb\` finds it.`,
+      );
     });
   });
 }

@@ -31,8 +31,10 @@ export function register(app: App, ctx: AppContext): void {
     if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
     const { meta, data: resolution } = checked;
     // "Save as article next": the form turns into the article form, prefilled from this resolution.
-    const saveArticle = view.state.values[InputIds.resolveSaveArticle.block]?.[InputIds.resolveSaveArticle.action]?.selected_options?.some((o) => o.value === SAVE_ARTICLE);
-    await ack(saveArticle ? { response_action: 'update', view: await articleFormAfterResolve(ctx, meta, resolution) } : undefined);
+    const box = view.state.values[InputIds.resolveSaveArticle.block]?.[InputIds.resolveSaveArticle.action];
+    const saveArticle = box?.selected_options?.some((o) => o.value === SAVE_ARTICLE);
+    const next = saveArticle ? await articleFormAfterResolve(ctx, meta, resolution) : undefined;
+    await ack(next ? { response_action: 'update', view: next } : undefined);
     await afterAck(ctx, { channel: meta.channel, user, what: 'resolve ticket' }, async () => {
       await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...resolution, requestKey: view.id });
     });

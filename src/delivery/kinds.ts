@@ -49,7 +49,11 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.stormAction]: { run: (d) => applyStormAction(ctx, d.stormId!, d.actionId!) },
     [N.stormNote]: { lane: 'channel', run: (d, r) => postStormNote(ctx, d.stormId!, d.actionId!, asJob(r, d)) },
     // Best effort: the matches are a help, not a duty; a card that never comes stops it after a few tries.
-    [N.similarMatches]: { lane: 'channel', maxRetries: 10, run: (d, r) => postSimilarMatches(ctx, d.ticketId!, asJob(r, d)) },
+    [N.similarMatches]: {
+      lane: 'channel',
+      maxRetries: 10,
+      run: (d, r) => postSimilarMatches(ctx, d.ticketId!, asJob(r, d)),
+    },
     [N.incidentOpen]: urgent((d) => openIncident(ctx, d.incidentId!)),
     [N.incidentPage]: urgent((d) => sendPage(ctx, d.incidentId!, d.eventId!)),
     [N.incidentNote]: urgent((d) => postIncidentNote(ctx, d.incidentId!, d.eventId!)),

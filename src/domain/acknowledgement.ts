@@ -5,7 +5,11 @@ import { describeTargets } from './sla-policy.js';
 import { PRIORITY_LABELS, type Priority } from './types.js';
 import { selfHelpLinks, type SelfHelpLink } from './self-help-links.js';
 
-export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'policy' | 'settings'>, articles: SelfHelpLink[] = []): string {
+export function acknowledgementText(
+  ticket: TicketDoc,
+  deps: Pick<DomainDeps, 'policy' | 'settings'>,
+  articles: SelfHelpLink[] = [],
+): string {
   const priority = (ticket.priority ?? ticket.suggestedPriority ?? 'P3') as Priority;
   const targets = describeTargets(deps.policy, priority);
   const lines = [

@@ -9,13 +9,19 @@ import { formatLocalDate, localDate } from './sla-clock.js';
 import { weekEndingAt } from './weekly-review.js';
 
 /** The feedback report of the seven days before `end` against the seven before them. */
-export async function computeWeeklyFeedback(deps: Pick<DomainDeps, 'models' | 'settings' | 'policy'>, end: Date): Promise<FeedbackReport> {
+export async function computeWeeklyFeedback(
+  deps: Pick<DomainDeps, 'models' | 'settings' | 'policy'>,
+  end: Date,
+): Promise<FeedbackReport> {
   const current = weekEndingAt(end, deps.policy.timeZone);
   return computeFeedbackReport(deps, current, weekEndingAt(current.start, deps.policy.timeZone));
 }
 
 /** Posts the week's feedback digest once (one delivery per team-local day), like the weekly review. */
-export async function runFeedbackDigest(deps: DomainDeps, deliver: DeliverSummary<FeedbackReport>): Promise<'posted' | 'already_posted'> {
+export async function runFeedbackDigest(
+  deps: DomainDeps,
+  deliver: DeliverSummary<FeedbackReport>,
+): Promise<'posted' | 'already_posted'> {
   const now = deps.clock.now();
   const key = OnceKeys.feedbackDigest(formatLocalDate(localDate(now, deps.policy.timeZone)));
   if (await deps.models.Delivery.exists({ _id: key, state: 'done' })) return 'already_posted';
@@ -29,7 +35,11 @@ export async function runFeedbackDigest(deps: DomainDeps, deliver: DeliverSummar
 export const FEEDBACK_CSV_COLUMNS = ['key', 'tagged_at', 'created', 'tags', 'theme', 'subject', 'status'] as const;
 
 /** The period's tagged tickets, one line each, with the theme (normalised subject) that groups them. */
-export async function buildFeedbackCsv(deps: Pick<DomainDeps, 'models' | 'policy'>, w: Window, opts: { includeRequester: boolean }): Promise<{ bytes: Buffer; rows: number }> {
+export async function buildFeedbackCsv(
+  deps: Pick<DomainDeps, 'models' | 'policy'>,
+  w: Window,
+  opts: { includeRequester: boolean },
+): Promise<{ bytes: Buffer; rows: number }> {
   const tz = deps.policy.timeZone;
   const rows = await taggedTickets(deps, w);
   const header = [...FEEDBACK_CSV_COLUMNS, ...(opts.includeRequester ? ['requester'] : [])];

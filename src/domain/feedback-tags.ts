@@ -1,12 +1,21 @@
 import type { Category } from './types.js';
 
 /** PRODUCT.md's feedback categories, offered on every card unless FEEDBACK_TAGS names others. */
-export const DEFAULT_FEEDBACK_TAGS = ['feature request', 'usability issue', 'documentation gap', 'bug', 'praise'] as const;
+export const DEFAULT_FEEDBACK_TAGS = [
+  'feature request',
+  'usability issue',
+  'documentation gap',
+  'bug',
+  'praise',
+] as const;
 
 /** FEEDBACK_TAGS (already checked by the configuration schema) as a list: trimmed, lower-cased, each once. */
 export function feedbackTagList(raw: string | undefined): readonly string[] {
   if (!raw) return DEFAULT_FEEDBACK_TAGS;
-  const tags = raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const tags = raw
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   return [...new Set(tags)];
 }
 
@@ -19,7 +28,13 @@ const TAG_OF_CATEGORY: Partial<Record<Category, string>> = { feature_request: 'f
  * words name ("documentation", "usability"…). Only tags the team uses; none already set.
  */
 export function suggestFeedbackTags(
-  t: { subject: string; body?: string | null; category?: string | null; suggestedCategory?: string | null; tags?: readonly string[] },
+  t: {
+    subject: string;
+    body?: string | null;
+    category?: string | null;
+    suggestedCategory?: string | null;
+    tags?: readonly string[];
+  },
   available: readonly string[],
 ): string[] {
   const words = new Set(`${t.subject}\n${t.body ?? ''}`.toLowerCase().split(/[^\p{L}\p{N}]+/u));
@@ -30,5 +45,7 @@ export function suggestFeedbackTags(
     return first.length >= 5 && words.has(first);
   });
   const set = new Set(t.tags ?? []);
-  return [...new Set([...fromRules, ...named])].filter((tag): tag is string => !!tag && available.includes(tag) && !set.has(tag));
+  return [...new Set([...fromRules, ...named])].filter(
+    (tag): tag is string => !!tag && available.includes(tag) && !set.has(tag),
+  );
 }

@@ -14,10 +14,16 @@ const TAGGED_MAX = 50_000;
 const THEMES_PER_TAG = 5;
 
 /** Sets a ticket's feedback tags (any status: feedback is often tagged after closing). Only the team's tags. */
-export async function setFeedbackTags(deps: DomainDeps, ticketId: string, opts: ChangeOptions, tags: string[]): Promise<ChangeOutcome> {
+export async function setFeedbackTags(
+  deps: DomainDeps,
+  ticketId: string,
+  opts: ChangeOptions,
+  tags: string[],
+): Promise<ChangeOutcome> {
   const available = deps.settings.knowledge.feedbackTags;
   const unknown = tags.filter((t) => !available.includes(t));
-  if (unknown.length) throw new DomainError(`Unknown feedback tag: ${unknown.join(', ')}. The tags are: ${available.join(', ')}.`);
+  if (unknown.length)
+    throw new DomainError(`Unknown feedback tag: ${unknown.join(', ')}. The tags are: ${available.join(', ')}.`);
   const wanted = available.filter((t) => tags.includes(t));
   return changeTicket(deps, ticketId, opts, (ticket, record) => {
     const before = ticket.feedback?.tags ?? [];
@@ -27,8 +33,16 @@ export async function setFeedbackTags(deps: DomainDeps, ticketId: string, opts: 
     ticket.feedback = wanted.length ? { tags: wanted, taggedAt } : undefined;
     const added = wanted.filter((t) => !before.includes(t));
     const removed = before.filter((t) => !wanted.includes(t));
-    const words = [added.length ? `tagged ${added.join(', ')}` : '', removed.length ? `untagged ${removed.join(', ')}` : ''].filter(Boolean);
-    record({ kind: 'feedback_tagged', text: `Feedback ${words.join(' and ')} by {actor}`, notify: true, data: { tags: wanted, previous: before } });
+    const words = [
+      added.length ? `tagged ${added.join(', ')}` : '',
+      removed.length ? `untagged ${removed.join(', ')}` : '',
+    ].filter(Boolean);
+    record({
+      kind: 'feedback_tagged',
+      text: `Feedback ${words.join(' and ')} by {actor}`,
+      notify: true,
+      data: { tags: wanted, previous: before },
+    });
   });
 }
 
@@ -41,7 +55,11 @@ interface TaggedRow {
   feedback?: { tags?: string[] | null; taggedAt?: Date | null } | null;
 }
 
-export async function taggedTickets(deps: Pick<DomainDeps, 'models'>, w: Window, fields: Record<string, 1> = {}): Promise<TaggedRow[]> {
+export async function taggedTickets(
+  deps: Pick<DomainDeps, 'models'>,
+  w: Window,
+  fields: Record<string, 1> = {},
+): Promise<TaggedRow[]> {
   return deps.models.Ticket.find(
     { 'feedback.taggedAt': { $gte: w.start, $lt: w.end } },
     { _id: 0, key: 1, subject: 1, status: 1, createdAt: 1, feedback: 1, 'requester.email': 1, ...fields },
@@ -75,7 +93,16 @@ function themesOf(rows: TaggedRow[]): Theme[] {
   for (const r of rows) {
     const key = subjectKey(r.subject) || r.subject.toLowerCase();
     const at = r.feedback?.taggedAt ?? r.createdAt;
-    const t = byKey.get(key) ?? { key, subject: r.subject, tickets: 0, requesters: 0, ticketKeys: [], firstAt: at, lastAt: at, emails: new Set<string>() };
+    const t = byKey.get(key) ?? {
+      key,
+      subject: r.subject,
+      tickets: 0,
+      requesters: 0,
+      ticketKeys: [],
+      firstAt: at,
+      lastAt: at,
+      emails: new Set<string>(),
+    };
     t.tickets++;
     if (r.requester?.email) t.emails.add(r.requester.email);
     t.requesters = t.emails.size;
@@ -92,7 +119,12 @@ function themesOf(rows: TaggedRow[]): Theme[] {
 function figuresOf(rows: TaggedRow[], tags: readonly string[]): TagFigures[] {
   return tags.map((tag) => {
     const mine = rows.filter((r) => r.feedback?.tags?.includes(tag));
-    return { tag, tickets: mine.length, requesters: new Set(mine.map((r) => r.requester?.email).filter(Boolean)).size, themes: themesOf(mine) };
+    return {
+      tag,
+      tickets: mine.length,
+      requesters: new Set(mine.map((r) => r.requester?.email).filter(Boolean)).size,
+      themes: themesOf(mine),
+    };
   });
 }
 
@@ -110,15 +142,27 @@ export interface FeedbackReport {
  * (normalised subjects, as the report's recurring subjects), the feature-request log and the requests new
  * in the period. Tags are counted in the period a ticket was first tagged in.
  */
-export async function computeFeedbackReport(deps: Pick<DomainDeps, 'models' | 'settings'>, current: Window, previous: Window): Promise<FeedbackReport> {
+export async function computeFeedbackReport(
+  deps: Pick<DomainDeps, 'models' | 'settings'>,
+  current: Window,
+  previous: Window,
+): Promise<FeedbackReport> {
   const tags = deps.settings.knowledge.feedbackTags;
   const [now, before] = await Promise.all([taggedTickets(deps, current), taggedTickets(deps, previous)]);
   const currentTags = figuresOf(now, tags);
   const featureRequests = currentTags.find((t) => t.tag === FEATURE_REQUEST_TAG)?.themes ?? [];
   const newRequests = featureRequests.length ? await firstSeen(deps, featureRequests, current.start) : [];
   return {
-    current: { window: current, tags: currentTags.map((t) => ({ ...t, themes: t.themes.slice(0, THEMES_PER_TAG) })), tagged: now.length },
-    previous: { window: previous, tags: figuresOf(before, tags).map((t) => ({ ...t, themes: [] })), tagged: before.length },
+    current: {
+      window: current,
+      tags: currentTags.map((t) => ({ ...t, themes: t.themes.slice(0, THEMES_PER_TAG) })),
+      tagged: now.length,
+    },
+    previous: {
+      window: previous,
+      tags: figuresOf(before, tags).map((t) => ({ ...t, themes: [] })),
+      tagged: before.length,
+    },
     newRequests,
     featureRequests,
   };
@@ -126,7 +170,10 @@ export async function computeFeedbackReport(deps: Pick<DomainDeps, 'models' | 's
 
 /** The themes no feature request tagged before `start` had. */
 async function firstSeen(deps: Pick<DomainDeps, 'models'>, themes: Theme[], start: Date): Promise<Theme[]> {
-  const earlier = await deps.models.Ticket.find({ 'feedback.taggedAt': { $lt: start }, 'feedback.tags': FEATURE_REQUEST_TAG }, { _id: 0, subject: 1 })
+  const earlier = await deps.models.Ticket.find(
+    { 'feedback.taggedAt': { $lt: start }, 'feedback.tags': FEATURE_REQUEST_TAG },
+    { _id: 0, subject: 1 },
+  )
     .limit(TAGGED_MAX)
     .lean();
   const seen = new Set(earlier.map((t) => subjectKey(t.subject) || t.subject.toLowerCase()));

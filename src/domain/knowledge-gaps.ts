@@ -21,7 +21,11 @@ export interface KnowledgeGaps {
  * `/support-report`'s recurring subjects are) that no article names among its subjects, most frequent
  * first, each with its latest tickets (solved ones first) for the article form to start from.
  */
-export async function knowledgeGaps(deps: Pick<DomainDeps, 'models'>, current: Window, previous: Window): Promise<KnowledgeGaps> {
+export async function knowledgeGaps(
+  deps: Pick<DomainDeps, 'models'>,
+  current: Window,
+  previous: Window,
+): Promise<KnowledgeGaps> {
   const { Ticket, Article } = deps.models;
   const [subjects, now, before] = await Promise.all([
     subjectGroups(Ticket, current),
@@ -40,7 +44,9 @@ export async function knowledgeGaps(deps: Pick<DomainDeps, 'models'>, current: W
   const recurring = [...merged.entries()].filter(([, m]) => m.count >= ARTICLE_WORTHY_COUNT);
   if (!recurring.length) return { gaps: [], selfHelp: { now, before } };
   const covered = new Set(
-    (await Article.find({ subjectKeys: { $in: recurring.map(([k]) => k) } }, { subjectKeys: 1 }).lean()).flatMap((a) => a.subjectKeys),
+    (await Article.find({ subjectKeys: { $in: recurring.map(([k]) => k) } }, { subjectKeys: 1 }).lean()).flatMap(
+      (a) => a.subjectKeys,
+    ),
   );
   const open = recurring
     .filter(([key]) => !covered.has(key))
@@ -48,7 +54,10 @@ export async function knowledgeGaps(deps: Pick<DomainDeps, 'models'>, current: W
     .slice(0, GAPS_SHOWN);
   const gaps = await Promise.all(
     open.map(async ([, m]) => {
-      const tickets = await Ticket.find({ subject: { $in: m.subjects }, createdAt: { $gte: current.start, $lt: current.end } }, { _id: 1, resolvedAt: 1 })
+      const tickets = await Ticket.find(
+        { subject: { $in: m.subjects }, createdAt: { $gte: current.start, $lt: current.end } },
+        { _id: 1, resolvedAt: 1 },
+      )
         .sort({ resolvedAt: -1, createdAt: -1 })
         .limit(TICKETS_PER_GAP)
         .lean();

@@ -51,7 +51,16 @@ function newSearch(): MiniSearch<IndexedDoc> {
   });
 }
 
-type ArticleRow = { _id: Types.ObjectId; syncId: Types.ObjectId; title: string; problem?: string; cause?: string; fix?: string; verify?: string; visibility?: string };
+type ArticleRow = {
+  _id: Types.ObjectId;
+  syncId: Types.ObjectId;
+  title: string;
+  problem?: string;
+  cause?: string;
+  fix?: string;
+  verify?: string;
+  visibility?: string;
+};
 type TicketRow = { _id: Types.ObjectId; subject: string; resolution?: string | null; resolvedAt?: Date | null };
 
 export function articleText(a: Pick<ArticleRow, 'problem' | 'cause' | 'fix' | 'verify'>): string {
@@ -99,15 +108,32 @@ class KnowledgeIndex {
 
   private async syncArticles(): Promise<void> {
     const filter = this.articlesFrom ? { syncId: { $gte: this.articlesFrom } } : {};
-    const rows = await this.models.Article.find(filter, { title: 1, problem: 1, cause: 1, fix: 1, verify: 1, visibility: 1, syncId: 1 })
+    const rows = await this.models.Article.find(filter, {
+      title: 1,
+      problem: 1,
+      cause: 1,
+      fix: 1,
+      verify: 1,
+      visibility: 1,
+      syncId: 1,
+    })
       .sort({ syncId: 1 })
       .lean<ArticleRow[]>();
     for (const a of rows) {
-      const doc: IndexedDoc = { id: `a:${a._id}`, kind: 'article', title: a.title, text: articleText(a), public: a.visibility === 'public' };
+      const doc: IndexedDoc = {
+        id: `a:${a._id}`,
+        kind: 'article',
+        title: a.title,
+        text: articleText(a),
+        public: a.visibility === 'public',
+      };
       this.put(doc, String(a.syncId));
     }
     const newest = rows.at(-1)?.syncId;
-    if (newest) this.articlesFrom = Types.ObjectId.createFromTime(Math.floor((newest.getTimestamp().getTime() - MARGIN_MS) / 1000));
+    if (newest)
+      this.articlesFrom = Types.ObjectId.createFromTime(
+        Math.floor((newest.getTimestamp().getTime() - MARGIN_MS) / 1000),
+      );
   }
 
   private async syncTickets(now: Date): Promise<void> {
@@ -123,7 +149,13 @@ class KnowledgeIndex {
     let newest = this.ticketsFrom;
     for (const t of rows) {
       if (!t.resolvedAt) continue;
-      const doc: IndexedDoc = { id: `t:${t._id}`, kind: 'ticket', title: t.subject, text: (t.resolution ?? '').slice(0, TICKET_TEXT_MAX), public: false };
+      const doc: IndexedDoc = {
+        id: `t:${t._id}`,
+        kind: 'ticket',
+        title: t.subject,
+        text: (t.resolution ?? '').slice(0, TICKET_TEXT_MAX),
+        public: false,
+      };
       this.put(doc, t.resolvedAt.toISOString());
       if (!newest || t.resolvedAt > newest) newest = t.resolvedAt;
     }

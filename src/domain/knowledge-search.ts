@@ -35,7 +35,10 @@ const idOf = (hit: Hit) => hit.id.slice(2);
 async function articlesFor(deps: Deps, hits: Hit[], publicOnly: boolean): Promise<Map<string, ArticleMatch>> {
   const ids = hits.filter((h) => h.kind === 'article').map(idOf);
   if (!ids.length) return new Map();
-  const rows = await deps.models.Article.find({ _id: { $in: ids } }, { number: 1, title: 1, visibility: 1, stats: 1 }).lean();
+  const rows = await deps.models.Article.find(
+    { _id: { $in: ids } },
+    { number: 1, title: 1, visibility: 1, stats: 1 },
+  ).lean();
   const byId = new Map(rows.map((a) => [String(a._id), a]));
   const out = new Map<string, ArticleMatch>();
   for (const hit of hits) {
@@ -57,7 +60,11 @@ async function articlesFor(deps: Deps, hits: Hit[], publicOnly: boolean): Promis
 }
 
 /** `/support kb <words>` and the public help search: articles ranked by the index, with a passage each. */
-export async function searchArticles(deps: Deps, query: string, opts: { publicOnly: boolean; limit: number }): Promise<ArticleMatch[]> {
+export async function searchArticles(
+  deps: Deps,
+  query: string,
+  opts: { publicOnly: boolean; limit: number },
+): Promise<ArticleMatch[]> {
   if (!searchTerms(query).length) return [];
   const index = knowledgeIndex(deps.models);
   await index.sync({ tickets: false, now: deps.clock.now() });
@@ -102,11 +109,21 @@ export async function similarMatches(deps: Deps, ticket: TicketText, limit = 3):
   const articles = await articlesFor(deps, hits, false);
   const ticketIds = hits.filter((h) => h.kind === 'ticket').map(idOf);
   const tickets = ticketIds.length
-    ? await deps.models.Ticket.find({ _id: { $in: ticketIds } }, { key: 1, subject: 1, status: 1, resolvedAt: 1, card: 1 }).lean()
+    ? await deps.models.Ticket.find(
+        { _id: { $in: ticketIds } },
+        { key: 1, subject: 1, status: 1, resolvedAt: 1, card: 1 },
+      ).lean()
     : [];
   const ticketById = new Map(tickets.map((t) => [String(t._id), t]));
   const covered = articles.size
-    ? new Set((await deps.models.Article.find({ _id: { $in: [...articles.values()].map((a) => a.id) } }, { sources: 1 }).lean()).flatMap((a) => a.sources.map((s) => String(s.ticketId))))
+    ? new Set(
+        (
+          await deps.models.Article.find(
+            { _id: { $in: [...articles.values()].map((a) => a.id) } },
+            { sources: 1 },
+          ).lean()
+        ).flatMap((a) => a.sources.map((s) => String(s.ticketId))),
+      )
     : new Set<string>();
   const out: Match[] = [];
   for (const hit of hits) {
@@ -140,7 +157,11 @@ export async function publicArticlesFor(deps: Deps, ticket: TicketText, limit = 
   if (!subjectTerms.size) return [];
   const index = knowledgeIndex(deps.models);
   await index.sync({ tickets: false, now: deps.clock.now() });
-  const hits = index.query(ticketQuery(ticket), (h) => h.kind === 'article' && h.public && relevant(h, subjectTerms), limit * 2);
+  const hits = index.query(
+    ticketQuery(ticket),
+    (h) => h.kind === 'article' && h.public && relevant(h, subjectTerms),
+    limit * 2,
+  );
   const found = await articlesFor(deps, hits, true);
   return hits.flatMap((h) => found.get(h.id) ?? []).slice(0, limit);
 }

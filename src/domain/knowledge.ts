@@ -51,8 +51,18 @@ export function numberFromSlug(slug: string): number | undefined {
 }
 
 /** What the "Save as article" form starts from: the ticket's own words, its resolution, how it was verified. */
-export async function articleDraftFromTicket(deps: Pick<DomainDeps, 'models'>, ticketId: string): Promise<{ ticket: { id: string; key: string; subject: string }; draft: ArticleContent }> {
-  const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, subject: 1, body: 1, resolution: 1, 'timeline.kind': 1, 'timeline.data.quote': 1 }).lean();
+export async function articleDraftFromTicket(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+): Promise<{ ticket: { id: string; key: string; subject: string }; draft: ArticleContent }> {
+  const ticket = await deps.models.Ticket.findById(ticketId, {
+    key: 1,
+    subject: 1,
+    body: 1,
+    resolution: 1,
+    'timeline.kind': 1,
+    'timeline.data.quote': 1,
+  }).lean();
   if (!ticket) throw new DomainError('That ticket no longer exists.');
   const resolved = [...(ticket.timeline ?? [])].reverse().find((e) => e.kind === 'resolved');
   const quote = (resolved?.data as { quote?: string } | undefined)?.quote ?? '';
@@ -90,7 +100,10 @@ export interface SaveArticleInput {
 }
 
 /** Creates an article (version 1), linked to the tickets it was written from. Saving the same form twice saves once. */
-export async function createArticle(deps: Pick<DomainDeps, 'models' | 'clock'>, input: SaveArticleInput): Promise<{ article: ArticleDoc; created: boolean }> {
+export async function createArticle(
+  deps: Pick<DomainDeps, 'models' | 'clock'>,
+  input: SaveArticleInput,
+): Promise<{ article: ArticleDoc; created: boolean }> {
   const { Article } = deps.models;
   const earlier = await Article.findOne({ 'revisions.requestKey': input.requestKey });
   if (earlier) return { article: earlier, created: false };
@@ -98,7 +111,9 @@ export async function createArticle(deps: Pick<DomainDeps, 'models' | 'clock'>, 
   const sources = ids.length ? await deps.models.Ticket.find({ _id: { $in: ids } }, { key: 1, subject: 1 }).lean() : [];
   const now = deps.clock.now();
   const number = await nextSequence(deps.models.Counter, 'article', 0);
-  const subjectKeys = [...new Set([input.content.title, ...sources.map((s) => s.subject)].map(subjectKey).filter(Boolean))];
+  const subjectKeys = [
+    ...new Set([input.content.title, ...sources.map((s) => s.subject)].map(subjectKey).filter(Boolean)),
+  ];
   try {
     const article = await Article.create({
       number,
@@ -142,11 +157,19 @@ export async function reviseArticle(
       $set: { ...input.content, version, updatedAt: now, syncId: new Types.ObjectId() },
       // A new title is one more subject the article answers (the earlier ones stay: their tickets still match).
       ...(subjectKey(input.content.title) ? { $addToSet: { subjectKeys: subjectKey(input.content.title) } } : {}),
-      $push: { revisions: { $each: [{ version, at: now, by: input.actor, requestKey: input.requestKey, ...input.content }], $slice: -REVISIONS_KEPT } },
+      $push: {
+        revisions: {
+          $each: [{ version, at: now, by: input.actor, requestKey: input.requestKey, ...input.content }],
+          $slice: -REVISIONS_KEPT,
+        },
+      },
     },
     { returnDocument: 'after' },
   );
-  if (!updated) throw new DomainError(`${articleKey(current)} was changed by someone else since you opened it (now version ${current.version}). Open it again to edit the latest version.`);
+  if (!updated)
+    throw new DomainError(
+      `${articleKey(current)} was changed by someone else since you opened it (now version ${current.version}). Open it again to edit the latest version.`,
+    );
   return { article: updated, changed: true };
 }
 
@@ -164,7 +187,11 @@ export async function mostUsedArticles(deps: Pick<DomainDeps, 'models'>, limit =
 /**
  * Counts an article as sent to a requester by an agent, once per reply form (Slack redelivers submissions).
  */
-export async function recordArticleSent(deps: Pick<DomainDeps, 'models'>, articleId: string, requestKey: string): Promise<void> {
+export async function recordArticleSent(
+  deps: Pick<DomainDeps, 'models'>,
+  articleId: string,
+  requestKey: string,
+): Promise<void> {
   if (!Types.ObjectId.isValid(articleId)) return;
   await deps.models.Article.updateOne(
     { _id: articleId, sentKeys: { $ne: requestKey } },

@@ -3,10 +3,12 @@
  * and a light English suffix strip so "exports", "exporting" and "exported" are one term. Pure.
  */
 const STOP_WORDS = new Set(
-  ('a about after all also am an and any are as at be been but by can cannot could did do does doing for from get ' +
+  (
+    'a about after all also am an and any are as at be been but by can cannot could did do does doing for from get ' +
     'got had has have hello hi how i if im in into is it its just me my no not of on or our out please re fw fwd ' +
     'so some still than that the their them then there these they this to too up us was we were what when where ' +
-    'which while who why will with would you your').split(' '),
+    'which while who why will with would you your'
+  ).split(' '),
 );
 
 /** One search term from one word, or null for a word not worth indexing. */
@@ -39,7 +41,13 @@ export function words(text: string): string[] {
 
 /** The distinct search terms of a text. */
 export function searchTerms(text: string): string[] {
-  return [...new Set(words(text).map(searchTerm).filter((t): t is string => t !== null))];
+  return [
+    ...new Set(
+      words(text)
+        .map(searchTerm)
+        .filter((t): t is string => t !== null),
+    ),
+  ];
 }
 
 /**

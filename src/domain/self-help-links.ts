@@ -13,7 +13,10 @@ export interface SelfHelpLink {
  * linked with a token that lets the requester say it solved the problem. Best effort: a failing search
  * never holds up the acknowledgement.
  */
-export async function selfHelpLinks(deps: DomainDeps, ticket: Pick<TicketDoc, 'id' | 'subject' | 'body'>): Promise<SelfHelpLink[]> {
+export async function selfHelpLinks(
+  deps: DomainDeps,
+  ticket: Pick<TicketDoc, 'id' | 'subject' | 'body'>,
+): Promise<SelfHelpLink[]> {
   if (!deps.settings.knowledge.publicEnabled) return [];
   try {
     const articles = await publicArticlesFor(deps, { id: ticket.id, subject: ticket.subject, body: ticket.body });

@@ -23,7 +23,9 @@ function mac(key: Buffer, payload: string): Buffer {
 }
 
 export function signSelfHelp(key: Buffer, c: SelfHelpClaim): string {
-  const payload = Buffer.from(`${c.ticketId}.${c.articleNumber}.${Math.floor(c.expiresAt.getTime() / 1000)}`).toString('base64url');
+  const payload = Buffer.from(`${c.ticketId}.${c.articleNumber}.${Math.floor(c.expiresAt.getTime() / 1000)}`).toString(
+    'base64url',
+  );
   return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
 
@@ -40,7 +42,11 @@ export function verifySelfHelp(key: Buffer, token: string, now: Date): SelfHelpC
 }
 
 /** The public address of an article, with a "solved" token for one ticket when given. */
-export function helpLink(deps: Pick<DomainDeps, 'settings' | 'clock'>, article: { number: number; title: string }, ticketId?: string): string {
+export function helpLink(
+  deps: Pick<DomainDeps, 'settings' | 'clock'>,
+  article: { number: number; title: string },
+  ticketId?: string,
+): string {
   const url = `${deps.settings.survey.baseUrl}/help/${encodeURIComponent(articleSlug(article))}`;
   if (!ticketId) return url;
   const expiresAt = new Date(deps.clock.now().getTime() + SELF_HELP_VALID_DAYS * 86_400_000);
@@ -60,7 +66,16 @@ export interface PublicArticle {
   updatedAt: Date;
 }
 
-const PUBLIC_FIELDS = { number: 1, title: 1, problem: 1, cause: 1, fix: 1, verify: 1, updatedAt: 1, visibility: 1 } as const;
+const PUBLIC_FIELDS = {
+  number: 1,
+  title: 1,
+  problem: 1,
+  cause: 1,
+  fix: 1,
+  verify: 1,
+  updatedAt: 1,
+  visibility: 1,
+} as const;
 
 async function publicArticle(deps: Pick<DomainDeps, 'models'>, slug: string) {
   const number = numberFromSlug(slug);
@@ -90,7 +105,11 @@ export type HelpPage =
  * GET /help/:slug: a public article (an internal one is not found), counted as a view. With a valid token
  * for an open ticket the page offers "This solved my problem"; nothing else is written.
  */
-export async function showHelpArticle(deps: Pick<DomainDeps, 'models' | 'settings' | 'clock'>, slug: string, token?: string): Promise<HelpPage> {
+export async function showHelpArticle(
+  deps: Pick<DomainDeps, 'models' | 'settings' | 'clock'>,
+  slug: string,
+  token?: string,
+): Promise<HelpPage> {
   const found = await publicArticle(deps, slug);
   if (!found) return { kind: 'not_found' };
   await recordArticleView(deps, found.id);
@@ -120,23 +139,32 @@ export async function markSolvedBySelfHelp(deps: DomainDeps, slug: string, token
   const ticket = await deps.models.Ticket.findById(claim.ticketId, { requester: 1 }).lean();
   if (!ticket) return { kind: 'invalid' };
   const { article } = found;
-  const actor = { type: 'requester' as const, id: ticket.requester?.email ?? undefined, name: ticket.requester?.name || ticket.requester?.email || undefined };
-  const outcome = await changeTicket(deps, claim.ticketId, { actor, dedupeKey: `self-help:${claim.ticketId}` }, (t, record) => {
-    const status = t.status as Status;
-    if (!OPEN_STATUSES.includes(status)) return;
-    t.status = 'resolved';
-    t.resolvedAt = deps.clock.now();
-    t.closedAt = undefined;
-    t.resolution = `Solved by the requester with the help article ${article.key} "${article.title}"`;
-    const assignee = t.assignee ?? null;
-    record({
-      kind: 'resolved',
-      // The title may be a requester's subject: it goes in the quote, which the thread note escapes.
-      text: `{actor} says help article ${article.key} solved it: resolved by self-help${assignee ? ' (for {assignee})' : ''}`,
-      notify: true,
-      data: { via: 'self_help', articleId: String(found.id), statusFrom: status, assignee, quote: article.title },
-    });
-  });
+  const actor = {
+    type: 'requester' as const,
+    id: ticket.requester?.email ?? undefined,
+    name: ticket.requester?.name || ticket.requester?.email || undefined,
+  };
+  const outcome = await changeTicket(
+    deps,
+    claim.ticketId,
+    { actor, dedupeKey: `self-help:${claim.ticketId}` },
+    (t, record) => {
+      const status = t.status as Status;
+      if (!OPEN_STATUSES.includes(status)) return;
+      t.status = 'resolved';
+      t.resolvedAt = deps.clock.now();
+      t.closedAt = undefined;
+      t.resolution = `Solved by the requester with the help article ${article.key} "${article.title}"`;
+      const assignee = t.assignee ?? null;
+      record({
+        kind: 'resolved',
+        // The title may be a requester's subject: it goes in the quote, which the thread note escapes.
+        text: `{actor} says help article ${article.key} solved it: resolved by self-help${assignee ? ' (for {assignee})' : ''}`,
+        notify: true,
+        data: { via: 'self_help', articleId: String(found.id), statusFrom: status, assignee, quote: article.title },
+      });
+    },
+  );
   if (!outcome.changed) return { kind: 'already', article };
   await deps.models.Article.updateOne({ _id: found.id }, { $inc: { 'stats.solved': 1, uses: 1 } });
   deps.logger.info({ ticket: outcome.ticket.key, article: article.key }, 'ticket solved by self-help');
@@ -144,15 +172,28 @@ export async function markSolvedBySelfHelp(deps: DomainDeps, slug: string, token
 }
 
 /** Tickets resolved by self-help in a window (the deflection count of the weekly review and the report). */
-export async function selfHelpSolvedCount(deps: Pick<DomainDeps, 'models'>, w: { start: Date; end: Date }): Promise<number> {
+export async function selfHelpSolvedCount(
+  deps: Pick<DomainDeps, 'models'>,
+  w: { start: Date; end: Date },
+): Promise<number> {
   return deps.models.Ticket.countDocuments({
     timeline: { $elemMatch: { kind: 'resolved', at: { $gte: w.start, $lt: w.end }, 'data.via': 'self_help' } },
   });
 }
 
-
 /** GET /help without a query: the public articles, most used first. */
-export async function publicArticleList(deps: Pick<DomainDeps, 'models'>, limit = 30): Promise<Array<{ key: string; slug: string; title: string; summary: string }>> {
-  const rows = await deps.models.Article.find({ visibility: 'public' }, { number: 1, title: 1, problem: 1, fix: 1 }).sort({ uses: -1, number: -1 }).limit(limit).lean();
-  return rows.map((a) => ({ key: articleKey(a), slug: articleSlug(a), title: a.title, summary: (a.problem || a.fix).slice(0, 200) }));
+export async function publicArticleList(
+  deps: Pick<DomainDeps, 'models'>,
+  limit = 30,
+): Promise<Array<{ key: string; slug: string; title: string; summary: string }>> {
+  const rows = await deps.models.Article.find({ visibility: 'public' }, { number: 1, title: 1, problem: 1, fix: 1 })
+    .sort({ uses: -1, number: -1 })
+    .limit(limit)
+    .lean();
+  return rows.map((a) => ({
+    key: articleKey(a),
+    slug: articleSlug(a),
+    title: a.title,
+    summary: (a.problem || a.fix).slice(0, 200),
+  }));
 }

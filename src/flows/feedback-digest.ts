@@ -18,8 +18,9 @@ export async function postFeedbackDigest(ctx: AppContext): Promise<'posted' | 'a
     if (posted.by === 'sent') {
       const chart = await renderFeedbackChart(report, { now: 'This week', before: 'Week before' });
       const files = [{ filename: chart.name, title: chart.title, bytes: chart.png.bytes, altText: chart.altText }];
-      await uploadSummaryCharts(ctx, key, files, 'Feedback tags this week and the week before.', channel).catch((err: unknown) =>
-        ctx.logger.warn({ err }, 'feedback digest chart could not be uploaded; the digest text has the same figures'),
+      await uploadSummaryCharts(ctx, key, files, 'Feedback tags this week and the week before.', channel).catch(
+        (err: unknown) =>
+          ctx.logger.warn({ err }, 'feedback digest chart could not be uploaded; the digest text has the same figures'),
       );
     }
     return posted;

@@ -11,10 +11,17 @@ type Message = { text: string; blocks: KnownBlock[] };
 export function appendKnowledgeGaps(message: Message, k: KnowledgeGaps): Message {
   const extra = knowledgeGapBlocks(k.gaps, k.selfHelp, ARTICLE_WORTHY_COUNT);
   const room = LIMITS.blocks - message.blocks.length;
-  return room > 1 ? { ...message, blocks: [...message.blocks, { type: 'divider' }, ...extra.slice(0, room - 1)] } : message;
+  return room > 1
+    ? { ...message, blocks: [...message.blocks, { type: 'divider' }, ...extra.slice(0, room - 1)] }
+    : message;
 }
 
 /** The weekly review's message with "seen more than three times" and self-help for its week. */
-export async function withKnowledgeGaps(ctx: AppContext, message: Message, current: Window, previous: Window): Promise<Message> {
+export async function withKnowledgeGaps(
+  ctx: AppContext,
+  message: Message,
+  current: Window,
+  previous: Window,
+): Promise<Message> {
   return appendKnowledgeGaps(message, await knowledgeGaps(ctx, current, previous));
 }

@@ -11,7 +11,11 @@ import { similarMatchesMessage } from '../../views/knowledge.js';
 export const SIMILAR_EVENT_TYPE = 'deskbell_similar_matches';
 
 /** The card's own effect (a card that did not go with its intake): the card, then its matches are asked for. */
-export async function postCardThenMatches(ctx: AppContext, ticketId: string, job: { name: string; data: Record<string, string> }): Promise<void> {
+export async function postCardThenMatches(
+  ctx: AppContext,
+  ticketId: string,
+  job: { name: string; data: Record<string, string> },
+): Promise<void> {
   await postCard(ctx, ticketId, job);
   await ctx.effects.similarMatches(ticketId);
 }
@@ -20,10 +24,22 @@ export async function postCardThenMatches(ctx: AppContext, ticketId: string, job
  * The three best matches among articles and recently solved tickets, in a new card's thread, once. Runs
  * after the card (it waits for it, retrying); nothing is posted when nothing matches.
  */
-export async function postSimilarMatches(ctx: AppContext, ticketId: string, job?: { name: string; data: Record<string, string> }): Promise<void> {
-  const ticket = await ctx.models.Ticket.findById(ticketId, { key: 1, subject: 1, body: 1, card: 1, storm: 1, createdAt: 1 }).lean();
+export async function postSimilarMatches(
+  ctx: AppContext,
+  ticketId: string,
+  job?: { name: string; data: Record<string, string> },
+): Promise<void> {
+  const ticket = await ctx.models.Ticket.findById(ticketId, {
+    key: 1,
+    subject: 1,
+    body: 1,
+    card: 1,
+    storm: 1,
+    createdAt: 1,
+  }).lean();
   if (!ticket || (!ticket.card?.ts && ticket.storm?.grouped)) return;
-  if (!ticket.card?.ts || !ticket.card.channel) throw new Error(`card of ${ticket.key} is not posted yet; its similar matches wait for it`);
+  if (!ticket.card?.ts || !ticket.card.channel)
+    throw new Error(`card of ${ticket.key} is not posted yet; its similar matches wait for it`);
   const matches = await similarMatches(ctx, { id: ticketId, subject: ticket.subject, body: ticket.body });
   if (!matches.length) return;
   const publicPages = ctx.settings.knowledge.publicEnabled;

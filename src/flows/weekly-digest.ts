@@ -8,7 +8,8 @@ import { withKnowledgeGaps } from './knowledge-gaps.js';
 /** The weekly review in #support, once per week, followed by its charts. */
 export async function postWeeklyDigest(ctx: AppContext): Promise<'posted' | 'already_posted'> {
   return runWeeklyDigest(ctx, async (key, kind, review) => {
-    const message = await withKnowledgeGaps(ctx, weeklyDigestMessage(review, ctx.policy.timeZone), review.current.window, review.previous.window);
+    const digest = weeklyDigestMessage(review, ctx.policy.timeZone);
+    const message = await withKnowledgeGaps(ctx, digest, review.current.window, review.previous.window);
     const posted = await postSummary(ctx, key, kind, message);
     // The same charts as /support-report, after the text, shared by the run that posted the digest. Best
     // effort: the digest's delivery is done whatever happens here, so a failed upload never makes the

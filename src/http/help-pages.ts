@@ -16,7 +16,10 @@ function headers(res: ServerResponse, cacheable: boolean): void {
   res.setHeader('referrer-policy', 'no-referrer');
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('x-content-type-options', 'nosniff');
-  res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.setHeader(
+    'content-security-policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
 }
 
 const queryOf = (req: RoutedRequest, name: string) => new URL(req.url ?? '/', 'http://x').searchParams.get(name) ?? '';
@@ -36,8 +39,16 @@ export function helpHandler(ctx: AppContext, page: 'index' | 'article' | 'solved
     if (page === 'index') {
       const query = queryOf(req, 'q').trim().slice(0, 200);
       const items = query
-        ? (await searchArticles(ctx, query, { publicOnly: true, limit: 20 })).map((a) => ({ title: a.title, url: helpLink(ctx, a), summary: a.snippet }))
-        : (await publicArticleList(ctx)).map((a) => ({ title: a.title, url: `${ctx.settings.survey.baseUrl}/help/${encodeURIComponent(a.slug)}`, summary: a.summary }));
+        ? (await searchArticles(ctx, query, { publicOnly: true, limit: 20 })).map((a) => ({
+            title: a.title,
+            url: helpLink(ctx, a),
+            summary: a.snippet,
+          }))
+        : (await publicArticleList(ctx)).map((a) => ({
+            title: a.title,
+            url: `${ctx.settings.survey.baseUrl}/help/${encodeURIComponent(a.slug)}`,
+            summary: a.summary,
+          }));
       headers(res, true);
       sendHtml(res, 200, helpIndexPage(query, items));
       return;
@@ -59,13 +70,17 @@ export function helpHandler(ctx: AppContext, page: 'index' | 'article' | 'solved
         return;
       }
       // Relative to /help/, so it also works behind a proxy that serves Deskbell under a path prefix.
-      const form = shown.solvedForm ? { token: shown.solvedForm.token, action: `${encodeURIComponent(slug.data)}/solved` } : undefined;
+      const form = shown.solvedForm
+        ? { token: shown.solvedForm.token, action: `${encodeURIComponent(slug.data)}/solved` }
+        : undefined;
       sendHtml(res, 200, helpArticlePage(shown.article, form));
       return;
     }
     const raw = await readBody(req, FORM_MAX_BYTES).catch(() => Buffer.alloc(0));
     const token = tokenSchema.safeParse(new URLSearchParams(raw.toString('utf8')).get('t'));
-    const outcome = token.success ? await markSolvedBySelfHelp(ctx, slug.data, token.data) : ({ kind: 'invalid' } as const);
+    const outcome = token.success
+      ? await markSolvedBySelfHelp(ctx, slug.data, token.data)
+      : ({ kind: 'invalid' } as const);
     headers(res, false);
     const answer = helpSolvedPage(outcome);
     sendHtml(res, answer.status, answer.html);

@@ -8,13 +8,17 @@ import { postMessageOnce } from './post-once.js';
 import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
 /** What posting and updating cards needs. */
-export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel' | 'settings'>;
+export type CardDeps = Pick<
+  SlackDeps,
+  'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel' | 'settings'
+>;
 
 export const CARD_EVENT_TYPE = 'deskbell_ticket_card';
 export const NOTE_EVENT_TYPE = 'deskbell_thread_note';
 
 function render(ticket: TicketDoc, deps: Pick<CardDeps, 'policy' | 'settings'>) {
-  return ticketCard({ ...(ticket.toObject() as object), id: ticket.id } as never, deps.policy, deps.settings.knowledge.feedbackTags);
+  const t = { ...(ticket.toObject() as object), id: ticket.id } as never;
+  return ticketCard(t, deps.policy, deps.settings.knowledge.feedbackTags);
 }
 
 /**

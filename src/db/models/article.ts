@@ -41,11 +41,18 @@ export const articleSchema = new Schema(
     /** The latest versions, oldest first (at most 50; the current one is last). */
     revisions: { type: [revisionSchema], default: [] },
     /** The tickets it was written from. */
-    sources: { type: [new Schema({ ticketId: Types.ObjectId, key: String, subject: String }, { _id: false })], default: [] },
+    sources: {
+      type: [new Schema({ ticketId: Types.ObjectId, key: String, subject: String }, { _id: false })],
+      default: [],
+    },
     /** Normalised subjects it answers (its title's and its source tickets'): recurring subjects it covers. */
     subjectKeys: { type: [String], default: [] },
     /** How often it was sent by an agent, viewed on its public page, and solved a ticket by self-help. */
-    stats: { sent: { type: Number, default: 0 }, views: { type: Number, default: 0 }, solved: { type: Number, default: 0 } },
+    stats: {
+      sent: { type: Number, default: 0 },
+      views: { type: Number, default: 0 },
+      solved: { type: Number, default: 0 },
+    },
     /** sent + views + solved: `/support kb` lists the most used first. */
     uses: { type: Number, default: 0 },
     /** The latest replies that sent it (their form ids): a redelivered submission counts once. */
