@@ -6,6 +6,7 @@ import { JobNames } from './names.js';
 import { defineReconcileJob } from './reconcile.js';
 import { defineSlaJobs, scheduleSlaJobs } from './sla.js';
 import { defineSummaryJobs, scheduleSummaryJobs } from './summaries.js';
+import { defineFeedbackJobs, scheduleFeedbackJobs } from './feedback.js';
 
 /** Job names earlier versions used for immediate effects. */
 const RETIRED_JOB_NAMES = [
@@ -34,6 +35,7 @@ export function defineJobs(agenda: Agenda, ctx: AppContext): void {
   defineSlaJobs(agenda, ctx);
   defineSummaryJobs(agenda, ctx);
   defineIncidentJobs(agenda, ctx);
+  defineFeedbackJobs(agenda, ctx);
 }
 
 /** Creates the recurring jobs once the scheduler runs (`every` keeps one job per name across processes). */
@@ -45,4 +47,5 @@ export async function scheduleRecurringJobs(agenda: Agenda, ctx: AppContext): Pr
   await scheduleSlaJobs(agenda, ctx);
   await scheduleSummaryJobs(agenda, ctx);
   await scheduleIncidentJobs(agenda, ctx);
+  await scheduleFeedbackJobs(agenda, ctx);
 }

@@ -8,6 +8,8 @@ export const JobNames = {
   slaSweep: 'sla.sweep',
   dailySummary: 'summary.daily',
   weeklyDigest: 'summary.weekly',
+  /** The weekly feedback digest for product (PRODUCT_CHANNEL_ID). */
+  feedbackDigest: 'feedback.digest',
   /** Paging repeats and escalations, and the incident clock (update cadence, monitoring, report, archive). */
   incidentSweep: 'incident.sweep',
 } as const;

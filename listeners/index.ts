@@ -27,6 +27,10 @@ import { register as registerLinkIncidentSubmit } from './submissions/link-incid
 import { register as registerStormButtons } from './actions/storm-buttons.js';
 import { register as registerStormForms } from './submissions/storm-forms.js';
 import { register as registerShowFullMessage } from './actions/show-full-message.js';
+import { register as registerSaveArticle } from './actions/save-article.js';
+import { register as registerKbButtons } from './actions/kb-buttons.js';
+import { register as registerFeedbackTags } from './actions/feedback-tags.js';
+import { register as registerArticleSubmit } from './submissions/article.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, submissions/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -57,4 +61,8 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerStormButtons(app, ctx);
   registerStormForms(app, ctx);
   registerShowFullMessage(app, ctx);
+  registerSaveArticle(app, ctx);
+  registerKbButtons(app, ctx);
+  registerFeedbackTags(app, ctx);
+  registerArticleSubmit(app, ctx);
 }

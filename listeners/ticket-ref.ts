@@ -21,6 +21,8 @@ export const modalMetadataSchema = z.object({
   ticketId: z.string().regex(/^[a-f0-9]{24}$/),
   channel: z.string().optional(),
   ts: z.string().optional(),
+  /** A reply started from "Send this article": the article is counted as sent when the reply goes. */
+  articleId: z.string().regex(/^[a-f0-9]{24}$/).optional(),
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 

@@ -20,6 +20,12 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** FEEDBACK_TAGS: what fits a Slack multi-select (option texts, values) and a digest line. */
+function tagListOk(list: string): boolean {
+  const tags = list.split(',').map((t) => t.trim()).filter(Boolean);
+  return tags.length >= 1 && tags.length <= 20 && tags.every((t) => t.length <= 40);
+}
+
 const shape = {
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb- (the Bot User OAuth Token from "OAuth & Permissions", not a user or app token)').describe('Bot token of the Slack app'),
   SLACK_SIGNING_SECRET: z.string().min(16, 'must be the Signing Secret from "Basic Information" (at least 16 characters)').optional().describe('Verifies that requests come from Slack; required unless SLACK_APP_TOKEN is set (Socket Mode)'),
@@ -102,6 +108,10 @@ const shape = {
   DAILY_SUMMARY_CRON: z.string().default('30 9 * * 1-5').describe('Cron (team time zone) of the daily triage summary'),
   WEEKLY_DIGEST_CRON: z.string().default('0 14 * * 5').describe('Cron (team time zone) of the weekly review digest'),
   REPORT_CSV_INCLUDE_REQUESTER: bool(false).describe("Add requesters' email addresses to the /support-report CSV export (personal data: off by default)"),
+  KB_PUBLIC_ENABLED: bool(false).describe('Serve public help articles at GET /help and /help/:slug, and list up to three matching ones in acknowledgements'),
+  FEEDBACK_TAGS: z.string().optional().refine((v) => v === undefined || tagListOk(v), 'must be 1 to 20 comma-separated tags of at most 40 characters each').describe('Feedback tags offered on the card, comma-separated; default: feature request, usability issue, documentation gap, bug, praise'),
+  FEEDBACK_DIGEST_CRON: z.string().default('0 10 * * 1').describe('Cron (team time zone) of the weekly feedback digest posted to PRODUCT_CHANNEL_ID'),
+  PRODUCT_CHANNEL_ID: slackId('CG', 'channel').optional().describe('Channel of product management, where the weekly feedback digest goes; no digest when unset'),
 };
 
 const schema = z

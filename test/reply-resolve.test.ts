@@ -177,7 +177,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
 
     await threadNote(ticket.ts, `Resolved by <@${AGENT}>`);
     const card = await cardShowing(ticket.ts, 'Resolved');
-    expect(workflowButtons(card.args.blocks)).toEqual(['ticket_reopen', 'ticket_close']);
+    expect(workflowButtons(card.args.blocks)).toEqual(['ticket_reopen', 'ticket_close', 'ticket_save_article']);
     const resolved = await stored(ticket.id);
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'Fixed a null check in the report renderer.' });
     expect(resolved.resolvedAt).toEqual(new Date('2026-03-02T10:00:00Z'));
@@ -291,7 +291,7 @@ describe('reply, notes, resolve, close, reopen, satisfaction survey', () => {
     await click(AGENT, 'ticket_close', ticket);
     await threadNote(ticket.ts, `Closed by <@${AGENT}>`);
     const closedCard = await cardShowing(ticket.ts, 'Closed');
-    expect(workflowButtons(closedCard.args.blocks)).toEqual(['ticket_reopen']);
+    expect(workflowButtons(closedCard.args.blocks)).toEqual(['ticket_reopen', 'ticket_save_article']);
     const closed = await stored(ticket.id);
     expect(closed.status).toBe('closed');
     expect(closed.closedAt).toBeTruthy();

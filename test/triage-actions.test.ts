@@ -56,7 +56,7 @@ describe('triage actions on the card', () => {
   /** The card as the app renders the stored ticket, in the JSON form Slack received it. */
   async function renderedFromStore(id: string) {
     const doc = await t.app.context.models.Ticket.findById(id);
-    return JSON.parse(JSON.stringify(ticketCard({ ...(doc!.toObject() as object), id: doc!.id } as never, t.app.context.policy)));
+    return JSON.parse(JSON.stringify(ticketCard({ ...(doc!.toObject() as object), id: doc!.id } as never, t.app.context.policy, t.app.context.settings.knowledge.feedbackTags)));
   }
 
   /** No card update, thread note or DM is pending any more, and no click is still being handled. */

@@ -32,6 +32,15 @@ export const ActionIds = {
   stormSplit: 'storm_split',
   /** On a requester's mail in a card's thread: the mail as received, quotes and signature included. */
   showFullMessage: 'ticket_show_full_message',
+  /** Knowledge base (src/domain/knowledge.ts): on a resolved card, in search results, under a new card. */
+  saveArticle: 'ticket_save_article',
+  kbViewArticle: 'kb_view_article',
+  kbSendArticle: 'kb_send_article',
+  kbEditArticle: 'kb_edit_article',
+  /** On a recurring subject without an article (weekly review, /support-report). */
+  kbWriteArticle: 'kb_write_article',
+  /** The card's Feedback multi-select (its block_id carries the ticket). */
+  feedbackTags: 'ticket_feedback_tags',
 } as const;
 
 export const CallbackIds = {
@@ -46,6 +55,8 @@ export const CallbackIds = {
   linkIncidentModal: 'link_incident_modal',
   stormReplyModal: 'storm_reply_modal',
   stormLinkModal: 'storm_link_modal',
+  articleModal: 'article_modal',
+  articleView: 'article_view',
 } as const;
 
 /** Block and input IDs inside modals: `block_id` / `action_id` pairs read back in view_submission. */
@@ -91,13 +102,28 @@ export const InputIds = {
   /** An active incident, or NEW_INCIDENT to declare one with the title below. */
   stormLinkIncident: { block: 'storm_link_incident', action: 'value' },
   stormLinkTitle: { block: 'storm_link_title', action: 'value' },
+  /** Resolve form: `save` opens the article form prefilled from this resolution. */
+  resolveSaveArticle: { block: 'resolve_save_article', action: 'value' },
+  articleTitle: { block: 'article_title', action: 'value' },
+  articleProblem: { block: 'article_problem', action: 'value' },
+  articleCause: { block: 'article_cause', action: 'value' },
+  articleFix: { block: 'article_fix', action: 'value' },
+  articleVerify: { block: 'article_verify', action: 'value' },
+  articleNotes: { block: 'article_notes', action: 'value' },
+  articleVisibility: { block: 'article_visibility', action: 'value' },
 } as const;
 
 export const BlockIds = {
   cardControls: 'ticket_controls',
   cardWorkflow: 'ticket_workflow',
   stormControls: 'storm_controls',
+  feedback: 'ticket_feedback',
 } as const;
+
+/** The card's Feedback row carries its ticket id in the block_id (a multi-select sends no `value`). */
+export function feedbackBlockId(ticketId: string): string {
+  return `${BlockIds.feedback}:${ticketId}`;
+}
 
 /** The storm card's controls carry the storm id in the block_id (its select sends no `value`). */
 export function stormControlsBlockId(stormId: string): string {

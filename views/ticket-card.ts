@@ -14,6 +14,7 @@ import {
   nextEscalationLevel,
 } from '../src/domain/types.js';
 import { attachmentLines } from './attachment-list.js';
+import { feedbackBlock } from './feedback-select.js';
 import { ActionIds, BlockIds, cardControlsBlockId } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 
@@ -21,6 +22,7 @@ export type CardTicket = Pick<
   TicketFields,
   'key' | 'subject' | 'body' | 'source' | 'requester' | 'category' | 'suggestedCategory' | 'priority' | 'suggestedPriority' | 'status' | 'assignee' | 'escalationLevel' | 'attachments' | 'metadata' | 'sla' | 'card' | 'createdAt'
 > & {
+  feedback?: { tags?: string[] | null } | null;
   id: string;
   incident?: { key?: string | null; channelId?: string | null } | null;
   linkedIncident?: { key?: string | null; channelId?: string | null } | null;
@@ -118,7 +120,11 @@ function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
   const first: KnownBlock[] = t.status === 'closed' ? [] : [{ type: 'actions', block_id: cardControlsBlockId(t.id), elements: triage } as KnownBlock];
   const canEscalate = !!nextEscalationLevel((t.escalationLevel ?? 'L1') as EscalationLevel);
   const workflow = closed
-    ? [button(ActionIds.reopen, 'Reopen'), ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : [])]
+    ? [
+        button(ActionIds.reopen, 'Reopen'),
+        ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : []),
+        button(ActionIds.saveArticle, 'Save as article'),
+      ]
     : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
   // Another report of a live outage: tie it to the incident so its requester hears from the incident's updates.
   if (!closed && !t.incident?.key && !t.linkedIncident?.key) workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
@@ -132,8 +138,15 @@ function metadataLines(metadata: unknown): string | undefined {
   return entries.map(([k, v]) => `• *${safe(k, 60)}:* ${safe(typeof v === 'string' ? v : JSON.stringify(v), 200)}`).join('\n');
 }
 
-/** The ticket's card in #support: everything a triager needs and the controls to act. Pure. */
-export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; blocks: KnownBlock[] } {
+/**
+ * The ticket's card in #support: everything a triager needs and the controls to act. Pure. `feedbackTags`:
+ * the team's tags (FEEDBACK_TAGS) for the Feedback row.
+ */
+export function ticketCard(
+  t: CardTicket,
+  policy: SlaPolicy,
+  feedbackTags: readonly string[] = [],
+): { text: string; blocks: KnownBlock[] } {
   const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
   const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
   const blocks: KnownBlock[] = [
@@ -175,6 +188,8 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
   const meta = metadataLines(t.metadata);
   if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
   blocks.push(...controls(t, policy));
+  const feedback = feedbackBlock(t, feedbackTags);
+  if (feedback) blocks.push(feedback);
   blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)] });
 
   const fallbackPriority = t.priority ?? (t.suggestedPriority ? `${t.suggestedPriority}?` : 'no priority');

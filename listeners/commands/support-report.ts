@@ -2,6 +2,8 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../src/context.js';
 import { MAX_DAYS, MAX_WEEKS, parseReportArgs } from '../../src/domain/report-period.js';
 import { deliverReport } from '../../src/flows/support-report.js';
+import { deliverFeedbackReport } from '../../src/flows/feedback-report.js';
+import type { KnownBlock } from '@slack/types';
 import { afterAck, tellUser } from '../respond.js';
 import { notInTeamText } from '../../views/team-gate.js';
 
@@ -13,12 +15,15 @@ export const SUPPORT_REPORT_HELP =
   `• \`30d\`, \`90d\` — the last N days (1 to ${MAX_DAYS})\n` +
   '• `2026-10-01..2026-10-31` — from one day to another, both included\n' +
   `• \`weeks 8\` — a trend over the last N weeks (2 to ${MAX_WEEKS})\n` +
-  '*Options*: `csv` adds a CSV of the period’s tickets; `post` shares the report in this channel instead of showing it to you alone with its charts and files.';
+  '*Options*: `csv` adds a CSV of the period’s tickets; `post` shares the report in this channel instead of showing it to you alone with its charts and files.\n' +
+  '• `/support-report feedback [period]` — feedback tags: top themes per tag, new feature requests, the feature-request log, a chart and the CSV of tagged tickets';
 
 /** `/support-report`: parse, gate, hand over. The work is in src/flows/support-report.ts. */
 export function register(app: App, ctx: AppContext): void {
   app.command('/support-report', async ({ ack, command }) => {
-    const parsed = parseReportArgs(command.text);
+    // `/support-report feedback [period] [post]`: the feedback figures (src/flows/feedback-report.ts).
+    const feedback = /^\s*feedback\b/i.test(command.text);
+    const parsed = parseReportArgs(feedback ? command.text.replace(/^\s*feedback\b/i, '') : command.text);
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: `${parsed.error}.\n\n${SUPPORT_REPORT_HELP}` });
       return;
@@ -31,7 +36,9 @@ export function register(app: App, ctx: AppContext): void {
         await tellUser(ctx.slack, channel, user, notInTeamText(ctx.team.usergroup));
         return;
       }
-      await deliverReport(ctx, parsed.request, { user, channel, tell: (text, blocks) => tellUser(ctx.slack, channel, user, text, blocks) });
+      const tell = (text: string, blocks?: KnownBlock[]) => tellUser(ctx.slack, channel, user, text, blocks);
+      const to = { user, channel, tell };
+      await (feedback ? deliverFeedbackReport(ctx, parsed.request, to) : deliverReport(ctx, parsed.request, to));
     });
   });
 }

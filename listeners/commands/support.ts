@@ -18,6 +18,7 @@ import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlin
 import { openNewTicketModal } from '../new-ticket-form.js';
 import { permalinkOf } from '../../src/slack/permalink.js';
 import { notInTeamText } from '../../views/team-gate.js';
+import { kbCommand } from './support-kb.js';
 
 const LIST_SIZE = 15;
 
@@ -36,6 +37,7 @@ export function supportHelpText(unknown?: string): string {
     '• `/support update` — in a war room: post a status update (also the brief’s *Post update*)',
     '• `/support link SUP-12 INC-3` — link a ticket to an incident (`/support link SUP-12` inside its war room); `/support unlink SUP-12`',
     '• `/support oncall` — who is on call now and next; `/support oncall take [until 2026-12-24]` to cover',
+    '• `/support kb <words>` — search the knowledge base; `/support kb` — the most used articles',
     '• `/support help` — this help',
     'To turn a message into a ticket, use the message’s *More actions* menu → *Create support ticket*.',
   ];
@@ -49,7 +51,7 @@ export function register(app: App, ctx: AppContext): void {
     const sub = word.toLowerCase();
     const ref = TICKET_REF.exec(word);
     const rest = text.slice(word.length).trim();
-    const known = ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update'].includes(sub) || (['incident', 'link', 'unlink'].includes(sub) && !!rest) || !!ref;
+    const known = ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update', 'kb'].includes(sub) || (['incident', 'link', 'unlink'].includes(sub) && !!rest) || !!ref;
     if (!known || sub === 'help') {
       // No lookup needed: the usage goes back in the acknowledgement itself.
       await ack({ response_type: 'ephemeral', text: supportHelpText(sub === 'help' ? undefined : text) });
@@ -79,6 +81,8 @@ export function register(app: App, ctx: AppContext): void {
         await linkCommand(ctx, command, rest);
       } else if (sub === 'unlink') {
         await unlinkCommand(ctx, command, rest);
+      } else if (sub === 'kb') {
+        await kbCommand(ctx, command, rest);
       } else if (sub === 'oncall') {
         await onCallCommand(ctx, channel, user, rest);
       } else if (sub === 'mine') {

@@ -2,6 +2,7 @@ import type { App, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { agentReply, ticketForReply } from '../../src/domain/replies.js';
+import { recordArticleSent } from '../../src/domain/knowledge.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS, WAITING_OPTION } from '../../views/reply-modal.js';
 import { afterAck } from '../respond.js';
@@ -36,6 +37,8 @@ export function register(app: App, ctx: AppContext): void {
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'reply to requester' }, async () => {
       await agentReply(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), message: reply.message, waitOnCustomer: reply.waitOnCustomer, requestKey: view.id });
+      // Started from "Send this article": the article's usage counts it (once per form).
+      if (meta.articleId) await recordArticleSent(ctx, meta.articleId, view.id);
     });
   });
 }

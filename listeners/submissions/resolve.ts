@@ -4,6 +4,8 @@ import type { AppContext } from '../../src/context.js';
 import { resolveTicket, ticketForResolution } from '../../src/domain/resolution.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
 import { MESSAGE_MAX_CHARS } from '../../views/reply-modal.js';
+import { SAVE_ARTICLE } from '../../views/resolve-modal.js';
+import { articleFormAfterResolve } from '../article-form.js';
 import { afterAck } from '../respond.js';
 import { agentActor, checkTicketForm } from '../modal-values.js';
 
@@ -28,7 +30,11 @@ export function register(app: App, ctx: AppContext): void {
     const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: BLOCK_OF.summary, blockOf: BLOCK_OF, button: 'Resolve', what: 'resolution', schema: resolveSchema, values: readForm(view.state.values), guard: (ticketId) => ticketForResolution(ctx, ticketId) });
     if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
     const { meta, data: resolution } = checked;
-    await ack();
+    // "Save as article next": the form turns into the article form, prefilled from this resolution.
+    const box = view.state.values[InputIds.resolveSaveArticle.block]?.[InputIds.resolveSaveArticle.action];
+    const saveArticle = box?.selected_options?.some((o) => o.value === SAVE_ARTICLE);
+    const next = saveArticle ? await articleFormAfterResolve(ctx, meta, resolution) : undefined;
+    await ack(next ? { response_action: 'update', view: next } : undefined);
     await afterAck(ctx, { channel: meta.channel, user, what: 'resolve ticket' }, async () => {
       await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...resolution, requestKey: view.id });
     });

@@ -59,6 +59,10 @@ export const OnceKeys = {
   stormAction: (actionId: string) => `storm:${actionId}`,
   /** The dedupe key of a storm's standing decision (priority, incident) applied to a ticket that joined later. */
   stormJoin: (stormId: string, what: string) => `storm-join:${stormId}:${what}`,
+  /** The knowledge-base matches in a new card's thread. */
+  similarMatches: (ticketId: string) => `similar:${ticketId}`,
+  /** The weekly feedback digest in the product channel, of the week ending on a team-local day. */
+  feedbackDigest: (day: string) => `feedback-digest:${day}`,
 } as const;
 
 /** Delivery kinds, as stored on records (and used to find the previous summary). */
@@ -78,4 +82,6 @@ export const DeliveryKinds = {
   summaryCharts: 'summary-charts',
   stormCard: 'storm-card',
   stormNote: 'storm-note',
+  similarMatches: 'similar-matches',
+  feedbackDigest: 'feedback-digest',
 } as const;

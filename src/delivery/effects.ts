@@ -36,5 +36,6 @@ export function queuedEffects(worker: Pick<DeliveryWorker, 'ask'>): Effects {
     refreshStormCard: (stormId, at) => again(N.stormCard, { stormId }, at),
     applyStormAction: (stormId, actionId) => once(N.stormAction, { stormId, actionId }),
     stormNote: (stormId, actionId) => once(N.stormNote, { stormId, actionId }),
+    similarMatches: (ticketId) => once(N.similarMatches, { ticketId }),
   };
 }

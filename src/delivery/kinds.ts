@@ -5,7 +5,7 @@ import { runTicketIntake } from '../flows/ticket-intake.js';
 import { sendOutboxMail } from '../mail/send-outbox.js';
 import { sendPagerDutyEvent } from '../pagerduty/events.js';
 import { sendAssigneeDm } from '../slack/assignee-dm.js';
-import { postCard, postThreadNote, updateCard } from '../slack/cards.js';
+import { postThreadNote, updateCard } from '../slack/cards.js';
 import { SlackPriority, withSlackPriority } from '../slack/channel-queue.js';
 import { publishHome } from '../slack/home.js';
 import { openIncident } from '../flows/open-incident.js';
@@ -16,6 +16,7 @@ import { publishIncidentReport } from '../flows/incident-report.js';
 import { publishIncidentUpdate } from '../flows/incident-update.js';
 import { sendSlaDirectMessage } from '../slack/sla-dm.js';
 import { postStormNote, refreshStormCard } from '../slack/storm-card.js';
+import { postCardThenMatches, postSimilarMatches } from '../flows/similar-matches.js';
 import { EffectNames as N } from './names.js';
 import type { EffectKind, EffectRun } from './worker.js';
 
@@ -33,7 +34,7 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
   return {
     [N.ticketIntake]: { run: (d) => runTicketIntake(ctx, d.ticketId!) },
     // Messages in #support leave one a second: their own lane, so a backlog of them takes no slot from the rest.
-    [N.postCard]: { lane: 'channel', run: (d, r) => postCard(ctx, d.ticketId!, asJob(r, d)) },
+    [N.postCard]: { lane: 'channel', run: (d, r) => postCardThenMatches(ctx, d.ticketId!, asJob(r, d)) },
     [N.updateCard]: { lane: 'channel', run: (d) => updateCard(ctx, d.ticketId!) },
     [N.threadNote]: { lane: 'channel', run: (d, r) => postThreadNote(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
     [N.sendMail]: { run: (d, r) => sendOutboxMail(ctx, d.outboxId!, asJob(r, d)) },
@@ -47,6 +48,12 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.stormCard]: { lane: 'channel', run: (d, r) => refreshStormCard(ctx, d.stormId!, asJob(r, d)) },
     [N.stormAction]: { run: (d) => applyStormAction(ctx, d.stormId!, d.actionId!) },
     [N.stormNote]: { lane: 'channel', run: (d, r) => postStormNote(ctx, d.stormId!, d.actionId!, asJob(r, d)) },
+    // Best effort: the matches are a help, not a duty; a card that never comes stops it after a few tries.
+    [N.similarMatches]: {
+      lane: 'channel',
+      maxRetries: 10,
+      run: (d, r) => postSimilarMatches(ctx, d.ticketId!, asJob(r, d)),
+    },
     [N.incidentOpen]: urgent((d) => openIncident(ctx, d.incidentId!)),
     [N.incidentPage]: urgent((d) => sendPage(ctx, d.incidentId!, d.eventId!)),
     [N.incidentNote]: urgent((d) => postIncidentNote(ctx, d.incidentId!, d.eventId!)),

@@ -20,4 +20,6 @@ export const EffectNames = {
   stormCard: 'storm.card',
   stormAction: 'storm.action',
   stormNote: 'storm.note',
+  /** Similar articles and solved tickets, in a new card's thread (after the card, never before it). */
+  similarMatches: 'card.similar',
 } as const;

@@ -48,6 +48,8 @@ export interface Effects {
   applyStormAction(stormId: string, actionId: string): Promise<void>;
   /** Say in the storm card's thread that a decision was applied (once per decision). */
   stormNote(stormId: string, actionId: string): Promise<void>;
+  /** Post the best knowledge-base matches in a new card's thread, once, after the card. */
+  similarMatches(ticketId: string): Promise<void>;
 }
 
 /** For domain unit tests and tools that must not touch the outside world. */
@@ -71,4 +73,5 @@ export const noEffects: Effects = {
   refreshStormCard: async () => undefined,
   applyStormAction: async () => undefined,
   stormNote: async () => undefined,
+  similarMatches: async () => undefined,
 };

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { feedbackTagList } from './feedback-tags.js';
 import type { EscalationLevel } from './types.js';
 
 /** What the ticket domain needs to know of the configuration, read once at start (the domain never sees Config). */
@@ -19,6 +20,8 @@ export interface DomainSettings {
   survey: { key: Buffer; baseUrl: string };
   /** Key of the unguessable part of every outbound Message-ID (see messageIdFor). */
   mailIdKey: Buffer;
+  /** KB_PUBLIC_ENABLED and FEEDBACK_TAGS (src/domain/knowledge.ts, feedback.ts). */
+  knowledge: { publicEnabled: boolean; feedbackTags: readonly string[] };
 }
 
 /** The survey links' signing key: CSAT_SECRET, else one derived from the Slack signing secret (or, in Socket Mode without one, the bot token). */
@@ -59,5 +62,6 @@ export function domainSettings(config: Config, logger: Logger): DomainSettings {
     storm: { threshold: config.STORM_THRESHOLD, windowMs: config.STORM_WINDOW_MINUTES * 60_000 },
     survey: { key: csatKey(config), baseUrl: publicBaseUrl(config, logger) },
     mailIdKey: mailIdKey(config),
+    knowledge: { publicEnabled: config.KB_PUBLIC_ENABLED, feedbackTags: feedbackTagList(config.FEEDBACK_TAGS) },
   };
 }

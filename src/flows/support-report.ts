@@ -8,6 +8,8 @@ import { isPrivateConversation } from '../slack/conversation-privacy.js';
 import { slackErrorCode } from '../slack/errors.js';
 import { uploadFiles, type UploadFile } from '../slack/upload.js';
 import { supportReportMessage } from '../../views/support-report.js';
+import { appendKnowledgeGaps } from './knowledge-gaps.js';
+import { knowledgeGaps } from '../domain/knowledge-gaps.js';
 
 /** Where the report goes and how to say something to the caller alone (the listener's ephemeral helper). */
 export interface ReportAudience {
@@ -37,6 +39,9 @@ export async function deliverReport(ctx: AppContext, request: ReportRequest, to:
   const tz = ctx.policy.timeZone;
   const period = resolvePeriod(request.period, ctx.clock.now(), tz);
   const report = await computeReport(ctx, period);
+  // "Seen more than three times" and self-help, under the report's own sections (src/flows/knowledge-gaps.ts).
+  const gaps = await knowledgeGaps(ctx, period.current, period.previous);
+  const withGaps = (m: { text: string; blocks: KnownBlock[] }) => appendKnowledgeGaps(m, gaps);
   const charts = await renderReportCharts(report.current, { bucket: period.bucket, trend: period.trend, timeZone: tz });
   const files: UploadFile[] = charts.map((c) => ({ filename: c.name, title: c.title, bytes: c.png.bytes, altText: c.altText }));
   const csv = request.csv ? await buildTicketCsv(ctx, period.current, { includeRequester: ctx.config.REPORT_CSV_INCLUDE_REQUESTER }) : undefined;
@@ -48,7 +53,7 @@ export async function deliverReport(ctx: AppContext, request: ReportRequest, to:
   const comment = `Support report, ${period.label}: ${what}.`;
 
   if (request.post) {
-    const message = supportReportMessage(report, period, tz, `Requested by <@${to.user}> with \`/support-report\`.`);
+    const message = withGaps(supportReportMessage(report, period, tz, `Requested by <@${to.user}> with \`/support-report\`.`));
     try {
       await ctx.slack.chat.postMessage({ channel: to.channel, ...message, unfurl_links: false, unfurl_media: false });
     } catch (err) {
@@ -60,11 +65,11 @@ export async function deliverReport(ctx: AppContext, request: ReportRequest, to:
     return;
   }
 
-  const ephemeral = supportReportMessage(report, period, tz, `Only you can see this. ${what[0]!.toUpperCase()}${what.slice(1)} are in your DM with Deskbell; add \`post\` to share the report in this channel.`);
+  const ephemeral = withGaps(supportReportMessage(report, period, tz, `Only you can see this. ${what[0]!.toUpperCase()}${what.slice(1)} are in your DM with Deskbell; add \`post\` to share the report in this channel.`));
   await to.tell(ephemeral.text, ephemeral.blocks);
   const opened = await ctx.slack.conversations.open({ users: to.user });
   const dm = opened.channel?.id ?? to.user;
-  const copy = supportReportMessage(report, period, tz);
+  const copy = withGaps(supportReportMessage(report, period, tz));
   await ctx.slack.chat.postMessage({ channel: dm, ...copy, unfurl_links: false, unfurl_media: false });
   await uploadFiles(ctx.slack, files, { channel: dm, comment });
 }

@@ -31,16 +31,21 @@ export async function runTicketIntake(ctx: AppContext, ticketId: string): Promis
   // the acknowledgement) does not wait with it.
   const cardNow = card && ctx.channelQueue.waiting(ctx.supportChannel) === 0;
   if (card && !cardNow) await ctx.effects.postCard(ticketId);
+  let cardSent = false;
   await Promise.all([
     cardNow &&
-      postCard(ctx, ticketId, card, ticket).catch((err: unknown) =>
-        retryAlone(ctx, ticket.key, 'card', err, () => ctx.effects.postCard(ticketId)),
+      postCard(ctx, ticketId, card, ticket).then(
+        () => void (cardSent = true),
+        (err: unknown) => retryAlone(ctx, ticket.key, 'card', err, () => ctx.effects.postCard(ticketId)),
       ),
     ack &&
       sendOutboxMail(ctx, ack.id, { name: EffectNames.sendMail, data: { outboxId: ack.id } }, ack).catch(
         (err: unknown) => retryAlone(ctx, ticket.key, 'acknowledgement', err, () => ctx.effects.sendMail(ack.id)),
       ),
   ]);
+  // The knowledge base's best matches go in the card's thread as an effect of their own, asked once the card
+  // is there (here, or by the card's own effect when it went alone): a search never holds a card up.
+  if (cardSent || ticket.card?.ts) await ctx.effects.similarMatches(ticketId);
 }
 
 async function retryAlone(

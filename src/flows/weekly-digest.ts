@@ -3,11 +3,14 @@ import type { AppContext } from '../context.js';
 import { runWeeklyDigest, type WeeklyReview } from '../domain/weekly-review.js';
 import { postSummary, uploadSummaryCharts } from '../slack/summary-post.js';
 import { weeklyDigestMessage } from '../../views/weekly-digest.js';
+import { withKnowledgeGaps } from './knowledge-gaps.js';
 
 /** The weekly review in #support, once per week, followed by its charts. */
 export async function postWeeklyDigest(ctx: AppContext): Promise<'posted' | 'already_posted'> {
   return runWeeklyDigest(ctx, async (key, kind, review) => {
-    const posted = await postSummary(ctx, key, kind, weeklyDigestMessage(review, ctx.policy.timeZone));
+    const digest = weeklyDigestMessage(review, ctx.policy.timeZone);
+    const message = await withKnowledgeGaps(ctx, digest, review.current.window, review.previous.window);
+    const posted = await postSummary(ctx, key, kind, message);
     // The same charts as /support-report, after the text, shared by the run that posted the digest. Best
     // effort: the digest's delivery is done whatever happens here, so a failed upload never makes the
     // job's retry post the digest twice, and the charts never go out twice (their own delivery).

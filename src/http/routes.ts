@@ -9,6 +9,7 @@ import { webhookIntakeHandler } from './intake-webhook.js';
 import { capBody, logRejections } from './rejections.js';
 import { route, sendJson } from './respond.js';
 import { statusPageHandler } from './status-page.js';
+import { helpRoutes } from './help-pages.js';
 
 /**
  * Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. Each states the largest body
@@ -60,5 +61,7 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },
+    // The optional public help pages (KB_PUBLIC_ENABLED): public articles only; a POST marks a ticket solved.
+    ...helpRoutes(ctx, log),
   ];
 }

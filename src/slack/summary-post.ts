@@ -8,19 +8,20 @@ import { uploadFiles, type UploadFile } from './upload.js';
 
 export const SUMMARY_EVENT_TYPE = 'deskbell_summary';
 
-/** Posts a summary in #support once under its key (src/slack/post-once.ts); says who posted it. */
+/** Posts a summary in #support (or `channel`) once under its key (src/slack/post-once.ts); says who posted it. */
 export async function postSummary(
   ctx: AppContext,
   key: string,
   kind: string,
   message: { text: string; blocks: KnownBlock[] },
+  channel = ctx.config.SUPPORT_CHANNEL_ID,
 ) {
   try {
     return await postMessageOnce(ctx, {
       key,
       kind,
       at: ctx.clock.now(),
-      channel: ctx.config.SUPPORT_CHANNEL_ID,
+      channel,
       ...message,
       eventType: SUMMARY_EVENT_TYPE,
       since: new Date(Date.now() - 86_400_000),
@@ -38,6 +39,7 @@ export async function uploadSummaryCharts(
   summaryKey: string,
   files: UploadFile[],
   comment: string,
+  channel = ctx.config.SUPPORT_CHANNEL_ID,
 ): Promise<void> {
   await deliverOnce(ctx.models, {
     key: OnceKeys.summaryCharts(summaryKey),
@@ -46,7 +48,7 @@ export async function uploadSummaryCharts(
     // Renewed while the upload runs (up to 60 s a file): the claim need not outlast it.
     deadlineMs: ctx.claimMs,
     send: async () => ({
-      files: await uploadFiles(ctx.slack, files, { channel: ctx.config.SUPPORT_CHANNEL_ID, comment }),
+      files: await uploadFiles(ctx.slack, files, { channel, comment }),
     }),
   });
 }

@@ -128,6 +128,8 @@ export const ticketSchema = new Schema(
     /** What the request asked for after the answer (src/flows/ticket-intake.ts): an acknowledgement, a P0's incident. */
     intake: { acknowledge: Boolean, declare: Schema.Types.Mixed },
     metadata: Schema.Types.Mixed,
+    /** Feedback tags for product (src/domain/feedback.ts); `taggedAt`: when first tagged, which period counts it. */
+    feedback: { tags: { type: [String], default: undefined }, taggedAt: Date },
     attachments: { type: [attachmentSchema], default: [] },
     timeline: { type: [eventSchema], default: [] },
     sla: { type: slaSchema, default: () => ({}) },
@@ -161,6 +163,8 @@ ticketSchema.index({ similarity: 1, createdAt: 1 });
 ticketSchema.index({ 'storm.id': 1, number: 1 });
 // An incident's linked tickets.
 ticketSchema.index({ 'linkedIncident.id': 1 });
+// The feedback digest and the feature-request log read the tickets tagged in a period.
+ticketSchema.index({ 'feedback.taggedAt': 1 }, { sparse: true });
 
 export type TicketFields = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<TicketFields>;

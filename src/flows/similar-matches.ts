@@ -1,0 +1,67 @@
+import type { AppContext } from '../context.js';
+import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
+import { similarMatches } from '../domain/knowledge-search.js';
+import { helpLink } from '../domain/self-help.js';
+import { SlackPriority, withSlackPriority } from '../slack/channel-queue.js';
+import { postCard } from '../slack/cards.js';
+import { postMessageOnce } from '../slack/post-once.js';
+import { workspaceUrl } from '../slack/workspace-url.js';
+import { similarMatchesMessage } from '../../views/knowledge.js';
+
+export const SIMILAR_EVENT_TYPE = 'deskbell_similar_matches';
+
+/** The card's own effect (a card that did not go with its intake): the card, then its matches are asked for. */
+export async function postCardThenMatches(
+  ctx: AppContext,
+  ticketId: string,
+  job: { name: string; data: Record<string, string> },
+): Promise<void> {
+  await postCard(ctx, ticketId, job);
+  await ctx.effects.similarMatches(ticketId);
+}
+
+/**
+ * The three best matches among articles and recently solved tickets, in a new card's thread, once. Runs
+ * after the card (it waits for it, retrying); nothing is posted when nothing matches.
+ */
+export async function postSimilarMatches(
+  ctx: AppContext,
+  ticketId: string,
+  job?: { name: string; data: Record<string, string> },
+): Promise<void> {
+  const ticket = await ctx.models.Ticket.findById(ticketId, {
+    key: 1,
+    subject: 1,
+    body: 1,
+    card: 1,
+    storm: 1,
+    createdAt: 1,
+  }).lean();
+  if (!ticket || (!ticket.card?.ts && ticket.storm?.grouped)) return;
+  if (!ticket.card?.ts || !ticket.card.channel)
+    throw new Error(`card of ${ticket.key} is not posted yet; its similar matches wait for it`);
+  const matches = await similarMatches(ctx, { id: ticketId, subject: ticket.subject, body: ticket.body });
+  if (!matches.length) return;
+  const publicPages = ctx.settings.knowledge.publicEnabled;
+  const message = similarMatchesMessage({ id: ticketId, key: ticket.key }, matches, {
+    workspaceUrl: await workspaceUrl(ctx.slack),
+    articleUrl: (a) => (publicPages && a.visibility === 'public' ? helpLink(ctx, a) : undefined),
+  });
+  const { channel, ts } = ticket.card;
+  // A help for the agent, not a duty: it waits behind every card and note in the channel.
+  await withSlackPriority(SlackPriority.background, () =>
+    postMessageOnce(ctx, {
+      key: OnceKeys.similarMatches(ticketId),
+      kind: DeliveryKinds.similarMatches,
+      ticketId,
+      at: ctx.clock.now(),
+      ...(job ? { job } : {}),
+      channel,
+      threadTs: ts,
+      ...message,
+      eventType: SIMILAR_EVENT_TYPE,
+      payload: { ticket_id: ticketId },
+      since: ticket.createdAt,
+    }),
+  );
+}
