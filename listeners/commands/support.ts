@@ -3,7 +3,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { takeOnCall, whoIsOnCall } from '../../src/domain/incidents/on-call-now.js';
 import { incidentKeyOfTicket } from '../../src/domain/incidents/queries.js';
 import { stormOfTicket } from '../../src/domain/storm-queries.js';
-import { zonedTime } from '../../src/domain/sla-clock.js';
+import { zonedTime } from '../../src/domain/local-time.js';
 
 import { incidentDeclaredText, onCallTakenText, onCallText } from '../../views/oncall.js';
 import type { AppContext } from '../../src/context.js';
