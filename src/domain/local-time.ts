@@ -59,6 +59,7 @@ export function instantAt(day: number, minute: number, timeZone: string): number
   // Zones change their offset at most once within a day on either side of a wall time.
   const before = offsetMs(wall - DAY_MS, timeZone);
   const after = offsetMs(wall + DAY_MS, timeZone);
+  if (before === after) return wall - before;
   const candidates = [wall - before, wall - after].filter((t) => offsetMs(t, timeZone) === wall - t);
   if (candidates.length) return Math.min(...candidates);
   // In a gap: read with the offset from before the change, which lands as far past the gap as it was into it.
