@@ -24,6 +24,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { queuedEffects } from './delivery/effects.js';
 import { effectKinds } from './delivery/kinds.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
+import { applyPolicyToRunningTickets, recordPolicyVersion } from './domain/sla-policy-history.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
@@ -145,6 +146,10 @@ export function createApp(parts: AppParts): DeskbellApp {
       await ensureIndexes(context.models);
       const moved = await moveRequestKeysToTickets(context.models);
       if (moved) logger.info({ moved }, 'request keys moved onto their tickets');
+      // A new SLA policy applies to the remainder of running targets: their due times move in the background.
+      if ((await recordPolicyVersion(context, context.policy, context.clock.now())).inserted) {
+        void applyPolicyToRunningTickets(context).catch((err: unknown) => logger.warn({ err }, 'could not apply the new SLA policy to every running ticket; each is recomputed at its next change or check'));
+      }
       // In the background: on a large collection they take a while, and the first report waits for them anyway.
       void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;

@@ -159,5 +159,5 @@ async function showTicket(ctx: AppContext, channel: string, user: string, key: s
   const storm = await stormOfTicket(ctx, ticket);
   const stormCard = storm?.card ? await permalinkOf(ctx, storm.card) : undefined;
   const group = storm ? stormMembershipText({ label: storm.label, count: storm.count, grouped: storm.grouped, ...(stormCard ? { permalink: stormCard } : {}) }) : undefined;
-  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }), group].filter(Boolean).join('\n'));
+  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now(), policy: ctx.policy }), group].filter(Boolean).join('\n'));
 }

@@ -70,6 +70,8 @@ export interface SlaPolicy {
   /** The default schedule's holidays (the daily summary skips them). */
   holidays: string[];
   schedules: Record<string, ScheduleDef>;
+  /** The file's contents it was built from (kept with the policy's history). */
+  source: unknown;
   /**
    * Every policy this deployment has run, oldest first, the current one last, each from when it took effect
    * (src/domain/sla-policy-history.ts): time is counted under the policy in force when it ran.
@@ -107,6 +109,7 @@ export function buildSlaPolicy(raw: unknown, timeZone: string, source = 'the SLA
     clocks,
     holidays: schedules[file.defaultSchedule]?.holidays ?? [],
     schedules,
+    source: raw ?? {},
   };
 }
 
