@@ -167,3 +167,55 @@ describe('the SLA policy file', () => {
     expect(() => loadSlaPolicy(file({ businessHours: { days: [8], start: '17:00', end: '9:00' }, warnAt: 2 }), 'UTC')).toThrow(/SLA_POLICY_FILE .* is invalid: .*businessHours.days.0.*businessHours.end: must be HH:MM.*warnAt/);
   });
 });
+
+describe('named schedules, routing and policy changes', () => {
+  const file = (content: unknown) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'deskbell-sla-')), 'sla.json');
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const hours = { mon: [['08:00', '18:00']], tue: [['08:00', '18:00']], wed: [['08:00', '18:00']], thu: [['08:00', '18:00']], fri: [['08:00', '18:00']] };
+
+  it('routes by category and by the support address the mail came to; P0/P1 stay 24x7', () => {
+    const policy = buildSlaPolicy(
+      {
+        schedules: { eu: { timeZone: 'Europe/Berlin', hours }, us: { timeZone: 'America/New_York', hours } },
+        routing: [
+          { when: { category: 'account' }, schedule: 'eu' },
+          { when: { address: 'Support+US@example.com' }, schedule: 'us' },
+        ],
+      },
+      'UTC',
+    );
+    const t = ticket('P2', '2026-03-02T12:00:00Z', policy);
+    expect(t.sla).toMatchObject({ schedule: 'business', team: 'business' });
+    const account = { ...ticket(null, '2026-03-02T12:00:00Z', policy), priority: 'P3', category: 'account' } as TestTicket;
+    updateSlaState(account, policy, at('2026-03-02T12:00:00Z'));
+    expect(account.sla).toMatchObject({ schedule: 'eu', team: 'eu' });
+    const mailed = { ...ticket(null, '2026-03-02T12:00:00Z', policy), priority: 'P1', email: { to: 'support+us@example.com' } } as TestTicket;
+    updateSlaState(mailed, policy, at('2026-03-02T12:00:00Z'));
+    expect(mailed.sla).toMatchObject({ schedule: '24x7', team: 'us' });
+  });
+
+  it('counts time under the policy in force while it ran, and moves running targets when a new one takes effect', () => {
+    const v1 = defaultSlaPolicy('UTC'); // Monday–Friday 09:00–17:00
+    const v2 = buildSlaPolicy({ schedules: { business: { hours } } }, 'UTC'); // 08:00–18:00
+    const change = at('2026-03-02T08:00:00Z');
+    v1.history = [{ policy: v1, since: at('2026-01-01T00:00:00Z') }];
+    const t = ticket('P2', '2026-03-02T07:00:00Z', v1); // Monday 07:00: the clock starts at 09:00
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T13:00:00Z'));
+    v2.history = [...v1.history, { policy: v2, since: change }];
+    // At 10:00 under the new policy: 07:00–08:00 ran under the old (nothing), 08:00–10:00 under the new (2 h).
+    updateSlaState(t, v2, at('2026-03-02T10:00:00Z'));
+    expect(t.sla.responseSpentMs).toBe(2 * H);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T12:00:00Z'));
+    expect(t.sla.policyId).toBe(v2.id);
+  });
+
+  it('names every problem of a schedules file', () => {
+    const shape = file({ schedules: { eu: { hours: { mon: [['8:00', '18:00']] } } }, routing: [{ when: { category: 'bug', address: 'a@b.c' }, schedule: 'eu' }] });
+    expect(() => loadSlaPolicy(shape, 'UTC')).toThrow(/schedules\.eu\.hours\.mon\.0\.0: must be HH:MM.*routing\.0\.when: needs exactly one of/s);
+    const names = file({ schedules: { '24x7': { hours }, US: { hours } }, defaultSchedule: 'nowhere', targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 60, clock: 'moon' } }, routing: [{ when: { category: 'bug' }, schedule: 'mars' }] });
+    expect(() => loadSlaPolicy(names, 'UTC')).toThrow(/schedules\.US: must be a lower-case name.*schedules\.24x7: 24x7 is the built-in.*defaultSchedule: no schedule named nowhere.*targets\.P2\.clock: must be 24x7, business or a schedule's name.*routing\.0\.schedule: no schedule named mars/s);
+  });
+});

@@ -8,7 +8,8 @@ import { PRIORITIES, type Priority } from './types.js';
 
 /** The team's schedule, whichever it is for the ticket (routing, else the default schedule). */
 export const TEAM_CLOCK = 'business';
-const scheduleName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a lower-case name (letters, digits, - and _; at most 40)');
+const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const scheduleName = z.string().regex(NAME, 'must be a lower-case name (letters, digits, - and _; at most 40)');
 
 const target = z
   .object({
@@ -31,7 +32,7 @@ const legacyHours = z
 export const slaPolicyFileSchema = z
   .object({
     targets: z.partialRecord(z.enum(PRIORITIES), target).default({}),
-    schedules: z.record(scheduleName, scheduleSchema).default({}),
+    schedules: z.record(z.string(), scheduleSchema).default({}),
     /** The schedule of tickets no routing rule picks one for. */
     defaultSchedule: scheduleName.default(TEAM_CLOCK),
     routing: z.array(routeSchema).max(100).default([]),
@@ -45,6 +46,7 @@ export const slaPolicyFileSchema = z
   .strict()
   .superRefine((p, ctx) => {
     const names = new Set([...Object.keys(p.schedules), TEAM_CLOCK]);
+    for (const n of Object.keys(p.schedules)) if (!NAME.test(n) && n !== WALL_CLOCK_NAME) ctx.addIssue({ code: 'custom', path: ['schedules', n], message: 'must be a lower-case name (letters, digits, - and _; at most 40)' });
     if (names.has(WALL_CLOCK_NAME)) ctx.addIssue({ code: 'custom', path: ['schedules', WALL_CLOCK_NAME], message: '24x7 is the built-in wall clock; give the schedule another name' });
     if ((p.businessHours || p.holidays) && p.schedules[TEAM_CLOCK]) ctx.addIssue({ code: 'custom', path: [p.businessHours ? 'businessHours' : 'holidays'], message: 'give either businessHours and holidays or schedules.business, not both' });
     const known = (n: string) => names.has(n) || n === WALL_CLOCK_NAME;

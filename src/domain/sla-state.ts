@@ -56,7 +56,9 @@ export function targetMs(policy: Pick<SlaPolicy, 'targets'>, priority: Priority,
 
 /** The team schedule routing gives the ticket under `policy` (a rule's schedule, else the default). */
 export function teamOf(ticket: ClockTicket, policy: SlaPolicy): string {
-  const routed = routeTicket(policy.routing, { ...ticket, assigneeGroups: (ticket.sla as SlaState | undefined)?.assigneeGroups });
+  // Field by field: a mongoose document does not spread into its fields.
+  const { category, suggestedCategory, source, metadata, email } = ticket;
+  const routed = routeTicket(policy.routing, { category, suggestedCategory, source, metadata, email, assigneeGroups: (ticket.sla as SlaState | undefined)?.assigneeGroups });
   return routed && policy.clocks.has(routed) ? routed : policy.defaultSchedule;
 }
 
