@@ -121,4 +121,19 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
     // Monday 13:00 New York: open until 17:00, so the 4 hours end at 17:00 EDT (21:00 UTC).
     expect(after!.sla).toMatchObject({ schedule: 'us', team: 'us', firstResponseDueAt: new Date('2026-03-09T21:00:00Z') });
   });
+
+  it('/support-report sla-whatif replays the week against another schedule, per priority, with one chart', async () => {
+    // Monday 17:30 New York: the second ticket breached on US hours; on Berlin hours it would be due Tuesday.
+    clock.set(new Date('2026-03-09T21:30:00Z'));
+    await a.sender.command('/support-report', 'sla-whatif eu 7d', 'ULEAD');
+    const told = await slack.waitFor(() => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).startsWith('SLA what-if')), 15_000, 'what-if');
+    const text = JSON.stringify(told.args.blocks);
+    expect(text).toContain('The 2 tickets created in the period');
+    expect(text).toContain('*P2 medium*: targets met 0 % → *0 %* (= 0 pt) · breaches 2 → *1* (▼ 1) · warnings 2 → *1* (▼ 1)');
+    const upload = await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').find((c) => JSON.stringify(c.args).includes('SLA what-if')), 30_000, 'chart');
+    expect(JSON.stringify(upload.args)).toContain('"title":"SLA what-if"');
+    await a.sender.command('/support-report', 'sla-whatif ../etc/passwd', 'ULEAD');
+    const refused = await slack.waitFor(() => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes('neither a schedule')), 15_000, 'refusal');
+    expect(String(refused.args.text)).toContain('(business, us, eu)');
+  });
 });
