@@ -6,7 +6,7 @@ import { PRIORITY_LABELS, type Priority } from './types.js';
 
 export function acknowledgementText(ticket: TicketDoc, deps: Pick<DomainDeps, 'policy' | 'settings'>): string {
   const priority = (ticket.priority ?? ticket.suggestedPriority ?? 'P3') as Priority;
-  const targets = describeTargets(deps.policy, priority);
+  const targets = describeTargets(deps.policy, priority, ticket.sla?.team);
   const lines = [
     greeting(ticket),
     '',

@@ -45,14 +45,21 @@ export const slaPolicyFileSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
     const names = new Set([...Object.keys(p.schedules), TEAM_CLOCK]);
-    for (const n of Object.keys(p.schedules)) if (!NAME.test(n) && n !== WALL_CLOCK_NAME) ctx.addIssue({ code: 'custom', path: ['schedules', n], message: 'must be a lower-case name (letters, digits, - and _; at most 40)' });
-    if (names.has(WALL_CLOCK_NAME)) ctx.addIssue({ code: 'custom', path: ['schedules', WALL_CLOCK_NAME], message: '24x7 is the built-in wall clock; give the schedule another name' });
-    if ((p.businessHours || p.holidays) && p.schedules[TEAM_CLOCK]) ctx.addIssue({ code: 'custom', path: [p.businessHours ? 'businessHours' : 'holidays'], message: 'give either businessHours and holidays or schedules.business, not both' });
+    for (const n of Object.keys(p.schedules)) {
+      if (!NAME.test(n) && n !== WALL_CLOCK_NAME) issue(['schedules', n], 'must be a lower-case name (letters, digits, - and _; at most 40)');
+    }
+    if (names.has(WALL_CLOCK_NAME)) issue(['schedules', WALL_CLOCK_NAME], '24x7 is the built-in wall clock; give the schedule another name');
+    if ((p.businessHours || p.holidays) && p.schedules[TEAM_CLOCK]) {
+      issue([p.businessHours ? 'businessHours' : 'holidays'], 'give either businessHours and holidays or schedules.business, not both');
+    }
     const known = (n: string) => names.has(n) || n === WALL_CLOCK_NAME;
-    if (!known(p.defaultSchedule) || p.defaultSchedule === WALL_CLOCK_NAME) ctx.addIssue({ code: 'custom', path: ['defaultSchedule'], message: `no schedule named ${p.defaultSchedule}` });
-    for (const [priority, t] of Object.entries(p.targets)) if (t && !known(t.clock)) ctx.addIssue({ code: 'custom', path: ['targets', priority, 'clock'], message: `must be 24x7, business or a schedule's name (${[...names].join(', ')})` });
-    p.routing.forEach((r, i) => known(r.schedule) || ctx.addIssue({ code: 'custom', path: ['routing', i, 'schedule'], message: `no schedule named ${r.schedule}` }));
+    if (!known(p.defaultSchedule) || p.defaultSchedule === WALL_CLOCK_NAME) issue(['defaultSchedule'], `no schedule named ${p.defaultSchedule}`);
+    for (const [priority, t] of Object.entries(p.targets)) {
+      if (t && !known(t.clock)) issue(['targets', priority, 'clock'], `must be 24x7, business or a schedule's name (${[...names].join(', ')})`);
+    }
+    p.routing.forEach((r, i) => known(r.schedule) || issue(['routing', i, 'schedule'], `no schedule named ${r.schedule}`));
   });
 
 export type SlaPolicyFile = z.input<typeof slaPolicyFileSchema>;
