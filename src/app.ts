@@ -148,7 +148,9 @@ export function createApp(parts: AppParts): DeskbellApp {
       if (moved) logger.info({ moved }, 'request keys moved onto their tickets');
       // A new SLA policy applies to the remainder of running targets: their due times move in the background.
       if ((await recordPolicyVersion(context, context.policy, context.clock.now())).inserted) {
-        void applyPolicyToRunningTickets(context).catch((err: unknown) => logger.warn({ err }, 'could not apply the new SLA policy to every running ticket; each is recomputed at its next change or check'));
+        void applyPolicyToRunningTickets(context).catch((err: unknown) =>
+          logger.warn({ err }, 'could not apply the new SLA policy to every running ticket; each is redone at its next change'),
+        );
       }
       // In the background: on a large collection they take a while, and the first report waits for them anyway.
       void ensureReportIndexes(context.models.Ticket);

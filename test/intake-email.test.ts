@@ -99,7 +99,8 @@ describe('email intake', () => {
 
   it('keeps the support address the mail came to, plus-tag included, for SLA routing', async () => {
     const messageId = msgId('tagged');
-    await client.sendMail({ from: 'ada@example.com', to: 'help+EU@acme.test', envelope: { from: 'ada@example.com', to: ['help+EU@acme.test'] }, subject: 'Billing question', text: 'Where is my invoice?', messageId });
+    const envelope = { from: 'ada@example.com', to: ['help+EU@acme.test'] };
+    await client.sendMail({ from: 'ada@example.com', to: 'help+EU@acme.test', envelope, subject: 'Billing', text: 'Invoice?', messageId });
     expect((await ticketByMessageId(messageId))!.email).toMatchObject({ to: 'help+eu@acme.test' });
   });
 

@@ -3,8 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shiftLocalDays } from '../src/domain/local-time.js';
-import { buildSlaPolicy, DEFAULT_TARGETS, defaultSlaPolicy, loadSlaPolicy, type SlaPolicy } from '../src/domain/sla-policy.js';
-import { dueReminders, markReminded, updateSlaState, type ClockTicket, type SlaState } from '../src/domain/sla-state.js';
+import {
+  buildSlaPolicy,
+  DEFAULT_TARGETS,
+  defaultSlaPolicy,
+  loadSlaPolicy,
+  type SlaPolicy,
+} from '../src/domain/sla-policy.js';
+import {
+  dueReminders,
+  markReminded,
+  updateSlaState,
+  type ClockTicket,
+  type SlaState,
+} from '../src/domain/sla-state.js';
 
 const berlin: SlaPolicy = defaultSlaPolicy('Europe/Berlin');
 const utc: SlaPolicy = defaultSlaPolicy('UTC');
@@ -15,7 +27,15 @@ const at = (iso: string) => new Date(iso);
 type TestTicket = ClockTicket & { sla: SlaState; card: { breached?: boolean | null } };
 
 function ticket(priority: string | null, createdAt: string, policy: SlaPolicy): TestTicket {
-  const t = { priority, suggestedPriority: null, status: 'triaged', firstResponseAt: undefined, createdAt: at(createdAt), sla: {}, card: {} } as unknown as TestTicket;
+  const t = {
+    priority,
+    suggestedPriority: null,
+    status: 'triaged',
+    firstResponseAt: undefined,
+    createdAt: at(createdAt),
+    sla: {},
+    card: {},
+  } as unknown as TestTicket;
   updateSlaState(t, policy, t.createdAt);
   return t;
 }
@@ -124,7 +144,9 @@ describe('the SLA state of a ticket', () => {
     updateSlaState(t, utc, at('2026-03-02T11:30:00Z'));
     expect(dueReminders(t.sla, at('2026-03-02T11:45:00Z'))).toEqual([]);
     expect(t.sla.nextCheckAt).toEqual(at('2026-03-02T12:00:00Z'));
-    expect(dueReminders(t.sla, at('2026-03-02T12:00:00Z'))).toEqual([{ target: 'response', stage: 'breach', dueAt: at('2026-03-02T12:00:00Z') }]);
+    expect(dueReminders(t.sla, at('2026-03-02T12:00:00Z'))).toEqual([
+      { target: 'response', stage: 'breach', dueAt: at('2026-03-02T12:00:00Z') },
+    ]);
   });
 
   it('stops the clock on resolution and fixes whether the targets were met', () => {
@@ -133,7 +155,12 @@ describe('the SLA state of a ticket', () => {
       x.firstResponseAt = at('2026-03-02T19:00:00Z');
       x.status = 'resolved';
     });
-    expect(t.sla).toMatchObject({ responseMet: false, resolutionMet: false, responseSpentMs: 9 * H, resolutionSpentMs: 9 * H });
+    expect(t.sla).toMatchObject({
+      responseMet: false,
+      resolutionMet: false,
+      responseSpentMs: 9 * H,
+      resolutionSpentMs: 9 * H,
+    });
     expect(t.sla.nextCheckAt).toBeUndefined();
     change(t, utc, '2026-03-05T10:00:00Z', (x) => void (x.status = 'in_progress'));
     expect(t.sla.resolutionSpentMs).toBe(9 * H); // the days while resolved did not count
@@ -144,7 +171,9 @@ describe('the SLA state of a ticket', () => {
     expect(t.sla.firstResponseDueAt).toBeUndefined();
     change(t, utc, '2026-03-02T11:00:00Z', (x) => void (x.priority = 'P0'));
     expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T10:15:00Z'));
-    expect(dueReminders(t.sla, at('2026-03-02T11:00:00Z'))).toEqual([{ target: 'response', stage: 'breach', dueAt: at('2026-03-02T10:15:00Z') }]);
+    expect(dueReminders(t.sla, at('2026-03-02T11:00:00Z'))).toEqual([
+      { target: 'response', stage: 'breach', dueAt: at('2026-03-02T10:15:00Z') },
+    ]);
   });
 });
 
@@ -156,7 +185,14 @@ describe('the SLA policy file', () => {
   };
 
   it('overrides part of the defaults and drives the clock', () => {
-    const policy = loadSlaPolicy(file({ targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 480, clock: 'business' } }, businessHours: { days: [1, 2, 3, 4], start: '08:00', end: '16:00' }, holidays: ['2026-03-05'] }), 'Europe/Berlin');
+    const policy = loadSlaPolicy(
+      file({
+        targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 480, clock: 'business' } },
+        businessHours: { days: [1, 2, 3, 4], start: '08:00', end: '16:00' },
+        holidays: ['2026-03-05'],
+      }),
+      'Europe/Berlin',
+    );
     expect(policy.targets.P1).toEqual(DEFAULT_TARGETS.P1);
     // Thursday 5 March is a holiday and Friday is no working day: Wednesday 15:30 CET → Monday 08:30 CET.
     const t = ticket('P2', '2026-03-04T14:30:00Z', policy);
@@ -164,7 +200,9 @@ describe('the SLA policy file', () => {
   });
 
   it('stops the start with every problem named', () => {
-    expect(() => loadSlaPolicy(file({ businessHours: { days: [8], start: '17:00', end: '9:00' }, warnAt: 2 }), 'UTC')).toThrow(/SLA_POLICY_FILE .* is invalid: .*businessHours.days.0.*businessHours.end: must be HH:MM.*warnAt/);
+    expect(() =>
+      loadSlaPolicy(file({ businessHours: { days: [8], start: '17:00', end: '9:00' }, warnAt: 2 }), 'UTC'),
+    ).toThrow(/SLA_POLICY_FILE .* is invalid: .*businessHours.days.0.*businessHours.end: must be HH:MM.*warnAt/);
   });
 });
 
@@ -174,7 +212,13 @@ describe('named schedules, routing and policy changes', () => {
     writeFileSync(path, JSON.stringify(content));
     return path;
   };
-  const hours = { mon: [['08:00', '18:00']], tue: [['08:00', '18:00']], wed: [['08:00', '18:00']], thu: [['08:00', '18:00']], fri: [['08:00', '18:00']] };
+  const hours = {
+    mon: [['08:00', '18:00']],
+    tue: [['08:00', '18:00']],
+    wed: [['08:00', '18:00']],
+    thu: [['08:00', '18:00']],
+    fri: [['08:00', '18:00']],
+  };
 
   it('routes by category and by the support address the mail came to; P0/P1 stay 24x7', () => {
     const policy = buildSlaPolicy(
@@ -189,15 +233,23 @@ describe('named schedules, routing and policy changes', () => {
     );
     const t = ticket('P2', '2026-03-02T12:00:00Z', policy);
     expect(t.sla).toMatchObject({ schedule: 'business', team: 'business' });
-    const account = { ...ticket(null, '2026-03-02T12:00:00Z', policy), priority: 'P3', category: 'account' } as TestTicket;
+    const account = {
+      ...ticket(null, '2026-03-02T12:00:00Z', policy),
+      priority: 'P3',
+      category: 'account',
+    } as TestTicket;
     updateSlaState(account, policy, at('2026-03-02T12:00:00Z'));
     expect(account.sla).toMatchObject({ schedule: 'eu', team: 'eu' });
-    const mailed = { ...ticket(null, '2026-03-02T12:00:00Z', policy), priority: 'P1', email: { to: 'support+us@example.com' } } as TestTicket;
+    const mailed = {
+      ...ticket(null, '2026-03-02T12:00:00Z', policy),
+      priority: 'P1',
+      email: { to: 'support+us@example.com' },
+    } as TestTicket;
     updateSlaState(mailed, policy, at('2026-03-02T12:00:00Z'));
     expect(mailed.sla).toMatchObject({ schedule: '24x7', team: 'us' });
   });
 
-  it('counts time under the policy in force while it ran, and moves running targets when a new one takes effect', () => {
+  it('counts time under the policy in force while it ran; a new one moves running targets', () => {
     const v1 = defaultSlaPolicy('UTC'); // Monday–Friday 09:00–17:00
     const v2 = buildSlaPolicy({ schedules: { business: { hours } } }, 'UTC'); // 08:00–18:00
     const change = at('2026-03-02T08:00:00Z');
@@ -213,9 +265,26 @@ describe('named schedules, routing and policy changes', () => {
   });
 
   it('names every problem of a schedules file', () => {
-    const shape = file({ schedules: { eu: { hours: { mon: [['8:00', '18:00']] } } }, routing: [{ when: { category: 'bug', address: 'a@b.c' }, schedule: 'eu' }] });
-    expect(() => loadSlaPolicy(shape, 'UTC')).toThrow(/schedules\.eu\.hours\.mon\.0\.0: must be HH:MM.*routing\.0\.when: needs exactly one of/s);
-    const names = file({ schedules: { '24x7': { hours }, US: { hours } }, defaultSchedule: 'nowhere', targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 60, clock: 'moon' } }, routing: [{ when: { category: 'bug' }, schedule: 'mars' }] });
-    expect(() => loadSlaPolicy(names, 'UTC')).toThrow(/schedules\.US: must be a lower-case name.*schedules\.24x7: 24x7 is the built-in.*defaultSchedule: no schedule named nowhere.*targets\.P2\.clock: must be 24x7, business or a schedule's name.*routing\.0\.schedule: no schedule named mars/s);
+    const shape = file({
+      schedules: { eu: { hours: { mon: [['8:00', '18:00']] } } },
+      routing: [{ when: { category: 'bug', address: 'a@b.c' }, schedule: 'eu' }],
+    });
+    expect(() => loadSlaPolicy(shape, 'UTC')).toThrow(
+      /schedules\.eu\.hours\.mon\.0\.0: must be HH:MM.*routing\.0\.when: needs exactly one of/s,
+    );
+    const names = file({
+      schedules: { '24x7': { hours }, US: { hours } },
+      defaultSchedule: 'nowhere',
+      targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 60, clock: 'moon' } },
+      routing: [{ when: { category: 'bug' }, schedule: 'mars' }],
+    });
+    const problems = [
+      'schedules.US: must be a lower-case name',
+      'schedules.24x7: 24x7 is the built-in wall clock',
+      'defaultSchedule: no schedule named nowhere',
+      "targets.P2.clock: must be 24x7, business or a schedule's name",
+      'routing.0.schedule: no schedule named mars',
+    ];
+    for (const problem of problems) expect(() => loadSlaPolicy(names, 'UTC')).toThrow(problem);
   });
 });

@@ -18,7 +18,13 @@ import { sendWebhook, WEBHOOK_SECRET } from './support/webhooks.js';
  * time, after that Friday's 15:00 close; the clocks go forward on Sunday 8 March. Its clock starts Monday
  * 09:00 EDT: the warning at 75 % is due 12:00 EDT (16:00 UTC), the breach 13:00 EDT (17:00 UTC).
  */
-const weekdays = (hours: Array<[string, string]>, friday = hours) => ({ mon: hours, tue: hours, wed: hours, thu: hours, fri: friday });
+const weekdays = (hours: Array<[string, string]>, friday = hours) => ({
+  mon: hours,
+  tue: hours,
+  wed: hours,
+  thu: hours,
+  fri: friday,
+});
 const POLICY = {
   schedules: {
     us: { timeZone: 'America/New_York', hours: weekdays([['09:00', '17:00']], [['09:00', '15:00']]) },
@@ -46,12 +52,25 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
   beforeAll(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'deskbell-sla-')), 'sla.json');
     writeFileSync(file, JSON.stringify(POLICY));
-    const env = { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SLA_POLICY_FILE: file, SLA_SWEEP_INTERVAL: '1 hour', DAILY_SUMMARY_CRON: '0 0 1 1 *', WEEKLY_DIGEST_CRON: '0 0 1 1 *' };
+    const env = {
+      INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      SLA_POLICY_FILE: file,
+      SLA_SWEEP_INTERVAL: '1 hour',
+      DAILY_SUMMARY_CRON: '0 0 1 1 *',
+      WEEKLY_DIGEST_CRON: '0 0 1 1 *',
+    };
     db = await connectTestDb('sla_schedules');
     slack = await new FakeSlack().start();
     a = await startTestApp({ db, slack, clock, env });
     b = await startTestApp({ db, slack, clock, env });
-    const res = await sendWebhook(a.url, { subject: 'Export sometimes fails', body: 'A workaround exists', requester: { email: 'ada@example.com' }, priority: 'P2', category: 'bug', metadata: { region: 'us' } });
+    const res = await sendWebhook(a.url, {
+      subject: 'Export sometimes fails',
+      body: 'A workaround exists',
+      requester: { email: 'ada@example.com' },
+      priority: 'P2',
+      category: 'bug',
+      metadata: { region: 'us' },
+    });
     const { id } = (await res.json()) as { id: string };
     const card = await postedCard(a.app, id);
     ticket = { id, key: card.key, ts: card.ts };
@@ -65,26 +84,44 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
     await db.close();
   });
 
-  const notes = (needle: string) => slack.messages.filter((m) => m.thread_ts === ticket.ts && String(m.text).includes(needle));
+  const notes = (needle: string) =>
+    slack.messages.filter((m) => m.thread_ts === ticket.ts && String(m.text).includes(needle));
   async function sweepBoth() {
     await Promise.all([sweepSla(a.app.context), sweepSla(b.app.context)]);
     const effects = db.collection('effects');
-    await waitFor(async () => (await effects.countDocuments({ name: { $in: ['card.thread-note', 'card.update'] } })) === 0, 'deliveries to drain');
+    await waitFor(
+      async () => (await effects.countDocuments({ name: { $in: ['card.thread-note', 'card.update'] } })) === 0,
+      'deliveries to drain',
+    );
   }
 
   it('routes the ticket to the US schedule and starts its clock at Monday 09:00 New York time', async () => {
     const stored = await a.app.context.models.Ticket.findById(ticket.id).lean();
-    expect(stored!.sla).toMatchObject({ schedule: 'us', team: 'us', firstResponseDueAt: BREACH, responseWarnDueAt: WARN, nextCheckAt: WARN });
+    expect(stored!.sla).toMatchObject({
+      schedule: 'us',
+      team: 'us',
+      firstResponseDueAt: BREACH,
+      responseWarnDueAt: WARN,
+      nextCheckAt: WARN,
+    });
     const card = slack.messages.find((m) => m.ts === ticket.ts);
     const text = JSON.stringify(card!.blocks);
-    expect(text).toContain('Clock runs on *us* hours (America/New_York) · first response due Mon 9 Mar, 13:00 UTC-04:00');
+    expect(text).toContain(
+      'Clock runs on *us* hours (America/New_York) · first response due Mon 9 Mar, 13:00 UTC-04:00',
+    );
     expect(text).toContain('first response 4 h (business hours)');
   });
 
   it('/support SUP-n names the schedule and the next due time on the team’s clock', async () => {
     await b.sender.command('/support', ticket.key, 'UAGENT1');
-    const told = await slack.waitFor(() => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes(ticket.key)), 15_000, '/support answer');
-    expect(String(told.args.text)).toContain('Clock runs on *us* hours (America/New_York) · first response due Mon 9 Mar, 13:00 UTC-04:00');
+    const told = await slack.waitFor(
+      () => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes(ticket.key)),
+      15_000,
+      '/support answer',
+    );
+    expect(String(told.args.text)).toContain(
+      'Clock runs on *us* hours (America/New_York) · first response due Mon 9 Mar, 13:00 UTC-04:00',
+    );
   });
 
   it('warns at 12:00 and breaches at 13:00 New York time on Monday, each once across both processes', async () => {
@@ -109,7 +146,12 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
 
   it('routes by the assignee’s Slack user group once assigned', async () => {
     slack.usergroups.set('SUSTEAM01', ['UAMERICA']);
-    const res = await sendWebhook(a.url, { subject: 'Slow on old devices', body: 'A workaround exists', requester: { email: 'bo@example.com' }, priority: 'P2' });
+    const res = await sendWebhook(a.url, {
+      subject: 'Slow on old devices',
+      body: 'A workaround exists',
+      requester: { email: 'bo@example.com' },
+      priority: 'P2',
+    });
     const { id } = (await res.json()) as { id: string };
     await postedCard(a.app, id);
     const before = await a.app.context.models.Ticket.findById(id).lean();
@@ -119,21 +161,39 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
     await assignTicket(b.app.context, id, { actor: { type: 'user', id: 'ULEAD' } }, 'UAMERICA', groups);
     const after = await a.app.context.models.Ticket.findById(id).lean();
     // Monday 13:00 New York: open until 17:00, so the 4 hours end at 17:00 EDT (21:00 UTC).
-    expect(after!.sla).toMatchObject({ schedule: 'us', team: 'us', firstResponseDueAt: new Date('2026-03-09T21:00:00Z') });
+    expect(after!.sla).toMatchObject({
+      schedule: 'us',
+      team: 'us',
+      firstResponseDueAt: new Date('2026-03-09T21:00:00Z'),
+    });
   });
 
   it('/support-report sla-whatif replays the week against another schedule, per priority, with one chart', async () => {
     // Monday 17:30 New York: the second ticket breached on US hours; on Berlin hours it would be due Tuesday.
     clock.set(new Date('2026-03-09T21:30:00Z'));
     await a.sender.command('/support-report', 'sla-whatif eu 7d', 'ULEAD');
-    const told = await slack.waitFor(() => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).startsWith('SLA what-if')), 15_000, 'what-if');
+    const told = await slack.waitFor(
+      () => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).startsWith('SLA what-if')),
+      15_000,
+      'what-if',
+    );
     const text = JSON.stringify(told.args.blocks);
     expect(text).toContain('The 2 tickets created in the period');
-    expect(text).toContain('*P2 medium*: targets met 0 % → *0 %* (= 0 pt) · breaches 2 → *1* (▼ 1) · warnings 2 → *1* (▼ 1)');
-    const upload = await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').find((c) => JSON.stringify(c.args).includes('SLA what-if')), 30_000, 'chart');
+    expect(text).toContain(
+      '*P2 medium*: targets met 0 % → *0 %* (= 0 pt) · breaches 2 → *1* (▼ 1) · warnings 2 → *1* (▼ 1)',
+    );
+    const upload = await slack.waitFor(
+      () => slack.callsTo('files.completeUploadExternal').find((c) => JSON.stringify(c.args).includes('SLA what-if')),
+      30_000,
+      'chart',
+    );
     expect(JSON.stringify(upload.args)).toContain('"title":"SLA what-if"');
     await a.sender.command('/support-report', 'sla-whatif ../etc/passwd', 'ULEAD');
-    const refused = await slack.waitFor(() => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes('neither a schedule')), 15_000, 'refusal');
+    const refused = await slack.waitFor(
+      () => slack.callsTo('chat.postEphemeral').find((c) => String(c.args.text).includes('neither a schedule')),
+      15_000,
+      'refusal',
+    );
     expect(String(refused.args.text)).toContain('(business, us, eu)');
   });
 });

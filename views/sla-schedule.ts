@@ -10,12 +10,17 @@ import { safe } from './text.js';
  * (the zone of its team schedule), so an agent in another zone sees what the team sees. Undefined before
  * the clock has run (no priority yet).
  */
-export function scheduleText(t: Pick<QueueTicket, 'sla' | 'status' | 'firstResponseAt'>, policy: SlaPolicy): string | undefined {
+export function scheduleText(
+  t: Pick<QueueTicket, 'sla' | 'status' | 'firstResponseAt'>,
+  policy: SlaPolicy,
+): string | undefined {
   const name = t.sla?.schedule;
   if (!name) return undefined;
   const zone = clockNamed(policy, t.sla?.team).timeZone;
   const which = name === WALL_CLOCK_NAME ? 'around the clock (24x7)' : `on *${safe(name, 40)}* hours (${zone})`;
   const pending = ['resolved', 'closed'].includes(t.status) ? undefined : pendingTarget(t);
-  const due = pending ? ` · ${targetLabel(pending.target).toLowerCase()} due ${formatLocalTime(pending.dueAt, zone)}` : '';
+  const due = pending
+    ? ` · ${targetLabel(pending.target).toLowerCase()} due ${formatLocalTime(pending.dueAt, zone)}`
+    : '';
   return `:clock3: Clock runs ${which}${due}`;
 }

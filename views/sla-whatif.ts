@@ -13,20 +13,38 @@ function points(now: Outcomes, whatIf: Outcomes): string {
 }
 
 /** The what-if's message: per priority, compliance, breaches and warnings now and under the other policy. */
-export function whatIfMessage(r: WhatIfReport, opts: { label: string; period: string; note?: string }): { text: string; blocks: KnownBlock[] } {
+export function whatIfMessage(
+  r: WhatIfReport,
+  opts: { label: string; period: string; note?: string },
+): { text: string; blocks: KnownBlock[] } {
   const rows = r.rows.filter((x) => x.now.total || x.whatIf.total || x.now.warnings || x.whatIf.warnings);
   const lines = rows.map(
     (x) =>
-      `*${PRIORITY_LABELS[x.priority]}*: targets met ${rate(x.now)} → *${rate(x.whatIf)}* (${points(x.now, x.whatIf)}) · ` +
+      `*${PRIORITY_LABELS[x.priority]}*: ` +
+      `targets met ${rate(x.now)} → *${rate(x.whatIf)}* (${points(x.now, x.whatIf)}) · ` +
       `breaches ${x.now.breaches} → *${x.whatIf.breaches}* (${change(x.now.breaches, x.whatIf.breaches)}) · ` +
       `warnings ${x.now.warnings} → *${x.whatIf.warnings}* (${change(x.now.warnings, x.whatIf.warnings)})`,
   );
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`SLA what-if · ${opts.period}`, LIMITS.header) },
-    { type: 'context', elements: [mrkdwn(`The ${r.tickets} tickets created in the period, replayed from their timelines under the policy now and under ${opts.label}. Nothing was changed.`)] },
-    { type: 'section', text: mrkdwn(lines.length ? lines.join('\n') : '_No ticket of the period has a target that concluded or was breached._') },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `The ${r.tickets} tickets created in the period, replayed from their timelines ` +
+            `under the policy now and under ${opts.label}. Nothing was changed.`,
+        ),
+      ],
+    },
+    {
+      type: 'section',
+      text: mrkdwn(
+        lines.length ? lines.join('\n') : '_No ticket of the period has a target that concluded or was breached._',
+      ),
+    },
   ];
   if (opts.note) blocks.push({ type: 'context', elements: [mrkdwn(opts.note)] });
-  const text = truncate(`SLA what-if, ${opts.period}: ${rows.map((x) => `${x.priority} ${rate(x.now)} → ${rate(x.whatIf)}`).join(', ') || 'nothing to compare'}`, LIMITS.fallback);
+  const summary = rows.map((x) => `${x.priority} ${rate(x.now)} → ${rate(x.whatIf)}`);
+  const text = truncate(`SLA what-if, ${opts.period}: ${summary.join(', ') || 'nothing to compare'}`, LIMITS.fallback);
   return { text, blocks };
 }

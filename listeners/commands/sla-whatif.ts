@@ -6,7 +6,11 @@ import { notInTeamText } from '../../views/team-gate.js';
 import { afterAck, tellUser } from '../respond.js';
 
 /** `/support-report sla-whatif <schedule or policy file> [period]`: parse, gate, hand over to the flow. */
-export async function whatIfCommand(ack: AckFn<string | RespondArguments>, command: SlashCommand, ctx: AppContext): Promise<void> {
+export async function whatIfCommand(
+  ack: AckFn<string | RespondArguments>,
+  command: SlashCommand,
+  ctx: AppContext,
+): Promise<void> {
   const parsed = parseWhatIfArgs(command.text);
   if (!parsed.ok) {
     await ack({ response_type: 'ephemeral', text: `${parsed.error}.` });
@@ -19,6 +23,10 @@ export async function whatIfCommand(ack: AckFn<string | RespondArguments>, comma
       await tellUser(ctx.slack, channel, user, notInTeamText(ctx.team.usergroup));
       return;
     }
-    await deliverWhatIf(ctx, parsed.request, { user, channel, tell: (text, blocks) => tellUser(ctx.slack, channel, user, text, blocks) });
+    await deliverWhatIf(ctx, parsed.request, {
+      user,
+      channel,
+      tell: (text, blocks) => tellUser(ctx.slack, channel, user, text, blocks),
+    });
   });
 }

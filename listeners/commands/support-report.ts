@@ -14,7 +14,8 @@ export const SUPPORT_REPORT_HELP =
   `• \`30d\`, \`90d\` — the last N days (1 to ${MAX_DAYS})\n` +
   '• `2026-10-01..2026-10-31` — from one day to another, both included\n' +
   `• \`weeks 8\` — a trend over the last N weeks (2 to ${MAX_WEEKS})\n` +
-  '*SLA what-if*: `sla-whatif <schedule or policy file> [period]` replays the period’s tickets against another schedule or policy file (beside SLA_POLICY_FILE) and shows how compliance, breaches and warnings would change.\n' +
+  '*SLA what-if*: `sla-whatif <schedule or policy file> [period]` replays the period’s tickets against another ' +
+  'schedule or policy file (beside SLA_POLICY_FILE) and shows how compliance, breaches and warnings would change.\n' +
   '*Options*: `csv` adds a CSV of the period’s tickets; `post` shares the report in this channel instead of showing it to you alone with its charts and files.';
 
 /** `/support-report`: parse, gate, hand over. The work is in src/flows/support-report.ts. */

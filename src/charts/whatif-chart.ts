@@ -16,23 +16,49 @@ export function whatIfSpec(r: WhatIfReport, label: string): { spec: TopLevelSpec
       ] as const
     )
       .filter(([, o]) => o.total > 0)
-      .map(([policy, o]) => ({ priority: PRIORITY_LABELS[row.priority], policy, percent: pct(o.met, o.total), label: `${pct(o.met, o.total)} % · ${o.breaches} breached` })),
+      .map(([policy, o]) => ({
+        priority: PRIORITY_LABELS[row.priority],
+        policy,
+        percent: pct(o.met, o.total),
+        label: `${pct(o.met, o.total)} % · ${o.breaches} breached`,
+      })),
   );
   if (!values.length) return undefined;
   const spec: TopLevelSpec = {
-    title: { text: 'SLA what-if: targets met by priority', subtitle: `Now against ${label}; ${r.tickets} tickets replayed` },
+    title: {
+      text: 'SLA what-if: targets met by priority',
+      subtitle: `Now against ${label}; ${r.tickets} tickets replayed`,
+    },
     width: 760,
     height: 260,
     data: { values },
     encoding: {
-      x: { field: 'priority', type: 'nominal', sort: Object.values(PRIORITY_LABELS), title: 'Priority', axis: { labelAngle: 0 } },
+      x: {
+        field: 'priority',
+        type: 'nominal',
+        sort: Object.values(PRIORITY_LABELS),
+        title: 'Priority',
+        axis: { labelAngle: 0 },
+      },
       xOffset: { field: 'policy', sort: ['Now', 'What-if'] },
       y: { field: 'percent', type: 'quantitative', title: 'Targets met (%)', scale: { domain: [0, 100] } },
-      color: { field: 'policy', type: 'nominal', title: null, scale: { domain: ['Now', 'What-if'], range: [PALETTE[0], PALETTE[1]] } },
+      color: {
+        field: 'policy',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['Now', 'What-if'], range: [PALETTE[0], PALETTE[1]] },
+      },
     },
-    layer: [{ mark: 'bar' }, { mark: { type: 'text', dy: -7, fontSize: 11 }, encoding: { text: { field: 'label', type: 'nominal' }, color: { value: '#222222' } } }],
+    layer: [
+      { mark: 'bar' },
+      {
+        mark: { type: 'text', dy: -7, fontSize: 11 },
+        encoding: { text: { field: 'label', type: 'nominal' }, color: { value: '#222222' } },
+      },
+    ],
   };
-  const altText = `Targets met by priority, now and what-if: ${values.map((v) => `${v.priority} ${v.policy.toLowerCase()} ${v.label}`).join('; ')}.`;
+  const described = values.map((v) => `${v.priority} ${v.policy.toLowerCase()} ${v.label}`);
+  const altText = `Targets met by priority, now and what-if: ${described.join('; ')}.`;
   return { spec, altText: altText.slice(0, 1000) };
 }
 

@@ -67,7 +67,10 @@ export function instantAt(day: number, minute: number, timeZone: string): number
 }
 
 /** The wall-clock reading in `timeZone` at `instant`. */
-export function zonedParts(instant: Date | number, timeZone: string): LocalDate & { hour: number; minute: number; second: number } {
+export function zonedParts(
+  instant: Date | number,
+  timeZone: string,
+): LocalDate & { hour: number; minute: number; second: number } {
   const t = typeof instant === 'number' ? instant : instant.getTime();
   const local = new Date(t + offsetMs(t, timeZone));
   return {

@@ -74,7 +74,8 @@ export interface CsvExport {
 export async function buildTicketCsv(deps: Pick<DomainDeps, 'models' | 'policy'>, w: Window, opts: { includeRequester: boolean }): Promise<CsvExport> {
   const tz = deps.policy.timeZone;
   // Business time on the ticket's own team schedule (routing), which is the one its targets ran on.
-  const minutes = (team: string | null | undefined, a: Date, b: Date | null | undefined) => (b ? Math.round(clockNamed(deps.policy, team).between(a, b) / 60_000) : '');
+  const minutes = (team: string | null | undefined, a: Date, b: Date | null | undefined) =>
+    b ? Math.round(clockNamed(deps.policy, team).between(a, b) / 60_000) : '';
   const header = [...CSV_COLUMNS, ...(opts.includeRequester ? ['requester'] : [])];
   const lines = [header.join(',')];
   const fields = { _id: 0, key: 1, createdAt: 1, priority: 1, suggestedPriority: 1, category: 1, source: 1, status: 1, assignee: 1, firstResponseAt: 1, resolvedAt: 1, reopenCount: 1, csatScore: 1, 'sla.team': 1, 'sla.responseMet': 1, 'sla.resolutionMet': 1, 'sla.responseBreachedAt': 1, 'sla.resolutionBreachedAt': 1, ...(opts.includeRequester ? { 'requester.email': 1 } : {}) };

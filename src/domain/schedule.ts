@@ -27,7 +27,12 @@ export const scheduleSchema = z
     /** IANA time zone of the hours; SUPPORT_TIMEZONE when left out. */
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
     hours: z
-      .object(Object.fromEntries(WEEKDAYS.map((d) => [d, intervals.default([])])) as Record<Weekday, z.ZodDefault<typeof intervals>>)
+      .object(
+        Object.fromEntries(WEEKDAYS.map((d) => [d, intervals.default([])])) as Record<
+          Weekday,
+          z.ZodDefault<typeof intervals>
+        >,
+      )
       .strict()
       .refine((h) => WEEKDAYS.some((d) => h[d].length > 0), 'needs at least one interval in the week'),
     /** Dates (YYYY-MM-DD, in the schedule's zone) without business hours. */
@@ -82,7 +87,8 @@ export function compileSchedule(name: string, def: ScheduleDef, defaultZone: str
       }
       return out;
     },
-    isHoliday: (date) => holidays.has(epochDay(parseDate(date))) || exceptions.get(epochDay(parseDate(date)))?.length === 0,
+    isHoliday: (date) =>
+      holidays.has(epochDay(parseDate(date))) || exceptions.get(epochDay(parseDate(date)))?.length === 0,
   };
 }
 
@@ -93,6 +99,10 @@ function parseDate(s: string) {
 /** Business hours in a day of the weekly pattern, for "10 business days" on cards (the longest weekday's hours). */
 export function hoursPerDay(def: ScheduleDef): number {
   let most = 0;
-  for (const d of WEEKDAYS) most = Math.max(most, ranges(def.hours[d]).reduce((n, [s, e]) => n + e - s, 0));
+  for (const d of WEEKDAYS)
+    most = Math.max(
+      most,
+      ranges(def.hours[d]).reduce((n, [s, e]) => n + e - s, 0),
+    );
   return Math.min(most, 1440) / 60;
 }

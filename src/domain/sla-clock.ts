@@ -97,7 +97,8 @@ export class ScheduleClock implements BusinessClock {
         const t = this.starts[i]! + (target - this.before[i]!);
         if (t < this.hi) return new Date(t);
       }
-      if (span > MAX_SPAN_DAYS) throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
     }
   }
 
@@ -112,7 +113,8 @@ export class ScheduleClock implements BusinessClock {
         const t = this.starts[i]! + (target - this.before[i]!);
         if (t >= this.lo) return new Date(t);
       }
-      if (span > MAX_SPAN_DAYS) throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
     }
   }
 
@@ -130,7 +132,8 @@ export class ScheduleClock implements BusinessClock {
       this.cover(x, x + span * DAY_MS);
       const i = this.lastWindowStartingBy(x) + 1;
       if (i < this.starts.length && this.starts[i]! < this.hi) return new Date(this.starts[i]!);
-      if (span > MAX_SPAN_DAYS) throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
     }
   }
 
@@ -141,7 +144,8 @@ export class ScheduleClock implements BusinessClock {
       const i = lastIndex(this.starts, (s) => s < x);
       if (i >= 0 && x <= this.ends[i]!) return new Date(x);
       if (i >= 0 && this.ends[i]! >= this.lo) return new Date(this.ends[i]!);
-      if (span > MAX_SPAN_DAYS) throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
     }
   }
 
@@ -171,8 +175,14 @@ export class ScheduleClock implements BusinessClock {
   private cover(a: number, b: number): void {
     if (a >= this.lo && b < this.hi) return;
     const fresh = this.lo === Infinity;
-    const first = Math.min(fresh ? Infinity : this.firstDay, localEpochDay(a, this.timeZone) - (a < this.lo ? MARGIN_DAYS : 0));
-    const last = Math.max(fresh ? -Infinity : this.lastDay, localEpochDay(b, this.timeZone) + 1 + (b >= this.hi ? MARGIN_DAYS : 0));
+    const first = Math.min(
+      fresh ? Infinity : this.firstDay,
+      localEpochDay(a, this.timeZone) - (a < this.lo ? MARGIN_DAYS : 0),
+    );
+    const last = Math.max(
+      fresh ? -Infinity : this.lastDay,
+      localEpochDay(b, this.timeZone) + 1 + (b >= this.hi ? MARGIN_DAYS : 0),
+    );
     this.layout(first, last);
   }
 

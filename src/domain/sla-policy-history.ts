@@ -10,14 +10,24 @@ import { OPEN_STATUSES } from './types.js';
  * the latest (two processes starting together agree through the unique version number), and keeps every
  * version with when it took effect, so time a ticket ran under an earlier policy is counted under that one.
  */
-export async function recordPolicyVersion(deps: Pick<DomainDeps, 'models' | 'logger'>, policy: SlaPolicy, now: Date): Promise<{ inserted: boolean }> {
+export async function recordPolicyVersion(
+  deps: Pick<DomainDeps, 'models' | 'logger'>,
+  policy: SlaPolicy,
+  now: Date,
+): Promise<{ inserted: boolean }> {
   const { SlaPolicyVersion } = deps.models;
   let inserted = false;
   for (let attempt = 0; attempt < 5 && !inserted; attempt++) {
     const latest = await SlaPolicyVersion.findOne().sort({ _id: -1 }).lean();
     if (latest?.policyId === policy.id) break;
     try {
-      await SlaPolicyVersion.create({ _id: (latest?._id ?? 0) + 1, policyId: policy.id, source: policy.source, timeZone: policy.timeZone, since: now });
+      await SlaPolicyVersion.create({
+        _id: (latest?._id ?? 0) + 1,
+        policyId: policy.id,
+        source: policy.source,
+        timeZone: policy.timeZone,
+        since: now,
+      });
       inserted = true;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -40,7 +50,12 @@ export async function recordPolicyVersion(deps: Pick<DomainDeps, 'models' | 'log
 
 /** Recomputes the due times of running tickets counted under an earlier policy (after a change takes effect). */
 export async function applyPolicyToRunningTickets(deps: DomainDeps): Promise<number> {
-  const ids = deps.models.Ticket.find({ status: { $in: OPEN_STATUSES }, 'sla.policyId': { $ne: deps.policy.id } }, { _id: 1 }).lean().cursor();
+  const ids = deps.models.Ticket.find(
+    { status: { $in: OPEN_STATUSES }, 'sla.policyId': { $ne: deps.policy.id } },
+    { _id: 1 },
+  )
+    .lean()
+    .cursor();
   let done = 0;
   for await (const t of ids) {
     await refreshSlaState(deps, String(t._id));

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readJsonFile, validFile } from './settings-file.js';
-import { compileSchedule, hoursPerDay, isoDate, scheduleSchema, WEEKDAYS, type ScheduleDef, type ScheduleInput } from './schedule.js';
+import {
+  compileSchedule,
+  hoursPerDay,
+  isoDate,
+  scheduleSchema,
+  WEEKDAYS,
+  type ScheduleDef,
+  type ScheduleInput,
+} from './schedule.js';
 import { ScheduleClock, WALL_CLOCK_NAME, wallClock, type BusinessClock } from './sla-clock.js';
 import { routeSchema, type Route } from './sla-routing.js';
 import { PRIORITIES, type Priority } from './types.js';
@@ -48,18 +56,27 @@ export const slaPolicyFileSchema = z
     const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
     const names = new Set([...Object.keys(p.schedules), TEAM_CLOCK]);
     for (const n of Object.keys(p.schedules)) {
-      if (!NAME.test(n) && n !== WALL_CLOCK_NAME) issue(['schedules', n], 'must be a lower-case name (letters, digits, - and _; at most 40)');
+      if (!NAME.test(n) && n !== WALL_CLOCK_NAME)
+        issue(['schedules', n], 'must be a lower-case name (letters, digits, - and _; at most 40)');
     }
-    if (names.has(WALL_CLOCK_NAME)) issue(['schedules', WALL_CLOCK_NAME], '24x7 is the built-in wall clock; give the schedule another name');
+    if (names.has(WALL_CLOCK_NAME))
+      issue(['schedules', WALL_CLOCK_NAME], '24x7 is the built-in wall clock; give the schedule another name');
     if ((p.businessHours || p.holidays) && p.schedules[TEAM_CLOCK]) {
-      issue([p.businessHours ? 'businessHours' : 'holidays'], 'give either businessHours and holidays or schedules.business, not both');
+      issue(
+        [p.businessHours ? 'businessHours' : 'holidays'],
+        'give either businessHours and holidays or schedules.business, not both',
+      );
     }
     const known = (n: string) => names.has(n) || n === WALL_CLOCK_NAME;
-    if (!known(p.defaultSchedule) || p.defaultSchedule === WALL_CLOCK_NAME) issue(['defaultSchedule'], `no schedule named ${p.defaultSchedule}`);
+    if (!known(p.defaultSchedule) || p.defaultSchedule === WALL_CLOCK_NAME)
+      issue(['defaultSchedule'], `no schedule named ${p.defaultSchedule}`);
     for (const [priority, t] of Object.entries(p.targets)) {
-      if (t && !known(t.clock)) issue(['targets', priority, 'clock'], `must be 24x7, business or a schedule's name (${[...names].join(', ')})`);
+      if (t && !known(t.clock))
+        issue(['targets', priority, 'clock'], `must be 24x7, business or a schedule's name (${[...names].join(', ')})`);
     }
-    p.routing.forEach((r, i) => known(r.schedule) || issue(['routing', i, 'schedule'], `no schedule named ${r.schedule}`));
+    p.routing.forEach(
+      (r, i) => known(r.schedule) || issue(['routing', i, 'schedule'], `no schedule named ${r.schedule}`),
+    );
   });
 
 export type SlaPolicyFile = z.input<typeof slaPolicyFileSchema>;
@@ -89,9 +106,11 @@ export interface SlaPolicy {
 }
 
 /** PRODUCT.md: Monday–Friday 09:00–17:00 in the team's time zone. */
-const NINE_TO_FIVE: ScheduleInput = { hours: Object.fromEntries(WEEKDAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']]])) };
+const NINE_TO_FIVE: ScheduleInput = {
+  hours: Object.fromEntries(WEEKDAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']]])),
+};
 
-/** PRODUCT.md's defaults: P0/P1 around the clock, P2/P3 in business hours; P3 resolution is 10 business days of 8 hours. */
+/** PRODUCT.md's defaults: P0/P1 around the clock, P2/P3 in business hours; P3 resolution: 10 business days of 8 h. */
 export const DEFAULT_TARGETS: Record<Priority, TargetDef> = {
   P0: { firstResponseMinutes: 15, resolutionMinutes: 4 * 60, clock: WALL_CLOCK_NAME },
   P1: { firstResponseMinutes: 2 * 60, resolutionMinutes: 8 * 60, clock: WALL_CLOCK_NAME },
@@ -102,12 +121,24 @@ export const DEFAULT_TARGETS: Record<Priority, TargetDef> = {
 /** A policy from a file's contents (or nothing: every default), validated; `source` names it in errors. */
 export function buildSlaPolicy(raw: unknown, timeZone: string, source = 'the SLA policy'): SlaPolicy {
   const file = validFile('SLA_POLICY_FILE', source, slaPolicyFileSchema, raw ?? {});
-  const legacy = file.businessHours ? legacyToSchedule(file.businessHours, file.holidays ?? []) : file.holidays ? { ...NINE_TO_FIVE, holidays: file.holidays } : NINE_TO_FIVE;
+  const legacy = file.businessHours
+    ? legacyToSchedule(file.businessHours, file.holidays ?? [])
+    : file.holidays
+      ? { ...NINE_TO_FIVE, holidays: file.holidays }
+      : NINE_TO_FIVE;
   const schedules: Record<string, ScheduleDef> = { [TEAM_CLOCK]: scheduleSchema.parse(legacy), ...file.schedules };
   const clocks = new Map<string, BusinessClock>([[WALL_CLOCK_NAME, wallClock(timeZone)]]);
-  for (const [name, def] of Object.entries(schedules)) clocks.set(name, new ScheduleClock(compileSchedule(name, def, timeZone)));
+  for (const [name, def] of Object.entries(schedules))
+    clocks.set(name, new ScheduleClock(compileSchedule(name, def, timeZone)));
   const targets = { ...DEFAULT_TARGETS, ...file.targets } as Record<Priority, TargetDef>;
-  const content = { targets, schedules, defaultSchedule: file.defaultSchedule, routing: file.routing, warnAt: file.warnAt, timeZone };
+  const content = {
+    targets,
+    schedules,
+    defaultSchedule: file.defaultSchedule,
+    routing: file.routing,
+    warnAt: file.warnAt,
+    timeZone,
+  };
   return {
     id: createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16),
     targets,
@@ -122,7 +153,7 @@ export function buildSlaPolicy(raw: unknown, timeZone: string, source = 'the SLA
   };
 }
 
-/** Reads SLA_POLICY_FILE (any part of a policy, over the defaults); an invalid file stops the start naming every problem. */
+/** Reads SLA_POLICY_FILE (any part of a policy, over the defaults); a bad file stops the start naming every problem. */
 export function loadSlaPolicy(file: string | undefined, timeZone: string): SlaPolicy {
   return buildSlaPolicy(file ? readJsonFile('SLA_POLICY_FILE', file) : undefined, timeZone, file);
 }
@@ -154,14 +185,23 @@ export function scheduleFor(policy: SlaPolicy, priority: Priority, team: string 
 export function formatTarget(minutes: number, business: boolean, dayHours = 8): string {
   const day = dayHours * 60;
   if (business && day > 0 && minutes % day === 0 && minutes / day >= 10) return `${minutes / day} business days`;
-  const label = minutes < 60 ? `${minutes} min` : minutes % 60 === 0 ? `${minutes / 60} h` : `${(minutes / 60).toFixed(1)} h`;
+  const label =
+    minutes < 60 ? `${minutes} min` : minutes % 60 === 0 ? `${minutes / 60} h` : `${(minutes / 60).toFixed(1)} h`;
   return business ? `${label} (business hours)` : label;
 }
 
-export function describeTargets(policy: SlaPolicy, priority: Priority, team?: string | null): { firstResponse: string; resolution: string; schedule: string } {
+export function describeTargets(
+  policy: SlaPolicy,
+  priority: Priority,
+  team?: string | null,
+): { firstResponse: string; resolution: string; schedule: string } {
   const t = policy.targets[priority];
   const schedule = scheduleFor(policy, priority, team);
   const business = schedule !== WALL_CLOCK_NAME;
   const dayHours = business ? hoursPerDay(policy.schedules[schedule]!) : 24;
-  return { firstResponse: formatTarget(t.firstResponseMinutes, business, dayHours), resolution: formatTarget(t.resolutionMinutes, business, dayHours), schedule };
+  return {
+    firstResponse: formatTarget(t.firstResponseMinutes, business, dayHours),
+    resolution: formatTarget(t.resolutionMinutes, business, dayHours),
+    schedule,
+  };
 }

@@ -13,11 +13,20 @@ const when = z
     webhookField: z.string().min(1).max(60).optional(),
     equals: z.string().max(500).optional(),
     address: z.email('must be an email address').optional(),
-    usergroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
+    usergroup: z
+      .string()
+      .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')
+      .optional(),
   })
   .strict()
-  .refine((w) => [w.category, w.webhookField, w.address, w.usergroup].filter((x) => x !== undefined).length === 1, 'needs exactly one of category, webhookField, address, usergroup')
-  .refine((w) => (w.webhookField === undefined) === (w.equals === undefined), 'webhookField goes with equals (the value that routes)');
+  .refine(
+    (w) => [w.category, w.webhookField, w.address, w.usergroup].filter((x) => x !== undefined).length === 1,
+    'needs exactly one of category, webhookField, address, usergroup',
+  )
+  .refine(
+    (w) => (w.webhookField === undefined) === (w.equals === undefined),
+    'webhookField goes with equals (the value that routes)',
+  );
 
 export const routeSchema = z.object({ when, schedule: z.string().min(1) }).strict();
 export type Route = z.infer<typeof routeSchema>;
@@ -36,7 +45,10 @@ export interface RoutedTicket {
 export function routeTicket(routing: readonly Route[], t: RoutedTicket): string | undefined {
   const category = t.category ?? t.suggestedCategory;
   const to = t.email?.to?.toLowerCase();
-  const field = (name: string) => (t.source === 'webhook' && t.metadata && typeof t.metadata === 'object' ? (t.metadata as Record<string, unknown>)[name] : undefined);
+  const field = (name: string) =>
+    t.source === 'webhook' && t.metadata && typeof t.metadata === 'object'
+      ? (t.metadata as Record<string, unknown>)[name]
+      : undefined;
   for (const r of routing) {
     const w = r.when;
     const hit =

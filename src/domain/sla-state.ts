@@ -43,7 +43,10 @@ export const TARGET_FIELDS = {
 } as const;
 
 /** What the clock reads of a ticket: a hydrated document, or a plain object in tests and tools. */
-export type ClockTicket = Pick<TicketDoc, 'priority' | 'suggestedPriority' | 'status' | 'firstResponseAt' | 'createdAt'> &
+export type ClockTicket = Pick<
+  TicketDoc,
+  'priority' | 'suggestedPriority' | 'status' | 'firstResponseAt' | 'createdAt'
+> &
   Partial<Pick<TicketDoc, 'category' | 'suggestedCategory' | 'source' | 'metadata'>> & {
     sla?: unknown;
     card?: { breached?: boolean | null } | null;
@@ -58,7 +61,8 @@ export function targetMs(policy: Pick<SlaPolicy, 'targets'>, priority: Priority,
 export function teamOf(ticket: ClockTicket, policy: SlaPolicy): string {
   // Field by field: a mongoose document does not spread into its fields.
   const { category, suggestedCategory, source, metadata, email } = ticket;
-  const routed = routeTicket(policy.routing, { category, suggestedCategory, source, metadata, email, assigneeGroups: (ticket.sla as SlaState | undefined)?.assigneeGroups });
+  const assigneeGroups = (ticket.sla as SlaState | undefined)?.assigneeGroups;
+  const routed = routeTicket(policy.routing, { category, suggestedCategory, source, metadata, email, assigneeGroups });
   return routed && policy.clocks.has(routed) ? routed : policy.defaultSchedule;
 }
 
@@ -66,7 +70,9 @@ export function teamOf(ticket: ClockTicket, policy: SlaPolicy): string {
  * The stretches of [from, to) and the clock each ran on. A ticket counts under the policy and schedule it
  * recorded until the policy changed (SlaPolicy.history), then under each later policy, routed afresh.
  */
-function stretches(ticket: ClockTicket, policy: SlaPolicy, priority: Priority, from: Date, to: Date): Array<[BusinessClock, Date, Date]> {
+type Stretch = [BusinessClock, Date, Date];
+
+function stretches(ticket: ClockTicket, policy: SlaPolicy, priority: Priority, from: Date, to: Date): Stretch[] {
   const sla = ticket.sla as SlaState;
   const routed = (p: SlaPolicy) => clockNamed(p, scheduleFor(p, priority, teamOf(ticket, p)));
   const recorded = (p: SlaPolicy) => (sla.schedule ? clockNamed(p, sla.schedule) : routed(p));
@@ -74,7 +80,7 @@ function stretches(ticket: ClockTicket, policy: SlaPolicy, priority: Priority, f
   const k = versions.findIndex((v) => v.policy.id === sla.policyId);
   // A policy this process never knew (a newer process wrote it): the current one from here on.
   if (k < 0) return [[sla.policyId && sla.policyId !== policy.id ? routed(policy) : recorded(policy), from, to]];
-  const out: Array<[BusinessClock, Date, Date]> = [];
+  const out: Stretch[] = [];
   for (let i = k; i < versions.length; i++) {
     const start = i === k ? from : new Date(Math.max(from.getTime(), versions[i]!.since.getTime()));
     const next = versions[i + 1]?.since;
@@ -134,7 +140,8 @@ export function updateSlaState(ticket: ClockTicket, policy: SlaPolicy, now: Date
   const team = teamOf(ticket, policy);
   const schedule = scheduleFor(policy, priority, team);
   // A new target (priority or policy) may undo a reminder; a new clock moves the due times.
-  const targetChanged = (!!sla.policyPriority && sla.policyPriority !== priority) || (!!sla.policyId && sla.policyId !== policy.id);
+  const targetChanged =
+    (!!sla.policyPriority && sla.policyPriority !== priority) || (!!sla.policyId && sla.policyId !== policy.id);
   const clockChanged = targetChanged || (!!sla.schedule && sla.schedule !== schedule);
   sla.policyPriority = priority;
   sla.policyId = policy.id;

@@ -4,7 +4,14 @@ import type { DomainDeps } from './deps.js';
 import { DomainError } from './errors.js';
 import { parseReportArgs, type ReportRequest, type Window } from './report-period.js';
 import { buildSlaPolicy, type SlaPolicy } from './sla-policy.js';
-import { SLA_TARGETS, TARGET_FIELDS, updateSlaState, type ClockTicket, type SlaState, type SlaTarget } from './sla-state.js';
+import {
+  SLA_TARGETS,
+  TARGET_FIELDS,
+  updateSlaState,
+  type ClockTicket,
+  type SlaState,
+  type SlaTarget,
+} from './sla-state.js';
 import { PRIORITIES, type Priority } from './types.js';
 
 /**
@@ -21,12 +28,17 @@ export interface WhatIfRequest {
 
 export function parseWhatIfArgs(text: string): { ok: true; request: WhatIfRequest } | { ok: false; error: string } {
   const [word, alternative, ...rest] = text.trim().split(/\s+/);
-  if (word?.toLowerCase() !== 'sla-whatif' || !alternative) return { ok: false, error: 'Name a policy file or a schedule: `/support-report sla-whatif friday.json last month`' };
+  if (word?.toLowerCase() !== 'sla-whatif' || !alternative)
+    return {
+      ok: false,
+      error: 'Name a policy file or a schedule: `/support-report sla-whatif friday.json last month`',
+    };
   const parsed = parseReportArgs(rest.join(' '));
   if (!parsed.ok) return parsed;
   return { ok: true, request: { alternative, period: parsed.request.period } };
 }
 
+const scheduleNames = (p: SlaPolicy) => [...p.clocks.keys()].filter((n) => n !== '24x7').join(', ');
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.json$/;
 
 /**
@@ -36,9 +48,20 @@ const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.json$/;
  */
 export function alternativePolicy(current: SlaPolicy, name: string, dir: string): { policy: SlaPolicy; label: string } {
   if (current.clocks.has(name) && name !== '24x7') {
-    return { policy: buildSlaPolicy({ ...(current.source as object), defaultSchedule: name, routing: [] }, current.timeZone, `schedule ${name}`), label: `every team on the *${name}* schedule` };
+    return {
+      policy: buildSlaPolicy(
+        { ...(current.source as object), defaultSchedule: name, routing: [] },
+        current.timeZone,
+        `schedule ${name}`,
+      ),
+      label: `every team on the *${name}* schedule`,
+    };
   }
-  if (!FILE_NAME.test(name)) throw new DomainError(`\`${name.slice(0, 60)}\` is neither a schedule (${[...current.clocks.keys()].filter((n) => n !== '24x7').join(', ')}) nor a policy file name such as \`friday.json\`.`);
+  if (!FILE_NAME.test(name))
+    throw new DomainError(
+      `\`${name.slice(0, 60)}\` is neither a schedule (${scheduleNames(current)}) ` +
+        'nor a policy file name such as `friday.json`.',
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(join(dir, name), 'utf8'));
@@ -77,24 +100,55 @@ interface Row {
   email?: { to?: string | null } | null;
   firstResponseAt?: Date | null;
   sla?: { assigneeGroups?: string[] | null } | null;
-  timeline?: Array<{ kind: string; at: Date; data?: { priority?: string; previous?: string | null; statusTo?: string; to?: string } }>;
+  timeline?: Array<{
+    kind: string;
+    at: Date;
+    data?: { priority?: string; previous?: string | null; statusTo?: string; to?: string };
+  }>;
 }
 
-const FIELDS = { _id: 0, createdAt: 1, priority: 1, suggestedPriority: 1, category: 1, suggestedCategory: 1, source: 1, metadata: 1, 'email.to': 1, firstResponseAt: 1, 'sla.assigneeGroups': 1, 'timeline.kind': 1, 'timeline.at': 1, 'timeline.data.priority': 1, 'timeline.data.previous': 1, 'timeline.data.statusTo': 1, 'timeline.data.to': 1 } as const;
+const FIELDS = {
+  _id: 0,
+  createdAt: 1,
+  priority: 1,
+  suggestedPriority: 1,
+  category: 1,
+  suggestedCategory: 1,
+  source: 1,
+  metadata: 1,
+  'email.to': 1,
+  firstResponseAt: 1,
+  'sla.assigneeGroups': 1,
+  'timeline.kind': 1,
+  'timeline.at': 1,
+  'timeline.data.priority': 1,
+  'timeline.data.previous': 1,
+  'timeline.data.statusTo': 1,
+  'timeline.data.to': 1,
+} as const;
 
 /** Which SLA state an event moves the ticket to (status, priority, first reply); undefined for the rest. */
-function apply(t: ClockTicket, e: NonNullable<Row['timeline']>[number], firstResponseAt: Date | null | undefined): void {
+function apply(
+  t: ClockTicket,
+  e: NonNullable<Row['timeline']>[number],
+  firstResponseAt: Date | null | undefined,
+): void {
   if (e.kind === 'priority_set' && e.data?.priority) t.priority = e.data.priority as never;
   if (e.kind === 'agent_reply') {
     if (e.data?.statusTo) t.status = e.data.statusTo as never;
     if (firstResponseAt && e.at >= firstResponseAt) t.firstResponseAt = firstResponseAt;
   }
   if (e.kind === 'resolved' || e.kind === 'closed') t.status = e.kind;
-  if ((e.kind === 'reopened' || e.kind === 'status_changed') && (e.data?.statusTo ?? e.data?.to)) t.status = (e.data?.statusTo ?? e.data?.to) as never;
+  if ((e.kind === 'reopened' || e.kind === 'status_changed') && (e.data?.statusTo ?? e.data?.to))
+    t.status = (e.data?.statusTo ?? e.data?.to) as never;
 }
 
 /** One ticket's history under `policy`: per target, met or not (undefined while open), breached, warned. */
-export function replay(row: Row, policy: SlaPolicy, until: Date): Record<SlaTarget, { met?: boolean; breached: boolean; warned: boolean }> {
+export function replay(
+  row: Row,
+  policy: SlaPolicy,
+  until: Date,
+): Record<SlaTarget, { met?: boolean; breached: boolean; warned: boolean }> {
   const events = (row.timeline ?? []).filter((e) => e.at <= until).sort((a, b) => a.at.getTime() - b.at.getTime());
   const firstPriority = events.find((e) => e.kind === 'priority_set');
   const t: ClockTicket = {
@@ -110,7 +164,10 @@ export function replay(row: Row, policy: SlaPolicy, until: Date): Record<SlaTarg
     email: row.email ?? null,
     sla: { assigneeGroups: row.sla?.assigneeGroups ?? undefined },
   };
-  const out = { response: { breached: false, warned: false }, resolution: { breached: false, warned: false } } as Record<SlaTarget, { met?: boolean; breached: boolean; warned: boolean }>;
+  const out = {
+    response: { breached: false, warned: false },
+    resolution: { breached: false, warned: false },
+  } as Record<SlaTarget, { met?: boolean; breached: boolean; warned: boolean }>;
   const look = (at: Date) => {
     const sla = t.sla as SlaState;
     for (const target of SLA_TARGETS) {
@@ -134,7 +191,11 @@ export function replay(row: Row, policy: SlaPolicy, until: Date): Record<SlaTarg
 
 const empty = (): Outcomes => ({ met: 0, total: 0, breaches: 0, warnings: 0 });
 
-export async function computeWhatIf(deps: Pick<DomainDeps, 'models' | 'policy' | 'clock'>, w: Window, alternative: SlaPolicy): Promise<WhatIfReport> {
+export async function computeWhatIf(
+  deps: Pick<DomainDeps, 'models' | 'policy' | 'clock'>,
+  w: Window,
+  alternative: SlaPolicy,
+): Promise<WhatIfReport> {
   const until = deps.clock.now();
   const rows = new Map(PRIORITIES.map((p) => [p, { priority: p, now: empty(), whatIf: empty() }]));
   const count = (o: Outcomes, r: ReturnType<typeof replay>) => {
@@ -146,7 +207,10 @@ export async function computeWhatIf(deps: Pick<DomainDeps, 'models' | 'policy' |
     }
   };
   let tickets = 0;
-  const cursor = deps.models.Ticket.find({ createdAt: { $gte: w.start, $lt: w.end } }, FIELDS).lean<Row>().batchSize(2000).cursor();
+  const cursor = deps.models.Ticket.find({ createdAt: { $gte: w.start, $lt: w.end } }, FIELDS)
+    .lean<Row>()
+    .batchSize(2000)
+    .cursor();
   for await (const row of cursor) {
     const priority = (row.priority ?? row.suggestedPriority) as Priority | null;
     if (!priority) continue;

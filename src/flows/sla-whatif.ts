@@ -17,10 +17,18 @@ export async function deliverWhatIf(ctx: AppContext, request: WhatIfRequest, to:
   const period = resolvePeriod(request.period, ctx.clock.now(), ctx.policy.timeZone);
   const report = await computeWhatIf(ctx, period.current, policy);
   const chart = await renderWhatIfChart(report, label);
-  const message = whatIfMessage(report, { label, period: period.label, note: chart ? 'Only you can see this. The chart is in your DM with Deskbell.' : 'Only you can see this.' });
+  const message = whatIfMessage(report, {
+    label,
+    period: period.label,
+    note: chart ? 'Only you can see this. The chart is in your DM with Deskbell.' : 'Only you can see this.',
+  });
   await to.tell(message.text, message.blocks);
   if (!chart) return;
   const opened = await ctx.slack.conversations.open({ users: to.user });
   const dm = opened.channel?.id ?? to.user;
-  await uploadFiles(ctx.slack, [{ filename: chart.name, title: chart.title, bytes: chart.png.bytes, altText: chart.altText }], { channel: dm, comment: `SLA what-if, ${period.label}: ${message.text}` });
+  await uploadFiles(
+    ctx.slack,
+    [{ filename: chart.name, title: chart.title, bytes: chart.png.bytes, altText: chart.altText }],
+    { channel: dm, comment: `SLA what-if, ${period.label}: ${message.text}` },
+  );
 }
