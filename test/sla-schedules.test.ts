@@ -48,11 +48,13 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
   let a: TestApp;
   let b: TestApp;
   let ticket: { id: string; key: string; ts: string };
+  let secondId: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'deskbell-sla-')), 'sla.json');
     writeFileSync(file, JSON.stringify(POLICY));
-    const env = {
+    env = {
       INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       SLA_POLICY_FILE: file,
       SLA_SWEEP_INTERVAL: '1 hour',
@@ -153,6 +155,7 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
       priority: 'P2',
     });
     const { id } = (await res.json()) as { id: string };
+    secondId = id;
     await postedCard(a.app, id);
     const before = await a.app.context.models.Ticket.findById(id).lean();
     expect(before!.sla).toMatchObject({ schedule: 'eu' }); // Monday 18:00 in Berlin: closed until Tuesday 09:00
@@ -195,5 +198,26 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
       'refusal',
     );
     expect(String(refused.args.text)).toContain('(business, us, eu)');
+  });
+
+  it('a new policy at a restart counts the time before it on the old hours and moves the running targets', async () => {
+    // Monday 17:30 New York: the US team now works 09:00–19:00 every weekday.
+    const file = join(mkdtempSync(join(tmpdir(), 'deskbell-sla-')), 'sla.json');
+    const us = { ...POLICY.schedules.us, hours: weekdays([['09:00', '19:00']]) };
+    writeFileSync(file, JSON.stringify({ ...POLICY, schedules: { ...POLICY.schedules, us } }));
+    await b.stop({ keepDb: true });
+    b = await startTestApp({ db, slack, clock, env: { ...env, SLA_POLICY_FILE: file } });
+    const id = b.app.context.policy.id;
+    expect(await db.collection('sla_policies').countDocuments()).toBe(2);
+    const Ticket = b.app.context.models.Ticket;
+    await waitFor(async () => (await Ticket.countDocuments({ 'sla.policyId': id })) === 2, 'running tickets moved');
+    // The first ticket ran 09:00–17:00 on the old hours (8 h of 48); the other 40 h from 17:30 on the new ones.
+    const first = await Ticket.findById(ticket.id).lean();
+    expect(first!.sla).toMatchObject({ resolutionSpentMs: 8 * 3_600_000, resolutionDueAt: new Date('2026-03-13T21:30:00Z') });
+    // The second: 13:00–17:00 (4 h) on the old hours; 44 h on the new ones end Monday 16 March 11:30 EDT.
+    const second = await Ticket.findById(secondId).lean();
+    expect(second!.sla).toMatchObject({ resolutionSpentMs: 4 * 3_600_000, resolutionDueAt: new Date('2026-03-16T15:30:00Z') });
+    // Its first response was missed at 17:00 EDT on the old hours, and stays missed then.
+    expect(second!.sla!.firstResponseDueAt).toEqual(new Date('2026-03-09T21:00:00Z'));
   });
 });

@@ -139,10 +139,13 @@ export function updateSlaState(ticket: ClockTicket, policy: SlaPolicy, now: Date
 
   const team = teamOf(ticket, policy);
   const schedule = scheduleFor(policy, priority, team);
-  // A new target (priority or policy) may undo a reminder; a new clock moves the due times.
-  const targetChanged =
-    (!!sla.policyPriority && sla.policyPriority !== priority) || (!!sla.policyId && sla.policyId !== policy.id);
-  const clockChanged = targetChanged || (!!sla.schedule && sla.schedule !== schedule);
+  // A new target (priority or policy) may undo a reminder, and makes a past due time a new question.
+  const priorityChanged = !!sla.policyPriority && sla.policyPriority !== priority;
+  const policyChanged = !!sla.policyId && sla.policyId !== policy.id;
+  const targetChanged = priorityChanged || policyChanged;
+  // The policy the ticket last ran under, and when the current one took effect (src/domain/sla-policy-history.ts).
+  const earlier = policyChanged ? policy.history?.find((v) => v.policy.id === sla.policyId)?.policy : undefined;
+  const since = policy.history?.at(-1)?.since;
   sla.policyPriority = priority;
   sla.policyId = policy.id;
   sla.team = team;
@@ -169,14 +172,25 @@ export function updateSlaState(ticket: ClockTicket, policy: SlaPolicy, now: Date
       if (paused && !(target === 'response' && ticket.firstResponseAt)) sla[f.due] = undefined;
       continue;
     }
-    const instantAt = (threshold: number, previous: Date | null | undefined): Date => {
+    /**
+     * Whether a due time already past still stands: it was worked out on the clocks that ran since (every
+     * change of schedule recomputes it), unless the target changed since: another priority, or a policy that
+     * took effect before it fell due or sets another limit.
+     */
+    const earlierLimit = earlier ? targetMs(earlier, priority, target) : undefined;
+    const stands = (previous: Date, sameThreshold: boolean) => {
+      if (previous > now || priorityChanged) return false;
+      return !policyChanged || (sameThreshold && !!since && previous <= since);
+    };
+    const instantAt = (threshold: number, previous: Date | null | undefined, sameThreshold: boolean): Date => {
       const left = threshold - spent;
       if (left > 0) return clock.add(now, left);
-      // Already past: the instant it was reached, the earliest with that much time run (stable while closed).
-      return previous && previous <= now && !clockChanged ? previous : clock.idleSince(clock.subtract(now, -left));
+      // Already past: when it was reached; else the earliest instant with that much time run on this clock.
+      if (previous && stands(previous, sameThreshold)) return previous;
+      return clock.idleSince(clock.subtract(now, -left));
     };
-    sla[f.due] = instantAt(limit, sla[f.due]);
-    sla[f.warnDue] = instantAt(warnLimit, sla[f.warnDue]);
+    sla[f.due] = instantAt(limit, sla[f.due], earlierLimit === limit);
+    sla[f.warnDue] = instantAt(warnLimit, sla[f.warnDue], !!earlier && earlierLimit! * earlier.warnAt === warnLimit);
     if (!sla[f.breached]) pending.push(sla[f.due]!.getTime());
     if (!sla[f.breached] && !sla[f.warned]) pending.push(sla[f.warnDue]!.getTime());
   }
