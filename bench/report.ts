@@ -18,7 +18,7 @@ import { bindModels, ensureIndexes } from '../src/db/models/index.js';
 import { computeReport } from '../src/domain/report-figures.js';
 import { resolvePeriod, type Window } from '../src/domain/report-period.js';
 import { EFFECTIVE_PRIORITY, ensureReportIndexes, eventIn, inWindow, latestAnswerPerSurvey } from '../src/domain/report-queries.js';
-import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
+import { defaultSlaPolicy } from '../src/domain/sla-policy.js';
 import { CATEGORIES, PRIORITIES, SOURCES, ticketKey } from '../src/domain/types.js';
 import { createLogger } from '../src/logger.js';
 import { startTestDatabase } from '../test/support/database.js';
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
         const seeded = await time(() => seed(models, n));
         const indexed = await time(async () => (await ensureIndexes(models), await ensureReportIndexes(models.Ticket)));
         process.stdout.write(`  seeded in ${round(seeded.ms / 1000)} s, indexes in ${round(indexed.ms / 1000)} s\n`);
-        const deps = { models, policy: { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' } };
+        const deps = { models, policy: defaultSlaPolicy('UTC') };
         const period = resolvePeriod({ kind: 'days', days: 30 }, now, 'UTC');
         const percentiles = await supportsPercentile(models);
         process.stdout.write('  timing the report…\n');

@@ -22,7 +22,7 @@ import type { DomainDeps } from '../src/domain/deps.js';
 import { noEffects } from '../src/domain/effects.js';
 import { domainSettings } from '../src/domain/settings.js';
 import { incidentSettings } from '../src/domain/incidents/settings.js';
-import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
+import { defaultSlaPolicy } from '../src/domain/sla-policy.js';
 import { runSlaSweep } from '../src/domain/sla-sweep.js';
 import { DEFAULT_TRIAGE_RULES } from '../src/domain/triage-rules.js';
 import { CATEGORIES, OPEN_STATUSES, PRIORITIES, ticketKey } from '../src/domain/types.js';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     clock,
     effects: noEffects,
     rules: DEFAULT_TRIAGE_RULES,
-    policy: { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' },
+    policy: defaultSlaPolicy('UTC'),
     settings: domainSettings(config, createLogger('silent')),
     incidents: incidentSettings(config),
     // Warnings (a reminder that failed and is left to the next sweep) are shown.

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { KnownBlock } from '@slack/types';
-import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
+import { defaultSlaPolicy } from '../src/domain/sla-policy.js';
 import { ticketCard } from '../views/ticket-card.js';
 
 const require = createRequire(import.meta.url);
@@ -179,7 +179,7 @@ function render(blocks: KnownBlock[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Inter"><rect width="100%" height="100%" fill="white"/>${body}</svg>`;
 }
 
-const { blocks } = ticketCard(ticket as never, { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' });
+const { blocks } = ticketCard(ticket as never, defaultSlaPolicy('UTC'));
 const png = new Resvg(render(blocks), {
   font: { fontFiles: FONTS, loadSystemFonts: false, defaultFontFamily: 'Inter' },
   fitTo: { mode: 'zoom', value: 1.5 },

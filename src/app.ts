@@ -26,6 +26,7 @@ import { queuedEffects } from './delivery/effects.js';
 import { effectKinds } from './delivery/kinds.js';
 import { effectSubject } from './delivery/subject.js';
 import { loadSlaPolicy } from './domain/sla-policy.js';
+import { applyPolicyToRunningTickets, recordPolicyVersion } from './domain/sla-policy-history.js';
 import { loadTriageRules } from './domain/triage-rules.js';
 import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
@@ -174,6 +175,12 @@ export function createApp(parts: AppParts): DeskbellApp {
       await ensureIndexes(context.models);
       const moved = await moveRequestKeysToTickets(context.models);
       if (moved) logger.info({ moved }, 'request keys moved onto their tickets');
+      // A new SLA policy applies to the remainder of running targets: their due times move in the background.
+      if ((await recordPolicyVersion(context, context.policy, context.clock.now())).inserted) {
+        void applyPolicyToRunningTickets(context).catch((err: unknown) =>
+          logger.warn({ err }, 'could not apply the new SLA policy to every running ticket; each is redone at its next change'),
+        );
+      }
       // In the background: on a large collection they take a while, and the first report waits for them anyway.
       void ensureReportIndexes(context.models.Ticket);
       const started = (await bolt.start(port)) as unknown;

@@ -97,6 +97,13 @@ describe('email intake', () => {
     expect(acksFor(stored!.key)).toHaveLength(1);
   });
 
+  it('keeps the support address the mail came to, plus-tag included, for SLA routing', async () => {
+    const messageId = msgId('tagged');
+    const envelope = { from: 'ada@example.com', to: ['help+EU@acme.test'] };
+    await client.sendMail({ from: 'ada@example.com', to: 'help+EU@acme.test', envelope, subject: 'Billing', text: 'Invoice?', messageId });
+    expect((await ticketByMessageId(messageId))!.email).toMatchObject({ to: 'help+eu@acme.test' });
+  });
+
   it('adds a reply to the acknowledgement to its ticket and card thread, once', async () => {
     const ticket = await newEmailTicket('Cannot log in');
     const ack = await sink.waitFor((m) => m.subject === `[${ticket.key}] Cannot log in`);
@@ -299,6 +306,13 @@ describe('email intake', () => {
       Headers: [{ Name: 'Message-ID', Value: msgId('pm') }],
       Attachments: [],
       ...over,
+    });
+
+    it('keeps Postmark’s OriginalRecipient as the address the mail came to', async () => {
+      const body = { ...inbound(), OriginalRecipient: 'help+us@acme.test' };
+      expect((await post(body)).status).toBe(200);
+      const stored = await ticketByMessageId(body.Headers[0]!.Value);
+      expect(stored!.email).toMatchObject({ to: 'help+us@acme.test' });
     });
 
     it('creates a ticket with its attachment listed, and joins replies', async () => {

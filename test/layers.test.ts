@@ -24,6 +24,7 @@ const READ_ONLY_DOMAIN = [
   'src/domain/storm-queries.ts',
   'src/domain/bulk-mail.ts',
   'src/domain/mail-address.ts',
+  'src/domain/sla-routing.ts',
   'src/domain/incidents/channel-name.ts',
   'src/domain/incidents/overview.ts',
   'src/domain/incidents/queries.ts',

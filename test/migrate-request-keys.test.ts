@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { moveRequestKeysToTickets } from '../src/db/migrate-request-keys.js';
 import { bindModels, ensureIndexes, type Models } from '../src/db/models/index.js';
 import { createTicket } from '../src/domain/tickets.js';
-import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
+import { defaultSlaPolicy } from '../src/domain/sla-policy.js';
 import { DEFAULT_TRIAGE_RULES } from '../src/domain/triage-rules.js';
 import { domainSettings } from '../src/domain/settings.js';
 import { incidentSettings } from '../src/domain/incidents/settings.js';
@@ -22,7 +22,7 @@ describe('moving request keys onto their tickets', () => {
     models = bindModels(db);
     await ensureIndexes(models);
     const silent = createLogger('silent');
-    const policy = { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' };
+    const policy = defaultSlaPolicy('UTC');
     const settings = domainSettings(testConfig(), silent);
     deps = {
       models,

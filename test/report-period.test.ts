@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BusinessTime } from '../src/domain/business-time.js';
 import { csvCell } from '../src/domain/report-csv.js';
 import { parseReportArgs, resolvePeriod } from '../src/domain/report-period.js';
-import { clockMsBetween } from '../src/domain/sla-clock.js';
-import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
 
 const TZ = 'Europe/Berlin';
 const now = new Date('2026-11-25T10:00:00Z'); // Wednesday 11:00 in Berlin
@@ -49,19 +46,6 @@ describe('report periods', () => {
 });
 
 describe('report helpers', () => {
-  it('counts business time like the SLA clock, quickly', () => {
-    const policy = { ...DEFAULT_SLA_POLICY, timeZone: TZ, holidays: ['2026-12-25'] };
-    const bt = new BusinessTime(policy);
-    for (const [a, b] of [
-      ['2026-11-20T15:00:00Z', '2026-11-23T09:30:00Z'],
-      ['2026-12-24T07:00:00Z', '2026-12-28T12:00:00Z'],
-      ['2026-03-27T12:00:00Z', '2026-03-31T12:00:00Z'],
-      ['2025-06-01T00:00:00Z', '2026-11-25T10:00:00Z'],
-    ] as const) {
-      expect(bt.between(new Date(a), new Date(b)), `${a}..${b}`).toBe(clockMsBetween(policy, 'business', new Date(a), new Date(b)));
-    }
-  });
-
   it('quotes CSV cells and defuses formulas', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,"b"')).toBe('"a,""b"""');

@@ -2,19 +2,40 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addClockMs, clockMsBetween, shiftLocalDays } from '../src/domain/sla-clock.js';
-import { DEFAULT_SLA_POLICY, loadSlaPolicy, type SlaPolicy } from '../src/domain/sla-policy.js';
-import { dueReminders, markReminded, updateSlaState, type ClockTicket, type SlaState } from '../src/domain/sla-state.js';
+import { shiftLocalDays } from '../src/domain/local-time.js';
+import {
+  buildSlaPolicy,
+  DEFAULT_TARGETS,
+  defaultSlaPolicy,
+  loadSlaPolicy,
+  type SlaPolicy,
+} from '../src/domain/sla-policy.js';
+import {
+  dueReminders,
+  markReminded,
+  updateSlaState,
+  type ClockTicket,
+  type SlaState,
+} from '../src/domain/sla-state.js';
 
-const berlin: SlaPolicy = { ...DEFAULT_SLA_POLICY, timeZone: 'Europe/Berlin' };
-const utc: SlaPolicy = { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' };
+const berlin: SlaPolicy = defaultSlaPolicy('Europe/Berlin');
+const utc: SlaPolicy = defaultSlaPolicy('UTC');
+const business = (p: SlaPolicy) => p.clocks.get('business')!;
 const H = 3_600_000;
 const at = (iso: string) => new Date(iso);
 
 type TestTicket = ClockTicket & { sla: SlaState; card: { breached?: boolean | null } };
 
 function ticket(priority: string | null, createdAt: string, policy: SlaPolicy): TestTicket {
-  const t = { priority, suggestedPriority: null, status: 'triaged', firstResponseAt: undefined, createdAt: at(createdAt), sla: {}, card: {} } as unknown as TestTicket;
+  const t = {
+    priority,
+    suggestedPriority: null,
+    status: 'triaged',
+    firstResponseAt: undefined,
+    createdAt: at(createdAt),
+    sla: {},
+    card: {},
+  } as unknown as TestTicket;
   updateSlaState(t, policy, t.createdAt);
   return t;
 }
@@ -31,11 +52,11 @@ describe('business-hours arithmetic', () => {
     expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-09T10:00:00Z')); // Monday 11:00 CET
     expect(t.sla.responseWarnDueAt).toEqual(at('2026-03-09T09:00:00Z')); // 75 % = 3 h: Monday 10:00 CET
     expect(t.sla.nextCheckAt).toEqual(at('2026-03-09T09:00:00Z'));
-    expect(clockMsBetween(berlin, 'business', at('2026-03-06T14:00:00Z'), at('2026-03-09T10:00:00Z'))).toBe(4 * H);
+    expect(business(berlin).between(at('2026-03-06T14:00:00Z'), at('2026-03-09T10:00:00Z'))).toBe(4 * H);
   });
 
   it('skips a holiday', () => {
-    const withHoliday: SlaPolicy = { ...berlin, holidays: ['2026-03-09'] };
+    const withHoliday = buildSlaPolicy({ holidays: ['2026-03-09'] }, 'Europe/Berlin');
     const t = ticket('P2', '2026-03-06T14:00:00Z', withHoliday);
     expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-10T10:00:00Z')); // Tuesday 11:00 CET
   });
@@ -44,9 +65,9 @@ describe('business-hours arithmetic', () => {
     // Friday 27 March 16:00 CET; the clocks go forward on Sunday 29 March; Monday 09:00 CEST is 07:00 UTC.
     const t = ticket('P2', '2026-03-27T15:00:00Z', berlin);
     expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-30T10:00:00Z')); // 1 h Friday + 3 h Monday = 12:00 CEST
-    expect(clockMsBetween(berlin, 'business', at('2026-03-27T08:00:00Z'), at('2026-03-30T15:00:00Z'))).toBe(16 * H);
+    expect(business(berlin).between(at('2026-03-27T08:00:00Z'), at('2026-03-30T15:00:00Z'))).toBe(16 * H);
     // A 24/7 target counts elapsed time: 2 h after 01:30 CET is 04:30 CEST, two hours later in UTC too.
-    expect(addClockMs(berlin, '24x7', at('2026-03-29T00:30:00Z'), 2 * H)).toEqual(at('2026-03-29T02:30:00Z'));
+    expect(berlin.clocks.get('24x7')!.add(at('2026-03-29T00:30:00Z'), 2 * H)).toEqual(at('2026-03-29T02:30:00Z'));
   });
 
   it('keeps business hours in local time across the autumn daylight-saving change', () => {
@@ -56,7 +77,7 @@ describe('business-hours arithmetic', () => {
   });
 
   it('ends a target exactly at closing time rather than the next morning', () => {
-    expect(addClockMs(utc, 'business', at('2026-03-02T13:00:00Z'), 4 * H)).toEqual(at('2026-03-02T17:00:00Z'));
+    expect(business(utc).add(at('2026-03-02T13:00:00Z'), 4 * H)).toEqual(at('2026-03-02T17:00:00Z'));
   });
 
   it('shifts a week back by local days across daylight saving (167 hours)', () => {
@@ -123,7 +144,9 @@ describe('the SLA state of a ticket', () => {
     updateSlaState(t, utc, at('2026-03-02T11:30:00Z'));
     expect(dueReminders(t.sla, at('2026-03-02T11:45:00Z'))).toEqual([]);
     expect(t.sla.nextCheckAt).toEqual(at('2026-03-02T12:00:00Z'));
-    expect(dueReminders(t.sla, at('2026-03-02T12:00:00Z'))).toEqual([{ target: 'response', stage: 'breach', dueAt: at('2026-03-02T12:00:00Z') }]);
+    expect(dueReminders(t.sla, at('2026-03-02T12:00:00Z'))).toEqual([
+      { target: 'response', stage: 'breach', dueAt: at('2026-03-02T12:00:00Z') },
+    ]);
   });
 
   it('stops the clock on resolution and fixes whether the targets were met', () => {
@@ -132,7 +155,12 @@ describe('the SLA state of a ticket', () => {
       x.firstResponseAt = at('2026-03-02T19:00:00Z');
       x.status = 'resolved';
     });
-    expect(t.sla).toMatchObject({ responseMet: false, resolutionMet: false, responseSpentMs: 9 * H, resolutionSpentMs: 9 * H });
+    expect(t.sla).toMatchObject({
+      responseMet: false,
+      resolutionMet: false,
+      responseSpentMs: 9 * H,
+      resolutionSpentMs: 9 * H,
+    });
     expect(t.sla.nextCheckAt).toBeUndefined();
     change(t, utc, '2026-03-05T10:00:00Z', (x) => void (x.status = 'in_progress'));
     expect(t.sla.resolutionSpentMs).toBe(9 * H); // the days while resolved did not count
@@ -143,7 +171,9 @@ describe('the SLA state of a ticket', () => {
     expect(t.sla.firstResponseDueAt).toBeUndefined();
     change(t, utc, '2026-03-02T11:00:00Z', (x) => void (x.priority = 'P0'));
     expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T10:15:00Z'));
-    expect(dueReminders(t.sla, at('2026-03-02T11:00:00Z'))).toEqual([{ target: 'response', stage: 'breach', dueAt: at('2026-03-02T10:15:00Z') }]);
+    expect(dueReminders(t.sla, at('2026-03-02T11:00:00Z'))).toEqual([
+      { target: 'response', stage: 'breach', dueAt: at('2026-03-02T10:15:00Z') },
+    ]);
   });
 });
 
@@ -155,14 +185,106 @@ describe('the SLA policy file', () => {
   };
 
   it('overrides part of the defaults and drives the clock', () => {
-    const policy = loadSlaPolicy(file({ targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 480, clock: 'business' } }, businessHours: { days: [1, 2, 3, 4], start: '08:00', end: '16:00' }, holidays: ['2026-03-05'] }), 'Europe/Berlin');
-    expect(policy.targets.P1).toEqual(DEFAULT_SLA_POLICY.targets.P1);
+    const policy = loadSlaPolicy(
+      file({
+        targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 480, clock: 'business' } },
+        businessHours: { days: [1, 2, 3, 4], start: '08:00', end: '16:00' },
+        holidays: ['2026-03-05'],
+      }),
+      'Europe/Berlin',
+    );
+    expect(policy.targets.P1).toEqual(DEFAULT_TARGETS.P1);
     // Thursday 5 March is a holiday and Friday is no working day: Wednesday 15:30 CET → Monday 08:30 CET.
     const t = ticket('P2', '2026-03-04T14:30:00Z', policy);
     expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-09T07:30:00Z'));
   });
 
   it('stops the start with every problem named', () => {
-    expect(() => loadSlaPolicy(file({ businessHours: { days: [8], start: '17:00', end: '9:00' }, warnAt: 2 }), 'UTC')).toThrow(/SLA_POLICY_FILE .* is invalid: .*businessHours.days.0.*businessHours.end: must be HH:MM.*warnAt/);
+    expect(() =>
+      loadSlaPolicy(file({ businessHours: { days: [8], start: '17:00', end: '9:00' }, warnAt: 2 }), 'UTC'),
+    ).toThrow(/SLA_POLICY_FILE .* is invalid: .*businessHours.days.0.*businessHours.end: must be HH:MM.*warnAt/);
+  });
+});
+
+describe('named schedules, routing and policy changes', () => {
+  const file = (content: unknown) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'deskbell-sla-')), 'sla.json');
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const hours = {
+    mon: [['08:00', '18:00']],
+    tue: [['08:00', '18:00']],
+    wed: [['08:00', '18:00']],
+    thu: [['08:00', '18:00']],
+    fri: [['08:00', '18:00']],
+  };
+
+  it('routes by category and by the support address the mail came to; P0/P1 stay 24x7', () => {
+    const policy = buildSlaPolicy(
+      {
+        schedules: { eu: { timeZone: 'Europe/Berlin', hours }, us: { timeZone: 'America/New_York', hours } },
+        routing: [
+          { when: { category: 'account' }, schedule: 'eu' },
+          { when: { address: 'Support+US@example.com' }, schedule: 'us' },
+        ],
+      },
+      'UTC',
+    );
+    const t = ticket('P2', '2026-03-02T12:00:00Z', policy);
+    expect(t.sla).toMatchObject({ schedule: 'business', team: 'business' });
+    const account = {
+      ...ticket(null, '2026-03-02T12:00:00Z', policy),
+      priority: 'P3',
+      category: 'account',
+    } as TestTicket;
+    updateSlaState(account, policy, at('2026-03-02T12:00:00Z'));
+    expect(account.sla).toMatchObject({ schedule: 'eu', team: 'eu' });
+    const mailed = {
+      ...ticket(null, '2026-03-02T12:00:00Z', policy),
+      priority: 'P1',
+      email: { to: 'support+us@example.com' },
+    } as TestTicket;
+    updateSlaState(mailed, policy, at('2026-03-02T12:00:00Z'));
+    expect(mailed.sla).toMatchObject({ schedule: '24x7', team: 'us' });
+  });
+
+  it('counts time under the policy in force while it ran; a new one moves running targets', () => {
+    const v1 = defaultSlaPolicy('UTC'); // Monday–Friday 09:00–17:00
+    const v2 = buildSlaPolicy({ schedules: { business: { hours } } }, 'UTC'); // 08:00–18:00
+    const change = at('2026-03-02T08:00:00Z');
+    v1.history = [{ policy: v1, since: at('2026-01-01T00:00:00Z') }];
+    const t = ticket('P2', '2026-03-02T07:00:00Z', v1); // Monday 07:00: the clock starts at 09:00
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T13:00:00Z'));
+    v2.history = [...v1.history, { policy: v2, since: change }];
+    // At 10:00 under the new policy: 07:00–08:00 ran under the old (nothing), 08:00–10:00 under the new (2 h).
+    updateSlaState(t, v2, at('2026-03-02T10:00:00Z'));
+    expect(t.sla.responseSpentMs).toBe(2 * H);
+    expect(t.sla.firstResponseDueAt).toEqual(at('2026-03-02T12:00:00Z'));
+    expect(t.sla.policyId).toBe(v2.id);
+  });
+
+  it('names every problem of a schedules file', () => {
+    const shape = file({
+      schedules: { eu: { hours: { mon: [['8:00', '18:00']] } } },
+      routing: [{ when: { category: 'bug', address: 'a@b.c' }, schedule: 'eu' }],
+    });
+    expect(() => loadSlaPolicy(shape, 'UTC')).toThrow(
+      /schedules\.eu\.hours\.mon\.0\.0: must be HH:MM.*routing\.0\.when: needs exactly one of/s,
+    );
+    const names = file({
+      schedules: { '24x7': { hours }, US: { hours } },
+      defaultSchedule: 'nowhere',
+      targets: { P2: { firstResponseMinutes: 60, resolutionMinutes: 60, clock: 'moon' } },
+      routing: [{ when: { category: 'bug' }, schedule: 'mars' }],
+    });
+    const problems = [
+      'schedules.US: must be a lower-case name',
+      'schedules.24x7: 24x7 is the built-in wall clock',
+      'defaultSchedule: no schedule named nowhere',
+      "targets.P2.clock: must be 24x7, business or a schedule's name",
+      'routing.0.schedule: no schedule named mars',
+    ];
+    for (const problem of problems) expect(() => loadSlaPolicy(names, 'UTC')).toThrow(problem);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mongoose';
 import { bindModels, ensureIndexes } from '../src/db/models/index.js';
-import { DEFAULT_SLA_POLICY } from '../src/domain/sla-policy.js';
+import { defaultSlaPolicy } from '../src/domain/sla-policy.js';
 import { DEFAULT_TRIAGE_RULES } from '../src/domain/triage-rules.js';
 import { domainSettings } from '../src/domain/settings.js';
 import { incidentSettings } from '../src/domain/incidents/settings.js';
@@ -19,7 +19,7 @@ describe('changeTicket', () => {
     db = await connectTestDb('changes');
     const models = bindModels(db);
     await ensureIndexes(models);
-    deps = { models, clock: new ManualClock(new Date('2026-03-02T10:00:00Z')), effects: noEffects, rules: DEFAULT_TRIAGE_RULES, policy: { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' }, settings: domainSettings(testConfig(), createLogger('silent')), logger: createLogger('silent'), incidents: incidentSettings(testConfig()) };
+    deps = { models, clock: new ManualClock(new Date('2026-03-02T10:00:00Z')), effects: noEffects, rules: DEFAULT_TRIAGE_RULES, policy: defaultSlaPolicy('UTC'), settings: domainSettings(testConfig(), createLogger('silent')), logger: createLogger('silent'), incidents: incidentSettings(testConfig()) };
   });
   afterAll(async () => {
     await db.dropDatabase();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../src/domain/sla-policy.js';
+import { defaultSlaPolicy, type SlaPolicy } from '../src/domain/sla-policy.js';
 import type { EscalationSnapshot } from '../src/domain/escalation.js';
 import type { QueueTicket } from '../src/domain/queues.js';
 import { appHomeView } from '../views/app-home.js';
@@ -21,7 +21,7 @@ import { blockKitProblems, modalProblems } from './support/block-kit.js';
 const HOSTILE = 'Ada <!channel> & <@U123ABC> <https://evil.example|click> @here';
 /** What of HOSTILE must never reach Slack unescaped. */
 const RAW = ['<!channel>', '<@U123ABC>', '<https://evil.example|click>'];
-const policy: SlaPolicy = { ...DEFAULT_SLA_POLICY, timeZone: 'UTC' };
+const policy: SlaPolicy = defaultSlaPolicy('UTC');
 const now = new Date('2026-03-02T10:00:00Z');
 
 function expectEscaped(text: string): void {

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { IncidentFields } from '../src/db/models/incident.js';
-import { zonedParts } from '../src/domain/sla-clock.js';
+import { zonedParts } from '../src/domain/local-time.js';
 import { ActionIds } from './ids.js';
 import { formatDuration } from './figures.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention, usergroupMention } from './text.js';

@@ -15,6 +15,7 @@ import {
 } from '../src/domain/types.js';
 import { attachmentLines } from './attachment-list.js';
 import { feedbackBlock } from './feedback-select.js';
+import { scheduleText } from './sla-schedule.js';
 import { ActionIds, BlockIds, cardControlsBlockId } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 
@@ -55,9 +56,11 @@ function categoryText(t: Pick<CardTicket, 'category' | 'suggestedCategory'>): st
 function targetsText(t: CardTicket, policy: SlaPolicy): string {
   const priority = (t.priority ?? t.suggestedPriority) as Priority | null;
   if (!priority) return '_set a priority to start the clock_';
-  const d = describeTargets(policy, priority);
+  const d = describeTargets(policy, priority, t.sla?.team);
   const due = (at: Date | null | undefined) => (at ? ` (due ${slackDate(at)})` : '');
   const lines = [`first response ${d.firstResponse}${due(t.sla?.firstResponseDueAt)}`, `resolution ${d.resolution}${due(t.sla?.resolutionDueAt)}`];
+  const schedule = scheduleText(t, policy);
+  if (schedule) lines.push(schedule);
   if (!t.priority) lines.push('_targets of the suggested priority_');
   if (t.sla?.pausedAt) lines.push(':pause_button: clock paused while waiting on the customer');
   return lines.join('\n');

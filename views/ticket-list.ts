@@ -1,6 +1,8 @@
 import { pendingTarget, type QueueTicket, type TicketNearTarget, type TicketPage } from '../src/domain/queues.js';
 import { CATEGORY_LABELS, ESCALATION_LABELS, PRIORITY_LABELS, STATUS_LABELS, type Category, type EscalationLevel, type Priority, type Status } from '../src/domain/types.js';
 import { targetLabel } from './sla-notes.js';
+import { scheduleText } from './sla-schedule.js';
+import type { SlaPolicy } from '../src/domain/sla-policy.js';
 import { PRIORITY_EMOJI } from './ticket-card.js';
 import { safe, slackDate, userMention, requesterText } from './text.js';
 
@@ -59,7 +61,7 @@ export function ticketListText(title: string, page: TicketPage, opts: LinkOption
 export type SummaryTicket = QueueTicket & Partial<{ body: string; category: string | null; escalationLevel: string | null }>;
 
 /** `/support SUP-123`: the ticket at a glance and a link to its card. */
-export function ticketSummaryText(t: SummaryTicket, opts: { permalink?: string; now: Date }): string {
+export function ticketSummaryText(t: SummaryTicket, opts: { permalink?: string; now: Date; policy?: SlaPolicy }): string {
   const requester = requesterText(t.requester);
   const priority = t.priority ? `${PRIORITY_EMOJI[t.priority as Priority]} ${PRIORITY_LABELS[t.priority as Priority]}` : priorityTag(t);
   const facts = [
@@ -73,6 +75,8 @@ export function ticketSummaryText(t: SummaryTicket, opts: { permalink?: string; 
   const open = !['resolved', 'closed'].includes(t.status);
   const pending = open ? pendingTarget(t) : undefined;
   lines.push(`Opened ${slackDate(new Date(t.createdAt))}${pending ? ` · ${dueText(pending, opts.now)}` : ''}`);
+  const schedule = opts.policy && scheduleText(t, opts.policy);
+  if (schedule) lines.push(schedule);
   const body = (t.body ?? '').trim();
   if (body) lines.push(`>${safe(body, 400).replace(/\n/g, '\n>')}`);
   lines.push(opts.permalink ? `<${opts.permalink}|Open its card in the support channel>` : '_Its card has not been posted yet; it will appear in the support channel shortly._');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../src/context.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { assignTicket } from '../../src/domain/triage.js';
+import { routingGroupsOf } from '../../src/slack/routing-groups.js';
 import { ActionIds } from '../../views/ids.js';
 import { onCardAction, ticketIdFromBlockId } from '../card-action.js';
 
@@ -16,6 +17,6 @@ export function register(app: App, ctx: AppContext): void {
     if (!ticketId || !assignee.success) throw new DomainError('That card control is out of date or malformed; nothing was changed.');
     const refusal = await ctx.team.whyCannotOwn(assignee.data, src.user);
     if (refusal) throw new DomainError(refusal);
-    await assignTicket(ctx, ticketId, src.change, assignee.data);
+    await assignTicket(ctx, ticketId, src.change, assignee.data, await routingGroupsOf(ctx, assignee.data));
   });
 }

@@ -4,6 +4,7 @@ import { MAX_DAYS, MAX_WEEKS, parseReportArgs } from '../../src/domain/report-pe
 import { deliverReport } from '../../src/flows/support-report.js';
 import { deliverFeedbackReport } from '../../src/flows/feedback-report.js';
 import type { KnownBlock } from '@slack/types';
+import { whatIfCommand } from './sla-whatif.js';
 import { afterAck, tellUser } from '../respond.js';
 import { notInTeamText } from '../../views/team-gate.js';
 
@@ -15,12 +16,15 @@ export const SUPPORT_REPORT_HELP =
   `• \`30d\`, \`90d\` — the last N days (1 to ${MAX_DAYS})\n` +
   '• `2026-10-01..2026-10-31` — from one day to another, both included\n' +
   `• \`weeks 8\` — a trend over the last N weeks (2 to ${MAX_WEEKS})\n` +
+  '*SLA what-if*: `sla-whatif <schedule or policy file> [period]` replays the period’s tickets against another ' +
+  'schedule or policy file (beside SLA_POLICY_FILE) and shows how compliance, breaches and warnings would change.\n' +
   '*Options*: `csv` adds a CSV of the period’s tickets; `post` shares the report in this channel instead of showing it to you alone with its charts and files.\n' +
   '• `/support-report feedback [period]` — feedback tags: top themes per tag, new feature requests, the feature-request log, a chart and the CSV of tagged tickets';
 
 /** `/support-report`: parse, gate, hand over. The work is in src/flows/support-report.ts. */
 export function register(app: App, ctx: AppContext): void {
   app.command('/support-report', async ({ ack, command }) => {
+    if (/^\s*sla-whatif\b/i.test(command.text)) return whatIfCommand(ack, command, ctx);
     // `/support-report feedback [period] [post]`: the feedback figures (src/flows/feedback-report.ts).
     const feedback = /^\s*feedback\b/i.test(command.text);
     const parsed = parseReportArgs(feedback ? command.text.replace(/^\s*feedback\b/i, '') : command.text);

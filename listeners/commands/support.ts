@@ -3,7 +3,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { takeOnCall, whoIsOnCall } from '../../src/domain/incidents/on-call-now.js';
 import { incidentKeyOfTicket } from '../../src/domain/incidents/queries.js';
 import { stormOfTicket } from '../../src/domain/storm-queries.js';
-import { zonedTime } from '../../src/domain/sla-clock.js';
+import { zonedTime } from '../../src/domain/local-time.js';
 
 import { incidentDeclaredText, onCallTakenText, onCallText } from '../../views/oncall.js';
 import type { AppContext } from '../../src/context.js';
@@ -163,5 +163,5 @@ async function showTicket(ctx: AppContext, channel: string, user: string, key: s
   const storm = await stormOfTicket(ctx, ticket);
   const stormCard = storm?.card ? await permalinkOf(ctx, storm.card) : undefined;
   const group = storm ? stormMembershipText({ label: storm.label, count: storm.count, grouped: storm.grouped, ...(stormCard ? { permalink: stormCard } : {}) }) : undefined;
-  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }), group].filter(Boolean).join('\n'));
+  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now(), policy: ctx.policy }), group].filter(Boolean).join('\n'));
 }

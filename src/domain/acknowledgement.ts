@@ -11,7 +11,7 @@ export function acknowledgementText(
   articles: SelfHelpLink[] = [],
 ): string {
   const priority = (ticket.priority ?? ticket.suggestedPriority ?? 'P3') as Priority;
-  const targets = describeTargets(deps.policy, priority);
+  const targets = describeTargets(deps.policy, priority, ticket.sla?.team);
   const lines = [
     greeting(ticket),
     '',

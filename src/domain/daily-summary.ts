@@ -1,6 +1,6 @@
 import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import type { DomainDeps } from './deps.js';
-import { formatLocalDate, localDate } from './sla-clock.js';
+import { formatLocalDate, localDate } from './local-time.js';
 import { SLA_TARGETS, TARGET_FIELDS, targetStanding, type SlaState, type SlaTarget } from './sla-state.js';
 import { OPEN_STATUSES, PRIORITIES, type Category, type Priority } from './types.js';
 

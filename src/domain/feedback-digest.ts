@@ -5,7 +5,7 @@ import { computeFeedbackReport, taggedTickets, type FeedbackReport } from './fee
 import { subjectKey } from './report-figures.js';
 import { csvCell, localStamp } from './report-csv.js';
 import type { Window } from './report-period.js';
-import { formatLocalDate, localDate } from './sla-clock.js';
+import { formatLocalDate, localDate } from './local-time.js';
 import { weekEndingAt } from './weekly-review.js';
 
 /** The feedback report of the seven days before `end` against the seven before them. */

@@ -1,6 +1,6 @@
 import type { DomainDeps } from './deps.js';
 import { incidentPeriodStats, type IncidentPeriodStats } from './incidents/overview.js';
-import { BusinessTime } from './business-time.js';
+import { clockNamed } from './sla-policy.js';
 import type { ResolvedPeriod, Window } from './report-period.js';
 import * as q from './report-queries.js';
 import { CATEGORIES, PRIORITIES, SOURCES, type Category, type Priority, type Source } from './types.js';
@@ -121,6 +121,7 @@ export const STREAM_FIELDS = {
   suggestedPriority: 1,
   assignee: 1,
   'sla.policyPriority': 1,
+  'sla.team': 1,
   'sla.responseMet': 1,
   'sla.resolutionMet': 1,
   'sla.responseBreachedAt': 1,
@@ -135,7 +136,7 @@ interface StreamRow {
   priority?: string | null;
   suggestedPriority?: string | null;
   assignee?: string | null;
-  sla?: { policyPriority?: string | null; responseMet?: boolean | null; resolutionMet?: boolean | null; responseBreachedAt?: Date | null; resolutionBreachedAt?: Date | null } | null;
+  sla?: { policyPriority?: string | null; team?: string | null; responseMet?: boolean | null; resolutionMet?: boolean | null; responseBreachedAt?: Date | null; resolutionBreachedAt?: Date | null } | null;
   timeline?: Array<{ kind: string; at: Date }>;
 }
 
@@ -154,7 +155,6 @@ type Deps = Pick<DomainDeps, 'models' | 'policy'>;
 export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] = []): Promise<PeriodStats> {
   const { Ticket } = deps.models;
   await q.ensureReportIndexes(Ticket);
-  const business = new BusinessTime(deps.policy);
   const [groups, subjects, createdSeries, reopened, ratings, ratingSeries, openAtEnd, incidents] = await Promise.all([
     q.createdGroups(Ticket, w),
     q.subjectGroups(Ticket, w),
@@ -184,6 +184,8 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
     const priority = (t.priority ?? t.suggestedPriority ?? t.sla?.policyPriority ?? null) as Priority | null;
     const c = priority ? compliance.get(priority) : undefined;
     const who = t.assignee ?? null;
+    // Business hours of the ticket's team schedule: the one its targets ran on.
+    const business = clockNamed(deps.policy, t.sla?.team);
     let person = people.get(who);
     if (!person) people.set(who, (person = { handled: 0, fr: [], compliance: { met: 0, total: 0 } }));
     let handled = false;

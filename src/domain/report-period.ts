@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, formatLocalDate, isoWeekday, localDate, shiftLocalDays, zonedTime, type LocalDate } from './sla-clock.js';
+import { addDays, formatLocalDate, isoWeekday, localDate, shiftLocalDays, zonedTime, type LocalDate } from './local-time.js';
 
 /**
  * `/support-report` arguments: a period, and the words `csv` and `post` anywhere. Parsed into a typed

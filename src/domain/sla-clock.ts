@@ -1,130 +1,235 @@
-import type { SlaPolicy } from './sla-policy.js';
+import { instantAt, localEpochDay } from './local-time.js';
+import type { CompiledSchedule } from './schedule.js';
 
 /**
- * Business-time arithmetic for the SLA clock. Pure: instants in, instants out, the team's time zone read
- * through Intl (no date library). A `24x7` target counts wall-clock time; a `business` target counts only
- * the business hours of working days, skipping weekends and holidays, with each day's hours placed in the
- * team's local time, so a daylight-saving change moves the window in UTC and never stretches or cuts it.
+ * The SLA clock: business time on a schedule (src/domain/schedule.ts), exact across daylight-saving changes
+ * because every window is placed by its local times (src/domain/local-time.ts), never by adding hours.
+ *
+ * Conventions (docs/sla-schedules.md):
+ * - `add(from, d)` is the earliest instant at which `d` of business time has run since `from`. So a duration
+ *   that ends exactly at closing time ends at the close, not at the next opening, and a zero duration is
+ *   `from` itself, in hours or not.
+ * - `subtract(to, d)` is the latest instant from which `d` of business time runs until `to` (when a target
+ *   due at `to` started counting); a zero duration is `to`.
+ * - Overlapping or touching windows (two intervals that overlap, an overnight shift running into the next
+ *   day's hours) are merged, so no time counts twice.
  */
-export type ClockMode = '24x7' | 'business';
-export type BusinessCalendar = Pick<SlaPolicy, 'timeZone' | 'businessHours' | 'holidays'>;
-
-export interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
+export interface BusinessClock {
+  /** The schedule's name (`24x7` for wall-clock time). */
+  readonly name: string;
+  readonly timeZone: string;
+  /** Business ms between two instants; 0 when `b` is not after `a`. */
+  between(a: Date, b: Date): number;
+  add(from: Date, ms: number): Date;
+  subtract(to: Date, ms: number): Date;
+  /** Whether the clock runs at `t` (windows are [start, end)). */
+  isOpen(t: Date): boolean;
+  /** `t` when open, else the next opening. */
+  nextOpen(t: Date): Date;
+  /** The earliest instant from which no business time runs until `t` (the last close before a closed `t`). */
+  idleSince(t: Date): Date;
 }
 
-/** Business calendars never need more than this many days ahead; more means a policy without working days. */
-const MAX_DAYS = 3660;
+export const WALL_CLOCK_NAME = '24x7';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, f);
-  }
-  return f;
+/** Every millisecond counts: P0 and P1 by default. */
+export function wallClock(timeZone: string): BusinessClock {
+  return {
+    name: WALL_CLOCK_NAME,
+    timeZone,
+    between: (a, b) => Math.max(0, b.getTime() - a.getTime()),
+    add: (from, ms) => new Date(from.getTime() + Math.max(0, ms)),
+    subtract: (to, ms) => new Date(to.getTime() - Math.max(0, ms)),
+    isOpen: () => true,
+    nextOpen: (t) => new Date(t),
+    idleSince: (t) => new Date(t),
+  };
 }
 
-/** The wall-clock reading in `timeZone` at `instant`. */
-export function zonedParts(instant: Date | number, timeZone: string): LocalDate & { hour: number; minute: number; second: number } {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instant))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
-}
-
-/** How far `timeZone`'s clock is ahead of UTC at `instant`, in ms. */
-function offsetMs(instant: number, timeZone: string): number {
-  const p = zonedParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
+const DAY_MS = 86_400_000;
+/** How far a layout grows at a time beyond what was asked (laying out windows costs a few µs a day). */
+const MARGIN_DAYS = 45;
+/** No schedule needs more than ten years to run a target (a weekly pattern has hours every week). */
+const MAX_SPAN_DAYS = 3660;
 
 /**
- * The instant when the wall clock in `timeZone` shows the given local time. A time skipped by a
- * spring-forward change resolves to the same distance past the gap; a repeated autumn hour to its later pass.
+ * Business windows laid out once for a span of local days, merged, with running totals: each question is
+ * one or two binary searches. The span grows on demand and is kept, so the sweep, every ticket write and
+ * the reports (a million tickets) share one layout per schedule.
  */
-export function zonedTime(date: LocalDate, hour: number, minute: number, timeZone: string): Date {
-  const guess = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
-  const first = guess - offsetMs(guess, timeZone);
-  const second = guess - offsetMs(first, timeZone);
-  return new Date(second);
-}
+export class ScheduleClock implements BusinessClock {
+  private starts: number[] = [];
+  private ends: number[] = [];
+  /** Business ms in the windows before window i. */
+  private before: number[] = [];
+  /** Exact for instants in [lo, hi): the local days firstDay … lastDay - 1. */
+  private firstDay = 0;
+  private lastDay = 0;
+  private lo = Infinity;
+  private hi = -Infinity;
 
-export function localDate(instant: Date, timeZone: string): LocalDate {
-  const { year, month, day } = zonedParts(instant, timeZone);
-  return { year, month, day };
-}
+  constructor(private readonly schedule: CompiledSchedule) {}
 
-export function formatLocalDate(d: LocalDate): string {
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-}
-
-export function addDays(d: LocalDate, days: number): LocalDate {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
-  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
-}
-
-/** ISO weekday, 1 = Monday … 7 = Sunday. */
-export function isoWeekday(d: LocalDate): number {
-  return new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() || 7;
-}
-
-export function isWorkingDay(cal: BusinessCalendar, d: LocalDate): boolean {
-  return cal.businessHours.days.includes(isoWeekday(d)) && !cal.holidays.includes(formatLocalDate(d));
-}
-
-function hhmm(s: string): [number, number] {
-  const [h, m] = s.split(':').map(Number) as [number, number];
-  return [h, m];
-}
-
-/** Business windows [start, end) in ms that end after `from`, in order, clipped to start no earlier than `from`. */
-function* businessWindows(cal: BusinessCalendar, from: number): Generator<[number, number]> {
-  const [sh, sm] = hhmm(cal.businessHours.start);
-  const [eh, em] = hhmm(cal.businessHours.end);
-  let day = localDate(new Date(from), cal.timeZone);
-  for (let i = 0; i < MAX_DAYS; i++, day = addDays(day, 1)) {
-    if (!isWorkingDay(cal, day)) continue;
-    const start = zonedTime(day, sh, sm, cal.timeZone).getTime();
-    const end = zonedTime(day, eh, em, cal.timeZone).getTime();
-    if (end > from) yield [Math.max(start, from), end];
+  get name(): string {
+    return this.schedule.name;
   }
-  throw new Error(`the SLA calendar has no business hours within ${MAX_DAYS} days: check businessHours.days and holidays`);
-}
 
-/** Clock time (ms) that runs between `from` and `to`; 0 when `to` is not after `from`. */
-export function clockMsBetween(cal: BusinessCalendar, mode: ClockMode, from: Date, to: Date): number {
-  const a = from.getTime();
-  const b = to.getTime();
-  if (b <= a) return 0;
-  if (mode === '24x7') return b - a;
-  let total = 0;
-  for (const [start, end] of businessWindows(cal, a)) {
-    if (start >= b) break;
-    total += Math.min(end, b) - start;
+  get timeZone(): string {
+    return this.schedule.timeZone;
   }
-  return total;
-}
 
-/** The instant at which `ms` of clock time will have run from `from` (exactly at a window's end, not the next morning). */
-export function addClockMs(cal: BusinessCalendar, mode: ClockMode, from: Date, ms: number): Date {
-  if (ms <= 0) return new Date(from);
-  if (mode === '24x7') return new Date(from.getTime() + ms);
-  let left = ms;
-  for (const [start, end] of businessWindows(cal, from.getTime())) {
-    if (left <= end - start) return new Date(start + left);
-    left -= end - start;
+  between(a: Date, b: Date): number {
+    const x = a.getTime();
+    const y = b.getTime();
+    if (y <= x) return 0;
+    this.cover(x, y);
+    return this.upTo(y) - this.upTo(x);
   }
-  throw new Error('unreachable: businessWindows ends by throwing');
+
+  add(from: Date, ms: number): Date {
+    const x = from.getTime();
+    if (ms <= 0) return new Date(x);
+    for (let span = MARGIN_DAYS; ; span *= 2) {
+      this.cover(x, x + span * DAY_MS);
+      const target = this.upTo(x) + ms;
+      const i = this.firstEndingAtOrAfter(target);
+      if (i >= 0) {
+        const t = this.starts[i]! + (target - this.before[i]!);
+        if (t < this.hi) return new Date(t);
+      }
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+    }
+  }
+
+  subtract(to: Date, ms: number): Date {
+    const y = to.getTime();
+    if (ms <= 0) return new Date(y);
+    for (let span = MARGIN_DAYS; ; span *= 2) {
+      this.cover(y - span * DAY_MS, y);
+      const target = this.upTo(y) - ms;
+      const i = this.lastStartingAtOrBefore(target);
+      if (i >= 0) {
+        const t = this.starts[i]! + (target - this.before[i]!);
+        if (t >= this.lo) return new Date(t);
+      }
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+    }
+  }
+
+  isOpen(t: Date): boolean {
+    const x = t.getTime();
+    this.cover(x, x);
+    const i = this.lastWindowStartingBy(x);
+    return i >= 0 && x < this.ends[i]!;
+  }
+
+  nextOpen(t: Date): Date {
+    if (this.isOpen(t)) return new Date(t);
+    const x = t.getTime();
+    for (let span = MARGIN_DAYS; ; span *= 2) {
+      this.cover(x, x + span * DAY_MS);
+      const i = this.lastWindowStartingBy(x) + 1;
+      if (i < this.starts.length && this.starts[i]! < this.hi) return new Date(this.starts[i]!);
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+    }
+  }
+
+  idleSince(t: Date): Date {
+    const x = t.getTime();
+    for (let span = MARGIN_DAYS; ; span *= 2) {
+      this.cover(x - span * DAY_MS, x);
+      const i = lastIndex(this.starts, (s) => s < x);
+      if (i >= 0 && x <= this.ends[i]!) return new Date(x);
+      if (i >= 0 && this.ends[i]! >= this.lo) return new Date(this.ends[i]!);
+      if (span > MAX_SPAN_DAYS)
+        throw new Error(`schedule ${this.name} has no business hours for ${MAX_SPAN_DAYS} days`);
+    }
+  }
+
+  /** Business ms from the layout's origin to `t` (differences are what count). */
+  private upTo(t: number): number {
+    const i = this.lastWindowStartingBy(t);
+    if (i < 0) return 0;
+    return this.before[i]! + Math.min(t, this.ends[i]!) - this.starts[i]!;
+  }
+
+  private lastWindowStartingBy(t: number): number {
+    return lastIndex(this.starts, (s) => s <= t);
+  }
+
+  /** The first window whose running total at its end reaches `total`. */
+  private firstEndingAtOrAfter(total: number): number {
+    const i = lastIndex(this.before, (b, k) => b + this.ends[k]! - this.starts[k]! < total) + 1;
+    return i < this.starts.length ? i : -1;
+  }
+
+  /** The last window whose running total at its start is at most `total`. */
+  private lastStartingAtOrBefore(total: number): number {
+    return lastIndex(this.before, (b) => b <= total);
+  }
+
+  /** Makes the layout exact for [a, b], growing it with a margin on the side that was short. */
+  private cover(a: number, b: number): void {
+    if (a >= this.lo && b < this.hi) return;
+    const fresh = this.lo === Infinity;
+    const first = Math.min(
+      fresh ? Infinity : this.firstDay,
+      localEpochDay(a, this.timeZone) - (a < this.lo ? MARGIN_DAYS : 0),
+    );
+    const last = Math.max(
+      fresh ? -Infinity : this.lastDay,
+      localEpochDay(b, this.timeZone) + 1 + (b >= this.hi ? MARGIN_DAYS : 0),
+    );
+    this.layout(first, last);
+  }
+
+  private layout(firstDay: number, lastDay: number): void {
+    const windows: Array<[number, number]> = [];
+    // The day before `firstDay` may run an overnight interval into it.
+    for (let day = firstDay - 1; day < lastDay; day++) windows.push(...this.schedule.windowsOfDay(day));
+    windows.sort((p, q) => p[0] - q[0]);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const before: number[] = [];
+    let total = 0;
+    for (const [s, e] of windows) {
+      const last = ends.length - 1;
+      if (last >= 0 && s <= ends[last]!) {
+        if (e > ends[last]!) {
+          total += e - ends[last]!;
+          ends[last] = e;
+        }
+        continue;
+      }
+      starts.push(s);
+      ends.push(e);
+      before.push(total);
+      total += e - s;
+    }
+    this.starts = starts;
+    this.ends = ends;
+    this.before = before;
+    this.firstDay = firstDay;
+    this.lastDay = lastDay;
+    this.lo = instantAt(firstDay, 0, this.timeZone);
+    this.hi = instantAt(lastDay, 0, this.timeZone);
+  }
 }
 
-/** The same local time `days` calendar days earlier or later (a week back is 167 or 169 h across a DST change). */
-export function shiftLocalDays(instant: Date, days: number, timeZone: string): Date {
-  const p = zonedParts(instant, timeZone);
-  const d = addDays(p, days);
-  return new Date(zonedTime(d, p.hour, p.minute, timeZone).getTime() + p.second * 1000 + (instant.getTime() % 1000));
+/** The last index whose element satisfies `ok`, for an `ok` that holds on a prefix of the array; -1 if none. */
+function lastIndex(values: number[], ok: (v: number, i: number) => boolean): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(values[mid]!, mid)) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }

@@ -117,7 +117,7 @@ async function sendReminder(deps: DomainDeps, ticketId: string, reminder: Remind
     const sla = ticket.sla as SlaState;
     if (!dueReminders(sla, now).some((r) => sameReminder(r, reminder))) return;
     const priority = (ticket.priority ?? ticket.suggestedPriority) as Priority;
-    const d = describeTargets(deps.policy, priority);
+    const d = describeTargets(deps.policy, priority, sla.team);
     const facts: ReminderFacts = {
       ...reminder,
       priority,

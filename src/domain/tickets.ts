@@ -23,7 +23,7 @@ export interface NewTicket {
   externalId?: string;
   metadata?: Record<string, unknown>;
   attachments?: Array<{ filename: string; contentType: string; size: number; stored: boolean }>;
-  email?: { messageId?: string; references?: string[]; automated: boolean };
+  email?: { messageId?: string; references?: string[]; automated: boolean; to?: string };
   /** The Slack user who opened it, for tickets opened from Slack. */
   openedBy?: Actor;
   /**
@@ -90,7 +90,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     similarity: similarityOf(input),
     metadata: input.metadata,
     attachments: input.attachments ?? [],
-    email: { messageIds: input.email?.messageId ? [input.email.messageId] : [], lastMessageId: input.email?.messageId, automated: input.email?.automated ?? false },
+    email: { messageIds: input.email?.messageId ? [input.email.messageId] : [], lastMessageId: input.email?.messageId, automated: input.email?.automated ?? false, to: input.email?.to },
     intake: { acknowledge: input.acknowledge, ...(input.declareIncident ? { declare: input.declareIncident } : {}) },
     timeline: [
       {

@@ -68,13 +68,15 @@ export interface AssignOutcome extends ChangeOutcome {
  * Makes `assignee` (a Slack user id) the owner; a new or triaged ticket is then in progress. The assignee is
  * told in a DM with a link to the card unless they took it themselves.
  */
-export async function assignTicket(deps: DomainDeps, ticketId: string, opts: ChangeOptions, assignee: string): Promise<AssignOutcome> {
+export async function assignTicket(deps: DomainDeps, ticketId: string, opts: ChangeOptions, assignee: string, routingGroups?: string[]): Promise<AssignOutcome> {
   if (!SLACK_USER_ID.test(assignee)) throw new DomainError('That is not a Slack user.');
   const outcome = await changeTicket(deps, ticketId, opts, (ticket, record) => {
     refuseIfClosed(ticket);
     const previous = ticket.assignee ?? null;
     if (previous === assignee) return;
     ticket.assignee = assignee;
+    // The SLA routing groups the new assignee is in (a team's schedule may follow them); looked up by the caller.
+    if (routingGroups) ticket.sla!.assigneeGroups = routingGroups;
     if (ticket.status === 'new' || ticket.status === 'triaged') ticket.status = 'in_progress';
     const self = opts.actor.id === assignee;
     const text = previous

@@ -3,7 +3,7 @@ import type { DeliverSummary } from './daily-summary.js';
 import type { DomainDeps } from './deps.js';
 import { bucketStarts, type Window } from './report-period.js';
 import { computeReport, type PeriodReport, type PeriodStats } from './report-figures.js';
-import { formatLocalDate, localDate, shiftLocalDays } from './sla-clock.js';
+import { formatLocalDate, localDate, shiftLocalDays } from './local-time.js';
 
 export { POSITIVE_SCORE, subjectKey, type Compliance, type Durations } from './report-figures.js';
 

@@ -20,6 +20,8 @@ export interface InboundMail {
   inReplyTo: string[];
   references: string[];
   from: { email: string; name?: string };
+  /** The support address the mail came to (SMTP envelope recipient, Postmark's OriginalRecipient): SLA routing. */
+  to?: string;
   /** Envelope sender: `''` for the null sender `<>`, undefined when the transport does not say. */
   returnPath?: string;
   subject: string;

@@ -102,7 +102,7 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     body: clip(plainBody(mail.text, mail.html), MAX_BODY),
     attachments,
     metadata: Object.keys(notes).length ? notes : undefined,
-    email: { messageId: mail.messageId, references: [...mail.inReplyTo, ...mail.references], automated: !!automated },
+    email: { messageId: mail.messageId, references: [...mail.inReplyTo, ...mail.references], automated: !!automated, ...(mail.to ? { to: mail.to } : {}) },
     senderAuthenticated: auth.status === 'pass',
     idempotencyKeys: keys,
     // A redelivery decides as the first delivery did (its note says whether the acknowledgement was withheld).

@@ -93,6 +93,8 @@ export async function startSmtpListener(
         .then(async (raw) => {
           if (!raw) return callback(smtpError(552, `5.3.4 message exceeds the ${config.MAIL_MAX_BYTES}-byte limit`));
           const mail = await parseMail(raw, returnPath);
+          // RCPT TO only accepts the support address (plus-tags included): the first is the one it came to.
+          mail.to = session.envelope.rcptTo[0]?.address.toLowerCase();
           mail.auth = await authenticate(raw, mail, session);
           const outcome = await receiveMail(deps, mail);
           // The sender's name and address stay out of info logs (they are personal data); the ticket has them.

@@ -13,6 +13,7 @@ import { stormModel } from './storm.js';
 import { rateCounterModel } from './rate-counter.js';
 import { archivedEventModel } from './archived-event.js';
 import { articleModel } from './article.js';
+import { slaPolicyVersionModel } from './sla-policy-version.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -32,6 +33,7 @@ export function bindModels(conn: Connection) {
     RateCounter: rateCounterModel(conn),
     ArchivedEvent: archivedEventModel(conn),
     Article: articleModel(conn),
+    SlaPolicyVersion: slaPolicyVersionModel(conn),
   };
 }
 

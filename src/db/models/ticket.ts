@@ -40,6 +40,13 @@ const attachmentSchema = new Schema(
 const slaSchema = new Schema(
   {
     policyPriority: { type: String, enum: PRIORITIES },
+    /** The SLA policy (its content hash) and schedule the clock runs under since `accountedAt`. */
+    policyId: String,
+    schedule: String,
+    /** The team's schedule routing gave the ticket (src/domain/sla-routing.ts). */
+    team: String,
+    /** Routing user groups the assignee was in when assigned. */
+    assigneeGroups: { type: [String], default: undefined },
     firstResponseDueAt: Date,
     resolutionDueAt: Date,
     /** Set while waiting on the customer: the clock is paused from here. */
@@ -107,6 +114,8 @@ export const ticketSchema = new Schema(
       /** Message-IDs of every mail in the thread, in and out: a reply's In-Reply-To/References match one of them. */
       messageIds: { type: [String], default: [] },
       lastMessageId: String,
+      /** The support address the mail came to (`support+eu@…`), for SLA routing. */
+      to: String,
       /** The requester's mail was automatic (auto-reply, list, bounce): never auto-acknowledge it. */
       automated: Boolean,
     },

@@ -6,7 +6,7 @@ import { greeting } from '../outbox.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { resolveTicket } from '../resolution.js';
-import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
+import { formatLocalDate, localDate, zonedParts } from '../local-time.js';
 import { changeTicket } from '../ticket-changes.js';
 import { OPEN_STATUSES, type Status, type Actor } from '../types.js';
 import { affectedTickets, linkedTickets } from './queries.js';

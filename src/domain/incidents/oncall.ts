@@ -1,6 +1,6 @@
 import { readJsonFile, validFile } from '../settings-file.js';
 import { z } from 'zod';
-import { addDays, isoWeekday, localDate, zonedTime, type LocalDate } from '../sla-clock.js';
+import { addDays, isoWeekday, localDate, zonedTime, type LocalDate } from '../local-time.js';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD');

@@ -1,7 +1,7 @@
 import type { IncidentDoc, IncidentFields } from '../../db/models/incident.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
-import { formatLocalDate, localDate, zonedParts } from '../sla-clock.js';
+import { formatLocalDate, localDate, zonedParts } from '../local-time.js';
 import type { Actor } from '../types.js';
 import { changeIncident, type IncidentChange } from './changes.js';
 import { nextClockAt } from './clock.js';
