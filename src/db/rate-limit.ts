@@ -21,7 +21,9 @@ export async function takeRate(models: Pick<Models, 'RateCounter'>, key: string,
   if (limit <= 0) return { allowed: false, count: 0, retryAfterMs };
   const _id = `${key}@${start}`;
   const below = { _id, count: { $lt: limit } };
-  const inc = { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(start + 2 * windowMs) } };
+  // The TTL monitor judges expiry by the server's own clock, not the app's (injectable) one: a window is
+  // dropped two window-lengths of real time after it was opened, however the app's clock is set.
+  const inc = { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(Date.now() + 2 * windowMs) } };
   try {
     const res = await models.RateCounter.findOneAndUpdate(below, inc, {
       upsert: true,

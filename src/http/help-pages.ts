@@ -91,6 +91,6 @@ export function helpRoutes(ctx: AppContext, log: Parameters<typeof route>[0]) {
   return [
     { path: '/help', method: 'GET', handler: route(log, helpHandler(ctx, 'index')) },
     { path: '/help/:slug', method: 'GET', handler: route(log, helpHandler(ctx, 'article')) },
-    { path: '/help/:slug/solved', method: 'POST', handler: route(log, helpHandler(ctx, 'solved')) },
+    { path: '/help/:slug/solved', method: 'POST', handler: route(log, helpHandler(ctx, 'solved'), FORM_MAX_BYTES) },
   ];
 }
