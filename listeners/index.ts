@@ -26,6 +26,8 @@ import { register as registerIncidentReportSubmit } from './submissions/incident
 import { register as registerLinkIncidentSubmit } from './submissions/link-incident.js';
 import { register as registerStormButtons } from './actions/storm-buttons.js';
 import { register as registerStormForms } from './submissions/storm-forms.js';
+import { register as registerBugButtons } from './actions/bug-buttons.js';
+import { register as registerBugForms } from './submissions/bug-forms.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, submissions/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -55,4 +57,6 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerLinkIncidentSubmit(app, ctx);
   registerStormButtons(app, ctx);
   registerStormForms(app, ctx);
+  registerBugButtons(app, ctx);
+  registerBugForms(app, ctx);
 }

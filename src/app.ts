@@ -29,6 +29,7 @@ import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 import type { DnsResolver } from './intake/email-verify.js';
+import { trackerClients } from './trackers/index.js';
 
 export interface AppParts {
   config: Config;
@@ -99,6 +100,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     incidents: incidentSettings(config),
     settings: domainSettings(config, logger),
     retryBaseMs,
+    trackers: trackerClients(config, logger.child({ component: 'trackers' })),
     slackNoRetry,
     supportChannel: config.SUPPORT_CHANNEL_ID,
     team: createTeamGate(slack, config.SUPPORT_TEAM_USERGROUP),

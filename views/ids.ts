@@ -30,6 +30,10 @@ export const ActionIds = {
   stormReplyAll: 'storm_reply_all',
   stormSetPriority: 'storm_set_priority',
   stormSplit: 'storm_split',
+  /** On a ticket card: file a bug in a tracker, link to an existing issue, tell the requesters of a fix. */
+  ticketFileBug: 'ticket_file_bug',
+  ticketLinkBug: 'ticket_link_bug',
+  ticketTellRequesters: 'ticket_tell_requesters',
 } as const;
 
 export const CallbackIds = {
@@ -44,6 +48,8 @@ export const CallbackIds = {
   linkIncidentModal: 'link_incident_modal',
   stormReplyModal: 'storm_reply_modal',
   stormLinkModal: 'storm_link_modal',
+  fileBugModal: 'file_bug_modal',
+  linkBugModal: 'link_bug_modal',
 } as const;
 
 /** Block and input IDs inside modals: `block_id` / `action_id` pairs read back in view_submission. */
@@ -89,6 +95,15 @@ export const InputIds = {
   /** An active incident, or NEW_INCIDENT to declare one with the title below. */
   stormLinkIncident: { block: 'storm_link_incident', action: 'value' },
   stormLinkTitle: { block: 'storm_link_title', action: 'value' },
+  bugTracker: { block: 'bug_tracker', action: 'value' },
+  bugTitle: { block: 'bug_title', action: 'value' },
+  bugSteps: { block: 'bug_steps', action: 'value' },
+  bugExpected: { block: 'bug_expected', action: 'value' },
+  bugActual: { block: 'bug_actual', action: 'value' },
+  bugEnvironment: { block: 'bug_environment', action: 'value' },
+  bugImpact: { block: 'bug_impact', action: 'value' },
+  /** An issue URL or key (`#12`, `APP-12`). */
+  bugIssue: { block: 'bug_issue', action: 'value' },
 } as const;
 
 export const BlockIds = {

@@ -8,7 +8,7 @@ import { complianceByPriority, complianceText } from './weekly-digest.js';
 import { delta, formatDuration, percent } from './figures.js';
 
 /** `/support-report`'s message: every figure against the period before, as text (the charts repeat it as pictures). */
-export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack' };
+export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack', github: 'GitHub' };
 const MAX_ASSIGNEES = 15;
 
 const categoryName = (c: Category | null) => (c ? CATEGORY_LABELS[c] : 'Category not set');

@@ -15,6 +15,7 @@ import {
 } from '../src/domain/types.js';
 import { attachmentLines } from './attachment-list.js';
 import { ActionIds, BlockIds, cardControlsBlockId } from './ids.js';
+import { bugButtons, bugSection, type CardBug } from './bug.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 
 export type CardTicket = Pick<
@@ -24,6 +25,7 @@ export type CardTicket = Pick<
   id: string;
   incident?: { key?: string | null; channelId?: string | null } | null;
   linkedIncident?: { key?: string | null; channelId?: string | null } | null;
+  bug?: (CardBug & { id?: unknown }) | null;
 };
 
 export const PRIORITY_EMOJI: Record<Priority, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':large_blue_circle:' };
@@ -88,7 +90,7 @@ function declareP0Button(t: CardTicket, policy: SlaPolicy) {
   };
 }
 
-function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
+function controls(t: CardTicket, policy: SlaPolicy, trackers: readonly string[]): KnownBlock[] {
   const closed = t.status === 'resolved' || t.status === 'closed';
   const isP0 = t.priority === 'P0';
   const suggested = t.suggestedPriority && !t.priority ? ` (suggested ${t.suggestedPriority})` : '';
@@ -122,6 +124,7 @@ function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
     : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
   // Another report of a live outage: tie it to the incident so its requester hears from the incident's updates.
   if (!closed && !t.incident?.key && !t.linkedIncident?.key) workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
+  if (!closed) workflow.push(...bugButtons(t.id, trackers, !!t.bug?.id));
   return [...first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
 }
 
@@ -133,7 +136,8 @@ function metadataLines(metadata: unknown): string | undefined {
 }
 
 /** The ticket's card in #support: everything a triager needs and the controls to act. Pure. */
-export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; blocks: KnownBlock[] } {
+/** `trackers`: the issue trackers configured (BugSettings), which offer File bug and Link to bug. */
+export function ticketCard(t: CardTicket, policy: SlaPolicy, trackers: readonly string[] = []): { text: string; blocks: KnownBlock[] } {
   const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
   const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
   const blocks: KnownBlock[] = [
@@ -164,6 +168,7 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
       accessory: { type: 'button', action_id: ActionIds.ticketUnlinkIncident, text: plain('Unlink', LIMITS.button), value: JSON.stringify({ ticketId: t.id }) },
     } as KnownBlock);
   }
+  if (t.bug?.id) blocks.push(bugSection(t.id, t.bug, t.status !== 'resolved' && t.status !== 'closed'));
   const body = (t.body ?? '').trim();
   if (body) {
     const preview = body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body;
@@ -174,7 +179,7 @@ export function ticketCard(t: CardTicket, policy: SlaPolicy): { text: string; bl
   if (attachments.length) blocks.push({ type: 'section', text: mrkdwn(attachmentLines(attachments).join('\n')) });
   const meta = metadataLines(t.metadata);
   if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
-  blocks.push(...controls(t, policy));
+  blocks.push(...controls(t, policy, trackers));
   blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)] });
 
   const fallbackPriority = t.priority ?? (t.suggestedPriority ? `${t.suggestedPriority}?` : 'no priority');

@@ -18,6 +18,8 @@ import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlin
 import { openNewTicketModal } from '../new-ticket-form.js';
 import { permalinkOf } from '../../src/slack/permalink.js';
 import { notInTeamText } from '../../views/team-gate.js';
+import { bugSummaryLine } from '../../views/bug.js';
+import { bugCommand } from './support-bugs.js';
 
 const LIST_SIZE = 15;
 
@@ -36,6 +38,7 @@ export function supportHelpText(unknown?: string): string {
     '• `/support update` — in a war room: post a status update (also the brief’s *Post update*)',
     '• `/support link SUP-12 INC-3` — link a ticket to an incident (`/support link SUP-12` inside its war room); `/support unlink SUP-12`',
     '• `/support oncall` — who is on call now and next; `/support oncall take [until 2026-12-24]` to cover',
+    '• `/support bug SUP-12` — file a bug from the ticket; `/support bug SUP-12 <issue URL or key>` — link it to an issue',
     '• `/support help` — this help',
     'To turn a message into a ticket, use the message’s *More actions* menu → *Create support ticket*.',
   ];
@@ -49,7 +52,7 @@ export function register(app: App, ctx: AppContext): void {
     const sub = word.toLowerCase();
     const ref = TICKET_REF.exec(word);
     const rest = text.slice(word.length).trim();
-    const known = ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update'].includes(sub) || (['incident', 'link', 'unlink'].includes(sub) && !!rest) || !!ref;
+    const known = ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update'].includes(sub) || (['incident', 'link', 'unlink', 'bug'].includes(sub) && !!rest) || !!ref;
     if (!known || sub === 'help') {
       // No lookup needed: the usage goes back in the acknowledgement itself.
       await ack({ response_type: 'ephemeral', text: supportHelpText(sub === 'help' ? undefined : text) });
@@ -77,6 +80,8 @@ export function register(app: App, ctx: AppContext): void {
         await updateCommand(ctx, command);
       } else if (sub === 'link') {
         await linkCommand(ctx, command, rest);
+      } else if (sub === 'bug') {
+        await bugCommand(ctx, command, rest);
       } else if (sub === 'unlink') {
         await unlinkCommand(ctx, command, rest);
       } else if (sub === 'oncall') {
@@ -159,5 +164,5 @@ async function showTicket(ctx: AppContext, channel: string, user: string, key: s
   const storm = await stormOfTicket(ctx, ticket);
   const stormCard = storm?.card ? await permalinkOf(ctx, storm.card) : undefined;
   const group = storm ? stormMembershipText({ label: storm.label, count: storm.count, grouped: storm.grouped, ...(stormCard ? { permalink: stormCard } : {}) }) : undefined;
-  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }), group].filter(Boolean).join('\n'));
+  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now() }), bugSummaryLine(ticket.bug), group].filter(Boolean).join('\n'));
 }

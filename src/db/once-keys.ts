@@ -59,6 +59,12 @@ export const OnceKeys = {
   stormAction: (actionId: string) => `storm:${actionId}`,
   /** The dedupe key of a storm's standing decision (priority, incident) applied to a ticket that joined later. */
   stormJoin: (stormId: string, what: string) => `storm-join:${stormId}:${what}`,
+  /** A requested bug's issue in its tracker. */
+  bugIssue: (bugId: string) => `bug-issue:${bugId}`,
+  /** The comment on a bug's issue announcing one more linked ticket. */
+  bugComment: (bugId: string, ticketId: string) => `bug-comment:${bugId}:${ticketId}`,
+  /** A timeline event's words to the requester, as a comment on the GitHub issue the ticket came from. */
+  issueComment: (eventId: string) => `issue-comment:${eventId}`,
 } as const;
 
 /** Delivery kinds, as stored on records (and used to find the previous summary). */
@@ -78,4 +84,7 @@ export const DeliveryKinds = {
   summaryCharts: 'summary-charts',
   stormCard: 'storm-card',
   stormNote: 'storm-note',
+  bugIssue: 'bug-issue',
+  bugComment: 'bug-comment',
+  issueComment: 'issue-comment',
 } as const;

@@ -20,4 +20,9 @@ export const EffectNames = {
   stormCard: 'storm.card',
   stormAction: 'storm.action',
   stormNote: 'storm.note',
+  fileBug: 'bug.file',
+  bugComment: 'bug.comment',
+  bugSync: 'bug.sync',
+  bugFixedDm: 'bug.fixed-dm',
+  issueComment: 'github.issue-comment',
 } as const;

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { EscalationLevel } from './types.js';
+import type { Tracker } from '../db/models/bug.js';
 
 /** What the ticket domain needs to know of the configuration, read once at start (the domain never sees Config). */
 export interface DomainSettings {
@@ -19,6 +20,33 @@ export interface DomainSettings {
   survey: { key: Buffer; baseUrl: string };
   /** Key of the unguessable part of every outbound Message-ID (see messageIdFor). */
   mailIdKey: Buffer;
+  /** The issue trackers (src/domain/bugs.ts, docs/trackers.md). */
+  bugs: BugSettings;
+}
+
+export interface BugSettings {
+  /** The trackers configured, in the order the form offers them; none: no bug buttons. */
+  trackers: Tracker[];
+  /** GITHUB_REPOSITORY (owner/name), and the web address its issue links start with. */
+  github?: { repository: string; webUrl: string };
+  /** JIRA_BASE_URL and JIRA_PROJECT_KEY. */
+  jira?: { baseUrl: string; project: string };
+  /** BUG_FIX_NOTIFY: whether requesters are told of a fix at once or when an agent presses the button. */
+  fixNotify: 'button' | 'auto';
+}
+
+/** GitHub's web address for an API URL: api.github.com serves github.com, Enterprise's HOST/api/v3 serves HOST. */
+function githubWebUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  return `${url.protocol}//${url.host}`;
+}
+
+export function bugSettings(config: Config): BugSettings {
+  const github = config.GITHUB_TOKEN && config.GITHUB_REPOSITORY ? { repository: config.GITHUB_REPOSITORY, webUrl: githubWebUrl(config.GITHUB_API_URL) } : undefined;
+  const jira = config.JIRA_BASE_URL && config.JIRA_PROJECT_KEY ? { baseUrl: config.JIRA_BASE_URL.replace(/\/+$/, ''), project: config.JIRA_PROJECT_KEY } : undefined;
+  const trackers: Tracker[] = [...(github ? ['github' as const] : []), ...(jira ? ['jira' as const] : [])];
+  return { trackers, ...(github ? { github } : {}), ...(jira ? { jira } : {}), fixNotify: config.BUG_FIX_NOTIFY };
 }
 
 /** The survey links' signing key: CSAT_SECRET, else one derived from the Slack signing secret. */
@@ -59,5 +87,6 @@ export function domainSettings(config: Config, logger: Logger): DomainSettings {
     storm: { threshold: config.STORM_THRESHOLD, windowMs: config.STORM_WINDOW_MINUTES * 60_000 },
     survey: { key: csatKey(config), baseUrl: publicBaseUrl(config, logger) },
     mailIdKey: mailIdKey(config),
+    bugs: bugSettings(config),
   };
 }

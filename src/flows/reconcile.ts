@@ -20,7 +20,7 @@ const TICKET_SCAN = 'reconcile.tickets';
  * order, page by page.
  * 1. deliveries not done (given up, or claimed by a worker that vanished), oldest first;
  * 2. tickets without a card (their intake: storm grouping, card, acknowledgement);
- * 3. outbox mails not sent;
+ * 3. outbox mails not sent, and bugs not yet filed in their tracker;
  * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
  *    posted, mails stored on an event but not in the outbox, event DMs, acknowledgements never queued.
  */
@@ -44,6 +44,10 @@ export async function reconcileOutbox(
   await askForOwed(ctx, onPage, mails, unsent, {
     toAsk: (id) => ({ name: EffectNames.sendMail, data: { outboxId: id } }),
   });
+  // Bugs asked to be filed whose effect a crash or a long tracker outage left without a worker.
+  const filing = { state: 'filing', createdAt: { $lt: before } };
+  const bugs = (f: object) => ctx.models.Bug.find(f, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  await askForOwed(ctx, onPage, bugs, filing, { toAsk: (id) => ({ name: EffectNames.fileBug, data: { bugId: id } }) });
   await scanTicketChanges(ctx, before, onPage);
 }
 

@@ -7,6 +7,7 @@ import { postmarkIntakeHandler } from './intake-postmark.js';
 import { webhookIntakeHandler } from './intake-webhook.js';
 import { route, sendJson } from './respond.js';
 import { statusPageHandler } from './status-page.js';
+import { githubWebhookHandler, jiraWebhookHandler } from './tracker-webhooks.js';
 
 /** Every non-Slack HTTP endpoint, served by Bolt's receiver beside /slack/events. */
 export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): CustomRoute[] {
@@ -28,6 +29,9 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
     { path: '/csat/:token', method: 'GET', handler: route(log, csatHandler(ctx, 'GET')) },
     { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
     { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
+    // Issue trackers' signed deliveries (docs/trackers.md): bug status, GitHub Issues as a support channel.
+    { path: '/webhooks/github', method: 'POST', handler: route(log, githubWebhookHandler(ctx)) },
+    { path: '/webhooks/jira', method: 'POST', handler: route(log, jiraWebhookHandler(ctx)) },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },

@@ -8,13 +8,13 @@ import { postMessageOnce } from './post-once.js';
 import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
 /** What posting and updating cards needs. */
-export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'>;
+export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'> & { settings?: Pick<SlackDeps['settings'], 'bugs'> };
 
 export const CARD_EVENT_TYPE = 'deskbell_ticket_card';
 export const NOTE_EVENT_TYPE = 'deskbell_thread_note';
 
-function render(ticket: TicketDoc, policy: CardDeps['policy']) {
-  return ticketCard({ ...(ticket.toObject() as object), id: ticket.id } as never, policy);
+function render(ticket: TicketDoc, deps: CardDeps) {
+  return ticketCard({ ...(ticket.toObject() as object), id: ticket.id } as never, deps.policy, deps.settings?.bugs.trackers);
 }
 
 /**
@@ -27,7 +27,7 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
   if (ticket.card?.ts) return;
   // Grouped in a storm: the storm's card shows it, until someone splits the storm.
   if (ticket.storm?.grouped) return;
-  const { text, blocks } = render(ticket, deps.policy);
+  const { text, blocks } = render(ticket, deps);
   const rendered = ticket.updatedAt.getTime();
   // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
   const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
@@ -69,7 +69,7 @@ export async function updateCard(deps: CardDeps, ticketId: string): Promise<void
     if (!ticket?.card?.ts || !ticket.card.channel) return;
     const version = ticket.updatedAt.getTime() * 1000 + (ticket.__v ?? 0);
     if (version === sent) return;
-    const { text, blocks } = render(ticket, deps.policy);
+    const { text, blocks } = render(ticket, deps);
     await withSlackPriority(ticketRank(ticket.priority), () => deps.slack.chat.update({ channel: ticket.card!.channel!, ts: ticket.card!.ts!, text, blocks }));
     sent = version;
   }

@@ -12,6 +12,7 @@ import { ticketMessageModel } from './ticket-message.js';
 import { stormModel } from './storm.js';
 import { rateCounterModel } from './rate-counter.js';
 import { archivedEventModel } from './archived-event.js';
+import { bugModel } from './bug.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -30,6 +31,7 @@ export function bindModels(conn: Connection) {
     Storm: stormModel(conn),
     RateCounter: rateCounterModel(conn),
     ArchivedEvent: archivedEventModel(conn),
+    Bug: bugModel(conn),
   };
 }
 

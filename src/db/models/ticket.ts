@@ -80,7 +80,7 @@ export const ticketSchema = new Schema(
        * How we know the address belongs to whoever wrote (authenticated mail, a signed webhook, an agent,
        * an authenticated reply); unset for mail nobody vouches for. Mail to many goes to verified ones only.
        */
-      verified: { type: String, enum: ['mail', 'webhook', 'agent', 'reply'] },
+      verified: { type: String, enum: ['mail', 'webhook', 'agent', 'reply', 'github'] },
     },
     subject: { type: String, required: true },
     body: { type: String, default: '' },
@@ -114,6 +114,17 @@ export const ticketSchema = new Schema(
     incident: { id: Schema.Types.ObjectId, key: String, channelId: String, channelName: String },
     /** An active incident this ticket is one more report of (its requester hears from the incident's updates). */
     linkedIncident: { id: Schema.Types.ObjectId, key: String, channelId: String },
+    /** The tracker issue this ticket is linked to (src/domain/bugs.ts), as the card shows it. */
+    bug: {
+      id: Schema.Types.ObjectId,
+      tracker: String,
+      key: String,
+      url: String,
+      state: String,
+      /** The bug's fix round this ticket last heard of, and the one its requester was told of. */
+      round: Number,
+      toldRound: Number,
+    },
     /** Similarity signature (src/domain/similarity.ts): tickets sharing it within a window form a storm. */
     similarity: String,
     /** The storm this ticket belongs to; `grouped`: it has no card of its own, the storm's card shows it. */
@@ -161,6 +172,8 @@ ticketSchema.index({ similarity: 1, createdAt: 1 });
 ticketSchema.index({ 'storm.id': 1, number: 1 });
 // An incident's linked tickets.
 ticketSchema.index({ 'linkedIncident.id': 1 });
+// A bug's linked tickets.
+ticketSchema.index({ 'bug.id': 1 });
 
 export type TicketFields = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<TicketFields>;
