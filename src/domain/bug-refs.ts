@@ -24,7 +24,8 @@ export function parseIssueRef(settings: Pick<BugSettings, 'github' | 'jira'>, te
   const gh = settings.github;
   if (gh) {
     const repo = escape(gh.repository);
-    const url = new RegExp(`^${escape(gh.webUrl)}/${repo}/issues/(\\d{1,9})(?:[/?#].*)?$`, 'i').exec(word);
+    // Any host: github.com, or a GitHub Enterprise server (whose web address differs from GITHUB_API_URL).
+    const url = new RegExp(`^https?://[^/\\s]+/${repo}/issues/(\\d{1,9})(?:[/?#].*)?$`, 'i').exec(word);
     const short = new RegExp(`^(?:${repo})?#(\\d{1,9})$`, 'i').exec(word);
     const n = url?.[1] ?? short?.[1];
     if (n) return { tracker: 'github', ref: `${gh.repository}#${Number(n)}` };

@@ -27,23 +27,16 @@ export interface DomainSettings {
 export interface BugSettings {
   /** The trackers configured, in the order the form offers them; none: no bug buttons. */
   trackers: Tracker[];
-  /** GITHUB_REPOSITORY (owner/name), and the web address its issue links start with. */
-  github?: { repository: string; webUrl: string };
+  /** GITHUB_REPOSITORY (owner/name). */
+  github?: { repository: string };
   /** JIRA_BASE_URL and JIRA_PROJECT_KEY. */
   jira?: { baseUrl: string; project: string };
   /** BUG_FIX_NOTIFY: whether requesters are told of a fix at once or when an agent presses the button. */
   fixNotify: 'button' | 'auto';
 }
 
-/** GitHub's web address for an API URL: api.github.com serves github.com, Enterprise's HOST/api/v3 serves HOST. */
-function githubWebUrl(apiUrl: string): string {
-  const url = new URL(apiUrl);
-  if (url.hostname === 'api.github.com') return 'https://github.com';
-  return `${url.protocol}//${url.host}`;
-}
-
 export function bugSettings(config: Config): BugSettings {
-  const github = config.GITHUB_TOKEN && config.GITHUB_REPOSITORY ? { repository: config.GITHUB_REPOSITORY, webUrl: githubWebUrl(config.GITHUB_API_URL) } : undefined;
+  const github = config.GITHUB_TOKEN && config.GITHUB_REPOSITORY ? { repository: config.GITHUB_REPOSITORY } : undefined;
   const jira = config.JIRA_BASE_URL && config.JIRA_PROJECT_KEY ? { baseUrl: config.JIRA_BASE_URL.replace(/\/+$/, ''), project: config.JIRA_PROJECT_KEY } : undefined;
   const trackers: Tracker[] = [...(github ? ['github' as const] : []), ...(jira ? ['jira' as const] : [])];
   return { trackers, ...(github ? { github } : {}), ...(jira ? { jira } : {}), fixNotify: config.BUG_FIX_NOTIFY };
