@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOMATIC_KINDS } from '../src/mail/send-outbox.js';
+import { computeReport } from '../src/domain/report-figures.js';
+import { supportReportMessage } from '../views/support-report.js';
 import { ActionIds, CallbackIds, InputIds, cardControlsBlockId } from '../views/ids.js';
 import { FakeGitHub, FakeJira } from './support/fake-trackers.js';
 import { FakeSlack } from './support/fake-slack.js';
@@ -236,5 +238,15 @@ describe('bugs filed and linked from the card, fixes told to the requesters', ()
     const reopened = { ...issue, state: 'open' as const, state_reason: 'reopened', updated_at: new Date().toISOString() };
     await sendGithubDelivery(t.url, 'issues', issuesPayload('reopened', reopened, 'acme/app'), { id: 'delivery-reopen-1' });
     await waitForNote(unverified, 'GitHub #1 was reopened: the fix did not hold.');
+  });
+
+  it('the support report counts bugs filed, tickets per bug and days to fix', async () => {
+    const now = t.app.context.clock.now().getTime();
+    const day = 86_400_000;
+    const report = await computeReport(t.app.context, { current: { start: new Date(now - day), end: new Date(now + day) }, previous: { start: new Date(now - 3 * day), end: new Date(now - day) }, buckets: [] });
+    // GitHub #1 (three tickets) and Jira APP-1 (one), both filed from cards and both fixed today.
+    expect(report.current.bugs).toEqual({ filed: 2, fixed: 2, ticketsPerBug: 2, medianDaysToFix: 0 });
+    const { blocks } = supportReportMessage(report, { label: 'Test', trend: false }, 'UTC');
+    expect(JSON.stringify(blocks)).toContain('2 filed (▲ 2) · 2 fixed (▲ 2) · 2.0 tickets per bug · median 0.0 days to fix');
   });
 });

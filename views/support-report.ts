@@ -56,6 +56,13 @@ function trendText(s: PeriodStats, timeZone: string): string {
     .join('\n');
 }
 
+/** Bugs filed and fixed, tickets per bug, median days to fix. */
+export function bugsLine(s: PeriodStats['bugs'], p: PeriodStats['bugs']): string {
+  const perBug = s.ticketsPerBug !== undefined ? `${s.ticketsPerBug.toFixed(1)} tickets per bug` : 'no tickets linked';
+  const days = s.medianDaysToFix !== undefined ? `median ${s.medianDaysToFix.toFixed(1)} days to fix` : 'no fix yet';
+  return `${s.filed} filed (${delta(s.filed, p.filed)}) · ${s.fixed} fixed (${delta(s.fixed, p.fixed)}) · ${perBug} · ${days}`;
+}
+
 export function supportReportMessage(report: PeriodReport, period: Pick<ResolvedPeriod, 'label' | 'trend'>, timeZone: string, note?: string): { text: string; blocks: KnownBlock[] } {
   const { current: s, previous: p } = report;
   const flag = (missed: boolean) => (missed ? ' :warning: target missed' : '');
@@ -86,6 +93,7 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
         mrkdwn(`*By priority* (created)\n${breakdown(s.byPriority.map((c) => ({ key: c.priority, count: c.count })), p.byPriority.map((c) => ({ key: c.priority, count: c.count })), (k) => (k ? PRIORITY_LABELS[k] : 'Not set'))}`, 2000),
         mrkdwn(`*By channel of arrival*\n${breakdown(s.byChannel.map((c) => ({ key: c.source, count: c.count })), p.byChannel.map((c) => ({ key: c.source, count: c.count })), (k) => CHANNEL_LABELS[k])}`, 2000),
         mrkdwn(`*P0 incidents*\n${incidentStatsLine(s.incidents, p.incidents)}`, 2000),
+        mrkdwn(`*Bugs*\n${bugsLine(s.bugs, p.bugs)}`, 2000),
       ],
     },
     { type: 'section', text: mrkdwn(`*By assignee*\n${assigneesText(s, p)}`) },
