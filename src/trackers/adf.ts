@@ -9,6 +9,7 @@ export interface AdfNode {
 /** One paragraph per block of lines, line breaks kept as hard breaks (empty text nodes are invalid in ADF). */
 function paragraphs(text: string): AdfNode[] {
   return text
+    .trim()
     .split(/\n{2,}/)
     .map((block) => block.split('\n'))
     .map((lines) => ({
