@@ -88,7 +88,7 @@ describe('bugs filed and linked from the card, fixes told to the requesters', ()
 
   let ghCard: PostedCard;
 
-  it('files a GitHub bug from the prefilled modal once, despite a double submit and a 502; the thread says why it waits', async () => {
+  it('files a GitHub bug from the prefilled modal once, despite a double submit, a refusal and a 502; the thread says why it waits', async () => {
     ghCard = await webhookTicket('Export stops at 10k rows', 'ada@example.com', 'The export stops at 10,000 rows. Reach me at ada@example.com.');
     const opens = t.slack.callsTo('views.open').length;
     expect((await click(ghCard, ActionIds.ticketFileBug)).status).toBe(200);
@@ -101,11 +101,13 @@ describe('bugs filed and linked from the card, fixes told to the requesters', ()
     expect(view.blocks.find((b: any) => b.block_id === InputIds.bugTracker.block).element.options.map((o: any) => o.value)).toEqual(['github', 'jira']);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ ticketId: ghCard.id, cardUrl: expect.stringContaining('http') });
 
+    github.fail('POST', /^\/repos\/acme\/app\/issues$/, 403);
     github.fail('POST', /^\/repos\/acme\/app\/issues$/, 502);
     const submission = { id: 'V_FILE_GH', type: 'modal', hash: 'h', callback_id: CallbackIds.fileBugModal, private_metadata: view.private_metadata, state: { values: fileForm('github', 'CSV export stops at 10,000 rows') } };
     const answers = await Promise.all([t.sender.viewSubmission(AGENT, submission), t.sender.viewSubmission(AGENT, submission)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
 
+    await waitForNote(ghCard, 'GitHub refused the bug: it answered 403');
     await waitForNote(ghCard, 'GitHub has not taken the bug yet: it answered 502. Deskbell keeps trying.');
     await waitForNote(ghCard, 'Filed as GitHub #1 for <@UAGENT01>');
     await cardShowing(ghCard, 'GitHub #1');

@@ -108,22 +108,25 @@ export async function recordBugFiled(deps: DomainDeps, bugId: string, issue: Tra
 }
 
 /**
- * The tracker did not take the bug. A refusal (bad token, no permission, unknown project) ends the request:
- * the ticket is free for another try. Anything else is retried by the delivery worker; the thread says why
- * once per reason, so the agent is not left wondering.
+ * The tracker did not take the bug. The request is kept and the delivery worker tries again, whether the
+ * tracker was down or refused (a bad token or permission is fixed in the settings, and the next try then
+ * files it); the thread says why once per reason, so the agent is not left wondering. Only a tracker that
+ * is no longer configured (`final`) ends the request and frees the ticket for another try.
  */
-export async function recordFilingProblem(deps: DomainDeps, bugId: string, problem: { reason: string; refused: boolean }): Promise<void> {
-  const bug = await deps.models.Bug.findOneAndUpdate({ _id: bugId, state: 'filing' }, { $set: { lastError: problem.reason, ...(problem.refused ? { state: 'failed' } : {}) } }, { returnDocument: 'after' });
+export async function recordFilingProblem(deps: DomainDeps, bugId: string, problem: { reason: string; refused: boolean; final?: boolean }): Promise<void> {
+  const bug = await deps.models.Bug.findOneAndUpdate({ _id: bugId, state: 'filing' }, { $set: { lastError: problem.reason, ...(problem.final ? { state: 'failed' } : {}) } }, { returnDocument: 'after' });
   if (!bug?.request?.ticketId) return;
   const name = TRACKER_LABELS[bug.tracker];
-  const dedupeKey = problem.refused ? `bug-failed:${bugId}` : `bug-retry:${bugId}:${problem.reason}`;
+  const dedupeKey = problem.final ? `bug-failed:${bugId}` : `bug-retry:${bugId}:${problem.reason}`;
   await changeTicket(deps, String(bug.request.ticketId), { actor: { type: 'system', name: 'Deskbell' }, dedupeKey }, (ticket, record) => {
-    if (!problem.refused) {
+    if (problem.final) {
+      if (ticket.bug?.id && String(ticket.bug.id) === bugId) ticket.set('bug', undefined);
+      record({ kind: 'bug_filing_failed', text: `${name} ${problem.reason}: nothing was filed. Press File bug again once it is set up (docs/trackers.md).`, notify: true, data: { bugId } });
+    } else if (problem.refused) {
+      record({ kind: 'bug_filing_retry', text: `${name} refused the bug: it ${problem.reason}. Deskbell keeps the request and tries again; check the ${name} settings (docs/trackers.md).`, notify: true, data: { bugId } });
+    } else {
       record({ kind: 'bug_filing_retry', text: `${name} has not taken the bug yet: it ${problem.reason}. Deskbell keeps trying.`, notify: true, data: { bugId } });
-      return;
     }
-    if (ticket.bug?.id && String(ticket.bug.id) === bugId) ticket.set('bug', undefined);
-    record({ kind: 'bug_filing_failed', text: `${name} refused the bug (it ${problem.reason}); nothing was filed. Check its settings (docs/trackers.md), then press File bug again.`, notify: true, data: { bugId } });
   });
 }
 

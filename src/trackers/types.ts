@@ -57,6 +57,7 @@ export const TRACKER_TIMEOUT_MS = 10_000;
  * refusal. 4xx answers are refusals except 408 and 429 (and GitHub's rate-limit 403), which pass.
  */
 export function trackerFailure(err: unknown): { reason: string; refused: boolean } {
+  if (err instanceof TrackerRefused) return { reason: err.message, refused: true };
   const status = (err as { status?: number; response?: { status?: number } } | undefined)?.status ?? (err as { response?: { status?: number } })?.response?.status;
   const message = String((err as Error)?.message ?? err);
   if (typeof status !== 'number' || status === 0) return { reason: 'did not answer', refused: false };
