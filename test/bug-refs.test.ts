@@ -6,9 +6,15 @@ import { adfDocument } from '../src/trackers/adf.js';
 const both = { github: { repository: 'acme/app' }, jira: { baseUrl: 'https://acme.atlassian.net', project: 'APP' } };
 
 describe('naming an issue, and what goes to a tracker', () => {
-  it('reads GitHub URLs (any host, e.g. Enterprise), owner/name#n and #n of the configured repository, and Jira URLs and keys', () => {
-    expect(parseIssueRef(both, 'https://github.com/acme/app/issues/12')).toEqual({ tracker: 'github', ref: 'acme/app#12' });
-    expect(parseIssueRef(both, '<https://git.acme.internal/acme/app/issues/7#issuecomment-1>')).toEqual({ tracker: 'github', ref: 'acme/app#7' });
+  it('reads GitHub URLs (any host), owner/name#n and #n of the configured repository, Jira URLs and keys', () => {
+    expect(parseIssueRef(both, 'https://github.com/acme/app/issues/12')).toEqual({
+      tracker: 'github',
+      ref: 'acme/app#12',
+    });
+    expect(parseIssueRef(both, '<https://git.acme.internal/acme/app/issues/7#issuecomment-1>')).toEqual({
+      tracker: 'github',
+      ref: 'acme/app#7',
+    });
     expect(parseIssueRef(both, 'acme/app#3')).toEqual({ tracker: 'github', ref: 'acme/app#3' });
     expect(parseIssueRef(both, '#3')).toEqual({ tracker: 'github', ref: 'acme/app#3' });
     expect(parseIssueRef(both, 'https://github.com/other/repo/issues/12')).toBeUndefined();
@@ -27,8 +33,13 @@ describe('naming an issue, and what goes to a tracker', () => {
   });
 
   it('takes every email address out of what goes to a tracker', () => {
-    expect(withoutAddresses('Mail ada.l+x@mail.example.co.uk or <bob@example.com>.')).toBe('Mail [address removed] or <[address removed]>.');
-    const sections = reportSections({ title: 't', steps: 'write to eve@example.com', expected: '', actual: 'x', environment: '', impact: '' }, 'SUP-1');
+    expect(withoutAddresses('Mail ada.l+x@mail.example.co.uk or <bob@example.com>.')).toBe(
+      'Mail [address removed] or <[address removed]>.',
+    );
+    const sections = reportSections(
+      { title: 't', steps: 'write to eve@example.com', expected: '', actual: 'x', environment: '', impact: '' },
+      'SUP-1',
+    );
     expect(JSON.stringify(sections)).not.toContain('@');
     expect(sections.find((s) => s.heading === 'Expected result')!.text).toBe('(not given)');
   });
@@ -38,7 +49,10 @@ describe('naming an issue, and what goes to a tracker', () => {
     expect(doc.content).toEqual([
       { type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'Steps' }] },
       { type: 'paragraph', content: [{ type: 'text', text: 'one' }] },
-      { type: 'paragraph', content: [{ type: 'text', text: 'two' }, { type: 'hardBreak' }, { type: 'text', text: 'three' }] },
+      {
+        type: 'paragraph',
+        content: [{ type: 'text', text: 'two' }, { type: 'hardBreak' }, { type: 'text', text: 'three' }],
+      },
     ]);
   });
 });

@@ -4,9 +4,16 @@ import { documentedVariables, parseConfig } from '../src/config.js';
 
 /** Variables that must be set together: the others of a group, so one example value is checked alone. */
 function companions(name: string): Record<string, string> {
-  if (name.startsWith('POSTMARK_INBOUND_')) return { POSTMARK_INBOUND_USER: 'postmark', POSTMARK_INBOUND_PASSWORD: 'a-long-random-password' };
-  if (['GITHUB_TOKEN', 'GITHUB_REPOSITORY'].includes(name)) return { GITHUB_TOKEN: 'github_pat_x0123456789', GITHUB_REPOSITORY: 'acme/app' };
-  const jira = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL: 'bot@acme.com', JIRA_API_TOKEN: 'a-jira-api-token', JIRA_PROJECT_KEY: 'APP' };
+  const postmark = { POSTMARK_INBOUND_USER: 'postmark', POSTMARK_INBOUND_PASSWORD: 'a-long-random-password' };
+  if (name.startsWith('POSTMARK_INBOUND_')) return postmark;
+  const github = { GITHUB_TOKEN: 'github_pat_x0123456789', GITHUB_REPOSITORY: 'acme/app' };
+  if (name in github) return github;
+  const jira = {
+    JIRA_BASE_URL: 'https://acme.atlassian.net',
+    JIRA_EMAIL: 'bot@acme.com',
+    JIRA_API_TOKEN: 'a-jira-api-token',
+    JIRA_PROJECT_KEY: 'APP',
+  };
   return name in jira ? jira : {};
 }
 

@@ -52,32 +52,55 @@ describe('GitHub Issues as a support channel', () => {
 
   const stored = async (id: string) => (await t.app.context.models.Ticket.findById(id).lean())!;
   const notes = (card: PostedCard) => t.slack.messages.filter((m) => m.thread_ts === card.ts).map((m) => m.text ?? '');
-  const waitForNote = (card: PostedCard, text: string) => t.slack.waitFor(() => notes(card).find((n) => n.includes(text)), 15_000, `note "${text}"`);
+  const waitForNote = (card: PostedCard, text: string) =>
+    t.slack.waitFor(() => notes(card).find((n) => n.includes(text)), 15_000, `note "${text}"`);
   const input = (value: string) => ({ value: { type: 'plain_text_input', value } });
   const comment = (issueNumber: number, user: { id: number; login: string }, body: string, id: number) => {
     const issue = github.issues.find((i) => i.number === issueNumber)!;
     const now = new Date().toISOString();
-    return { action: 'created', issue: issuesPayload('x', issue, 'acme/app').issue, comment: { id, body, user, created_at: now, updated_at: now }, repository: { full_name: 'acme/app' } };
+    return {
+      action: 'created',
+      issue: issuesPayload('x', issue, 'acme/app').issue,
+      comment: { id, body, user, created_at: now, updated_at: now },
+      repository: { full_name: 'acme/app' },
+    };
   };
 
   let card: PostedCard;
   let issueNumber: number;
 
   it('a labelled issue becomes a ticket whose requester is its author; a replay makes no second ticket', async () => {
-    const issue = github.open({ title: 'App crashes on launch', body: 'Since 2.3 the app crashes when I open it.', labels: ['support'], user: AUTHOR });
+    const issue = github.open({
+      title: 'App crashes on launch',
+      body: 'Since 2.3 the app crashes when I open it.',
+      labels: ['support'],
+      user: AUTHOR,
+    });
     issueNumber = issue.number;
     const unlabelled = github.open({ title: 'A feature idea', body: 'Dark mode?', user: AUTHOR });
-    expect(await (await sendGithubDelivery(t.url, 'issues', issuesPayload('opened', unlabelled, 'acme/app'))).json()).toEqual({ outcome: 'ignored' });
+    expect(
+      await (await sendGithubDelivery(t.url, 'issues', issuesPayload('opened', unlabelled, 'acme/app'))).json(),
+    ).toEqual({ outcome: 'ignored' });
 
-    const res = await sendGithubDelivery(t.url, 'issues', issuesPayload('opened', issue, 'acme/app'), { id: 'delivery-open-1' });
+    const res = await sendGithubDelivery(t.url, 'issues', issuesPayload('opened', issue, 'acme/app'), {
+      id: 'delivery-open-1',
+    });
     const answer = (await res.json()) as { outcome: string; ticket: string };
     expect(answer.outcome).toBe('ticket created');
     // GitHub also says the label was added: the same ticket.
-    const labelled = await sendGithubDelivery(t.url, 'issues', issuesPayload('labeled', issue, 'acme/app', { label: { name: 'support' } }));
+    const labelled = await sendGithubDelivery(
+      t.url,
+      'issues',
+      issuesPayload('labeled', issue, 'acme/app', { label: { name: 'support' } }),
+    );
     expect(await labelled.json()).toEqual({ outcome: 'duplicate', ticket: answer.ticket });
 
     const ticket = (await t.app.context.models.Ticket.findOne({ key: answer.ticket }).lean())!;
-    expect(ticket).toMatchObject({ source: 'github', subject: 'App crashes on launch', requester: { email: '4242+octo-ada@users.noreply.github.com', name: 'octo-ada', verified: 'github' } });
+    expect(ticket).toMatchObject({
+      source: 'github',
+      subject: 'App crashes on launch',
+      requester: { email: '4242+octo-ada@users.noreply.github.com', name: 'octo-ada', verified: 'github' },
+    });
     card = await postedCard(t.app, ticket._id);
     const cardMessage = t.slack.messages.find((m) => m.ts === card.ts)!;
     expect(JSON.stringify(cardMessage.blocks)).toContain('github');
@@ -85,11 +108,29 @@ describe('GitHub Issues as a support channel', () => {
     expect(JSON.stringify(cardMessage.blocks)).toContain('ticket_set_priority');
   });
 
-  it('an agent reply becomes one issue comment (double submit included), internal notes never; the author\'s comment joins the ticket', async () => {
-    const reply = { id: 'V_GH_REPLY', type: 'modal', callback_id: CallbackIds.replyModal, private_metadata: JSON.stringify({ ticketId: card.id, channel: card.channel, ts: card.ts }), state: { values: { reply_message: input('Thanks! Which device do you use?') } } };
+  it("a reply becomes one issue comment, internal notes never; the author's comment joins the ticket", async () => {
+    const reply = {
+      id: 'V_GH_REPLY',
+      type: 'modal',
+      callback_id: CallbackIds.replyModal,
+      private_metadata: JSON.stringify({ ticketId: card.id, channel: card.channel, ts: card.ts }),
+      state: { values: { reply_message: input('Thanks! Which device do you use?') } },
+    };
     await Promise.all([t.sender.viewSubmission(AGENT, reply), t.sender.viewSubmission(AGENT, reply)]);
-    await t.sender.event({ type: 'message', channel: card.channel, user: AGENT, text: 'Internal: probably the 2.3 migration', ts: '1800000000.000100', thread_ts: card.ts, client_msg_id: 'note-1', channel_type: 'channel' });
-    await waitFor(async () => (await stored(card.id)).timeline.some((e) => e.kind === 'internal_note'), 'internal note');
+    await t.sender.event({
+      type: 'message',
+      channel: card.channel,
+      user: AGENT,
+      text: 'Internal: probably the 2.3 migration',
+      ts: '1800000000.000100',
+      thread_ts: card.ts,
+      client_msg_id: 'note-1',
+      channel_type: 'channel',
+    });
+    await waitFor(
+      async () => (await stored(card.id)).timeline.some((e) => e.kind === 'internal_note'),
+      'internal note',
+    );
     await settled(t.app);
     const issue = github.issues.find((i) => i.number === issueNumber)!;
     expect(issue.comments).toHaveLength(1);
@@ -98,11 +139,27 @@ describe('GitHub Issues as a support channel', () => {
     expect(issue.comments.map((c) => c.body).join('\n')).not.toContain('Internal');
     expect(smtp.messages).toHaveLength(0);
 
-    const authorSays = await sendGithubDelivery(t.url, 'issue_comment', comment(issueNumber, AUTHOR, 'A Pixel 8 with Android 15.', 501));
+    const authorSays = await sendGithubDelivery(
+      t.url,
+      'issue_comment',
+      comment(issueNumber, AUTHOR, 'A Pixel 8 with Android 15.', 501),
+    );
     expect(await authorSays.json()).toMatchObject({ outcome: 'reply added' });
     await waitForNote(card, 'A Pixel 8 with Android 15.');
-    expect(await (await sendGithubDelivery(t.url, 'issue_comment', comment(issueNumber, AUTHOR, 'A Pixel 8 with Android 15.', 501))).json()).toMatchObject({ outcome: 'duplicate' });
-    const stranger = await sendGithubDelivery(t.url, 'issue_comment', comment(issueNumber, { id: 77, login: 'someone' }, 'Me too!', 502));
+    expect(
+      await (
+        await sendGithubDelivery(
+          t.url,
+          'issue_comment',
+          comment(issueNumber, AUTHOR, 'A Pixel 8 with Android 15.', 501),
+        )
+      ).json(),
+    ).toMatchObject({ outcome: 'duplicate' });
+    const stranger = await sendGithubDelivery(
+      t.url,
+      'issue_comment',
+      comment(issueNumber, { id: 77, login: 'someone' }, 'Me too!', 502),
+    );
     expect(await stranger.json()).toEqual({ outcome: 'ignored: not the author' });
     await settled(t.app);
     expect((await stored(card.id)).timeline.filter((e) => e.kind === 'requester_reply')).toHaveLength(1);
@@ -110,7 +167,18 @@ describe('GitHub Issues as a support channel', () => {
   });
 
   it('resolving comments on the issue and closes it (GITHUB_INTAKE_CLOSE)', async () => {
-    const resolve = { id: 'V_GH_RESOLVE', type: 'modal', callback_id: CallbackIds.resolveModal, private_metadata: JSON.stringify({ ticketId: card.id, channel: card.channel, ts: card.ts }), state: { values: { resolve_summary: input('Fixed the launch crash in 2.3.1.'), resolve_verify: input('Update to 2.3.1 and open the app.') } } };
+    const resolve = {
+      id: 'V_GH_RESOLVE',
+      type: 'modal',
+      callback_id: CallbackIds.resolveModal,
+      private_metadata: JSON.stringify({ ticketId: card.id, channel: card.channel, ts: card.ts }),
+      state: {
+        values: {
+          resolve_summary: input('Fixed the launch crash in 2.3.1.'),
+          resolve_verify: input('Update to 2.3.1 and open the app.'),
+        },
+      },
+    };
     await t.sender.viewSubmission(AGENT, resolve);
     const issue = github.issues.find((i) => i.number === issueNumber)!;
     await waitFor(() => issue.state === 'closed', 'the issue closed');
@@ -124,18 +192,29 @@ describe('GitHub Issues as a support channel', () => {
   });
 
   it('with BUG_FIX_NOTIFY=auto, a fixed bug mails its requesters at once, each once', async () => {
-    const res = await sendWebhook(t.url, { subject: 'Sync is slow', body: 'Takes minutes.', requester: { email: 'lin@example.com', name: 'Lin' } });
+    const res = await sendWebhook(t.url, {
+      subject: 'Sync is slow',
+      body: 'Takes minutes.',
+      requester: { email: 'lin@example.com', name: 'Lin' },
+    });
     const ticket = await postedCard(t.app, ((await res.json()) as { id: string }).id);
     const bug = github.open({ title: 'Sync slow for large accounts', labels: ['bug'] });
     await t.sender.command('/support', `bug ${ticket.key} https://github.com/acme/app/issues/${bug.number}`, AGENT);
     await waitForNote(ticket, `Linked to GitHub #${bug.number}`);
-    const closed = { ...bug, state: 'closed' as const, state_reason: 'completed', updated_at: new Date().toISOString() };
+    const closed = {
+      ...bug,
+      state: 'closed' as const,
+      state_reason: 'completed',
+      updated_at: new Date().toISOString(),
+    };
     await sendGithubDelivery(t.url, 'issues', issuesPayload('closed', closed, 'acme/app'), { id: 'auto-close-1' });
     await waitForNote(ticket, 'Deskbell tells the requester.');
     await smtp.waitFor((m) => !!m.text?.includes('The fix for the problem you reported is out'));
     await sendGithubDelivery(t.url, 'issues', issuesPayload('closed', closed, 'acme/app'), { id: 'auto-close-1' });
     await settled(t.app);
-    expect(smtp.messages.filter((m) => m.text?.includes('The fix for the problem you reported is out'))).toHaveLength(1);
+    expect(smtp.messages.filter((m) => m.text?.includes('The fix for the problem you reported is out'))).toHaveLength(
+      1,
+    );
     expect((await stored(ticket.id)).status).toBe('resolved');
   });
 });

@@ -8,7 +8,12 @@ import { complianceByPriority, complianceText } from './weekly-digest.js';
 import { delta, formatDuration, percent } from './figures.js';
 
 /** `/support-report`'s message: every figure against the period before, as text (the charts repeat it as pictures). */
-export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack', github: 'GitHub' };
+export const CHANNEL_LABELS: Record<Source, string> = {
+  email: 'Email',
+  webhook: 'Webhook',
+  slack: 'Slack',
+  github: 'GitHub',
+};
 const MAX_ASSIGNEES = 15;
 
 const categoryName = (c: Category | null) => (c ? CATEGORY_LABELS[c] : 'Category not set');
@@ -60,7 +65,8 @@ function trendText(s: PeriodStats, timeZone: string): string {
 export function bugsLine(s: PeriodStats['bugs'], p: PeriodStats['bugs']): string {
   const perBug = s.ticketsPerBug !== undefined ? `${s.ticketsPerBug.toFixed(1)} tickets per bug` : 'no tickets linked';
   const days = s.medianDaysToFix !== undefined ? `median ${s.medianDaysToFix.toFixed(1)} days to fix` : 'no fix yet';
-  return `${s.filed} filed (${delta(s.filed, p.filed)}) · ${s.fixed} fixed (${delta(s.fixed, p.fixed)}) · ${perBug} · ${days}`;
+  const counts = `${s.filed} filed (${delta(s.filed, p.filed)}) · ${s.fixed} fixed (${delta(s.fixed, p.fixed)})`;
+  return `${counts} · ${perBug} · ${days}`;
 }
 
 export function supportReportMessage(report: PeriodReport, period: Pick<ResolvedPeriod, 'label' | 'trend'>, timeZone: string, note?: string): { text: string; blocks: KnownBlock[] } {

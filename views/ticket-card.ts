@@ -137,7 +137,11 @@ function metadataLines(metadata: unknown): string | undefined {
 
 /** The ticket's card in #support: everything a triager needs and the controls to act. Pure. */
 /** `trackers`: the issue trackers configured (BugSettings), which offer File bug and Link to bug. */
-export function ticketCard(t: CardTicket, policy: SlaPolicy, trackers: readonly string[] = []): { text: string; blocks: KnownBlock[] } {
+export function ticketCard(
+  t: CardTicket,
+  policy: SlaPolicy,
+  trackers: readonly string[] = [],
+): { text: string; blocks: KnownBlock[] } {
   const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
   const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
   const blocks: KnownBlock[] = [

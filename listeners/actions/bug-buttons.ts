@@ -20,9 +20,11 @@ export function register(app: App, ctx: AppContext): void {
     const actor = await agentActor(ctx, { id: src.user, name: src.change.actor.name });
     const { told, notMailed } = await tellRequestersOfFix(ctx, { bugId, actor });
     const plural = (n: number) => `${n} requester${n === 1 ? '' : 's'}`;
-    const text = told || notMailed
-      ? `:white_check_mark: ${plural(told)} told that the fix is out; their tickets are resolved.${notMailed ? ` ${plural(notMailed)} not emailed (see their threads).` : ''}`
-      : 'Every requester of this bug has been told already.';
+    const text =
+      told || notMailed
+        ? `:white_check_mark: ${plural(told)} told that the fix is out; their tickets are resolved.` +
+          (notMailed ? ` ${plural(notMailed)} not emailed (see their threads).` : '')
+        : 'Every requester of this bug has been told already.';
     await tellUser(ctx.slack, src.channel, src.user, text);
   });
 }

@@ -7,7 +7,10 @@ import { TRACKER_LABELS } from './bug-refs.js';
 type Deps = { models: Pick<Models, 'Ticket' | 'Bug'> };
 
 /** How many tickets, from how many requesters, a bug has: what its comments and the form's impact say. */
-export async function bugImpact(deps: Deps, bugId: string | Types.ObjectId): Promise<{ tickets: number; requesters: number }> {
+export async function bugImpact(
+  deps: Deps,
+  bugId: string | Types.ObjectId,
+): Promise<{ tickets: number; requesters: number }> {
   const [tickets, requesters] = await Promise.all([
     deps.models.Ticket.countDocuments({ 'bug.id': bugId }),
     deps.models.Ticket.distinct('requester.email', { 'bug.id': bugId }),
@@ -17,7 +20,9 @@ export async function bugImpact(deps: Deps, bugId: string | Types.ObjectId): Pro
 
 /** The bug's tickets, in number order (a bug with thousands is walked a page at a time by the callers). */
 export function bugTickets(deps: Deps, bugId: string | Types.ObjectId, after = 0, limit = 200): Promise<TicketDoc[]> {
-  return deps.models.Ticket.find({ 'bug.id': bugId, number: { $gt: after } }).sort({ number: 1 }).limit(limit);
+  return deps.models.Ticket.find({ 'bug.id': bugId, number: { $gt: after } })
+    .sort({ number: 1 })
+    .limit(limit);
 }
 
 export function findBug(deps: Deps, bugId: string | Types.ObjectId): Promise<BugDoc | null> {
@@ -50,9 +55,16 @@ export async function bugPeriodStats(deps: Deps, w: { start: Date; end: Date }):
   ]);
   const ids = [...new Set([...filed, ...fixed].map((b) => String(b._id)))];
   const tickets = ids.length ? await deps.models.Ticket.countDocuments({ 'bug.id': { $in: ids } }) : 0;
-  const days = fixed.filter((b) => b.openedAt && b.fixedAt).map((b) => (b.fixedAt!.getTime() - b.openedAt!.getTime()) / 86_400_000);
+  const days = fixed
+    .filter((b) => b.openedAt && b.fixedAt)
+    .map((b) => (b.fixedAt!.getTime() - b.openedAt!.getTime()) / 86_400_000);
   const sorted = days.sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : sorted.length ? (sorted[mid - 1]! + sorted[mid]!) / 2 : undefined;
-  return { filed: filed.length, fixed: fixed.length, ...(ids.length ? { ticketsPerBug: tickets / ids.length } : {}), ...(median !== undefined ? { medianDaysToFix: median } : {}) };
+  return {
+    filed: filed.length,
+    fixed: fixed.length,
+    ...(ids.length ? { ticketsPerBug: tickets / ids.length } : {}),
+    ...(median !== undefined ? { medianDaysToFix: median } : {}),
+  };
 }

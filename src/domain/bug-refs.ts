@@ -61,7 +61,9 @@ export function githubIssueState(issue: { state: string; state_reason?: string |
 
 /** GitHub's status in words: `open`, `closed (not planned)`. */
 export function githubStatusText(issue: { state: string; state_reason?: string | null }): string {
-  return issue.state === 'closed' && issue.state_reason ? `closed (${issue.state_reason.replace(/_/g, ' ')})` : issue.state;
+  return issue.state === 'closed' && issue.state_reason
+    ? `closed (${issue.state_reason.replace(/_/g, ' ')})`
+    : issue.state;
 }
 
 /** A Jira issue is fixed once its status is in the "done" category, whatever the workflow calls it. */

@@ -27,7 +27,10 @@ export function withoutAddresses(text: string): string {
 
 /** The report as titled sections, addresses removed: each tracker renders them its own way (Markdown, ADF). */
 export function reportSections(report: BugReport, ticketKey: string): Array<{ heading: string; text: string }> {
-  const section = (heading: string, text: string) => ({ heading, text: withoutAddresses(text.trim()) || '(not given)' });
+  const section = (heading: string, text: string) => ({
+    heading,
+    text: withoutAddresses(text.trim()) || '(not given)',
+  });
   return [
     section('Steps to reproduce', report.steps),
     section('Expected result', report.expected),
@@ -44,16 +47,26 @@ export function prefillReport(
   impact: { tickets: number; requesters: number },
   cardUrl?: string,
 ): BugReport {
-  const meta = ticket.metadata && typeof ticket.metadata === 'object' ? Object.entries(ticket.metadata as Record<string, unknown>) : [];
-  const environment = [`Reported via ${ticket.source}`, ...meta.slice(0, 10).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)].join('\n');
+  const meta =
+    ticket.metadata && typeof ticket.metadata === 'object'
+      ? Object.entries(ticket.metadata as Record<string, unknown>)
+      : [];
+  const environment = [
+    `Reported via ${ticket.source}`,
+    ...meta.slice(0, 10).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+  ].join('\n');
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return {
     title: withoutAddresses(ticket.subject).slice(0, BUG_TITLE_MAX),
-    steps: withoutAddresses(ticket.body ?? '').trim().slice(0, BUG_TEXT_MAX - 100),
+    steps: withoutAddresses(ticket.body ?? '')
+      .trim()
+      .slice(0, BUG_TEXT_MAX - 100),
     expected: '',
     actual: '',
     environment: withoutAddresses(environment).slice(0, BUG_TEXT_MAX),
-    impact: `${plural(impact.tickets, 'support ticket')} from ${plural(impact.requesters, 'requester')} so far (${ticket.key}).`,
+    impact:
+      `${plural(impact.tickets, 'support ticket')} from ${plural(impact.requesters, 'requester')}` +
+      ` so far (${ticket.key}).`,
     ...(cardUrl ? { cardUrl } : {}),
   };
 }
@@ -61,5 +74,6 @@ export function prefillReport(
 /** The comment a linked ticket adds to its issue: the count only, never who. */
 export function linkedCommentText(ticketKey: string, impact: { tickets: number; requesters: number }): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `Another support ticket reports this: ${ticketKey}. Now ${plural(impact.tickets, 'ticket')} from ${plural(impact.requesters, 'requester')} are linked to this issue.`;
+  const counts = `${plural(impact.tickets, 'ticket')} from ${plural(impact.requesters, 'requester')}`;
+  return `Another support ticket reports this: ${ticketKey}. Now ${counts} are linked to this issue.`;
 }

@@ -27,7 +27,10 @@ const REMEMBERED_DELIVERIES = 50;
  * the delivery id are written in one conditional update, so a replay (same delivery id) or a racing
  * duplicate changes nothing. Each change of state asks for its tickets to be brought up to date.
  */
-export async function applyIssueStatus(deps: DomainDeps, change: IssueStatusChange): Promise<'unknown' | 'replayed' | 'applied'> {
+export async function applyIssueStatus(
+  deps: DomainDeps,
+  change: IssueStatusChange,
+): Promise<'unknown' | 'replayed' | 'applied'> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const bug = await deps.models.Bug.findOne({ tracker: change.tracker, ref: change.ref });
     if (!bug) return 'unknown';
@@ -55,7 +58,8 @@ function stateEvent(name: string, state: string, from: string, auto: boolean) {
     return { kind: 'bug_fixed', text: `${name} is fixed (closed as completed in the tracker). ${next}` };
   }
   if (state === 'closed') return { kind: 'bug_closed', text: `${name} was closed without a fix (not planned).` };
-  if (from === 'fixed' || from === 'closed') return { kind: 'bug_reopened', text: `${name} was reopened: the fix did not hold.` };
+  if (from === 'fixed' || from === 'closed')
+    return { kind: 'bug_reopened', text: `${name} was reopened: the fix did not hold.` };
   return undefined;
 }
 
@@ -69,16 +73,35 @@ export async function syncBugTickets(deps: DomainDeps, bugId: string): Promise<v
   if (!bug) return;
   const name = bugName(bug);
   const auto = deps.settings.bugs.fixNotify === 'auto';
-  for (let after = 0, page: TicketDoc[]; (page = await bugTickets(deps, bug._id, after)).length; after = page.at(-1)!.number) {
+  for (
+    let after = 0, page: TicketDoc[];
+    (page = await bugTickets(deps, bug._id, after)).length;
+    after = page.at(-1)!.number
+  ) {
     for (const t of page) {
-      const outcome = await changeTicket(deps, t.id, { actor: DESKBELL, dedupeKey: `bug-state:${bugId}:${bug.state}:${bug.fixRound}` }, (ticket, record) => {
-        const from = ticket.bug?.state ?? 'open';
-        if (String(ticket.bug?.id) !== bugId || (from === bug.state && ticket.bug?.round === bug.fixRound)) return;
-        ticket.set('bug', { ...(ticket.bug as object), state: bug.state, round: bug.fixRound, key: bug.key, url: bug.url });
-        const event = stateEvent(name, bug.state, from, auto);
-        // A change that needs no words (filed and open) still updates the card: a silent event records it.
-        record(event ? { ...event, notify: true, data: { bugId, round: bug.fixRound } } : { kind: 'bug_state', data: { bugId, state: bug.state } });
-      });
+      const outcome = await changeTicket(
+        deps,
+        t.id,
+        { actor: DESKBELL, dedupeKey: `bug-state:${bugId}:${bug.state}:${bug.fixRound}` },
+        (ticket, record) => {
+          const from = ticket.bug?.state ?? 'open';
+          if (String(ticket.bug?.id) !== bugId || (from === bug.state && ticket.bug?.round === bug.fixRound)) return;
+          ticket.set('bug', {
+            ...(ticket.bug as object),
+            state: bug.state,
+            round: bug.fixRound,
+            key: bug.key,
+            url: bug.url,
+          });
+          const event = stateEvent(name, bug.state, from, auto);
+          // A change that needs no words (filed and open) still updates the card: a silent event records it.
+          record(
+            event
+              ? { ...event, notify: true, data: { bugId, round: bug.fixRound } }
+              : { kind: 'bug_state', data: { bugId, state: bug.state } },
+          );
+        },
+      );
       const fixed = outcome.events.find((e) => e.kind === 'bug_fixed');
       if (fixed && outcome.ticket.assignee) await deps.effects.bugFixedDm(t.id, String(fixed._id));
     }
@@ -87,8 +110,11 @@ export async function syncBugTickets(deps: DomainDeps, bugId: string): Promise<v
   if (auto && bug.state === 'fixed') await tellRequestersOfFix(deps, { bugId, actor: DESKBELL });
 }
 
-export const FIX_SUMMARY = 'The fix for the problem you reported is out: our engineers corrected it and the change is now live.';
-export const FIX_VERIFY = 'Please try again what did not work before. It should work now; if it does not, reply to this email and we will pick your request up again.';
+export const FIX_SUMMARY =
+  'The fix for the problem you reported is out: our engineers corrected it and the change is now live.';
+export const FIX_VERIFY =
+  'Please try again what did not work before. It should work now; if it does not, reply to this email and we ' +
+  'will pick your request up again.';
 
 /**
  * Tells every requester of a fixed bug, on their own ticket, that the fix is out: the ticket is resolved
@@ -96,27 +122,54 @@ export const FIX_VERIFY = 'Please try again what did not work before. It should 
  * however often asked. Mail to many goes only to verified addresses (see bulk-mail.ts): the others' threads
  * say so, and their tickets stay open for the agent to tell them in person.
  */
-export async function tellRequestersOfFix(deps: DomainDeps, input: { bugId: string; actor: Actor }): Promise<{ told: number; notMailed: number }> {
+export async function tellRequestersOfFix(
+  deps: DomainDeps,
+  input: { bugId: string; actor: Actor },
+): Promise<{ told: number; notMailed: number }> {
   const bug = await deps.models.Bug.findById(input.bugId);
   if (!bug) throw new DomainError('That bug is no longer known.');
-  if (bug.state !== 'fixed') throw new DomainError(`${bugName(bug)} is not fixed (it is ${bug.trackerStatus ?? bug.state}); requesters are told once it is.`);
+  if (bug.state !== 'fixed')
+    throw new DomainError(
+      `${bugName(bug)} is not fixed (it is ${bug.trackerStatus ?? bug.state}); requesters are told once it is.`,
+    );
   const round = bug.fixRound;
   let told = 0;
   let notMailed = 0;
-  for (let after = 0, page: TicketDoc[]; (page = await bugTickets(deps, bug._id, after)).length; after = page.at(-1)!.number) {
+  for (
+    let after = 0, page: TicketDoc[];
+    (page = await bugTickets(deps, bug._id, after)).length;
+    after = page.at(-1)!.number
+  ) {
     for (const t of page) {
       if (!OPEN_STATUSES.includes(t.status as Status) || t.bug?.toldRound === round) continue;
       const skip = skipMailReason(t, deps.settings.supportEmail);
       if (skip) {
-        const outcome = await changeTicket(deps, t.id, { actor: input.actor, dedupeKey: `bug-told:${input.bugId}:${round}` }, (ticket, record) => {
-          ticket.set('bug.toldRound', round);
-          record({ kind: 'bug_fix_not_mailed', text: `Not emailed about the fix of ${bugName(bug)}: ${skip}. Tell the requester yourself.`, notify: true, data: { bugId: input.bugId } });
-        });
+        const outcome = await changeTicket(
+          deps,
+          t.id,
+          { actor: input.actor, dedupeKey: `bug-told:${input.bugId}:${round}` },
+          (ticket, record) => {
+            ticket.set('bug.toldRound', round);
+            record({
+              kind: 'bug_fix_not_mailed',
+              text: `Not emailed about the fix of ${bugName(bug)}: ${skip}. Tell the requester yourself.`,
+              notify: true,
+              data: { bugId: input.bugId },
+            });
+          },
+        );
         if (outcome.changed) notMailed += 1;
         continue;
       }
       try {
-        const outcome = await resolveTicket(deps, { ticketId: t.id, actor: input.actor, summary: FIX_SUMMARY, verify: FIX_VERIFY, requestKey: `bug-fix:${input.bugId}:${round}`, mailKind: 'bug_fix' });
+        const outcome = await resolveTicket(deps, {
+          ticketId: t.id,
+          actor: input.actor,
+          summary: FIX_SUMMARY,
+          verify: FIX_VERIFY,
+          requestKey: `bug-fix:${input.bugId}:${round}`,
+          mailKind: 'bug_fix',
+        });
         if (outcome.changed) told += 1;
       } catch (err) {
         // Resolved or closed meanwhile: its requester has heard from us already.

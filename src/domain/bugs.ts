@@ -24,9 +24,14 @@ export interface TrackedIssue {
 }
 
 /** Why this ticket cannot get a bug (filed or linked), or undefined. */
-export function bugRefusal(deps: Pick<DomainDeps, 'settings'>, ticket: { key: string; bug?: { id?: unknown; tracker?: string | null; key?: string | null } | null }): string | undefined {
-  if (!deps.settings.bugs.trackers.length) return 'No issue tracker is configured: set up GitHub or Jira (docs/trackers.md).';
-  if (ticket.bug?.id) return `${ticket.key} is already linked to ${bugName({ tracker: ticket.bug.tracker ?? '', key: ticket.bug.key })}.`;
+export function bugRefusal(
+  deps: Pick<DomainDeps, 'settings'>,
+  ticket: { key: string; bug?: { id?: unknown; tracker?: string | null; key?: string | null } | null },
+): string | undefined {
+  if (!deps.settings.bugs.trackers.length)
+    return 'No issue tracker is configured: set up GitHub or Jira (docs/trackers.md).';
+  if (ticket.bug?.id)
+    return `${ticket.key} is already linked to ${bugName({ tracker: ticket.bug.tracker ?? '', key: ticket.bug.key })}.`;
   return undefined;
 }
 
@@ -36,7 +41,11 @@ export async function bugFormFor(deps: Pick<DomainDeps, 'models' | 'settings'>, 
   if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
   const refusal = bugRefusal(deps, ticket);
   if (refusal) throw new DomainError(refusal);
-  return { ticket: { id: String(ticket._id), key: ticket.key }, report: prefillReport(ticket, { tickets: 1, requesters: 1 }, cardUrl), trackers: deps.settings.bugs.trackers };
+  return {
+    ticket: { id: String(ticket._id), key: ticket.key },
+    report: prefillReport(ticket, { tickets: 1, requesters: 1 }, cardUrl),
+    trackers: deps.settings.bugs.trackers,
+  };
 }
 
 /** A deterministic id for a request: a double submit aims at the same bug. */
@@ -57,8 +66,12 @@ export interface FileBugInput {
  * Records the request to file a bug (the bug, in `filing`), shows it on the ticket, and asks the delivery
  * worker to file it: the tracker is called after the answer, once, however often this is asked.
  */
-export async function requestBugFiling(deps: DomainDeps, input: FileBugInput): Promise<{ bugId: string; ticket: ChangeOutcome['ticket'] }> {
-  if (!deps.settings.bugs.trackers.includes(input.tracker)) throw new DomainError(`${TRACKER_LABELS[input.tracker]} is not configured.`);
+export async function requestBugFiling(
+  deps: DomainDeps,
+  input: FileBugInput,
+): Promise<{ bugId: string; ticket: ChangeOutcome['ticket'] }> {
+  if (!deps.settings.bugs.trackers.includes(input.tracker))
+    throw new DomainError(`${TRACKER_LABELS[input.tracker]} is not configured.`);
   const id = bugIdFor(input.requestKey);
   const now = deps.clock.now();
   try {
@@ -67,7 +80,13 @@ export async function requestBugFiling(deps: DomainDeps, input: FileBugInput): P
       tracker: input.tracker,
       title: input.report.title,
       state: 'filing',
-      request: { key: input.requestKey, ticketId: new Types.ObjectId(input.ticketId), actor: input.actor, report: input.report, at: now },
+      request: {
+        key: input.requestKey,
+        ticketId: new Types.ObjectId(input.ticketId),
+        actor: input.actor,
+        report: input.report,
+        at: now,
+      },
       createdAt: now,
     });
   } catch (err) {
@@ -75,13 +94,23 @@ export async function requestBugFiling(deps: DomainDeps, input: FileBugInput): P
   }
   let outcome: ChangeOutcome;
   try {
-    outcome = await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `bug-file:${input.requestKey}` }, (ticket, record) => {
-      if (ticket.bug?.id && String(ticket.bug.id) === id.toHexString()) return;
-      const refusal = bugRefusal(deps, ticket);
-      if (refusal) throw new DomainError(refusal);
-      ticket.set('bug', { id, tracker: input.tracker, state: 'filing', round: 0 });
-      record({ kind: 'bug_filing', text: `Filing a bug in ${TRACKER_LABELS[input.tracker]} for {actor}`, data: { bugId: id.toHexString(), quote: input.report.title }, notify: true });
-    });
+    outcome = await changeTicket(
+      deps,
+      input.ticketId,
+      { actor: input.actor, dedupeKey: `bug-file:${input.requestKey}` },
+      (ticket, record) => {
+        if (ticket.bug?.id && String(ticket.bug.id) === id.toHexString()) return;
+        const refusal = bugRefusal(deps, ticket);
+        if (refusal) throw new DomainError(refusal);
+        ticket.set('bug', { id, tracker: input.tracker, state: 'filing', round: 0 });
+        record({
+          kind: 'bug_filing',
+          text: `Filing a bug in ${TRACKER_LABELS[input.tracker]} for {actor}`,
+          data: { bugId: id.toHexString(), quote: input.report.title },
+          notify: true,
+        });
+      },
+    );
   } catch (err) {
     // Refused (the ticket got a bug meanwhile): the request goes, so nothing files it.
     await deps.models.Bug.deleteOne({ _id: id, state: 'filing' });
@@ -94,17 +123,41 @@ export async function requestBugFiling(deps: DomainDeps, input: FileBugInput): P
 /** The tracker took the bug: the bug knows its issue, its ticket shows it (card and thread). */
 export async function recordBugFiled(deps: DomainDeps, bugId: string, issue: TrackedIssue): Promise<void> {
   const now = deps.clock.now();
-  const set = { ref: issue.ref, key: issue.key, url: issue.url, state: issue.state, trackerStatus: issue.status, openedAt: now };
+  const set = {
+    ref: issue.ref,
+    key: issue.key,
+    url: issue.url,
+    state: issue.state,
+    trackerStatus: issue.status,
+    openedAt: now,
+  };
   await deps.models.Bug.updateOne({ _id: bugId, state: 'filing' }, { $set: set, $unset: { lastError: 1 } });
   const bug = await deps.models.Bug.findById(bugId);
   if (!bug?.request?.ticketId) return;
   const actor = (bug.request.actor ?? { type: 'system', name: 'Deskbell' }) as Actor;
-  await changeTicket(deps, String(bug.request.ticketId), { actor, dedupeKey: `bug-filed:${bugId}` }, (ticket, record) => {
-    // Another bug was linked meanwhile (a filing the reconcile sweep finished late): leave that link alone.
-    if (ticket.bug?.id && String(ticket.bug.id) !== bugId) return;
-    ticket.set('bug', { id: bug._id, tracker: bug.tracker, key: issue.key, url: issue.url, state: bug.state, round: bug.fixRound });
-    record({ kind: 'bug_filed', text: `Filed as ${bugName({ tracker: bug.tracker, key: issue.key })} for {actor}: ${issue.url}`, data: { bugId }, notify: true });
-  });
+  await changeTicket(
+    deps,
+    String(bug.request.ticketId),
+    { actor, dedupeKey: `bug-filed:${bugId}` },
+    (ticket, record) => {
+      // Another bug was linked meanwhile (a filing the reconcile sweep finished late): leave that link alone.
+      if (ticket.bug?.id && String(ticket.bug.id) !== bugId) return;
+      ticket.set('bug', {
+        id: bug._id,
+        tracker: bug.tracker,
+        key: issue.key,
+        url: issue.url,
+        state: bug.state,
+        round: bug.fixRound,
+      });
+      record({
+        kind: 'bug_filed',
+        text: `Filed as ${bugName({ tracker: bug.tracker, key: issue.key })} for {actor}: ${issue.url}`,
+        data: { bugId },
+        notify: true,
+      });
+    },
+  );
 }
 
 /**
@@ -113,21 +166,51 @@ export async function recordBugFiled(deps: DomainDeps, bugId: string, issue: Tra
  * files it); the thread says why once per reason, so the agent is not left wondering. Only a tracker that
  * is no longer configured (`final`) ends the request and frees the ticket for another try.
  */
-export async function recordFilingProblem(deps: DomainDeps, bugId: string, problem: { reason: string; refused: boolean; final?: boolean }): Promise<void> {
-  const bug = await deps.models.Bug.findOneAndUpdate({ _id: bugId, state: 'filing' }, { $set: { lastError: problem.reason, ...(problem.final ? { state: 'failed' } : {}) } }, { returnDocument: 'after' });
+export async function recordFilingProblem(
+  deps: DomainDeps,
+  bugId: string,
+  problem: { reason: string; refused: boolean; final?: boolean },
+): Promise<void> {
+  const bug = await deps.models.Bug.findOneAndUpdate(
+    { _id: bugId, state: 'filing' },
+    { $set: { lastError: problem.reason, ...(problem.final ? { state: 'failed' } : {}) } },
+    { returnDocument: 'after' },
+  );
   if (!bug?.request?.ticketId) return;
   const name = TRACKER_LABELS[bug.tracker];
   const dedupeKey = problem.final ? `bug-failed:${bugId}` : `bug-retry:${bugId}:${problem.reason}`;
-  await changeTicket(deps, String(bug.request.ticketId), { actor: { type: 'system', name: 'Deskbell' }, dedupeKey }, (ticket, record) => {
-    if (problem.final) {
-      if (ticket.bug?.id && String(ticket.bug.id) === bugId) ticket.set('bug', undefined);
-      record({ kind: 'bug_filing_failed', text: `${name} ${problem.reason}: nothing was filed. Press File bug again once it is set up (docs/trackers.md).`, notify: true, data: { bugId } });
-    } else if (problem.refused) {
-      record({ kind: 'bug_filing_retry', text: `${name} refused the bug: it ${problem.reason}. Deskbell keeps the request and tries again; check the ${name} settings (docs/trackers.md).`, notify: true, data: { bugId } });
-    } else {
-      record({ kind: 'bug_filing_retry', text: `${name} has not taken the bug yet: it ${problem.reason}. Deskbell keeps trying.`, notify: true, data: { bugId } });
-    }
-  });
+  await changeTicket(
+    deps,
+    String(bug.request.ticketId),
+    { actor: { type: 'system', name: 'Deskbell' }, dedupeKey },
+    (ticket, record) => {
+      if (problem.final) {
+        if (ticket.bug?.id && String(ticket.bug.id) === bugId) ticket.set('bug', undefined);
+        record({
+          kind: 'bug_filing_failed',
+          text: `${name} ${problem.reason}: nothing was filed. Press File bug again once it is set up.`,
+          notify: true,
+          data: { bugId },
+        });
+      } else if (problem.refused) {
+        record({
+          kind: 'bug_filing_retry',
+          text:
+            `${name} refused the bug: it ${problem.reason}. Deskbell keeps the request and tries again;` +
+            ` check the ${name} settings (docs/trackers.md).`,
+          notify: true,
+          data: { bugId },
+        });
+      } else {
+        record({
+          kind: 'bug_filing_retry',
+          text: `${name} has not taken the bug yet: it ${problem.reason}. Deskbell keeps trying.`,
+          notify: true,
+          data: { bugId },
+        });
+      }
+    },
+  );
 }
 
 export interface LinkBugInput {
@@ -142,31 +225,71 @@ export interface LinkBugInput {
  * Links a ticket to an existing issue (one bug per issue, many tickets per bug): the card and the thread
  * show it, and the issue gets one comment saying one more ticket reports it (counts only, no addresses).
  */
-export async function linkTicketToBug(deps: DomainDeps, input: LinkBugInput): Promise<{ changed: boolean; ticketKey: string; bugName: string }> {
+export async function linkTicketToBug(
+  deps: DomainDeps,
+  input: LinkBugInput,
+): Promise<{ changed: boolean; ticketKey: string; bugName: string }> {
   const { issue } = input;
   const now = deps.clock.now();
   const bug = await upsertAndGet<BugDoc>(() =>
     deps.models.Bug.findOneAndUpdate(
       { tracker: issue.tracker, ref: issue.ref },
-      { $setOnInsert: { key: issue.key, url: issue.url, title: issue.title, state: issue.state, trackerStatus: issue.status, openedAt: new Date(issue.openedAt), createdAt: now, ...(issue.state === 'fixed' ? { fixRound: 1, fixedAt: now } : {}) } },
+      {
+        $setOnInsert: {
+          key: issue.key,
+          url: issue.url,
+          title: issue.title,
+          state: issue.state,
+          trackerStatus: issue.status,
+          openedAt: new Date(issue.openedAt),
+          createdAt: now,
+          ...(issue.state === 'fixed' ? { fixRound: 1, fixedAt: now } : {}),
+        },
+      },
       { upsert: true, returnDocument: 'after' },
     ),
   );
   const name = bugName({ tracker: bug.tracker, key: bug.key });
-  const outcome = await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `bug-link:${input.requestKey}` }, (ticket, record) => {
-    if (ticket.bug?.id && String(ticket.bug.id) === bug.id) return;
-    const refusal = bugRefusal(deps, ticket);
-    if (refusal) throw new DomainError(refusal);
-    ticket.set('bug', { id: bug._id, tracker: bug.tracker, key: bug.key, url: bug.url, state: bug.state, round: bug.fixRound });
-    record({ kind: 'bug_linked', text: `Linked to ${name} by {actor}: ${bug.url}`, data: { bugId: bug.id }, notify: true });
-  });
+  const outcome = await changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `bug-link:${input.requestKey}` },
+    (ticket, record) => {
+      if (ticket.bug?.id && String(ticket.bug.id) === bug.id) return;
+      const refusal = bugRefusal(deps, ticket);
+      if (refusal) throw new DomainError(refusal);
+      ticket.set('bug', {
+        id: bug._id,
+        tracker: bug.tracker,
+        key: bug.key,
+        url: bug.url,
+        state: bug.state,
+        round: bug.fixRound,
+      });
+      record({
+        kind: 'bug_linked',
+        text: `Linked to ${name} by {actor}: ${bug.url}`,
+        data: { bugId: bug.id },
+        notify: true,
+      });
+    },
+  );
   if (outcome.changed) await deps.effects.bugComment(bug.id, input.ticketId);
   return { changed: outcome.changed, ticketKey: outcome.ticket.key, bugName: name };
 }
 
 /** What the comment of a newly linked ticket needs: the bug's issue, the ticket's key and the counts now. */
 export async function bugCommentPlan(deps: Pick<DomainDeps, 'models'>, bugId: string, ticketId: string) {
-  const [bug, ticket] = await Promise.all([deps.models.Bug.findById(bugId).lean(), deps.models.Ticket.findById(ticketId, { key: 1, bug: 1, updatedAt: 1 }).lean()]);
+  const [bug, ticket] = await Promise.all([
+    deps.models.Bug.findById(bugId).lean(),
+    deps.models.Ticket.findById(ticketId, { key: 1, bug: 1, updatedAt: 1 }).lean(),
+  ]);
   if (!bug?.ref || !ticket || String(ticket.bug?.id) !== bugId) return undefined;
-  return { tracker: bug.tracker, ref: bug.ref, ticketKey: ticket.key, since: ticket.updatedAt, impact: await bugImpact(deps, bugId) };
+  return {
+    tracker: bug.tracker,
+    ref: bug.ref,
+    ticketKey: ticket.key,
+    since: ticket.updatedAt,
+    impact: await bugImpact(deps, bugId),
+  };
 }

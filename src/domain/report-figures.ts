@@ -158,17 +158,18 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
   const { Ticket } = deps.models;
   await q.ensureReportIndexes(Ticket);
   const business = new BusinessTime(deps.policy);
-  const [groups, subjects, createdSeries, reopened, ratings, ratingSeries, openAtEnd, incidents, bugs] = await Promise.all([
-    q.createdGroups(Ticket, w),
-    q.subjectGroups(Ticket, w),
-    q.createdPerBucket(Ticket, w, buckets),
-    q.reopenedCount(Ticket, w),
-    q.ratingsByAssignee(Ticket, w, POSITIVE_SCORE),
-    q.ratingsPerBucket(Ticket, w, buckets, POSITIVE_SCORE),
-    q.openAt(Ticket, w.end),
-    incidentPeriodStats(deps, w, w.end),
-    bugPeriodStats(deps, w),
-  ]);
+  const [groups, subjects, createdSeries, reopened, ratings, ratingSeries, openAtEnd, incidents, bugs] =
+    await Promise.all([
+      q.createdGroups(Ticket, w),
+      q.subjectGroups(Ticket, w),
+      q.createdPerBucket(Ticket, w, buckets),
+      q.reopenedCount(Ticket, w),
+      q.ratingsByAssignee(Ticket, w, POSITIVE_SCORE),
+      q.ratingsPerBucket(Ticket, w, buckets, POSITIVE_SCORE),
+      q.openAt(Ticket, w.end),
+      incidentPeriodStats(deps, w, w.end),
+      bugPeriodStats(deps, w),
+    ]);
 
   const fr: number[] = [];
   const frBusiness: number[] = [];
@@ -227,7 +228,9 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
   const byCategory = sumBy((g) => g.category as Category | null, [...CATEGORIES, null]).filter((x) => x.count > 0).map(({ key, count: n }) => ({ category: key, count: n })).sort((a, b) => b.count - a.count || String(a.category).localeCompare(String(b.category)));
   const byPriority = sumBy((g) => g.priority as Priority | null, [...PRIORITIES, null]).filter((x) => x.key !== null || x.count > 0).map(({ key, count: n }) => ({ priority: key, count: n }));
   // GitHub is a channel only where GITHUB_INTAKE_LABEL is set: listed when it brought tickets.
-  const byChannel = sumBy((g) => g.source as Source, SOURCES).filter(({ key, count: n }) => n > 0 || key !== 'github').map(({ key, count: n }) => ({ source: key, count: n }));
+  const byChannel = sumBy((g) => g.source as Source, SOURCES)
+    .filter(({ key, count: n }) => n > 0 || key !== 'github')
+    .map(({ key, count: n }) => ({ source: key, count: n }));
 
   const merged = new Map<string, { subject: string; count: number }>();
   for (const s of subjects) {

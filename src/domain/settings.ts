@@ -37,7 +37,10 @@ export interface BugSettings {
 
 export function bugSettings(config: Config): BugSettings {
   const github = config.GITHUB_TOKEN && config.GITHUB_REPOSITORY ? { repository: config.GITHUB_REPOSITORY } : undefined;
-  const jira = config.JIRA_BASE_URL && config.JIRA_PROJECT_KEY ? { baseUrl: config.JIRA_BASE_URL.replace(/\/+$/, ''), project: config.JIRA_PROJECT_KEY } : undefined;
+  const jira =
+    config.JIRA_BASE_URL && config.JIRA_PROJECT_KEY
+      ? { baseUrl: config.JIRA_BASE_URL.replace(/\/+$/, ''), project: config.JIRA_PROJECT_KEY }
+      : undefined;
   const trackers: Tracker[] = [...(github ? ['github' as const] : []), ...(jira ? ['jira' as const] : [])];
   return { trackers, ...(github ? { github } : {}), ...(jira ? { jira } : {}), fixNotify: config.BUG_FIX_NOTIFY };
 }

@@ -15,11 +15,21 @@ export async function postBugComment(ctx: AppContext, bugId: string, ticketId: s
   if (!tracker) return;
   const text = linkedCommentText(plan.ticketKey, plan.impact);
   try {
-    await commentOnce(ctx, tracker, { key: OnceKeys.bugComment(bugId, ticketId), ref: plan.ref, text, since: plan.since, ticketId, job });
+    await commentOnce(ctx, tracker, {
+      key: OnceKeys.bugComment(bugId, ticketId),
+      ref: plan.ref,
+      text,
+      since: plan.since,
+      ticketId,
+      job,
+    });
   } catch (err) {
     const failure = trackerFailure(err);
     if (!failure.refused) throw err;
     // A locked or deleted issue takes no comments: the link stands, the log says why the comment is missing.
-    ctx.logger.error({ bug: bugId, ticket: plan.ticketKey, reason: failure.reason }, 'tracker refused the linked-ticket comment');
+    ctx.logger.error(
+      { bug: bugId, ticket: plan.ticketKey, reason: failure.reason },
+      'tracker refused the linked-ticket comment',
+    );
   }
 }

@@ -24,11 +24,20 @@ export async function fileBug(ctx: AppContext, bugId: string, job: Job): Promise
   const report = bug.request.report as BugReport;
   const draft = { title: report.title, sections: reportSections(report, ticket?.key ?? 'unknown'), marker: bugId };
   try {
-    const issue = await fileIssueOnce(ctx, tracker, { id: bugId, ticketId: bug.request.ticketId, requestedAt: bug.request.at ?? bug.createdAt }, draft, job);
+    const issue = await fileIssueOnce(
+      ctx,
+      tracker,
+      { id: bugId, ticketId: bug.request.ticketId, requestedAt: bug.request.at ?? bug.createdAt },
+      draft,
+      job,
+    );
     await recordBugFiled(ctx, bugId, issue);
   } catch (err) {
     const failure = trackerFailure(err);
-    ctx.logger.warn({ bug: bugId, tracker: bug.tracker, reason: failure.reason }, failure.refused ? 'tracker refused a bug; retrying' : 'tracker did not take a bug; retrying');
+    ctx.logger.warn(
+      { bug: bugId, tracker: bug.tracker, reason: failure.reason },
+      failure.refused ? 'tracker refused a bug; retrying' : 'tracker did not take a bug; retrying',
+    );
     await recordFilingProblem(ctx, bugId, failure);
     throw err;
   }

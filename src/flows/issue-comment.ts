@@ -18,16 +18,30 @@ export async function postIssueComment(ctx: AppContext, ticketId: string, eventI
   const github = ctx.trackers.github;
   if (!ticket || !event || !ref) return;
   if (!github) {
-    ctx.logger.error({ ticket: ticket.key }, 'a GitHub ticket was answered but GitHub is not configured; the comment is not posted');
+    ctx.logger.error(
+      { ticket: ticket.key },
+      'a GitHub ticket was answered but GitHub is not configured; the comment is not posted',
+    );
     return;
   }
   try {
     const text = issueCommentText(event, ticket.key);
-    await commentOnce(ctx, github, { key: OnceKeys.issueComment(eventId), kind: DeliveryKinds.issueComment, ref, text, since: event.at, ticketId, job });
+    await commentOnce(ctx, github, {
+      key: OnceKeys.issueComment(eventId),
+      kind: DeliveryKinds.issueComment,
+      ref,
+      text,
+      since: event.at,
+      ticketId,
+      job,
+    });
     if (event.kind === 'resolved' && ctx.config.GITHUB_INTAKE_CLOSE) await github.close(ref);
   } catch (err) {
     const failure = trackerFailure(err);
     if (!failure.refused) throw err;
-    ctx.logger.error({ ticket: ticket.key, reason: failure.reason }, 'GitHub refused the comment on the ticket\'s issue');
+    ctx.logger.error(
+      { ticket: ticket.key, reason: failure.reason },
+      "GitHub refused the comment on the ticket's issue",
+    );
   }
 }

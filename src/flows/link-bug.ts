@@ -23,14 +23,26 @@ export async function linkBugByRef(ctx: AppContext, input: LinkByRefInput) {
   const known = await ctx.models.Bug.findOne({ tracker: ref.tracker, ref: ref.ref }).lean();
   let issue: TrackedIssue | undefined;
   if (known?.key && known.url) {
-    issue = { tracker: ref.tracker, ref: ref.ref, key: known.key, url: known.url, title: known.title, state: known.state as TrackedIssue['state'], status: known.trackerStatus ?? known.state, openedAt: (known.openedAt ?? known.createdAt).toISOString() };
+    issue = {
+      tracker: ref.tracker,
+      ref: ref.ref,
+      key: known.key,
+      url: known.url,
+      title: known.title,
+      state: known.state as TrackedIssue['state'],
+      status: known.trackerStatus ?? known.state,
+      openedAt: (known.openedAt ?? known.createdAt).toISOString(),
+    };
   } else {
     const tracker = ctx.trackers[ref.tracker];
     if (!tracker) throw new DomainError(`${TRACKER_LABELS[ref.tracker]} is not configured.`);
     try {
       issue = await tracker.get(ref.ref);
     } catch (err) {
-      throw new DomainError(`${TRACKER_LABELS[ref.tracker]} could not be asked about ${ref.ref} (it ${trackerFailure(err).reason}); nothing was linked. Try again in a moment.`);
+      throw new DomainError(
+        `${TRACKER_LABELS[ref.tracker]} could not be asked about ${ref.ref} (it ${trackerFailure(err).reason});` +
+          ' nothing was linked. Try again in a moment.',
+      );
     }
     if (!issue) throw new DomainError(`${TRACKER_LABELS[ref.tracker]} has no issue ${ref.ref} that Deskbell can see.`);
   }

@@ -20,14 +20,17 @@ function answer(res: ServerResponse, outcome: DeliveryOutcome): void {
  * (401), JSON (415), the event's age (401 when stale), its fields (400).
  */
 export function githubWebhookHandler(ctx: AppContext) {
-  const webhooks = ctx.config.GITHUB_WEBHOOK_SECRET ? new Webhooks({ secret: ctx.config.GITHUB_WEBHOOK_SECRET }) : undefined;
+  const webhooks = ctx.config.GITHUB_WEBHOOK_SECRET
+    ? new Webhooks({ secret: ctx.config.GITHUB_WEBHOOK_SECRET })
+    : undefined;
   return async (req: RoutedRequest, res: ServerResponse): Promise<void> => {
     if (!webhooks) throw new HttpError(404, 'GitHub webhooks are off: set GITHUB_WEBHOOK_SECRET');
     const raw = await readBody(req, ctx.config.INTAKE_MAX_BODY_BYTES);
     const signature = header(req, 'x-hub-signature-256');
     const deliveryId = header(req, 'x-github-delivery');
     const event = header(req, 'x-github-event');
-    if (!signature || !deliveryId || !event) throw new HttpError(401, 'missing X-Hub-Signature-256, X-GitHub-Delivery or X-GitHub-Event');
+    if (!signature || !deliveryId || !event)
+      throw new HttpError(401, 'missing X-Hub-Signature-256, X-GitHub-Delivery or X-GitHub-Event');
     const valid = await webhooks.verify(raw.toString('utf8'), signature).catch(() => false);
     if (!valid) throw new HttpError(401, 'signature rejected');
     answer(res, await handleGithubDelivery(ctx, { event, deliveryId, payload: parseJsonBody(req, raw) }));
@@ -48,7 +51,8 @@ export function jiraWebhookHandler(ctx: AppContext) {
     if (!secret) throw new HttpError(404, 'Jira webhooks are off: set JIRA_WEBHOOK_SECRET');
     const raw = await readBody(req, ctx.config.INTAKE_MAX_BODY_BYTES);
     const signature = header(req, 'x-hub-signature');
-    if (!signature || !jiraSignatureValid(secret, raw, signature)) throw new HttpError(401, 'signature missing or rejected');
+    if (!signature || !jiraSignatureValid(secret, raw, signature))
+      throw new HttpError(401, 'signature missing or rejected');
     // Jira names each delivery; its retries keep the name. Without one, the body itself identifies it.
     const deliveryId = header(req, 'x-atlassian-webhook-identifier') || createHash('sha256').update(raw).digest('hex');
     answer(res, await handleJiraDelivery(ctx, { deliveryId, payload: parseJsonBody(req, raw) }));

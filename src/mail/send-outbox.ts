@@ -16,7 +16,13 @@ import { normalisedAddress } from '../domain/mail-address.js';
  * (MAIL_AUTO_MAX_PER_HOUR, on the normalised address, shared by every process) bounds how much of it any
  * address can be made to receive, however the senders that trigger it are spoofed or multiplied.
  */
-export const AUTOMATIC_KINDS = new Set(['acknowledgement', 'incident_update', 'incident_resolution', 'storm_reply', 'bug_fix']);
+export const AUTOMATIC_KINDS = new Set([
+  'acknowledgement',
+  'incident_update',
+  'incident_resolution',
+  'storm_reply',
+  'bug_fix',
+]);
 
 type SendDeps = { models: Models; mailer: Mailer; clock: Clock; logger: Logger; config: Pick<Config, 'MAIL_AUTO_MAX_PER_HOUR'> };
 

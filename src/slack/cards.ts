@@ -8,13 +8,21 @@ import { postMessageOnce } from './post-once.js';
 import { SlackPriority, ticketRank, withSlackPriority } from './channel-queue.js';
 
 /** What posting and updating cards needs. */
-export type CardDeps = Pick<SlackDeps, 'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'> & { settings?: Pick<SlackDeps['settings'], 'bugs'> };
+type CardSlackDeps = Pick<
+  SlackDeps,
+  'models' | 'slack' | 'slackNoRetry' | 'policy' | 'clock' | 'logger' | 'supportChannel'
+>;
+export type CardDeps = CardSlackDeps & {
+  /** The trackers configured decide the card's bug buttons. */
+  settings?: Pick<SlackDeps['settings'], 'bugs'>;
+};
 
 export const CARD_EVENT_TYPE = 'deskbell_ticket_card';
 export const NOTE_EVENT_TYPE = 'deskbell_thread_note';
 
 function render(ticket: TicketDoc, deps: CardDeps) {
-  return ticketCard({ ...(ticket.toObject() as object), id: ticket.id } as never, deps.policy, deps.settings?.bugs.trackers);
+  const data = { ...(ticket.toObject() as object), id: ticket.id } as never;
+  return ticketCard(data, deps.policy, deps.settings?.bugs.trackers);
 }
 
 /**

@@ -14,7 +14,10 @@ function paragraphs(text: string): AdfNode[] {
     .map((block) => block.split('\n'))
     .map((lines) => ({
       type: 'paragraph',
-      content: lines.flatMap((line, i) => [...(i ? [{ type: 'hardBreak' }] : []), ...(line ? [{ type: 'text', text: line }] : [])]),
+      content: lines.flatMap((line, i) => [
+        ...(i ? [{ type: 'hardBreak' }] : []),
+        ...(line ? [{ type: 'text', text: line }] : []),
+      ]),
     }))
     .filter((p) => p.content.some((n) => n.type === 'text'));
 }
@@ -24,7 +27,10 @@ export function adfDocument(sections: Array<{ heading: string; text: string }>):
   return {
     type: 'doc',
     attrs: undefined,
-    content: sections.flatMap((s) => [{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: s.heading }] }, ...paragraphs(s.text)]),
+    content: sections.flatMap((s) => [
+      { type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: s.heading }] },
+      ...paragraphs(s.text),
+    ]),
   } as AdfNode;
 }
 

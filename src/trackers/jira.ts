@@ -4,8 +4,10 @@ import { jiraIssueState } from '../domain/bug-refs.js';
 import { adfDocument, adfText, versioned } from './adf.js';
 import { classified, TRACKER_TIMEOUT_MS, type IssueInfo, type TrackerClient } from './types.js';
 
-type JiraIssue = { key?: string; fields?: { summary?: string; created?: string; status?: { name?: string; statusCategory?: { key?: string } } } };
-
+type JiraIssue = {
+  key?: string;
+  fields?: { summary?: string; created?: string; status?: { name?: string; statusCategory?: { key?: string } } };
+};
 
 const markerLabel = (marker: string) => `deskbell-${marker}`;
 const PROPERTY = 'deskbell';
@@ -15,7 +17,8 @@ const PROPERTY = 'deskbell';
  * bug carries the label `deskbell-<bug id>`, which a retry after an unclear answer searches for.
  */
 export function jiraClient(config: Config): TrackerClient | undefined {
-  if (!config.JIRA_BASE_URL || !config.JIRA_EMAIL || !config.JIRA_API_TOKEN || !config.JIRA_PROJECT_KEY) return undefined;
+  if (!config.JIRA_BASE_URL || !config.JIRA_EMAIL || !config.JIRA_API_TOKEN || !config.JIRA_PROJECT_KEY)
+    return undefined;
   const base = config.JIRA_BASE_URL.replace(/\/+$/, '');
   const client = new Version3Client({
     host: base,
@@ -66,13 +69,21 @@ export function jiraClient(config: Config): TrackerClient | undefined {
     },
     async comment(ref, text, marker) {
       const res = await client.issueComments
-        .addComment({ issueIdOrKey: ref, comment: versioned(adfText(text)) as never, properties: [{ key: PROPERTY, value: { marker } }] })
+        .addComment({
+          issueIdOrKey: ref,
+          comment: versioned(adfText(text)) as never,
+          properties: [{ key: PROPERTY, value: { marker } }],
+        })
         .catch(classified);
       return { id: String(res.id) };
     },
     async findComment(ref, marker) {
-      const res = await client.issueComments.getComments({ issueIdOrKey: ref, orderBy: '-created', maxResults: 100, expand: 'properties' }).catch(classified);
-      const hit = res.comments?.find((c) => c.properties?.some((p) => p.key === PROPERTY && (p.value as { marker?: string })?.marker === marker));
+      const res = await client.issueComments
+        .getComments({ issueIdOrKey: ref, orderBy: '-created', maxResults: 100, expand: 'properties' })
+        .catch(classified);
+      const hit = res.comments?.find((c) =>
+        c.properties?.some((p) => p.key === PROPERTY && (p.value as { marker?: string })?.marker === marker),
+      );
       return hit?.id ? { id: String(hit.id) } : undefined;
     },
   };

@@ -4,7 +4,7 @@ import type { Tracker } from '../db/models/bug.js';
 export interface IssueDraft {
   title: string;
   sections: Array<{ heading: string; text: string }>;
-  /** The bug's id: written into the issue so a retry after an unclear answer finds the issue instead of filing again. */
+  /** The bug's id, written into the issue: a retry after an unclear answer finds the issue instead of filing again. */
   marker: string;
 }
 
@@ -58,7 +58,9 @@ export const TRACKER_TIMEOUT_MS = 10_000;
  */
 export function trackerFailure(err: unknown): { reason: string; refused: boolean } {
   if (err instanceof TrackerRefused) return { reason: err.message, refused: true };
-  const status = (err as { status?: number; response?: { status?: number } } | undefined)?.status ?? (err as { response?: { status?: number } })?.response?.status;
+  const status =
+    (err as { status?: number; response?: { status?: number } } | undefined)?.status ??
+    (err as { response?: { status?: number } })?.response?.status;
   const message = String((err as Error)?.message ?? err);
   if (typeof status !== 'number' || status === 0) return { reason: 'did not answer', refused: false };
   const rateLimited = status === 429 || (status === 403 && /rate limit/i.test(message));

@@ -21,7 +21,8 @@ abstract class FakeHttp {
 
   /** The next `times` requests of `method` on a path matching `path` answer `status`. */
   fail(method: string, path: RegExp, status: number, opts: { afterEffect?: boolean; times?: number } = {}): void {
-    for (let i = 0; i < (opts.times ?? 1); i++) this.failures.push({ method, path, status, afterEffect: opts.afterEffect ?? false });
+    for (let i = 0; i < (opts.times ?? 1); i++)
+      this.failures.push({ method, path, status, afterEffect: opts.afterEffect ?? false });
   }
 
   protected abstract route: Handler;
@@ -45,9 +46,13 @@ abstract class FakeHttp {
     this.requests.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization });
     const i = this.failures.findIndex((f) => f.method === req.method && f.path.test(url.pathname));
     const failure = i >= 0 ? this.failures.splice(i, 1)[0] : undefined;
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (failure && !failure.afterEffect) return void reply(failure.status, { message: 'Bad Gateway' });
-    const answer = this.route(req, url, raw ? JSON.parse(raw) : undefined) ?? { status: 404, body: { message: 'Not Found' } };
+    const answer = this.route(req, url, raw ? JSON.parse(raw) : undefined) ?? {
+      status: 404,
+      body: { message: 'Not Found' },
+    };
     if (failure) return void reply(failure.status, { message: 'Bad Gateway' });
     reply(answer.status, answer.body);
   }
@@ -64,7 +69,13 @@ export interface FakeIssue {
   created_at: string;
   updated_at: string;
   user: { id: number; login: string };
-  comments: Array<{ id: number; body: string; created_at: string; updated_at: string; user: { id: number; login: string } }>;
+  comments: Array<{
+    id: number;
+    body: string;
+    created_at: string;
+    updated_at: string;
+    user: { id: number; login: string };
+  }>;
 }
 
 /** GitHub's REST API for one repository's issues, as @octokit/rest calls it (GITHUB_API_URL points here). */
@@ -80,7 +91,19 @@ export class FakeGitHub extends FakeHttp {
   open(fields: { title: string; body?: string; labels?: string[]; user?: { id: number; login: string } }): FakeIssue {
     const now = new Date().toISOString();
     const number = this.issues.length + 1;
-    const issue: FakeIssue = { number, title: fields.title, body: fields.body ?? '', labels: fields.labels ?? [], state: 'open', state_reason: null, html_url: `https://github.com/${this.repository}/issues/${number}`, created_at: now, updated_at: now, user: fields.user ?? { id: 9001, login: 'deskbell-bot' }, comments: [] };
+    const issue: FakeIssue = {
+      number,
+      title: fields.title,
+      body: fields.body ?? '',
+      labels: fields.labels ?? [],
+      state: 'open',
+      state_reason: null,
+      html_url: `https://github.com/${this.repository}/issues/${number}`,
+      created_at: now,
+      updated_at: now,
+      user: fields.user ?? { id: 9001, login: 'deskbell-bot' },
+      comments: [],
+    };
     this.issues.push(issue);
     return issue;
   }
@@ -88,8 +111,13 @@ export class FakeGitHub extends FakeHttp {
   protected route: Handler = (req, url, body) => {
     const base = `/repos/${this.repository}/issues`;
     const path = url.pathname;
-    const asJson = (i: FakeIssue) => ({ ...i, labels: i.labels.map((name) => ({ name })), comments: i.comments.length });
-    if (path === base && req.method === 'POST') return { status: 201, body: asJson(this.open({ title: body.title, body: body.body, labels: body.labels })) };
+    const asJson = (i: FakeIssue) => ({
+      ...i,
+      labels: i.labels.map((name) => ({ name })),
+      comments: i.comments.length,
+    });
+    if (path === base && req.method === 'POST')
+      return { status: 201, body: asJson(this.open({ title: body.title, body: body.body, labels: body.labels })) };
     if (path === base && req.method === 'GET') {
       const since = url.searchParams.get('since');
       const list = this.issues.filter((i) => !since || i.updated_at >= since).reverse();
@@ -100,13 +128,23 @@ export class FakeGitHub extends FakeHttp {
     if (!issue) return undefined;
     if (m![2] && req.method === 'POST') {
       const now = new Date().toISOString();
-      const comment = { id: ++this.commentSeq, body: body.body, created_at: now, updated_at: now, user: { id: 9001, login: 'deskbell-bot' } };
+      const comment = {
+        id: ++this.commentSeq,
+        body: body.body,
+        created_at: now,
+        updated_at: now,
+        user: { id: 9001, login: 'deskbell-bot' },
+      };
       issue.comments.push(comment);
       return { status: 201, body: comment };
     }
     if (m![2]) return { status: 200, body: issue.comments };
     if (req.method === 'PATCH') {
-      Object.assign(issue, { state: body.state ?? issue.state, state_reason: body.state_reason ?? issue.state_reason, updated_at: new Date().toISOString() });
+      Object.assign(issue, {
+        state: body.state ?? issue.state,
+        state_reason: body.state_reason ?? issue.state_reason,
+        updated_at: new Date().toISOString(),
+      });
       return { status: 200, body: asJson(issue) };
     }
     return { status: 200, body: asJson(issue) };
@@ -115,7 +153,15 @@ export class FakeGitHub extends FakeHttp {
 
 export interface FakeJiraIssue {
   key: string;
-  fields: { summary: string; description: any; labels: string[]; issuetype: { name: string }; project: { key: string }; status: { name: string; statusCategory: { key: string } }; created: string };
+  fields: {
+    summary: string;
+    description: any;
+    labels: string[];
+    issuetype: { name: string };
+    project: { key: string };
+    status: { name: string; statusCategory: { key: string } };
+    created: string;
+  };
   comments: Array<{ id: string; body: any; properties: Array<{ key: string; value: unknown }> }>;
 }
 
@@ -127,12 +173,30 @@ export class FakeJira extends FakeHttp {
     const path = url.pathname;
     if (path === '/rest/api/3/issue' && req.method === 'POST') {
       const key = `${body.fields.project.key}-${this.issues.length + 1}`;
-      this.issues.push({ key, fields: { ...body.fields, status: { name: 'To Do', statusCategory: { key: 'new' } }, created: new Date().toISOString() }, comments: [] });
-      return { status: 201, body: { id: String(10000 + this.issues.length), key, self: `${this.url}/rest/api/3/issue/${key}` } };
+      this.issues.push({
+        key,
+        fields: {
+          ...body.fields,
+          status: { name: 'To Do', statusCategory: { key: 'new' } },
+          created: new Date().toISOString(),
+        },
+        comments: [],
+      });
+      return {
+        status: 201,
+        body: { id: String(10000 + this.issues.length), key, self: `${this.url}/rest/api/3/issue/${key}` },
+      };
     }
     if (path === '/rest/api/3/search/jql') {
       const label = /labels = "([^"]+)"/.exec(url.searchParams.get('jql') ?? '')?.[1];
-      return { status: 200, body: { issues: this.issues.filter((i) => i.fields.labels?.includes(label ?? '')).map(({ key, fields }) => ({ key, fields })) } };
+      return {
+        status: 200,
+        body: {
+          issues: this.issues
+            .filter((i) => i.fields.labels?.includes(label ?? ''))
+            .map(({ key, fields }) => ({ key, fields })),
+        },
+      };
     }
     const m = /^\/rest\/api\/3\/issue\/([A-Z0-9_]+-\d+)(\/comment)?$/.exec(path);
     const issue = m ? this.issues.find((i) => i.key === m[1]) : undefined;

@@ -44,7 +44,10 @@ const bugSchema = new Schema(
   { versionKey: false },
 );
 bugSchema.index({ ref: 1, tracker: 1 }, { unique: true, partialFilterExpression: { ref: { $type: 'string' } } });
-bugSchema.index({ 'request.key': 1 }, { unique: true, partialFilterExpression: { 'request.key': { $type: 'string' } } });
+bugSchema.index(
+  { 'request.key': 1 },
+  { unique: true, partialFilterExpression: { 'request.key': { $type: 'string' } } },
+);
 // The reconcile sweep's filings still owed; the report's bugs of a period.
 bugSchema.index({ state: 1, createdAt: 1 });
 bugSchema.index({ openedAt: 1 });
