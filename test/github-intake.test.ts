@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noEffects } from '../src/domain/effects.js';
+import { requestBugFiling } from '../src/domain/bugs.js';
+import { agentReply } from '../src/domain/replies.js';
+import { reconcileOutbox } from '../src/flows/reconcile.js';
 import { CallbackIds } from '../views/ids.js';
 import { FakeGitHub } from './support/fake-trackers.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { postedCard, type PostedCard } from './support/fixtures.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { GITHUB_SECRET, issuesPayload, sendGithubDelivery } from './support/tracker-webhooks.js';
@@ -216,5 +220,73 @@ describe('GitHub Issues as a support channel', () => {
       1,
     );
     expect((await stored(ticket.id)).status).toBe('resolved');
+  });
+
+  it('after a crash before its effect, the reconcile sweep files the bug and posts the reply', async () => {
+    const crashed = { ...t.app.context, effects: noEffects };
+    const issue = github.open({ title: 'Crash on save', labels: ['support'], user: AUTHOR });
+    const opened = await sendGithubDelivery(t.url, 'issues', issuesPayload('opened', issue, 'acme/app'));
+    const { ticket: key } = (await opened.json()) as { ticket: string };
+    const ghTicket = (await t.app.context.models.Ticket.findOne({ key }).lean())!;
+    await postedCard(t.app, ghTicket._id);
+    const actor = { type: 'user' as const, id: AGENT, name: 'Bob Baker' };
+    await agentReply(crashed, {
+      ticketId: String(ghTicket._id),
+      actor,
+      message: 'We are on it.',
+      waitOnCustomer: false,
+      requestKey: 'crash-reply',
+    });
+    const res = await sendWebhook(t.url, {
+      subject: 'Saving fails',
+      body: 'Save does nothing.',
+      requester: { email: 'kim@example.com' },
+    });
+    const other = await postedCard(t.app, ((await res.json()) as { id: string }).id);
+    const report = {
+      title: 'Filed after a crash',
+      steps: 'Save',
+      expected: 'Saved',
+      actual: 'Nothing',
+      environment: '',
+      impact: '',
+    };
+    await requestBugFiling(crashed, { ticketId: other.id, tracker: 'github', report, actor, requestKey: 'crash-file' });
+    await settled(t.app);
+    expect(issue.comments).toHaveLength(0);
+    expect(github.issues.some((i) => i.title === 'Filed after a crash')).toBe(false);
+
+    (t.clock as ManualClock).advance(60_000);
+    await reconcileOutbox(t.app.context);
+    await waitFor(() => issue.comments.length === 1, 'the reply as a comment');
+    expect(issue.comments[0]!.body).toContain('We are on it.');
+    await waitForNote(other, 'Filed as GitHub #');
+    await settled(t.app);
+    expect(github.issues.filter((i) => i.title === 'Filed after a crash')).toHaveLength(1);
+  });
+
+  it('a comment GitHub refuses is said in the thread, and not asked for again', async () => {
+    const issue = github.open({ title: 'Locked issue', labels: ['support'], user: AUTHOR });
+    const opened = await sendGithubDelivery(t.url, 'issues', issuesPayload('opened', issue, 'acme/app'));
+    const { ticket: key } = (await opened.json()) as { ticket: string };
+    const locked = await postedCard(t.app, (await t.app.context.models.Ticket.findOne({ key }).lean())!._id);
+    github.fail('POST', new RegExp(`/issues/${issue.number}/comments$`), 403);
+    const metadata = JSON.stringify({ ticketId: locked.id, channel: locked.channel, ts: locked.ts });
+    const values = { reply_message: input('Can you try again?') };
+    await t.sender.viewSubmission(AGENT, {
+      id: 'V_LOCKED',
+      type: 'modal',
+      callback_id: CallbackIds.replyModal,
+      private_metadata: metadata,
+      state: { values },
+    });
+    await waitForNote(locked, 'GitHub refused the comment on the issue (it answered 403');
+    (t.clock as ManualClock).advance(60_000);
+    await reconcileOutbox(t.app.context);
+    await settled(t.app);
+    expect(issue.comments).toHaveLength(0);
+    expect(
+      github.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/issues/${issue.number}/comments`)),
+    ).toHaveLength(1);
   });
 });

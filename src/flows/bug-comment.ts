@@ -3,7 +3,6 @@ import { linkedCommentText } from '../domain/bug-report.js';
 import { bugCommentPlan } from '../domain/bugs.js';
 import { OnceKeys } from '../db/once-keys.js';
 import { commentOnce } from '../trackers/once.js';
-import { trackerFailure } from '../trackers/types.js';
 
 type Job = { name: string; data: Record<string, string> };
 
@@ -14,22 +13,8 @@ export async function postBugComment(ctx: AppContext, bugId: string, ticketId: s
   const tracker = ctx.trackers[plan.tracker];
   if (!tracker) return;
   const text = linkedCommentText(plan.ticketKey, plan.impact);
-  try {
-    await commentOnce(ctx, tracker, {
-      key: OnceKeys.bugComment(bugId, ticketId),
-      ref: plan.ref,
-      text,
-      since: plan.since,
-      ticketId,
-      job,
-    });
-  } catch (err) {
-    const failure = trackerFailure(err);
-    if (!failure.refused) throw err;
-    // A locked or deleted issue takes no comments: the link stands, the log says why the comment is missing.
-    ctx.logger.error(
-      { bug: bugId, ticket: plan.ticketKey, reason: failure.reason },
-      'tracker refused the linked-ticket comment',
-    );
-  }
+  const key = OnceKeys.bugComment(bugId, ticketId);
+  const { refused } = await commentOnce(ctx, tracker, { key, ref: plan.ref, text, since: plan.since, ticketId, job });
+  // A locked or deleted issue takes no comments: the link stands, the log says why the comment is missing.
+  if (refused) ctx.logger.error({ bug: bugId, ticket: plan.ticketKey, reason: refused }, 'tracker refused a comment');
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import { issueCommentText, issueRefOfTicket } from '../domain/github-intake.js';
+import { noteIssueCommentRefused } from '../domain/github-replies.js';
 import { commentOnce } from '../trackers/once.js';
 import { trackerFailure } from '../trackers/types.js';
 
@@ -24,24 +25,18 @@ export async function postIssueComment(ctx: AppContext, ticketId: string, eventI
     );
     return;
   }
+  const text = issueCommentText(event, ticket.key);
+  const key = OnceKeys.issueComment(eventId);
+  const comment = { key, kind: DeliveryKinds.issueComment, ref, text, since: event.at, ticketId, job };
+  const { refused } = await commentOnce(ctx, github, comment);
+  // The requester has not seen the reply: the agent must know, in the thread.
+  if (refused) await noteIssueCommentRefused(ctx, ticketId, eventId, refused);
+  if (refused || event.kind !== 'resolved' || !ctx.config.GITHUB_INTAKE_CLOSE) return;
   try {
-    const text = issueCommentText(event, ticket.key);
-    await commentOnce(ctx, github, {
-      key: OnceKeys.issueComment(eventId),
-      kind: DeliveryKinds.issueComment,
-      ref,
-      text,
-      since: event.at,
-      ticketId,
-      job,
-    });
-    if (event.kind === 'resolved' && ctx.config.GITHUB_INTAKE_CLOSE) await github.close(ref);
+    await github.close(ref);
   } catch (err) {
     const failure = trackerFailure(err);
     if (!failure.refused) throw err;
-    ctx.logger.error(
-      { ticket: ticket.key, reason: failure.reason },
-      "GitHub refused the comment on the ticket's issue",
-    );
+    ctx.logger.error({ ticket: ticket.key, reason: failure.reason }, "GitHub refused to close the ticket's issue");
   }
 }

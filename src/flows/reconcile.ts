@@ -22,7 +22,8 @@ const TICKET_SCAN = 'reconcile.tickets';
  * 2. tickets without a card (their intake: storm grouping, card, acknowledgement);
  * 3. outbox mails not sent, and bugs not yet filed in their tracker;
  * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
- *    posted, mails stored on an event but not in the outbox, event DMs, acknowledgements never queued.
+ *    posted, mails stored on an event but not in the outbox, event DMs and GitHub issue comments,
+ *    acknowledgements never queued.
  */
 export async function reconcileOutbox(
   ctx: AppContext,
@@ -189,7 +190,7 @@ async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boo
       ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id)
       : [],
   );
-  const dmKeys = ticket.timeline.map((e) => dmFor(e)).filter((d): d is DmDue => !!d);
+  const dmKeys = ticket.timeline.map((e) => dmFor(e) ?? issueCommentFor(e)).filter((d): d is DmDue => !!d);
   const sent = new Set(
     dmKeys.length
       ? (
@@ -230,4 +231,11 @@ function dmFor(e: {
   if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee)
     return { key: OnceKeys.eventDm('assignee-dm', eventId), effect: EffectNames.assigneeDm, eventId };
   return undefined;
+}
+
+/** The comment on its GitHub issue an event of a GitHub ticket calls for (src/flows/issue-comment.ts). */
+function issueCommentFor(e: { _id?: unknown; data?: unknown }): DmDue | undefined {
+  if (!(e.data as { issueComment?: boolean } | undefined)?.issueComment) return undefined;
+  const eventId = String(e._id);
+  return { key: OnceKeys.issueComment(eventId), effect: EffectNames.issueComment, eventId };
 }

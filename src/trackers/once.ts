@@ -45,13 +45,17 @@ export async function fileIssueOnce(
   return outcome.result;
 }
 
-/** Posts one comment on an issue once, under `key`; a retry after an unclear answer looks for its marker first. */
+/**
+ * Posts one comment on an issue once, under `key`; a retry after an unclear answer looks for its marker first.
+ * A refusal (a locked or deleted issue, a missing permission) is its outcome too, recorded and returned, so
+ * neither the worker nor the reconcile sweep asks again for a comment the tracker will not take.
+ */
 export async function commentOnce(
   deps: OnceDeps,
   tracker: TrackerClient,
   c: { key: string; kind?: string; ref: string; text: string; since: Date; ticketId?: string; job: Job },
-): Promise<void> {
-  const outcome = await deliverOnce(deps.models, {
+): Promise<{ refused?: string }> {
+  const outcome = await deliverOnce<{ id?: string; refused?: string }>(deps.models, {
     key: c.key,
     kind: c.kind ?? DeliveryKinds.bugComment,
     ...(c.ticketId ? { ticketId: c.ticketId } : {}),
@@ -59,8 +63,17 @@ export async function commentOnce(
     deadlineMs: TRACKER_CLAIM_MS,
     job: c.job,
     check: () => tracker.findComment(c.ref, c.key, new Date(c.since.getTime() - 10 * 60_000)),
-    send: () => tracker.comment(c.ref, c.text, c.key),
+    send: async () => {
+      try {
+        return await tracker.comment(c.ref, c.text, c.key);
+      } catch (err) {
+        const failure = trackerFailure(err);
+        if (failure.refused) return { refused: failure.reason };
+        throw err;
+      }
+    },
     mayHaveReached,
   });
   if (outcome.status === 'busy') throw new TrackerBusyError(`another worker is posting ${c.key}`);
+  return outcome.result.refused ? { refused: outcome.result.refused } : {};
 }
