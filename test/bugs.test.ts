@@ -220,6 +220,16 @@ describe('bugs filed and linked from the card, fixes told to the requesters', ()
     expect(jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue')).toHaveLength(1);
     expect(jira.requests.some((r) => r.path === '/rest/api/3/search/jql')).toBe(true);
 
+    // A second ticket linked by key: one comment on the Jira issue, in ADF, with the counts and its marker.
+    const second = await webhookTicket('Login loops again', 'max@example.com');
+    await t.sender.command('/support', `bug ${second.key} APP-1`, AGENT);
+    await waitForNote(second, 'Linked to Jira APP-1');
+    await settled(t.app);
+    const comments = jira.issues[0]!.comments;
+    expect(comments).toHaveLength(1);
+    expect(JSON.stringify(comments[0]!.body)).toContain(`${second.key}. Now 2 tickets from 2 requesters`);
+    expect(comments[0]!.properties[0]).toMatchObject({ key: 'deskbell' });
+
     // Jira says the issue is done: the ticket's thread hears of it.
     const payload = {
       timestamp: Date.now(),
@@ -415,11 +425,11 @@ describe('bugs filed and linked from the card, fixes told to the requesters', ()
       previous: { start: new Date(now - 3 * day), end: new Date(now - day) },
       buckets: [],
     });
-    // GitHub #1 (three tickets) and Jira APP-1 (one), both filed from cards and both fixed today.
-    expect(report.current.bugs).toEqual({ filed: 2, fixed: 2, ticketsPerBug: 2, medianDaysToFix: 0 });
+    // GitHub #1 (three tickets) and Jira APP-1 (two), both filed from cards and both fixed today.
+    expect(report.current.bugs).toEqual({ filed: 2, fixed: 2, ticketsPerBug: 2.5, medianDaysToFix: 0 });
     const { blocks } = supportReportMessage(report, { label: 'Test', trend: false }, 'UTC');
     expect(JSON.stringify(blocks)).toContain(
-      '2 filed (▲ 2) · 2 fixed (▲ 2) · 2.0 tickets per bug · median 0.0 days to fix',
+      '2 filed (▲ 2) · 2 fixed (▲ 2) · 2.5 tickets per bug · median 0.0 days to fix',
     );
   });
 });
