@@ -31,6 +31,8 @@ import { register as registerSaveArticle } from './actions/save-article.js';
 import { register as registerKbButtons } from './actions/kb-buttons.js';
 import { register as registerFeedbackTags } from './actions/feedback-tags.js';
 import { register as registerArticleSubmit } from './submissions/article.js';
+import { register as registerBugButtons } from './actions/bug-buttons.js';
+import { register as registerBugForms } from './submissions/bug-forms.js';
 
 /** Registers every Slack listener; one file a handler under actions/, commands/, submissions/, events/, shortcuts/. */
 export function registerListeners(app: App, ctx: AppContext): void {
@@ -65,4 +67,6 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerKbButtons(app, ctx);
   registerFeedbackTags(app, ctx);
   registerArticleSubmit(app, ctx);
+  registerBugButtons(app, ctx);
+  registerBugForms(app, ctx);
 }

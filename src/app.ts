@@ -32,6 +32,7 @@ import { incidentSettings } from './domain/incidents/settings.js';
 import { domainSettings } from './domain/settings.js';
 import { startSmtpListener, type SmtpListener } from './intake/smtp-listener.js';
 import type { DnsResolver } from './intake/email-verify.js';
+import { trackerClients } from './trackers/index.js';
 
 const SLACK_PATH = '/slack/events';
 
@@ -136,6 +137,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     settings: domainSettings(config, logger),
     retryBaseMs,
     claimMs,
+    trackers: trackerClients(config, logger.child({ component: 'trackers' })),
     slackNoRetry,
     supportChannel: config.SUPPORT_CHANNEL_ID,
     team: createTeamGate(slack, config.SUPPORT_TEAM_USERGROUP),

@@ -112,6 +112,60 @@ const shape = {
   FEEDBACK_TAGS: z.string().optional().refine((v) => v === undefined || tagListOk(v), 'must be 1 to 20 comma-separated tags of at most 40 characters each').describe('Feedback tags offered on the card, comma-separated; default: feature request, usability issue, documentation gap, bug, praise'),
   FEEDBACK_DIGEST_CRON: z.string().default('0 10 * * 1').describe('Cron (team time zone) of the weekly feedback digest posted to PRODUCT_CHANNEL_ID'),
   PRODUCT_CHANNEL_ID: slackId('CG', 'channel').optional().describe('Channel of product management, where the weekly feedback digest goes; no digest when unset'),
+
+  // Issue trackers (docs/trackers.md): bugs filed from the card, their status back through signed webhooks.
+  GITHUB_TOKEN: z
+    .string()
+    .min(10, 'must be a GitHub fine-grained token or a GitHub App installation token')
+    .optional()
+    .describe('GitHub token that files bugs and comments (Issues: read and write); GitHub off when unset'),
+  GITHUB_REPOSITORY: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name, such as acme/app')
+    .optional()
+    .describe('Repository (owner/name) where bugs are filed and, with GITHUB_INTAKE_LABEL, issues become tickets'),
+  GITHUB_API_URL: z
+    .url('must be a URL such as https://api.github.com')
+    .default('https://api.github.com')
+    .describe('GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3; tests)'),
+  GITHUB_BUG_LABELS: z.string().default('bug,from-support').describe('Comma-separated labels of a bug filed in GitHub'),
+  GITHUB_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe("Verifies deliveries to POST /webhooks/github (the webhook's secret); the route answers 404 when unset"),
+  GITHUB_INTAKE_LABEL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Issues in GITHUB_REPOSITORY opened or labelled with this label become tickets; off when unset'),
+  GITHUB_INTAKE_CLOSE: bool(false).describe('Resolving a ticket that came from a GitHub issue also closes the issue'),
+  JIRA_BASE_URL: z
+    .url('must be the Jira site URL, such as https://acme.atlassian.net')
+    .optional()
+    .describe('Jira Cloud site where bugs are filed; Jira off when unset'),
+  JIRA_EMAIL: z
+    .email('must be the email address of the Jira account of JIRA_API_TOKEN')
+    .optional()
+    .describe('Jira account that files bugs (with JIRA_API_TOKEN)'),
+  JIRA_API_TOKEN: z.string().min(10).optional().describe('API token of JIRA_EMAIL'),
+  JIRA_PROJECT_KEY: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]+$/, 'must be a Jira project key such as APP')
+    .optional()
+    .describe('Jira project bugs are filed in'),
+  JIRA_ISSUE_TYPE: z.string().min(1).default('Bug').describe('Jira issue type of a filed bug'),
+  JIRA_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe("Verifies deliveries to POST /webhooks/jira (the webhook's secret); the route answers 404 when unset"),
+  BUG_FIX_NOTIFY: z
+    .enum(['button', 'auto'])
+    .default('button')
+    .describe(
+      'When a linked bug is fixed: button = an agent presses Tell requesters; auto = the requesters are mailed at once',
+    ),
 };
 
 const schema = z
@@ -126,6 +180,14 @@ const schema = z
     }
     if ((c.POSTMARK_INBOUND_USER === undefined) !== (c.POSTMARK_INBOUND_PASSWORD === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['POSTMARK_INBOUND_PASSWORD'], message: 'POSTMARK_INBOUND_USER and POSTMARK_INBOUND_PASSWORD must be set together' });
+    }
+    const jira = ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'] as const;
+    if (jira.some((k) => c[k] !== undefined) && !jira.every((k) => c[k] !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['JIRA_BASE_URL'], message: `${jira.join(', ')} must be set together` });
+    }
+    if ((c.GITHUB_TOKEN === undefined) !== (c.GITHUB_REPOSITORY === undefined)) {
+      const message = 'GITHUB_TOKEN and GITHUB_REPOSITORY must be set together';
+      ctx.addIssue({ code: 'custom', path: ['GITHUB_REPOSITORY'], message });
     }
   });
 

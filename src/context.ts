@@ -5,6 +5,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { SlackDeps } from './slack/deps.js';
 import type { ChannelQueue } from './slack/channel-queue.js';
 import type { DeliveryWorker } from './delivery/worker.js';
+import type { TrackerClients } from './trackers/types.js';
 
 /**
  * What listeners, jobs and routes get, built once by createApp: the domain's and the Slack side's deps
@@ -23,4 +24,6 @@ export interface AppContext extends SlackDeps {
   channelQueue: ChannelQueue;
   /** First retry delay of effects and scheduled jobs (doubles each time). */
   retryBaseMs: number;
+  /** The issue trackers configured (GitHub, Jira), for filing bugs and commenting (src/trackers/). */
+  trackers: TrackerClients;
 }

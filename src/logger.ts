@@ -25,6 +25,10 @@ export const REDACTED_PATHS = [
   'config.MONGODB_URI',
   'config.POSTMARK_INBOUND_PASSWORD',
   'config.CSAT_SECRET',
+  'config.GITHUB_TOKEN',
+  'config.GITHUB_WEBHOOK_SECRET',
+  'config.JIRA_API_TOKEN',
+  'config.JIRA_WEBHOOK_SECRET',
 ];
 
 export function createLogger(level = 'info', destination?: DestinationStream): Logger {

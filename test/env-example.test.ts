@@ -2,6 +2,21 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { documentedVariables, parseConfig } from '../src/config.js';
 
+/** Variables that must be set together: the others of a group, so one example value is checked alone. */
+function companions(name: string): Record<string, string> {
+  const postmark = { POSTMARK_INBOUND_USER: 'postmark', POSTMARK_INBOUND_PASSWORD: 'a-long-random-password' };
+  if (name.startsWith('POSTMARK_INBOUND_')) return postmark;
+  const github = { GITHUB_TOKEN: 'github_pat_x0123456789', GITHUB_REPOSITORY: 'acme/app' };
+  if (name in github) return github;
+  const jira = {
+    JIRA_BASE_URL: 'https://acme.atlassian.net',
+    JIRA_EMAIL: 'bot@acme.com',
+    JIRA_API_TOKEN: 'a-jira-api-token',
+    JIRA_PROJECT_KEY: 'APP',
+  };
+  return name in jira ? jira : {};
+}
+
 describe('.env.example', () => {
   const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
 
@@ -33,7 +48,7 @@ describe('.env.example', () => {
     const base = { SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'an-example-signing-secret', SUPPORT_CHANNEL_ID: 'C0123456789' };
     for (const [name, value] of Object.entries(examples)) {
       if (['SLACK_APP_TOKEN'].includes(name)) continue;
-      expect(() => parseConfig({ ...base, ...(name.startsWith('POSTMARK_INBOUND_') ? { POSTMARK_INBOUND_USER: 'postmark', POSTMARK_INBOUND_PASSWORD: 'a-long-random-password' } : {}), [name]: value }), `${name}=${value}`).not.toThrow();
+      expect(() => parseConfig({ ...base, ...companions(name), [name]: value }), `${name}=${value}`).not.toThrow();
     }
     expect(Object.keys(examples).length).toBeGreaterThan(20);
   });

@@ -25,6 +25,9 @@ const READ_ONLY_DOMAIN = [
   'src/domain/bulk-mail.ts',
   'src/domain/mail-address.ts',
   'src/domain/sla-routing.ts',
+  'src/domain/bug-refs.ts',
+  'src/domain/bug-queries.ts',
+  'src/domain/bug-report.ts',
   'src/domain/incidents/channel-name.ts',
   'src/domain/incidents/overview.ts',
   'src/domain/incidents/queries.ts',
@@ -47,7 +50,7 @@ const WRITES = new RegExp(
   `\\.(${[...MONGOOSE_WRITES, ...MORE_WRITES].join('|')})\\(|\\b(${WRITE_HELPERS.join('|')})\\(|\\.effects\\.`,
 );
 
-const ADAPTERS = ['src/slack/', 'src/mail/', 'src/pagerduty/'];
+const ADAPTERS = ['src/slack/', 'src/mail/', 'src/pagerduty/', 'src/trackers/'];
 
 /** What jobs/ and listeners/ may import values from, besides their own folder. */
 const ENTRY_TARGETS = ['src/flows/', 'src/domain/', 'views/', ...ADAPTERS];

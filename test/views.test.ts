@@ -16,6 +16,7 @@ import { threadNoteText } from '../views/thread-note.js';
 import { ticketCard, type CardTicket } from '../views/ticket-card.js';
 import { ticketListText, ticketSummaryText } from '../views/ticket-list.js';
 import { blockKitProblems, modalProblems } from './support/block-kit.js';
+import { bugFixedDmText, fileBugModal, linkBugModal } from '../views/bug.js';
 
 /** Requester text that tries every trick: a channel ping, a user mention, a link, entities, a bare @here. */
 const HOSTILE = 'Ada <!channel> & <@U123ABC> <https://evil.example|click> @here';
@@ -261,4 +262,74 @@ describe('lists, home and messages', () => {
     expectEscaped(dm);
     expect(dm).toContain('first-response target');
   });
+
+  it('bugs: the card shows the bug and its buttons within limits; the form fits Slack; links only to http(s)', () => {
+    const card = ticketCard(
+      cardTicket({
+        bug: {
+          id: 'b1',
+          tracker: 'github',
+          key: '#12',
+          url: 'https://github.com/acme/app/issues/12',
+          state: 'fixed',
+          round: 1,
+          toldRound: 0,
+        },
+      }),
+      policy,
+      ['github'],
+    );
+    expect(blockKitProblems(card.blocks, 'message')).toEqual([]);
+    const json = JSON.stringify(card.blocks);
+    expect(json).toContain('<https://github.com/acme/app/issues/12|GitHub #12>');
+    expect(json).toContain('ticket_tell_requesters');
+    expect(json).not.toContain('ticket_file_bug');
+    const unlinked = JSON.stringify(ticketCard(cardTicket(), policy, ['github', 'jira']).blocks);
+    expect(unlinked).toContain('ticket_file_bug');
+    expect(unlinked).toContain('ticket_link_bug');
+    expect(JSON.stringify(ticketCard(cardTicket(), policy).blocks)).not.toContain('ticket_file_bug');
+    const forged = JSON.stringify(
+      ticketCard(
+        cardTicket({
+          bug: { id: 'b1', tracker: 'jira', key: 'APP-1', url: 'javascript:alert(1)|<!channel>', state: 'open' },
+        }),
+        policy,
+        ['jira'],
+      ).blocks,
+    );
+    expect(forged).not.toContain('javascript:');
+
+    const long = `${HOSTILE} `.repeat(200);
+    const report = {
+      title: long.slice(0, 200),
+      steps: long,
+      expected: long,
+      actual: long,
+      environment: long,
+      impact: long,
+    };
+    const modal = fileBugModal({
+      ticketKey: 'SUP-123456789',
+      report,
+      trackers: ['github', 'jira'],
+      privateMetadata: JSON.stringify({
+        ticketId: '65f000000000000000000001',
+        cardUrl: 'https://acme.slack.com/archives/C1/p1',
+      }),
+    });
+    expect(modalProblems(modal)).toEqual([]);
+    expect(
+      modalProblems(linkBugModal({ ticketKey: 'SUP-123456789', help: 'Name a GitHub issue.', privateMetadata: '{}' })),
+    ).toEqual([]);
+    expectEscaped(
+      bugFixedDmText({
+        key: 'SUP-1',
+        subject: HOSTILE,
+        bug: 'GitHub #1',
+        permalink: 'https://acme.slack.com/x',
+        auto: false,
+      }),
+    );
+  });
 });
+

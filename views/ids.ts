@@ -41,6 +41,10 @@ export const ActionIds = {
   kbWriteArticle: 'kb_write_article',
   /** The card's Feedback multi-select (its block_id carries the ticket). */
   feedbackTags: 'ticket_feedback_tags',
+  /** On a ticket card: file a bug in a tracker, link to an existing issue, tell the requesters of a fix. */
+  ticketFileBug: 'ticket_file_bug',
+  ticketLinkBug: 'ticket_link_bug',
+  ticketTellRequesters: 'ticket_tell_requesters',
 } as const;
 
 export const CallbackIds = {
@@ -57,6 +61,8 @@ export const CallbackIds = {
   stormLinkModal: 'storm_link_modal',
   articleModal: 'article_modal',
   articleView: 'article_view',
+  fileBugModal: 'file_bug_modal',
+  linkBugModal: 'link_bug_modal',
 } as const;
 
 /** Block and input IDs inside modals: `block_id` / `action_id` pairs read back in view_submission. */
@@ -111,6 +117,15 @@ export const InputIds = {
   articleVerify: { block: 'article_verify', action: 'value' },
   articleNotes: { block: 'article_notes', action: 'value' },
   articleVisibility: { block: 'article_visibility', action: 'value' },
+  bugTracker: { block: 'bug_tracker', action: 'value' },
+  bugTitle: { block: 'bug_title', action: 'value' },
+  bugSteps: { block: 'bug_steps', action: 'value' },
+  bugExpected: { block: 'bug_expected', action: 'value' },
+  bugActual: { block: 'bug_actual', action: 'value' },
+  bugEnvironment: { block: 'bug_environment', action: 'value' },
+  bugImpact: { block: 'bug_impact', action: 'value' },
+  /** An issue URL or key (`#12`, `APP-12`). */
+  bugIssue: { block: 'bug_issue', action: 'value' },
 } as const;
 
 export const BlockIds = {

@@ -8,7 +8,12 @@ import { complianceByPriority, complianceText } from './weekly-digest.js';
 import { delta, formatDuration, percent } from './figures.js';
 
 /** `/support-report`'s message: every figure against the period before, as text (the charts repeat it as pictures). */
-export const CHANNEL_LABELS: Record<Source, string> = { email: 'Email', webhook: 'Webhook', slack: 'Slack' };
+export const CHANNEL_LABELS: Record<Source, string> = {
+  email: 'Email',
+  webhook: 'Webhook',
+  slack: 'Slack',
+  github: 'GitHub',
+};
 const MAX_ASSIGNEES = 15;
 
 const categoryName = (c: Category | null) => (c ? CATEGORY_LABELS[c] : 'Category not set');
@@ -56,6 +61,14 @@ function trendText(s: PeriodStats, timeZone: string): string {
     .join('\n');
 }
 
+/** Bugs filed and fixed, tickets per bug, median days to fix. */
+export function bugsLine(s: PeriodStats['bugs'], p: PeriodStats['bugs']): string {
+  const perBug = s.ticketsPerBug !== undefined ? `${s.ticketsPerBug.toFixed(1)} tickets per bug` : 'no tickets linked';
+  const days = s.medianDaysToFix !== undefined ? `median ${s.medianDaysToFix.toFixed(1)} days to fix` : 'no fix yet';
+  const counts = `${s.filed} filed (${delta(s.filed, p.filed)}) · ${s.fixed} fixed (${delta(s.fixed, p.fixed)})`;
+  return `${counts} · ${perBug} · ${days}`;
+}
+
 export function supportReportMessage(report: PeriodReport, period: Pick<ResolvedPeriod, 'label' | 'trend'>, timeZone: string, note?: string): { text: string; blocks: KnownBlock[] } {
   const { current: s, previous: p } = report;
   const flag = (missed: boolean) => (missed ? ' :warning: target missed' : '');
@@ -86,6 +99,7 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
         mrkdwn(`*By priority* (created)\n${breakdown(s.byPriority.map((c) => ({ key: c.priority, count: c.count })), p.byPriority.map((c) => ({ key: c.priority, count: c.count })), (k) => (k ? PRIORITY_LABELS[k] : 'Not set'))}`, 2000),
         mrkdwn(`*By channel of arrival*\n${breakdown(s.byChannel.map((c) => ({ key: c.source, count: c.count })), p.byChannel.map((c) => ({ key: c.source, count: c.count })), (k) => CHANNEL_LABELS[k])}`, 2000),
         mrkdwn(`*P0 incidents*\n${incidentStatsLine(s.incidents, p.incidents)}`, 2000),
+        mrkdwn(`*Bugs*\n${bugsLine(s.bugs, p.bugs)}`, 2000),
       ],
     },
     { type: 'section', text: mrkdwn(`*By assignee*\n${assigneesText(s, p)}`) },

@@ -20,6 +20,14 @@ function noteIcon(kind: string, data: { reason?: string; automated?: boolean }):
     case 'incident_unlinked': return ':link:';
     case 'incident_update': return ':mega:';
     case 'p0_in_incident': return ':rotating_light:';
+    case 'bug_filing':
+    case 'bug_filed':
+    case 'bug_linked': return ':beetle:';
+    case 'bug_filing_retry': return ':hourglass_flowing_sand:';
+    case 'bug_filing_failed':
+    case 'bug_fix_not_mailed': return ':warning:';
+    case 'bug_fixed': return ':white_check_mark:';
+    case 'bug_reopened': return ':arrows_counterclockwise:';
     default: return undefined;
   }
 }

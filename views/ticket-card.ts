@@ -17,6 +17,7 @@ import { attachmentLines } from './attachment-list.js';
 import { feedbackBlock } from './feedback-select.js';
 import { scheduleText } from './sla-schedule.js';
 import { ActionIds, BlockIds, cardControlsBlockId } from './ids.js';
+import { bugButtons, bugSection, type CardBug } from './bug.js';
 import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from './text.js';
 
 export type CardTicket = Pick<
@@ -27,6 +28,7 @@ export type CardTicket = Pick<
   id: string;
   incident?: { key?: string | null; channelId?: string | null } | null;
   linkedIncident?: { key?: string | null; channelId?: string | null } | null;
+  bug?: (CardBug & { id?: unknown }) | null;
 };
 
 export const PRIORITY_EMOJI: Record<Priority, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':large_blue_circle:' };
@@ -93,7 +95,7 @@ function declareP0Button(t: CardTicket, policy: SlaPolicy) {
   };
 }
 
-function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
+function controls(t: CardTicket, policy: SlaPolicy, trackers: readonly string[]): KnownBlock[] {
   const closed = t.status === 'resolved' || t.status === 'closed';
   const isP0 = t.priority === 'P0';
   const suggested = t.suggestedPriority && !t.priority ? ` (suggested ${t.suggestedPriority})` : '';
@@ -131,6 +133,7 @@ function controls(t: CardTicket, policy: SlaPolicy): KnownBlock[] {
     : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
   // Another report of a live outage: tie it to the incident so its requester hears from the incident's updates.
   if (!closed && !t.incident?.key && !t.linkedIncident?.key) workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
+  if (!closed) workflow.push(...bugButtons(t.id, trackers, !!t.bug?.id));
   return [...first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
 }
 
@@ -143,12 +146,14 @@ function metadataLines(metadata: unknown): string | undefined {
 
 /**
  * The ticket's card in #support: everything a triager needs and the controls to act. Pure. `feedbackTags`:
- * the team's tags (FEEDBACK_TAGS) for the Feedback row.
+ * the team's tags (FEEDBACK_TAGS) for the Feedback row; `trackers`: the issue trackers configured
+ * (BugSettings), which offer File bug and Link to bug.
  */
 export function ticketCard(
   t: CardTicket,
   policy: SlaPolicy,
   feedbackTags: readonly string[] = [],
+  trackers: readonly string[] = [],
 ): { text: string; blocks: KnownBlock[] } {
   const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
   const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
@@ -180,6 +185,7 @@ export function ticketCard(
       accessory: { type: 'button', action_id: ActionIds.ticketUnlinkIncident, text: plain('Unlink', LIMITS.button), value: JSON.stringify({ ticketId: t.id }) },
     } as KnownBlock);
   }
+  if (t.bug?.id) blocks.push(bugSection(t.id, t.bug, t.status !== 'resolved' && t.status !== 'closed'));
   const body = (t.body ?? '').trim();
   if (body) {
     const preview = body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body;
@@ -190,7 +196,7 @@ export function ticketCard(
   if (attachments.length) blocks.push({ type: 'section', text: mrkdwn(attachmentLines(attachments).join('\n')) });
   const meta = metadataLines(t.metadata);
   if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
-  blocks.push(...controls(t, policy));
+  blocks.push(...controls(t, policy, trackers));
   const feedback = feedbackBlock(t, feedbackTags);
   if (feedback) blocks.push(feedback);
   blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)] });

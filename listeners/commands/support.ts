@@ -19,6 +19,8 @@ import { openNewTicketModal } from '../new-ticket-form.js';
 import { permalinkOf } from '../../src/slack/permalink.js';
 import { notInTeamText } from '../../views/team-gate.js';
 import { kbCommand } from './support-kb.js';
+import { bugSummaryLine } from '../../views/bug.js';
+import { bugCommand } from './support-bugs.js';
 
 const LIST_SIZE = 15;
 
@@ -38,6 +40,7 @@ export function supportHelpText(unknown?: string): string {
     '• `/support link SUP-12 INC-3` — link a ticket to an incident (`/support link SUP-12` inside its war room); `/support unlink SUP-12`',
     '• `/support oncall` — who is on call now and next; `/support oncall take [until 2026-12-24]` to cover',
     '• `/support kb <words>` — search the knowledge base; `/support kb` — the most used articles',
+    '• `/support bug SUP-12` — file a bug from the ticket; `/support bug SUP-12 <issue URL or key>` — link one',
     '• `/support help` — this help',
     'To turn a message into a ticket, use the message’s *More actions* menu → *Create support ticket*.',
   ];
@@ -51,7 +54,10 @@ export function register(app: App, ctx: AppContext): void {
     const sub = word.toLowerCase();
     const ref = TICKET_REF.exec(word);
     const rest = text.slice(word.length).trim();
-    const known = ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update', 'kb'].includes(sub) || (['incident', 'link', 'unlink'].includes(sub) && !!rest) || !!ref;
+    const known =
+      ['', 'new', 'mine', 'queue', 'oncall', 'incidents', 'update', 'kb'].includes(sub) ||
+      (['incident', 'link', 'unlink', 'bug'].includes(sub) && !!rest) ||
+      !!ref;
     if (!known || sub === 'help') {
       // No lookup needed: the usage goes back in the acknowledgement itself.
       await ack({ response_type: 'ephemeral', text: supportHelpText(sub === 'help' ? undefined : text) });
@@ -79,6 +85,8 @@ export function register(app: App, ctx: AppContext): void {
         await updateCommand(ctx, command);
       } else if (sub === 'link') {
         await linkCommand(ctx, command, rest);
+      } else if (sub === 'bug') {
+        await bugCommand(ctx, command, rest);
       } else if (sub === 'unlink') {
         await unlinkCommand(ctx, command, rest);
       } else if (sub === 'kb') {
@@ -163,5 +171,6 @@ async function showTicket(ctx: AppContext, channel: string, user: string, key: s
   const storm = await stormOfTicket(ctx, ticket);
   const stormCard = storm?.card ? await permalinkOf(ctx, storm.card) : undefined;
   const group = storm ? stormMembershipText({ label: storm.label, count: storm.count, grouped: storm.grouped, ...(stormCard ? { permalink: stormCard } : {}) }) : undefined;
-  await tellUser(ctx.slack, channel, user, [ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now(), policy: ctx.policy }), group].filter(Boolean).join('\n'));
+  const summary = ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now(), policy: ctx.policy });
+  await tellUser(ctx.slack, channel, user, [summary, bugSummaryLine(ticket.bug), group].filter(Boolean).join('\n'));
 }

@@ -63,6 +63,12 @@ export const OnceKeys = {
   similarMatches: (ticketId: string) => `similar:${ticketId}`,
   /** The weekly feedback digest in the product channel, of the week ending on a team-local day. */
   feedbackDigest: (day: string) => `feedback-digest:${day}`,
+  /** A requested bug's issue in its tracker. */
+  bugIssue: (bugId: string) => `bug-issue:${bugId}`,
+  /** The comment on a bug's issue announcing one more linked ticket. */
+  bugComment: (bugId: string, ticketId: string) => `bug-comment:${bugId}:${ticketId}`,
+  /** A timeline event's words to the requester, as a comment on the GitHub issue the ticket came from. */
+  issueComment: (eventId: string) => `issue-comment:${eventId}`,
 } as const;
 
 /** Delivery kinds, as stored on records (and used to find the previous summary). */
@@ -84,4 +90,7 @@ export const DeliveryKinds = {
   stormNote: 'storm-note',
   similarMatches: 'similar-matches',
   feedbackDigest: 'feedback-digest',
+  bugIssue: 'bug-issue',
+  bugComment: 'bug-comment',
+  issueComment: 'issue-comment',
 } as const;

@@ -37,5 +37,11 @@ export function queuedEffects(worker: Pick<DeliveryWorker, 'ask'>): Effects {
     applyStormAction: (stormId, actionId) => once(N.stormAction, { stormId, actionId }),
     stormNote: (stormId, actionId) => once(N.stormNote, { stormId, actionId }),
     similarMatches: (ticketId) => once(N.similarMatches, { ticketId }),
+    fileBug: (bugId) => once(N.fileBug, { bugId }),
+    bugComment: (bugId, ticketId) => once(N.bugComment, { bugId, ticketId }),
+    // A state change during a sync must be synced once more.
+    bugSync: (bugId) => again(N.bugSync, { bugId }),
+    bugFixedDm: (ticketId, eventId) => once(N.bugFixedDm, { ticketId, eventId }),
+    issueComment: (ticketId, eventId) => once(N.issueComment, { ticketId, eventId }),
   };
 }

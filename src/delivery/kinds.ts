@@ -17,6 +17,11 @@ import { publishIncidentUpdate } from '../flows/incident-update.js';
 import { sendSlaDirectMessage } from '../slack/sla-dm.js';
 import { postStormNote, refreshStormCard } from '../slack/storm-card.js';
 import { postCardThenMatches, postSimilarMatches } from '../flows/similar-matches.js';
+import { fileBug } from '../flows/file-bug.js';
+import { postBugComment } from '../flows/bug-comment.js';
+import { postIssueComment } from '../flows/issue-comment.js';
+import { syncBugTickets } from '../domain/bug-status.js';
+import { sendBugFixedDm } from '../slack/bug-dm.js';
 import { EffectNames as N } from './names.js';
 import type { EffectKind, EffectRun } from './worker.js';
 
@@ -66,5 +71,11 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
       sendIncidentReminder(ctx, d.incidentId!, d.kind as ClockKind, new Date(d.at!), Number(d.round), asJob(r, d)),
     ),
     [N.incidentReport]: urgent((d, r) => publishIncidentReport(ctx, d.incidentId!, Number(d.revision), asJob(r, d))),
+    // A tracker that is down for hours keeps the request: 30 retries back off to 10 minutes each.
+    [N.fileBug]: { run: (d, r) => fileBug(ctx, d.bugId!, asJob(r, d)) },
+    [N.bugComment]: { run: (d, r) => postBugComment(ctx, d.bugId!, d.ticketId!, asJob(r, d)) },
+    [N.bugSync]: { run: (d) => syncBugTickets(ctx, d.bugId!) },
+    [N.bugFixedDm]: { maxRetries: 20, run: (d, r) => sendBugFixedDm(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
+    [N.issueComment]: { run: (d, r) => postIssueComment(ctx, d.ticketId!, d.eventId!, asJob(r, d)) },
   };
 }

@@ -22,4 +22,9 @@ export const EffectNames = {
   stormNote: 'storm.note',
   /** Similar articles and solved tickets, in a new card's thread (after the card, never before it). */
   similarMatches: 'card.similar',
+  fileBug: 'bug.file',
+  bugComment: 'bug.comment',
+  bugSync: 'bug.sync',
+  bugFixedDm: 'bug.fixed-dm',
+  issueComment: 'github.issue-comment',
 } as const;

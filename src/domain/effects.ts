@@ -50,6 +50,16 @@ export interface Effects {
   stormNote(stormId: string, actionId: string): Promise<void>;
   /** Post the best knowledge-base matches in a new card's thread, once, after the card. */
   similarMatches(ticketId: string): Promise<void>;
+  /** File a requested bug in its tracker (once, however often asked), then record it on its ticket. */
+  fileBug(bugId: string): Promise<void>;
+  /** Comment on the bug's issue that one more ticket is linked (once per bug and ticket; no addresses). */
+  bugComment(bugId: string, ticketId: string): Promise<void>;
+  /** Bring the bug's linked tickets up to its state (notes, DMs; with BUG_FIX_NOTIFY=auto the requesters). */
+  bugSync(bugId: string): Promise<void>;
+  /** DM the assignee a `bug_fixed` event of their ticket (once per event). */
+  bugFixedDm(ticketId: string, eventId: string): Promise<void>;
+  /** Post what an event says to the requester as a comment on the GitHub issue the ticket came from (once). */
+  issueComment(ticketId: string, eventId: string): Promise<void>;
 }
 
 /** For domain unit tests and tools that must not touch the outside world. */
@@ -74,4 +84,9 @@ export const noEffects: Effects = {
   applyStormAction: async () => undefined,
   stormNote: async () => undefined,
   similarMatches: async () => undefined,
+  fileBug: async () => undefined,
+  bugComment: async () => undefined,
+  bugSync: async () => undefined,
+  bugFixedDm: async () => undefined,
+  issueComment: async () => undefined,
 };

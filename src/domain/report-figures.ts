@@ -3,6 +3,7 @@ import { incidentPeriodStats, type IncidentPeriodStats } from './incidents/overv
 import { clockNamed } from './sla-policy.js';
 import type { ResolvedPeriod, Window } from './report-period.js';
 import * as q from './report-queries.js';
+import { bugPeriodStats, type BugPeriodStats } from './bug-queries.js';
 import { CATEGORIES, PRIORITIES, SOURCES, type Category, type Priority, type Source } from './types.js';
 
 /**
@@ -71,6 +72,8 @@ export interface PeriodStats {
   byAssignee: AssigneeStats[];
   /** From the incidents' own records (declared → resolved), the same figures as the daily summary's. */
   incidents: IncidentPeriodStats;
+  /** Bugs filed from cards and fixed, tickets per bug, days to fix (src/domain/bug-queries.ts). */
+  bugs: BugPeriodStats;
   /** PRODUCT.md's targets: reopened below 5 %, satisfaction above 90 % positive. */
   targetsMissed: { reopened: boolean; satisfaction: boolean };
   /** Per bucket of the period (days or weeks); empty for the comparison period. */
@@ -155,16 +158,18 @@ type Deps = Pick<DomainDeps, 'models' | 'policy'>;
 export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] = []): Promise<PeriodStats> {
   const { Ticket } = deps.models;
   await q.ensureReportIndexes(Ticket);
-  const [groups, subjects, createdSeries, reopened, ratings, ratingSeries, openAtEnd, incidents] = await Promise.all([
-    q.createdGroups(Ticket, w),
-    q.subjectGroups(Ticket, w),
-    q.createdPerBucket(Ticket, w, buckets),
-    q.reopenedCount(Ticket, w),
-    q.ratingsByAssignee(Ticket, w, POSITIVE_SCORE),
-    q.ratingsPerBucket(Ticket, w, buckets, POSITIVE_SCORE),
-    q.openAt(Ticket, w.end),
-    incidentPeriodStats(deps, w, w.end),
-  ]);
+  const [groups, subjects, createdSeries, reopened, ratings, ratingSeries, openAtEnd, incidents, bugs] =
+    await Promise.all([
+      q.createdGroups(Ticket, w),
+      q.subjectGroups(Ticket, w),
+      q.createdPerBucket(Ticket, w, buckets),
+      q.reopenedCount(Ticket, w),
+      q.ratingsByAssignee(Ticket, w, POSITIVE_SCORE),
+      q.ratingsPerBucket(Ticket, w, buckets, POSITIVE_SCORE),
+      q.openAt(Ticket, w.end),
+      incidentPeriodStats(deps, w, w.end),
+      bugPeriodStats(deps, w),
+    ]);
 
   const fr: number[] = [];
   const frBusiness: number[] = [];
@@ -224,7 +229,10 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
   };
   const byCategory = sumBy((g) => g.category as Category | null, [...CATEGORIES, null]).filter((x) => x.count > 0).map(({ key, count: n }) => ({ category: key, count: n })).sort((a, b) => b.count - a.count || String(a.category).localeCompare(String(b.category)));
   const byPriority = sumBy((g) => g.priority as Priority | null, [...PRIORITIES, null]).filter((x) => x.key !== null || x.count > 0).map(({ key, count: n }) => ({ priority: key, count: n }));
-  const byChannel = sumBy((g) => g.source as Source, SOURCES).map(({ key, count: n }) => ({ source: key, count: n }));
+  // GitHub is a channel only where GITHUB_INTAKE_LABEL is set: listed when it brought tickets.
+  const byChannel = sumBy((g) => g.source as Source, SOURCES)
+    .filter(({ key, count: n }) => n > 0 || key !== 'github')
+    .map(({ key, count: n }) => ({ source: key, count: n }));
 
   const merged = new Map<string, { subject: string; count: number }>();
   for (const s of subjects) {
@@ -268,6 +276,7 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
       satisfaction: !!responses && positive / responses <= TARGETS.satisfactionAbove,
     },
     incidents,
+    bugs,
     series: buckets.map((start, i) => ({
       start,
       created: createdSeries[i] ?? 0,

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { feedbackTagList } from './feedback-tags.js';
 import type { EscalationLevel } from './types.js';
+import type { Tracker } from '../db/models/bug.js';
 
 /** What the ticket domain needs to know of the configuration, read once at start (the domain never sees Config). */
 export interface DomainSettings {
@@ -22,6 +23,29 @@ export interface DomainSettings {
   mailIdKey: Buffer;
   /** KB_PUBLIC_ENABLED and FEEDBACK_TAGS (src/domain/knowledge.ts, feedback.ts). */
   knowledge: { publicEnabled: boolean; feedbackTags: readonly string[] };
+  /** The issue trackers (src/domain/bugs.ts, docs/trackers.md). */
+  bugs: BugSettings;
+}
+
+export interface BugSettings {
+  /** The trackers configured, in the order the form offers them; none: no bug buttons. */
+  trackers: Tracker[];
+  /** GITHUB_REPOSITORY (owner/name). */
+  github?: { repository: string };
+  /** JIRA_BASE_URL and JIRA_PROJECT_KEY. */
+  jira?: { baseUrl: string; project: string };
+  /** BUG_FIX_NOTIFY: whether requesters are told of a fix at once or when an agent presses the button. */
+  fixNotify: 'button' | 'auto';
+}
+
+export function bugSettings(config: Config): BugSettings {
+  const github = config.GITHUB_TOKEN && config.GITHUB_REPOSITORY ? { repository: config.GITHUB_REPOSITORY } : undefined;
+  const jira =
+    config.JIRA_BASE_URL && config.JIRA_PROJECT_KEY
+      ? { baseUrl: config.JIRA_BASE_URL.replace(/\/+$/, ''), project: config.JIRA_PROJECT_KEY }
+      : undefined;
+  const trackers: Tracker[] = [...(github ? ['github' as const] : []), ...(jira ? ['jira' as const] : [])];
+  return { trackers, ...(github ? { github } : {}), ...(jira ? { jira } : {}), fixNotify: config.BUG_FIX_NOTIFY };
 }
 
 /** The survey links' signing key: CSAT_SECRET, else one derived from the Slack signing secret (or, in Socket Mode without one, the bot token). */
@@ -63,5 +87,6 @@ export function domainSettings(config: Config, logger: Logger): DomainSettings {
     survey: { key: csatKey(config), baseUrl: publicBaseUrl(config, logger) },
     mailIdKey: mailIdKey(config),
     knowledge: { publicEnabled: config.KB_PUBLIC_ENABLED, feedbackTags: feedbackTagList(config.FEEDBACK_TAGS) },
+    bugs: bugSettings(config),
   };
 }

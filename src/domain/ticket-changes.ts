@@ -62,8 +62,9 @@ export async function changeTicket(
     await deps.effects.updateCard(outcome.ticket.id);
     for (const e of outcome.events) if (e.notify) await deps.effects.threadNote(outcome.ticket.id, String(e._id));
     for (const e of outcome.events) {
-      const mail = (e.data as { mail?: QueuedMail } | undefined)?.mail;
-      if (mail) await queueMail(deps, outcome.ticket, mail);
+      const data = e.data as { mail?: QueuedMail; issueComment?: boolean } | undefined;
+      if (data?.mail) await queueMail(deps, outcome.ticket, data.mail);
+      if (data?.issueComment) await deps.effects.issueComment(outcome.ticket.id, String(e._id));
     }
     await refreshHomes(deps, outcome, opts.actor);
   }
@@ -94,7 +95,7 @@ async function applyChange(
         actor: opts.actor,
         kind: event.kind,
         text: event.text,
-        data: event.mail ? { ...event.data, mailId: event.mail.id, mail: event.mail } : event.data,
+        data: event.mail ? { ...event.data, ...mailOrComment(ticket, event.mail) } : event.data,
         notify: event.notify ?? false,
         // Only the first event carries the key: one request, one dedupe marker.
         dedupeKey: i === 0 ? opts.dedupeKey : undefined,
@@ -126,4 +127,12 @@ async function refreshHomes(deps: DomainDeps, outcome: ChangeOutcome, actor: Act
     if (!user) continue;
     await deps.effects.refreshHome(user).catch((err: unknown) => deps.logger.warn({ err, user }, 'could not schedule an App Home refresh'));
   }
+}
+
+/**
+ * A ticket that came from a GitHub issue is answered on the issue, never by mail (its requester has only
+ * GitHub's no-reply address): the event asks for a comment there instead (src/flows/issue-comment.ts).
+ */
+function mailOrComment(ticket: TicketDoc, mail: QueuedMail): Record<string, unknown> {
+  return ticket.source === 'github' ? { issueComment: true } : { mailId: mail.id, mail };
 }

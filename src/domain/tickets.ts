@@ -124,8 +124,10 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
 }
 
 /** How the requester's address is known to be theirs, if it is (mail to many goes to verified ones only). */
-function verifiedBy(input: NewTicket): 'mail' | 'webhook' | 'agent' | undefined {
+function verifiedBy(input: NewTicket): 'mail' | 'webhook' | 'agent' | 'github' | undefined {
   if (input.source === 'webhook') return 'webhook';
+  // GitHub's signed delivery names the author.
+  if (input.source === 'github') return 'github';
   if (input.source === 'slack') return 'agent';
   return input.senderAuthenticated ? 'mail' : undefined;
 }

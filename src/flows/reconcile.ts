@@ -20,9 +20,10 @@ const TICKET_SCAN = 'reconcile.tickets';
  * order, page by page.
  * 1. deliveries not done (given up, or claimed by a worker that vanished), oldest first;
  * 2. tickets without a card (their intake: storm grouping, card, acknowledgement);
- * 3. outbox mails not sent;
+ * 3. outbox mails not sent, and bugs not yet filed in their tracker;
  * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
- *    posted, mails stored on an event but not in the outbox, event DMs, acknowledgements never queued.
+ *    posted, mails stored on an event but not in the outbox, event DMs and GitHub issue comments,
+ *    acknowledgements never queued.
  */
 export async function reconcileOutbox(
   ctx: AppContext,
@@ -44,6 +45,10 @@ export async function reconcileOutbox(
   await askForOwed(ctx, onPage, mails, unsent, {
     toAsk: (id) => ({ name: EffectNames.sendMail, data: { outboxId: id } }),
   });
+  // Bugs asked to be filed whose effect a crash or a long tracker outage left without a worker.
+  const filing = { state: 'filing', createdAt: { $lt: before } };
+  const bugs = (f: object) => ctx.models.Bug.find(f, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
+  await askForOwed(ctx, onPage, bugs, filing, { toAsk: (id) => ({ name: EffectNames.fileBug, data: { bugId: id } }) });
   await scanTicketChanges(ctx, before, onPage);
 }
 
@@ -185,7 +190,7 @@ async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boo
       ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id)
       : [],
   );
-  const dmKeys = ticket.timeline.map((e) => dmFor(e)).filter((d): d is DmDue => !!d);
+  const dmKeys = ticket.timeline.map((e) => dmFor(e) ?? issueCommentFor(e)).filter((d): d is DmDue => !!d);
   const sent = new Set(
     dmKeys.length
       ? (
@@ -226,4 +231,11 @@ function dmFor(e: {
   if (e.kind === 'assigned' && assignee && e.actor?.id !== assignee)
     return { key: OnceKeys.eventDm('assignee-dm', eventId), effect: EffectNames.assigneeDm, eventId };
   return undefined;
+}
+
+/** The comment on its GitHub issue an event of a GitHub ticket calls for (src/flows/issue-comment.ts). */
+function issueCommentFor(e: { _id?: unknown; data?: unknown }): DmDue | undefined {
+  if (!(e.data as { issueComment?: boolean } | undefined)?.issueComment) return undefined;
+  const eventId = String(e._id);
+  return { key: OnceKeys.issueComment(eventId), effect: EffectNames.issueComment, eventId };
 }

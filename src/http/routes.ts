@@ -17,6 +17,7 @@ import { helpRoutes } from './help-pages.js';
  */
 /** For `route`: the handler caps its body itself (capBody), inside logRejections, so refusals are logged. */
 const CAPPED_INSIDE = Number.MAX_SAFE_INTEGER;
+import { githubWebhookHandler, jiraWebhookHandler } from './tracker-webhooks.js';
 
 export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): CustomRoute[] {
   const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, schedulerRunning, lastSweepAt: () => lastSweepAt(ctx.models) });
@@ -58,6 +59,11 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
         CAPPED_INSIDE,
       ),
     },
+    { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
+    { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
+    // Issue trackers' signed deliveries (docs/trackers.md): bug status, GitHub Issues as a support channel.
+    { path: '/webhooks/github', method: 'POST', handler: route(log, githubWebhookHandler(ctx)) },
+    { path: '/webhooks/jira', method: 'POST', handler: route(log, jiraWebhookHandler(ctx)) },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },

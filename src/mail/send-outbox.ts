@@ -11,11 +11,18 @@ import { HOUR_MS, takeRate } from '../db/rate-limit.js';
 import { normalisedAddress } from '../domain/mail-address.js';
 
 /**
- * Mail nobody wrote to this one requester by hand: acknowledgements and mail to many. One cap per recipient
+ * Mail nobody wrote to this one requester by hand: acknowledgements and mail to many (incidents, storms,
+ * a linked bug's fix). One cap per recipient
  * (MAIL_AUTO_MAX_PER_HOUR, on the normalised address, shared by every process) bounds how much of it any
  * address can be made to receive, however the senders that trigger it are spoofed or multiplied.
  */
-export const AUTOMATIC_KINDS = new Set(['acknowledgement', 'incident_update', 'incident_resolution', 'storm_reply']);
+export const AUTOMATIC_KINDS = new Set([
+  'acknowledgement',
+  'incident_update',
+  'incident_resolution',
+  'storm_reply',
+  'bug_fix',
+]);
 
 type SendDeps = { models: Models; mailer: Mailer; clock: Clock; logger: Logger; config: Pick<Config, 'MAIL_AUTO_MAX_PER_HOUR'> };
 

@@ -14,6 +14,7 @@ import { rateCounterModel } from './rate-counter.js';
 import { archivedEventModel } from './archived-event.js';
 import { articleModel } from './article.js';
 import { slaPolicyVersionModel } from './sla-policy-version.js';
+import { bugModel } from './bug.js';
 
 /** Every model bound to one connection, so tests and several app instances never share mongoose globals. */
 export function bindModels(conn: Connection) {
@@ -34,6 +35,7 @@ export function bindModels(conn: Connection) {
     ArchivedEvent: archivedEventModel(conn),
     Article: articleModel(conn),
     SlaPolicyVersion: slaPolicyVersionModel(conn),
+    Bug: bugModel(conn),
   };
 }
 

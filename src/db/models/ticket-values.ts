@@ -6,4 +6,4 @@ export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 export const CATEGORIES = ['bug', 'question', 'account', 'feature_request', 'feedback'] as const;
 export const STATUSES = ['new', 'triaged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export const ESCALATION_LEVELS = ['L1', 'L2', 'L3', 'management'] as const;
-export const SOURCES = ['email', 'webhook', 'slack'] as const;
+export const SOURCES = ['email', 'webhook', 'slack', 'github'] as const;

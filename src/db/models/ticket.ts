@@ -87,7 +87,7 @@ export const ticketSchema = new Schema(
        * How we know the address belongs to whoever wrote (authenticated mail, a signed webhook, an agent,
        * an authenticated reply); unset for mail nobody vouches for. Mail to many goes to verified ones only.
        */
-      verified: { type: String, enum: ['mail', 'webhook', 'agent', 'reply'] },
+      verified: { type: String, enum: ['mail', 'webhook', 'agent', 'reply', 'github'] },
     },
     subject: { type: String, required: true },
     body: { type: String, default: '' },
@@ -123,6 +123,17 @@ export const ticketSchema = new Schema(
     incident: { id: Schema.Types.ObjectId, key: String, channelId: String, channelName: String },
     /** An active incident this ticket is one more report of (its requester hears from the incident's updates). */
     linkedIncident: { id: Schema.Types.ObjectId, key: String, channelId: String },
+    /** The tracker issue this ticket is linked to (src/domain/bugs.ts), as the card shows it. */
+    bug: {
+      id: Schema.Types.ObjectId,
+      tracker: String,
+      key: String,
+      url: String,
+      state: String,
+      /** The bug's fix round this ticket last heard of, and the one its requester was told of. */
+      round: Number,
+      toldRound: Number,
+    },
     /** Similarity signature (src/domain/similarity.ts): tickets sharing it within a window form a storm. */
     similarity: String,
     /** The storm this ticket belongs to; `grouped`: it has no card of its own, the storm's card shows it. */
@@ -174,6 +185,8 @@ ticketSchema.index({ 'storm.id': 1, number: 1 });
 ticketSchema.index({ 'linkedIncident.id': 1 });
 // The feedback digest and the feature-request log read the tickets tagged in a period.
 ticketSchema.index({ 'feedback.taggedAt': 1 }, { sparse: true });
+// A bug's linked tickets.
+ticketSchema.index({ 'bug.id': 1 });
 
 export type TicketFields = InferSchemaType<typeof ticketSchema>;
 export type TicketDoc = HydratedDocument<TicketFields>;
