@@ -277,6 +277,7 @@ describe('lists, home and messages', () => {
         },
       }),
       policy,
+      [],
       ['github'],
     );
     expect(blockKitProblems(card.blocks, 'message')).toEqual([]);
@@ -284,7 +285,7 @@ describe('lists, home and messages', () => {
     expect(json).toContain('<https://github.com/acme/app/issues/12|GitHub #12>');
     expect(json).toContain('ticket_tell_requesters');
     expect(json).not.toContain('ticket_file_bug');
-    const unlinked = JSON.stringify(ticketCard(cardTicket(), policy, ['github', 'jira']).blocks);
+    const unlinked = JSON.stringify(ticketCard(cardTicket(), policy, [], ['github', 'jira']).blocks);
     expect(unlinked).toContain('ticket_file_bug');
     expect(unlinked).toContain('ticket_link_bug');
     expect(JSON.stringify(ticketCard(cardTicket(), policy).blocks)).not.toContain('ticket_file_bug');
@@ -294,6 +295,7 @@ describe('lists, home and messages', () => {
           bug: { id: 'b1', tracker: 'jira', key: 'APP-1', url: 'javascript:alert(1)|<!channel>', state: 'open' },
         }),
         policy,
+        [],
         ['jira'],
       ).blocks,
     );

@@ -59,11 +59,9 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
         CAPPED_INSIDE,
       ),
     },
-    { path: '/csat/:token', method: 'POST', handler: route(log, csatHandler(ctx, 'POST')) },
-    { path: '/intake/email/postmark', method: 'POST', handler: route(log, postmarkIntakeHandler(ctx)) },
     // Issue trackers' signed deliveries (docs/trackers.md): bug status, GitHub Issues as a support channel.
-    { path: '/webhooks/github', method: 'POST', handler: route(log, githubWebhookHandler(ctx)) },
-    { path: '/webhooks/jira', method: 'POST', handler: route(log, jiraWebhookHandler(ctx)) },
+    { path: '/webhooks/github', method: 'POST', handler: route(log, githubWebhookHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES) },
+    { path: '/webhooks/jira', method: 'POST', handler: route(log, jiraWebhookHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES) },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },

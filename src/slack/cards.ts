@@ -18,7 +18,7 @@ export const NOTE_EVENT_TYPE = 'deskbell_thread_note';
 
 function render(ticket: TicketDoc, deps: Pick<CardDeps, 'policy' | 'settings'>) {
   const t = { ...(ticket.toObject() as object), id: ticket.id } as never;
-  return ticketCard(t, deps.policy, deps.settings.knowledge.feedbackTags);
+  return ticketCard(t, deps.policy, deps.settings.knowledge.feedbackTags, deps.settings.bugs.trackers);
 }
 
 /**
