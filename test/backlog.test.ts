@@ -108,8 +108,9 @@ describe('a backlog of cards under the reconcile sweep', () => {
     );
     expect(cards.filter((m) => !m.thread_ts)).toHaveLength(n);
     // The same, but for the few sweeps that meet an effect in the instant between its record going and the
-    // state it left being read (a harmless extra ask). Before, each sweep added a card job per waiting ticket.
-    expect(writes.get('run2')!).toBeLessThanOrEqual(writes.get('run1')! * 1.02);
+    // state it left being read (a harmless extra ask; a loaded machine meets more of them: 3 % measured at a
+    // load of 10 on 2 cores). Before, each sweep added a card job per waiting ticket: +40 % at n = 100.
+    expect(writes.get('run2')!).toBeLessThanOrEqual(writes.get('run1')! * 1.05);
     expect(smtp.messages).toHaveLength(2 * n);
   }, 120_000);
 });
