@@ -12,7 +12,7 @@ export interface IssueRef {
 export const TRACKER_LABELS: Record<Tracker, string> = { github: 'GitHub', jira: 'Jira' };
 
 const JIRA_KEY = /^([A-Z][A-Z0-9_]+-\d{1,9})$/;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * The issue an agent names by URL or key: a GitHub issue of GITHUB_REPOSITORY (its URL, `owner/name#12` or
@@ -23,7 +23,7 @@ export function parseIssueRef(settings: Pick<BugSettings, 'github' | 'jira'>, te
   const word = text.trim().replace(/^<|>$/g, '').split('|')[0]!.trim();
   const gh = settings.github;
   if (gh) {
-    const repo = escape(gh.repository);
+    const repo = escapeRegExp(gh.repository);
     // Any host: github.com, or a GitHub Enterprise server (whose web address differs from GITHUB_API_URL).
     const url = new RegExp(`^https?://[^/\\s]+/${repo}/issues/(\\d{1,9})(?:[/?#].*)?$`, 'i').exec(word);
     const short = new RegExp(`^(?:${repo})?#(\\d{1,9})$`, 'i').exec(word);
@@ -32,7 +32,7 @@ export function parseIssueRef(settings: Pick<BugSettings, 'github' | 'jira'>, te
   }
   const jira = settings.jira;
   if (jira) {
-    const url = new RegExp(`^${escape(jira.baseUrl)}/browse/([A-Z][A-Z0-9_]+-\\d{1,9})(?:[/?#].*)?$`, 'i').exec(word);
+    const url = new RegExp(`^${escapeRegExp(jira.baseUrl)}/browse/([A-Z][A-Z0-9_]+-\\d{1,9})(?:[/?#].*)?$`, 'i').exec(word);
     const key = url?.[1]?.toUpperCase() ?? JIRA_KEY.exec(word)?.[1];
     if (key) return { tracker: 'jira', ref: key };
   }

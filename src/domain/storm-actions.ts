@@ -107,7 +107,7 @@ export async function applyStormAction(deps: DomainDeps, stormId: string, action
   await deps.effects.refreshStormCard(stormId);
 }
 
-async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor, dedupeKey: string, ticket: TicketDoc): Promise<'unverified' | void> {
+async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor, dedupeKey: string, ticket: TicketDoc): Promise<'applied' | 'unverified'> {
   const ticketId = ticket.id;
   const grouped = !!ticket.storm?.grouped;
   switch (action.kind) {
@@ -121,14 +121,14 @@ async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor
       }
       const message = action.message ?? '';
       await agentReply(deps, { ticketId, actor, message, waitOnCustomer: !!action.waitOnCustomer, requestKey: dedupeKey, mailKind: 'storm_reply' });
-      return;
+      return 'applied';
     }
     case 'priority':
       await setPriority(deps, ticketId, { actor, dedupeKey }, action.priority as Priority);
-      return;
+      return 'applied';
     case 'link':
       await linkTicket(deps, { ticketId, incidentId: String(action.incident!.id), actor, requestKey: dedupeKey, announce: false });
-      return;
+      return 'applied';
     case 'split': {
       if (grouped) {
         await changeTicket(deps, ticketId, { actor, dedupeKey }, (ticket, record) => {
@@ -139,7 +139,7 @@ async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor
       }
       // Idempotent (once-key per card); a ticket that had a card already is left alone.
       await deps.effects.postCard(ticketId);
-      return;
+      return 'applied';
     }
   }
 }

@@ -63,7 +63,10 @@ export function route(
   maxBodyBytes = 0,
 ) {
   return (req: RoutedRequest, res: ServerResponse): void => {
-    if (declaredTooLarge(req, maxBodyBytes)) return refuseBody(res, maxBodyBytes);
+    if (declaredTooLarge(req, maxBodyBytes)) {
+      refuseBody(res, maxBodyBytes);
+      return;
+    }
     handler(req, res).catch((err: unknown) => {
       if (res.headersSent) return;
       if (err instanceof HttpError) {

@@ -39,7 +39,10 @@ export function parsedTexts(args: Record<string, unknown>): string[] {
     if (typeof args[key] === 'string') out.push(args[key]);
   }
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      for (const item of v) walk(item);
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
     if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
