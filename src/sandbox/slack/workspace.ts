@@ -123,6 +123,21 @@ export class SlackWorkspace {
     return message;
   }
 
+  /**
+   * What the app says in an acknowledgement rather than a Web API call (a slash command's answer): to its
+   * caller alone, or in the channel for `in_channel`.
+   */
+  acknowledgement(
+    channel: string,
+    user: string,
+    answer: { text?: string; blocks?: unknown[]; response_type?: string },
+  ) {
+    const ts = this.nextTs();
+    const said = { channel, ts, text: answer.text, blocks: answer.blocks };
+    if (answer.response_type === 'in_channel') this.messages.push(said);
+    else this.ephemerals.push({ ...said, user });
+  }
+
   /** The modal `viewId` leaves `user`'s screen, with every modal pushed above it. */
   closeModal(user: string, viewId: string): void {
     const stack = this.modalStacks.get(user) ?? [];

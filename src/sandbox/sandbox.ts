@@ -1,0 +1,184 @@
+import type { ParsedMail } from 'mailparser';
+import type { Connection } from 'mongoose';
+import { createApp, type DeskbellApp } from '../app.js';
+import type { Config } from '../config.js';
+import { connectDatabase } from '../db/connect.js';
+import { freePort } from '../db/embedded.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMailer } from '../mail/mailer.js';
+import { createSlackClient } from '../slack/client.js';
+import { SandboxClock } from './clock.js';
+import { sandboxConfig, sandboxSecrets } from './config.js';
+import { SlackDriver } from './driver.js';
+import { SmtpSink } from './mail-sink.js';
+import { type SentMail, sentMail } from './mail.js';
+import { loadPageAssets } from './page-assets.js';
+import type { PageSources } from './page-state.js';
+import { populate } from './people.js';
+import { sandboxRoutes } from './routes.js';
+import { settled, trackHandlers } from './settle.js';
+import { SlackSender } from './slack/requests.js';
+import { SlackWebApi } from './slack/web-api.js';
+import { travel } from './travel.js';
+
+export interface SandboxOptions {
+  /** A MongoDB server; the sandbox uses (and empties at start) its own database on it, `dbName`. */
+  mongoUri: string;
+  dbName?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Loopback unless told otherwise. */
+  host?: string;
+  /** The SMTP listener's port; 0 picks a free one. */
+  smtpPort?: number;
+  logLevel?: string;
+  logger?: Logger;
+  timezone?: string;
+  /** Where the clock starts (the demo week starts a week back); now by default. */
+  start?: Date;
+}
+
+/**
+ * Deskbell running against the sandbox's workspace: the real app (createApp), its real HTTP port, database,
+ * scheduler and SMTP listener, with a Slack Web API stand-in, a mail sink and a movable clock in place of
+ * Slack, a mail server and time. The page (routes.ts) and the demo week act on it through `driver`.
+ */
+export class Sandbox {
+  /** Bumped on every change the page should redraw for. */
+  version = 0;
+  /** Said on the page while the demo week is being filled in. */
+  busyWith?: string;
+  private waiters = new Set<() => void>();
+  /** When each mail from Deskbell arrived, by the sandbox's clock. */
+  readonly mailArrivals = new WeakMap<ParsedMail, Date>();
+
+  constructor(
+    readonly app: DeskbellApp,
+    readonly db: Connection,
+    readonly config: Config,
+    readonly slack: SlackWebApi,
+    readonly sink: SmtpSink,
+    readonly clock: SandboxClock,
+    readonly driver: SlackDriver,
+    readonly url: string,
+  ) {
+    slack.onChange(() => this.bump());
+    sink.onMessage = (mail) => {
+      this.mailArrivals.set(mail, clock.now());
+      this.bump();
+    };
+  }
+
+  get hostAndPort(): string {
+    return new URL(this.url).host;
+  }
+
+  get smtpPort(): number {
+    return this.app.smtpPort!;
+  }
+
+  get sources(): PageSources {
+    return {
+      slack: this.slack,
+      clock: this.clock,
+      config: this.config,
+      busy: () => this.busyWith,
+      mails: () => this.mails(),
+      smtpPort: () => this.app.smtpPort,
+    };
+  }
+
+  /** The mail Deskbell sent, dated by the sandbox's clock. */
+  mails(): SentMail[] {
+    return sentMail(this.sink, (m) => this.mailArrivals.get(m));
+  }
+
+  bump(): void {
+    this.version += 1;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  /** Resolves at the next change after `version`, or after `ms` (a long poll's answer is due either way). */
+  changeAfter(version: number, ms: number): Promise<void> {
+    if (this.version > version) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        resolve();
+      }, ms);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.add(wake);
+    });
+  }
+
+  /** Moves the clock forward and runs the scheduled work it passed (travel.ts). */
+  async travel(ms: number): Promise<string[]> {
+    const ran = await travel(this.app, this.clock, ms);
+    this.bump();
+    return ran;
+  }
+
+  /** Waits until Deskbell has done everything it was asked (handlers, effects, due jobs). */
+  settled(): Promise<void> {
+    return settled(this.app, { timeoutMs: 120_000 });
+  }
+
+  async stop(): Promise<void> {
+    for (const wake of this.waiters) wake();
+    await this.app.stop();
+    await this.db.close();
+    await this.slack.stop();
+    await this.sink.stop();
+  }
+}
+
+export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
+  const host = o.host ?? '127.0.0.1';
+  // Known before the app starts: links in mail (the survey) and the page's own address name it.
+  const port = o.port ? o.port : await freePort();
+  const clock = new SandboxClock(o.start);
+  const slack = await new SlackWebApi(() => clock.now()).start();
+  populate(slack);
+  const sink = await new SmtpSink().start();
+  const logLevel = o.logLevel ?? 'warn';
+  const settings = {
+    port,
+    host,
+    slackUrl: slack.url,
+    smtpUrl: sink.url,
+    smtpPort: o.smtpPort ?? 0,
+    logLevel,
+    timezone: o.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+  };
+  const secrets = sandboxSecrets();
+  const config = sandboxConfig(settings, secrets);
+  const logger = o.logger ?? createLogger(logLevel);
+  const db = await connectDatabase(o.mongoUri, logger, o.dbName ?? 'deskbell_sandbox');
+  // The workspace lives in this process only: tickets left from an earlier run would point at cards it lacks.
+  await db.dropDatabase();
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const driver = new SlackDriver(slack, new SlackSender(url, secrets.signingSecret));
+  let sandbox: Sandbox | undefined;
+  const routes = sandboxRoutes(() => sandbox!, loadPageAssets(), logger.child({ component: 'sandbox' }));
+  const app = createApp({
+    config,
+    db,
+    slack: createSlackClient(config),
+    mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
+    clock,
+    logger,
+    host,
+    routes,
+    schedulerPollMs: 5000,
+    deliveryPollMs: 1000,
+    retryBaseMs: 500,
+  });
+  trackHandlers(app);
+  sandbox = new Sandbox(app, db, config, slack, sink, clock, driver, url);
+  await app.start(port);
+  return sandbox;
+}
