@@ -33,12 +33,43 @@ function viewSurface(kind, id, choices) {
   };
 }
 
+const INITIAL = [
+  'initial_value',
+  'initial_option',
+  'initial_options',
+  'initial_user',
+  'initial_users',
+  'initial_date',
+  'initial_time',
+  'initial_date_time',
+  'initial_conversation',
+  'initial_channel',
+];
+const isEmpty = (v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+/** Slack's own check before a form leaves the screen: every input not marked optional has a value. */
+function requiredMissing(view, choices) {
+  const missing = {};
+  for (const b of view.blocks ?? []) {
+    if (b.type !== 'input' || b.optional || !b.element) continue;
+    const chosen = choices[b.block_id]?.[b.element.action_id];
+    const initial = INITIAL.map((k) => b.element[k]).find((v) => !isEmpty(v));
+    if (isEmpty(chosen === undefined ? initial : chosen)) missing[b.block_id] = 'Please complete this required field.';
+  }
+  return missing;
+}
+
 /** The top modal of the person's stack, or nothing. */
 export function modalLayer(modal, redraw) {
   if (!modal) return null;
   const { id, view } = modal;
   const choices = choicesOf(id, modal.hash, view);
   const submit = async () => {
+    const missing = requiredMissing(view, choices);
+    if (Object.keys(missing).length) {
+      page.errors.set(id, missing);
+      return redraw();
+    }
     const answer = await post('submit', { user: page.user, viewId: id, state: choices });
     if (answer?.errors) {
       page.errors.set(id, answer.errors);
