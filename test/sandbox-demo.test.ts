@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoStart, fillDemoWeek } from '../src/sandbox/demo/week.js';
-import { type Sandbox, startSandbox } from '../src/sandbox/sandbox.js';
+import type { Sandbox } from '../src/sandbox/sandbox.js';
+import { startSandbox } from '../src/sandbox/start.js';
 import { uniqueDbName } from './support/harness.js';
 
 /** `npm run sandbox -- --demo`: a week played through Deskbell's real entry points, ending now. */

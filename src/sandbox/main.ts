@@ -1,14 +1,13 @@
 // `npm run sandbox [-- --demo] [--port 3000] [--host 127.0.0.1] [--smtp-port 0] [--verbose]`: Deskbell in a
 // workspace of its own, in a browser page, with nothing from Slack. Reads no `.env`: its settings are built in
 // (src/sandbox/config.ts); only MONGODB_URI is taken from the environment, to use a server of your own.
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { describeUri } from '../db/connect.js';
-import { planEmbedded } from '../db/embedded-plan.js';
-import { type EmbeddedServer, startEmbeddedServer } from '../db/embedded.js';
+import { sandboxDatabase } from './database.js';
 import { realSlackTokens } from './config.js';
 import { demoStart, fillDemoWeek } from './demo/week.js';
-import { type Sandbox, startSandbox } from './sandbox.js';
+import type { Sandbox } from './sandbox.js';
+import { startSandbox } from './start.js';
 
 const USAGE = `npm run sandbox -- [--demo] [--port 3000] [--host 127.0.0.1] [--smtp-port 0] [--verbose]
   --demo       fill a realistic week first (tickets of every priority, an incident, a storm, a report)
@@ -48,22 +47,6 @@ function fail(message: string, code = 64): never {
   process.exit(code);
 }
 
-/** The embedded database chain of `npm start`, in a temporary folder: the sandbox keeps nothing between runs. */
-async function database(): Promise<{ uri: string; server?: EmbeddedServer }> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI };
-  const plan = await planEmbedded(undefined);
-  if (plan.installSecantusDb) {
-    process.stderr.write(`Installing SecantusDB for the embedded database: ${plan.reason}\n`);
-    const installer = new URL('../../scripts/ensure-secantusdb.sh', import.meta.url).pathname;
-    const code = await new Promise<number>((done) =>
-      spawn('bash', [installer], { stdio: 'inherit' }).on('exit', (c) => done(c ?? 1)),
-    );
-    if (code !== 0) fail('SecantusDB could not be installed; set MONGODB_URI to a MongoDB server instead.', 1);
-  }
-  const server = await startEmbeddedServer();
-  return { uri: server.uri, server };
-}
-
 async function main(): Promise<void> {
   const opts = options();
   const tokens = realSlackTokens(process.env);
@@ -80,7 +63,7 @@ async function main(): Promise<void> {
     );
   }
   const started = Date.now();
-  const db = await database();
+  const db = await sandboxDatabase().catch((err: Error) => fail(err.message, 1));
   let sandbox: Sandbox | undefined;
   let stopping = false;
   const stop = async () => {

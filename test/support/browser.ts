@@ -1,28 +1,13 @@
-import { existsSync } from 'node:fs';
+import { chromiumPath, NO_CHROMIUM as NO_CHROMIUM_FOUND } from '../../scripts/chromium.js';
 import { inject } from 'vitest';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { startSandbox } from '../../src/sandbox/start.js';
 import { uniqueDbName } from './harness.js';
 
-/** Where Chromium usually is: Debian's and Ubuntu's packages, Google Chrome, macOS. */
-const USUAL_PATHS = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/snap/bin/chromium',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-];
+export { chromiumPath } from '../../scripts/chromium.js';
 
-/** CHROMIUM_PATH when set, else the first usual path that exists; undefined when there is none. */
-export function chromiumPath(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
-  return USUAL_PATHS.find((p) => existsSync(p));
-}
-
-export const NO_CHROMIUM =
-  'Browser tests skipped: no Chromium found. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.';
+export const NO_CHROMIUM = `Browser tests skipped. ${NO_CHROMIUM_FOUND}`;
 
 /** One sandbox and one browser page on it, for a whole test file (the browser starts once: the wall time is small). */
 export async function openSandbox(

@@ -1,9 +1,9 @@
 // Block Kit drawn as Slack draws it, for every block and element Deskbell sends (and the rest of the common set).
 // A block or element this file does not know is drawn as a visible "unknown" placeholder (class bk-unknown), never
 // left out: the browser test fails on one.
-import { h } from './dom.js';
+import { h, safeHref } from './dom.js';
 import { confirmDialog } from './confirm.js';
-import { EMOJI, inline, link, plainOf, slackDate, textObject } from './mrkdwn.js';
+import { directory, EMOJI, inline, link, plainOf, slackDate, textObject } from './mrkdwn.js';
 
 /**
  * `surface`: { kind: 'message' | 'modal' | 'home', people, channels, choices (view inputs, by block then action id),
@@ -182,7 +182,7 @@ const ELEMENTS = {
         'a',
         {
           class: cls,
-          href: e.url,
+          href: safeHref(e.url),
           target: '_blank',
           rel: 'noopener noreferrer',
           onclick: (ev) => linkButton(ev, e, press),
@@ -308,8 +308,8 @@ const ELEMENTS = {
 };
 
 function linkButton(ev, e, press) {
-  // A link button opens its address and still tells the app it was clicked (Slack sends the action too).
-  if (e.url && !/^https?:/i.test(e.url)) ev.preventDefault();
+  // A link button opens its address (a Slack link inside the page) and still tells the app it was clicked.
+  if (directory.follow(e.url) || !safeHref(e.url)) ev.preventDefault();
   press();
 }
 

@@ -142,7 +142,13 @@ function angle(inner) {
   const [target, ...rest] = inner.split('|');
   const label = rest.length ? decode(rest.join('|')) : undefined;
   if (target.startsWith('@')) return pill('user', `@${label ?? directory.user(target.slice(1))}`);
-  if (target.startsWith('#')) return pill('channel', `#${label ?? directory.channel(target.slice(1))}`);
+  if (target.startsWith('#')) {
+    // A channel mention is a link to the channel, as on Slack.
+    const id = target.slice(1);
+    const a = link(`https://acme.slack.com/archives/${id}`, `#${label ?? directory.channel(id)}`);
+    a.classList?.add('mention', 'channel');
+    return a;
+  }
   if (target.startsWith('!subteam^')) return pill('group', label ?? `@${directory.group(target.slice(9))}`);
   if (/^!(here|channel|everyone)$/.test(target)) return pill('broadcast', `@${target.slice(1)}`);
   if (target.startsWith('!date^')) {
