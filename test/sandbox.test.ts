@@ -109,6 +109,11 @@ describe('the sandbox', () => {
     const member = await state('user=U0AGENT&channel=G0SECRET');
     expect(member.channels.map((c: { id: string }) => c.id)).toContain('G0SECRET');
     expect(member.conversation.messages.map((m: { text: string }) => m.text)).toEqual(['only for members']);
+    // A channel Deskbell posts to without having made it (one its settings name) is listed too.
+    s.slack.messages.push({ channel: 'C0LEADS', ts: '1772600000.000001', text: 'for the leads' });
+    expect(
+      (await state('user=U0LEAD&channel=C0LEADS')).conversation.messages.map((m: { text: string }) => m.text),
+    ).toEqual(['for the leads']);
     const outsider = await state('user=U0OUTSIDER&channel=G0SECRET');
     expect(outsider.channels.map((c: { id: string }) => c.id)).not.toContain('G0SECRET');
     expect(outsider.conversation).toMatchObject({ known: false, messages: [] });

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { SentMail } from './mail.js';
 import { PEOPLE } from './people.js';
-import type { SlackWebApi, StoredMessage, UploadedFile } from './slack/web-api.js';
+import type { SlackWebApi, StoredChannel, StoredMessage, UploadedFile } from './slack/web-api.js';
 import { inChannel } from './slack/workspace.js';
 
 /** What the page asks to see: who is looking, and at which conversation and thread. */
@@ -33,6 +33,21 @@ const fileInfo = (f: UploadedFile) => ({
   alt: f.altText,
 });
 
+/**
+ * Channels Deskbell posts to that it did not create (a channel named in its settings): shown as public, by id,
+ * as a workspace where the app was invited would have them.
+ */
+function unlisted(slack: SlackWebApi): StoredChannel[] {
+  const ids = new Set(slack.messages.map((m) => m.channel).filter((id) => /^[CG]/.test(id) && !slack.channels.has(id)));
+  return [...ids].map((id) => ({
+    id,
+    name: id.toLowerCase(),
+    members: new Set<string>(),
+    creator: 'UBOT',
+    is_private: false,
+  }));
+}
+
 /** The DM between `user` and Deskbell: posts to the user id and to `D<user>` are the same conversation. */
 export const dmOf = (user: string) => `D${user}`;
 
@@ -44,7 +59,7 @@ export const dmOf = (user: string) => `D${user}`;
 export function pageState(src: PageSources, looking: Looking) {
   const { slack, config } = src;
   const { user } = looking;
-  const visible = [...slack.channels.values()].filter((c) => !c.is_private || c.members.has(user));
+  const visible = [...slack.channels.values(), ...unlisted(slack)].filter((c) => !c.is_private || c.members.has(user));
   const channel = looking.channel ?? config.SUPPORT_CHANNEL_ID;
   const isDm = channel === dmOf(user);
   const known = isDm || visible.some((c) => c.id === channel);

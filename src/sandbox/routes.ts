@@ -12,14 +12,17 @@ import type { Sandbox } from './sandbox.js';
 const MAX_BODY = 256 * 1024;
 const LONG_POLL_MS = 25_000;
 
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
 /**
- * A page on loopback is still reachable from any site the same browser opens. Refused: a Host that is not this
- * server's (DNS rebinding), and a cross-site Origin; the API takes JSON only, which a cross-site form cannot send
- * without a CORS preflight this server never grants.
+ * A page on loopback is still reachable from any site the same browser opens. Refused: on loopback, a Host that
+ * is not this machine at this port (DNS rebinding); anywhere, a cross-site Origin. The API takes JSON only, which
+ * a cross-site form cannot send without a CORS preflight this server never grants.
  */
-function checkCaller(req: IncomingMessage, hostAndPort: string): void {
+function checkCaller(req: IncomingMessage, url: URL): void {
   const host = String(req.headers.host ?? '');
-  if (host !== hostAndPort && host !== hostAndPort.replace(/^127\.0\.0\.1:/, 'localhost:')) {
+  const loopback = LOOPBACK_NAMES.includes(url.hostname);
+  if (loopback && !LOOPBACK_NAMES.some((name) => host === `${name}:${url.port}`)) {
     throw new HttpError(421, 'this sandbox answers only at its own address');
   }
   const origin = req.headers.origin;
@@ -48,7 +51,7 @@ export function sandboxRoutes(sandboxOf: () => Sandbox, assets: PageAssets, log:
     route(
       log,
       async (req, res) => {
-        checkCaller(req, sandboxOf().hostAndPort);
+        checkCaller(req, new URL(sandboxOf().url));
         await handler(req, res);
       },
       maxBody,

@@ -43,10 +43,6 @@ export class Sandbox {
     };
   }
 
-  get hostAndPort(): string {
-    return new URL(this.url).host;
-  }
-
   get smtpPort(): number {
     return this.app.smtpPort!;
   }

@@ -19,24 +19,24 @@ root.append(regions.top, h('div', { class: 'body' }, regions.side, regions.main,
 
 /** What each region was last drawn from: unchanged input leaves the region (and what is being typed) alone. */
 const drawn = new Map();
+/** A conversation just opened starts at its end; later redraws keep the reader's place. */
+let opened = true;
 
 function region(name, key, draw) {
   const signature = JSON.stringify(key);
   if (drawn.get(name) === signature) return;
   drawn.set(name, signature);
   const node = regions[name];
-  const keepBottom = node.scrollHeight - node.scrollTop - node.clientHeight < 40;
+  // A list scrolled to its end follows new messages; one scrolled up stays where the reader left it.
+  const old = node.querySelector('.messages');
+  const atEnd = opened || !old || old.scrollHeight - old.scrollTop - old.clientHeight < 40;
+  const top = old?.scrollTop ?? 0;
   clear(node).append(...[draw()].flat().filter(Boolean));
-  if (name === 'main') scrollMain(keepBottom);
-}
-
-function scrollMain(keepBottom) {
-  const list = regions.main.querySelector('.messages');
+  const list = node.querySelector('.messages');
   if (!list) return;
-  const marked = page.highlight && list.querySelector(`[data-ts="${CSS.escape(page.highlight)}"]`);
+  const marked = name === 'main' && page.highlight && list.querySelector(`[data-ts="${CSS.escape(page.highlight)}"]`);
   if (marked) marked.scrollIntoView({ block: 'center' });
-  else if (keepBottom || !drawn.get('scrolled')) list.scrollTop = list.scrollHeight;
-  drawn.set('scrolled', true);
+  else list.scrollTop = atEnd ? list.scrollHeight : top;
 }
 
 // ---- top bar ---------------------------------------------------------------------------------------------
@@ -225,6 +225,7 @@ async function refresh(wait) {
     page.state = await res.json();
     document.body.dataset.version = String(page.state.version);
     draw();
+    opened = false;
   } catch (err) {
     if (mine.signal.aborted) return;
     regions.top.dataset.offline = 'true';
@@ -259,9 +260,9 @@ directory.group = (id) =>
 let lastHome = '';
 whenNavigating(() => {
   drawn.clear();
+  opened = true;
   if (page.view === 'home' && lastHome !== page.user) void post('home', { user: page.user });
   lastHome = page.view === 'home' ? page.user : '';
-  draw();
   void refresh(false);
 });
 
