@@ -37,9 +37,10 @@ function drawEach(
   });
 }
 
-/** Draws each sample with the page's own renderer module (imported by the page: the test runner would rewrite an import here). */
+/** Draws each sample with the page's own renderer module (imported by the page: vitest would rewrite it here). */
 async function draw(page: Page, samples: Array<Pick<Sample, 'kind' | 'surface' | 'block'>>): Promise<Drawn[]> {
-  const script = `import('/sandbox/assets/blocks.js').then((m) => (${drawEach.toString()})(m.renderBlocks, ${JSON.stringify(samples)}))`;
+  const run = `(${drawEach.toString()})(m.renderBlocks, ${JSON.stringify(samples)})`;
+  const script = `import('/sandbox/assets/blocks.js').then((m) => ${run})`;
   return (await page.evaluate(script)) as Drawn[];
 }
 

@@ -83,7 +83,7 @@ describe('the sandbox', () => {
     expect(theirs.conversation.ephemerals).toEqual([]);
   });
 
-  it('moves the clock and runs what the time passed: sweeps always, the daily summary when 09:30 is passed', async () => {
+  it('moves the clock and runs what the time passed: sweeps always, the daily summary past 09:30', async () => {
     const short = (await (await api('clock', { minutes: 15 })).json()) as { ran: string[]; now: string };
     expect(short.ran).toEqual(['sla.sweep', 'incident.sweep', 'tickets.auto-close']);
     expect(short.now).toMatch(/^2026-03-04T09:15/);
@@ -119,7 +119,7 @@ describe('the sandbox', () => {
     expect(outsider.conversation).toMatchObject({ known: false, messages: [] });
   });
 
-  it('serves a shared picture as a picture and any other file as plain text or a download, never as a page', async () => {
+  it('serves a shared picture as a picture, any other file as plain text or a download, never as a page', async () => {
     const share = (id: string, filename: string, bytes: string) =>
       s.slack.uploads.set(id, {
         id,

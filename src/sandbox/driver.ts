@@ -121,7 +121,7 @@ export class SlackDriver {
     );
   }
 
-  /** A slash command; an answer in the acknowledgement is shown as Slack shows it (to the caller, or in the channel). */
+  /** A slash command; an answer in its acknowledgement is shown as Slack shows it (to the caller, or to all). */
   async command(user: string, channel: string, command: string, text: string): Promise<Answer> {
     const name = this.slack.channels.get(channel)?.name ?? 'directmessage';
     const extra = {

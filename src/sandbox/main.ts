@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   const tokens = realSlackTokens(process.env);
   if (tokens.length) {
     fail(
-      `The sandbox will not start with a Slack token in the environment (${tokens.join(', ')}): it plays a workspace of ` +
+      `The sandbox will not start with a Slack token in the environment (${tokens.join(', ')}): ` +
+        'it plays a workspace of ' +
         'its own and must never be mistaken for, or pointed at, a real one. Start it from a shell without them.',
       78,
     );
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
     [
       `Deskbell sandbox ready in ${seconds} s: ${sandbox.url}/sandbox`,
       `  Slack: a stand-in in this process · database: ${where}, database deskbell_sandbox (emptied at start)`,
-      `  mail to ${sandbox.config.SUPPORT_EMAIL_ADDRESS}: SMTP ${opts.host}:${sandbox.smtpPort} · mail from Deskbell: the page's Mailbox`,
+      `  mail to ${sandbox.config.SUPPORT_EMAIL_ADDRESS}: SMTP ${opts.host}:${sandbox.smtpPort}`,
+      "  mail from Deskbell: the page's Mailbox",
       '  Ctrl-C stops it; nothing is kept.',
       '',
     ].join('\n'),

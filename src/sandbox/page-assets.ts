@@ -32,7 +32,8 @@ export function loadPageAssets(folder = pageFolder()): PageAssets {
 
 /** Scripts and styles from this server only; nothing inline, so text that slipped through unescaped cannot run. */
 const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function sendAsset(res: ServerResponse, assets: PageAssets, name: string): void {
   const asset = assets.get(name);

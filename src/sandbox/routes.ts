@@ -110,12 +110,14 @@ export function sandboxRoutes(sandboxOf: () => Sandbox, assets: PageAssets, log:
         : /\.(csv|md|txt|json)$/i.test(f.filename)
           ? 'text/plain; charset=utf-8'
           : 'application/octet-stream';
+      const safeName = f.filename.replace(/[^\w.-]/g, '_');
+      const download = type === 'application/octet-stream';
       res.writeHead(200, {
         'content-type': type,
         'content-length': f.bytes.length,
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'",
-        'content-disposition': `${type === 'application/octet-stream' ? 'attachment' : 'inline'}; filename="${f.filename.replace(/[^\w.-]/g, '_')}"`,
+        'content-disposition': `${download ? 'attachment' : 'inline'}; filename="${safeName}"`,
       });
       res.end(f.bytes);
     }),

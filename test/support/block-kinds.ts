@@ -106,7 +106,7 @@ export function readCorpus(): Sample[] {
   return files.flatMap((f) => JSON.parse(readFileSync(join(CORPUS_DIR, f), 'utf8')) as Sample[]);
 }
 
-/** Adds `samples` to the corpus file of `testFile` (each test file writes only its own: parallel runs do not collide). */
+/** Adds `samples` to the corpus file of `testFile` (each test file writes its own: parallel runs never collide). */
 export function recordSamples(testFile: string, samples: Sample[]): void {
   const file = join(CORPUS_DIR, `${basename(testFile).replace(/\.test\.ts$/, '')}.json`);
   let kept: Sample[] = [];

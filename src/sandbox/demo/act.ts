@@ -74,7 +74,10 @@ export class DemoActor {
     if (answer.status !== 200) throw new Error(`${actionId} was answered ${answer.status}`);
   }
 
-  /** Waits for `user`'s modal `callbackId` and submits it with `answers` by block id (prefix); other inputs keep their initial values. */
+  /**
+   * Waits for `user`'s modal `callbackId` and submits it with `answers` by block id (or its start); other inputs
+   * keep their initial values.
+   */
   async submit(user: string, callbackId: string, answers: Record<string, Choice>) {
     const modal = await waitFor(
       () => this.s.slack.modalStacks.get(user)?.find((v) => v.view.callback_id === callbackId),

@@ -61,7 +61,8 @@ export async function fillDemoWeek(s: Sandbox, progress: (step: string) => void 
     await act.click(AGENT, card(login), 'ticket_reply');
     await act.submit(AGENT, 'reply_modal', {
       reply_message:
-        'Hello Ada,\n\nsorry about that. Could you tell us which browser you use? A stale saved password is the usual cause.\n\nAlex',
+        'Hello Ada,\n\nsorry about that. Could you tell us which browser you use? ' +
+        'A stale saved password is the usual cause.\n\nAlex',
     });
 
     await at(day(0, '09:05'), 'a typo report comes in by webhook');
@@ -174,7 +175,8 @@ export async function fillDemoWeek(s: Sandbox, progress: (step: string) => void 
       report_root_cause: 'The SAML signing certificate expired; no alert watched its expiry date.',
       report_resolution: 'Rotated the certificate and re-published the metadata.',
       report_prevention:
-        'Alert 30 days before a certificate expires — Omar Haddad\nAdd certificate expiry to the weekly review — Priya Shah',
+        'Alert 30 days before a certificate expires — Omar Haddad\n' +
+        'Add certificate expiry to the weekly review — Priya Shah',
     });
 
     await at(day(3, '10:15'), 'an invoice question and a how-to');

@@ -27,7 +27,7 @@ export function whenNavigating(fn) {
 
 const KEYS = ['user', 'view', 'channel', 'thread', 'mail'];
 
-/** The page's place is kept in the address (#user=…&view=…), so a reload, a link or a screenshot script lands there. */
+/** The page's place is in its address (#user=…&view=…): a reload, a link or a screenshot script lands there. */
 export function readLocation() {
   const params = new URLSearchParams(location.hash.slice(1));
   for (const key of KEYS) {

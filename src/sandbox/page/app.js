@@ -48,6 +48,8 @@ const STEPS = [
   ['+1 day', 1440],
 ];
 
+const PASSED = 'SLA warnings, incident reminders, summaries';
+
 function topBar(s) {
   const who = h(
     'select',
@@ -71,7 +73,7 @@ function topBar(s) {
       'div',
       {
         class: 'clock',
-        title: `Deskbell's clock (${s.timezone}); moving it runs what the time passed: SLA warnings, incident reminders, summaries`,
+        title: `Deskbell's clock (${s.timezone}); moving it runs what the time passed: ${PASSED}`,
       },
       h('span', { class: 'clock-now' }, `🕘 ${clock}`),
       STEPS.map(([label, minutes]) =>

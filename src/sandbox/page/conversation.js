@@ -3,7 +3,7 @@
 import { navigate, page, personOf, post, toast } from './api.js';
 import { renderBlocks } from './blocks.js';
 import { h } from './dom.js';
-import { mrkdwn } from './mrkdwn.js';
+import { link, mrkdwn } from './mrkdwn.js';
 
 const CREATE_TICKET_SHORTCUT = 'create_ticket_from_message';
 
@@ -165,7 +165,7 @@ export function conversationHeader(c) {
       h(
         'div',
         { class: 'bookmarks' },
-        c.bookmarks.map((b) => h('a', { href: b.link, target: '_blank', rel: 'noopener noreferrer' }, `🔖 ${b.title}`)),
+        c.bookmarks.map((b) => link(b.link, `🔖 ${b.title}`)),
       ),
   );
 }
