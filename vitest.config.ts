@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
-    // Every file ends by checking that no requester text reached the fake Slack unescaped.
-    setupFiles: ['test/support/slack-safety-check.ts'],
+    // Every file ends by checking that no requester text reached the fake Slack unescaped, and that the sandbox
+    // page has a sample of every kind of Block Kit it sent (test/support/block-corpus-check.ts).
+    setupFiles: ['test/support/slack-safety-check.ts', 'test/support/block-corpus-check.ts'],
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

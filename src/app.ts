@@ -53,6 +53,10 @@ export interface AppParts {
   dnsResolver?: DnsResolver;
   /** How long a claim lasts without renewal (SlackDeps.claimMs); default 60 s, tests shorten it. */
   claimMs?: number;
+  /** Address the HTTP server binds to; every interface when unset. The sandbox keeps to loopback. */
+  host?: string;
+  /** More routes beside Deskbell's own (the sandbox's page). */
+  routes?: CustomRoute[];
 }
 
 export interface DeskbellApp {
@@ -145,7 +149,7 @@ export function createApp(parts: AppParts): DeskbellApp {
 
   // Whether this process's scheduler runs, for /healthz; set by start and stop below.
   let schedulerRunning = false;
-  const customRoutes: CustomRoute[] = httpRoutes(context, () => schedulerRunning);
+  const customRoutes: CustomRoute[] = [...httpRoutes(context, () => schedulerRunning), ...(parts.routes ?? [])];
   const receiver: Receiver = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes, logger: boltLogger(logger) })
     : httpReceiver(config, customRoutes, logger);
@@ -185,7 +189,7 @@ export function createApp(parts: AppParts): DeskbellApp {
       }
       // In the background: on a large collection they take a while, and the first report waits for them anyway.
       void ensureReportIndexes(context.models.Ticket);
-      const started = (await bolt.start(port)) as unknown;
+      const started = (await bolt.start(parts.host ? { port, host: parts.host } : port)) as unknown;
       server = started instanceof Object && 'address' in (started as object) ? (started as Server) : undefined;
       worker.start();
       await agenda.start();
