@@ -90,7 +90,9 @@ export function spread(list: CommandCounts[]) {
  * One table: a row per command and collection, a column per measure, each cell commands per ticket
  * (`counts` divided by `tickets`). Also returns the rows for the result file.
  */
-export function breakdown(columns: Record<string, { counts: CommandCounts; tickets: number }>): Record<string, Record<string, number>> {
+export function breakdown(
+  columns: Record<string, { counts: CommandCounts; tickets: number }>,
+): Record<string, Record<string, number>> {
   const keys = new Set<string>();
   for (const { counts } of Object.values(columns)) for (const k of counts.byKey.keys()) keys.add(k);
   const first = Object.values(columns)[0];
@@ -101,7 +103,10 @@ export function breakdown(columns: Record<string, { counts: CommandCounts; ticke
   const rows: Record<string, Record<string, number>> = {};
   for (const key of [...ordered, 'total']) {
     rows[key] = Object.fromEntries(
-      Object.entries(columns).map(([name, { counts, tickets }]) => [name, round((key === 'total' ? counts.total : counts.byKey.get(key) ?? 0) / Math.max(1, tickets), 2)]),
+      Object.entries(columns).map(([name, { counts, tickets }]) => [
+        name,
+        round((key === 'total' ? counts.total : (counts.byKey.get(key) ?? 0)) / Math.max(1, tickets), 2),
+      ]),
     );
   }
   console.table(rows);

@@ -22,9 +22,22 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const counts = diff(bench.commands.snapshot(), s0);
     const perSec = round(counts.total / seconds, 2);
-    console.log(`idle: ${counts.total} commands in ${seconds} s = ${perSec} commands/s; per second by command and collection:`);
-    const table = breakdown({ 'per second': { counts, tickets: seconds }, [`in ${seconds} s`]: { counts, tickets: 1 } });
-    writeResult('idle', { ...info, at: new Date().toISOString(), seconds, settleS, commandsPerSec: perSec, commands: countsToJson(counts), breakdown: table });
+    console.log(
+      `idle: ${counts.total} commands in ${seconds} s = ${perSec} commands/s; per second by command and collection:`,
+    );
+    const table = breakdown({
+      'per second': { counts, tickets: seconds },
+      [`in ${seconds} s`]: { counts, tickets: 1 },
+    });
+    writeResult('idle', {
+      ...info,
+      at: new Date().toISOString(),
+      seconds,
+      settleS,
+      commandsPerSec: perSec,
+      commands: countsToJson(counts),
+      breakdown: table,
+    });
   } finally {
     await bench.stop();
   }

@@ -22,7 +22,19 @@
 import { performance } from 'node:perf_hooks';
 import { LoadGenerator, type LoadItem } from './load.js';
 import { Deliveries, loadedRun, oneByOne, reportCommands } from './measure.js';
-import { distinctWord, header, listOption, option, percentile, pool, round, runBench, slackIntervalOption, startBenchApp, writeResult } from './support.js';
+import {
+  distinctWord,
+  header,
+  listOption,
+  option,
+  percentile,
+  pool,
+  round,
+  runBench,
+  slackIntervalOption,
+  startBenchApp,
+  writeResult,
+} from './support.js';
 
 let serial = 0;
 function ticket(tag: string): LoadItem {
@@ -43,7 +55,10 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
   const bench = await startBenchApp(`intake${n}`, { SLACK_CHANNEL_INTERVAL_MS: String(intervalMs) });
   const load = new LoadGenerator(bench.url);
   try {
-    const info = header(`intake benchmark: n = ${n}, concurrency ${concurrency}, ${probeN} tickets one at a time before and after`, bench);
+    const info = header(
+      `intake benchmark: n = ${n}, concurrency ${concurrency}, ${probeN} tickets one at a time before and after`,
+      bench,
+    );
     const deliveries = new Deliveries(bench.slack, bench.sink);
     const parts = { commands: bench.commands, worker: bench.app.context.worker, deliveries, load };
     await oneByOne(parts, tickets('warm', 3));
@@ -70,7 +85,10 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
     const latencies = run.answers.map((a) => a.answeredAt - a.sentAt).sort((a, b) => a - b);
     const acceptedPerSec = round(run.accepted.length / (run.sendMs / 1000));
     const insertOnePerSec = round(docs.length / (insertOneMs / 1000));
-    const commands = reportCommands([{ label: 'empty', one: before }, ...(after ? [{ label: `${n} stored`, one: after }] : [])], { counts: run.counts, countsToOut: run.countsToOut, tickets: run.accepted.length });
+    const commands = reportCommands(
+      [{ label: 'empty', one: before }, ...(after ? [{ label: `${n} stored`, one: after }] : [])],
+      { counts: run.counts, countsToOut: run.countsToOut, tickets: run.accepted.length },
+    );
     const result = {
       ...info,
       at: new Date().toISOString(),
@@ -80,7 +98,11 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
       accepted: run.accepted.length,
       failed: run.failed,
       acceptedPerSec,
-      answerMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
+      answerMs: {
+        p50: round(percentile(latencies, 50)),
+        p99: round(percentile(latencies, 99)),
+        max: round(latencies.at(-1) ?? NaN),
+      },
       allOutMs: Math.round(run.allOutMs),
       ...(run.timedOut ? { timedOut: run.timedOut } : {}),
       duplicateCards: deliveries.duplicateCards(),
@@ -92,7 +114,9 @@ async function measureSize(n: number, concurrency: number, probeN: number, inter
       'webhook intake (accepted/s)': { value: acceptedPerSec },
       'answer p50 (ms)': { value: result.answerMs.p50 },
       'answer p99 (ms)': { value: result.answerMs.p99 },
-      'all cards + acknowledgements out (s)': { value: run.timedOut ? `timed out ${run.timedOut}` : round(run.allOutMs / 1000, 1) },
+      'all cards + acknowledgements out (s)': {
+        value: run.timedOut ? `timed out ${run.timedOut}` : round(run.allOutMs / 1000, 1),
+      },
       'tickets with a duplicate card': { value: result.duplicateCards },
       [`raw insertOne, ${indexes.length + 1} indexes, concurrency ${concurrency} (docs/s)`]: { value: insertOnePerSec },
       'intake / raw insertOne': { value: result.intakeVsInsertOne },

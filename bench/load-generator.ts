@@ -96,7 +96,8 @@ process.on('message', (msg: LoadRequest) => {
   if (msg?.type !== 'run') return;
   run(msg).then(
     (answers) => process.send!({ type: 'done', batch: msg.batch, answers } satisfies LoadReply),
-    (err: unknown) => process.send!({ type: 'done', batch: msg.batch, answers: [], error: String(err) } satisfies LoadReply),
+    (err: unknown) =>
+      process.send!({ type: 'done', batch: msg.batch, answers: [], error: String(err) } satisfies LoadReply),
   );
 });
 process.on('disconnect', () => process.exit(0));

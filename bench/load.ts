@@ -21,7 +21,8 @@ export class LoadGenerator {
       done?.(msg);
     });
     this.child.on('exit', (code) => {
-      for (const done of this.waiting.values()) done({ type: 'done', batch: -1, answers: [], error: `load generator exited with ${code}` });
+      for (const done of this.waiting.values())
+        done({ type: 'done', batch: -1, answers: [], error: `load generator exited with ${code}` });
       this.waiting.clear();
     });
   }
@@ -31,7 +32,14 @@ export class LoadGenerator {
     const batch = ++this.batch;
     const reply = await new Promise<LoadReply>((ok) => {
       this.waiting.set(batch, ok);
-      this.child.send({ type: 'run', batch, url: this.url, items, concurrency, ...(stopAfterMs === undefined ? {} : { stopAfterMs }) } satisfies LoadRequest);
+      this.child.send({
+        type: 'run',
+        batch,
+        url: this.url,
+        items,
+        concurrency,
+        ...(stopAfterMs === undefined ? {} : { stopAfterMs }),
+      } satisfies LoadRequest);
     });
     if (reply.error) throw new Error(reply.error);
     return reply.answers;

@@ -42,7 +42,11 @@ export class Deliveries {
   private mails = 0;
   private lastCallAt = new Map<string, number>();
 
-  constructor(private readonly slack: FakeSlack, private readonly sink: SmtpSink, private readonly channel = 'CSUPPORT1') {}
+  constructor(
+    private readonly slack: FakeSlack,
+    private readonly sink: SmtpSink,
+    private readonly channel = 'CSUPPORT1',
+  ) {}
 
   update(): this {
     const calls = this.slack.calls;
@@ -80,7 +84,8 @@ export class Deliveries {
   outCount(keys: Iterable<string>, what: 'cards' | 'acks' | 'both'): number {
     this.update();
     let n = 0;
-    for (const k of keys) if ((what !== 'acks' ? this.cards.has(k) : true) && (what !== 'cards' ? this.acks.has(k) : true)) n++;
+    for (const k of keys)
+      if ((what !== 'acks' ? this.cards.has(k) : true) && (what !== 'cards' ? this.acks.has(k) : true)) n++;
     return n;
   }
 }
@@ -128,7 +133,11 @@ export interface OneByOne {
  * card + acknowledgement, and until quiet again. The worker's and Agenda's polls can still fall into a window: the
  * median is the figure to read, the mean and max show such strays.
  */
-export async function oneByOne(parts: { commands: CommandCounter; worker: DeliveryWorker; deliveries: Deliveries; load: LoadGenerator }, items: LoadItem[], timeoutMs = 60_000): Promise<OneByOne> {
+export async function oneByOne(
+  parts: { commands: CommandCounter; worker: DeliveryWorker; deliveries: Deliveries; load: LoadGenerator },
+  items: LoadItem[],
+  timeoutMs = 60_000,
+): Promise<OneByOne> {
   const { commands, worker, deliveries, load } = parts;
   const out: OneByOne = { request: [], toOut: [], settled: [], timedOut: 0, failed: 0 };
   for (const item of items) {
@@ -172,7 +181,12 @@ export interface LoadedRun {
 }
 
 /** Sends `items` (a burst at `concurrency`, or at their offsets), waits for every card and acknowledgement, counts. */
-export async function loadedRun(parts: { commands: CommandCounter; deliveries: Deliveries; load: LoadGenerator }, items: LoadItem[], concurrency: number, timeoutMs: number): Promise<LoadedRun> {
+export async function loadedRun(
+  parts: { commands: CommandCounter; deliveries: Deliveries; load: LoadGenerator },
+  items: LoadItem[],
+  concurrency: number,
+  timeoutMs: number,
+): Promise<LoadedRun> {
   const { commands, deliveries, load } = parts;
   const s0 = commands.snapshot();
   const started = performance.now();
@@ -181,27 +195,50 @@ export async function loadedRun(parts: { commands: CommandCounter; deliveries: D
   // Requests the cap kept from being sent do not count as sent, accepted or failed.
   const answers = all.filter((a) => a.status !== -1);
   const unsent = all.length - answers.length;
-  if (unsent) console.warn(`  sending stopped at the ${round(timeoutMs / 1000)} s cap: ${answers.length} of ${all.length} sent`);
+  if (unsent)
+    console.warn(`  sending stopped at the ${round(timeoutMs / 1000)} s cap: ${answers.length} of ${all.length} sent`);
   const accepted = answers.filter((a) => a.status === 201 && a.ticket).map((a) => a.ticket!);
   let nextReport = performance.now() + 10_000;
-  const ok = await poll(() => {
-    const done = deliveries.outCount(accepted, 'both');
-    if (performance.now() > nextReport) {
-      console.log(`  waiting for cards and acknowledgements: ${deliveries.outCount(accepted, 'cards')} cards, ${deliveries.outCount(accepted, 'acks')} acknowledgements of ${accepted.length}`);
-      nextReport += 10_000;
-    }
-    return done === accepted.length;
-  }, Math.max(30_000, timeoutMs - sendMs), 50);
+  const ok = await poll(
+    () => {
+      const done = deliveries.outCount(accepted, 'both');
+      if (performance.now() > nextReport) {
+        console.log(
+          `  waiting for cards and acknowledgements: ${deliveries.outCount(accepted, 'cards')} cards, ${deliveries.outCount(accepted, 'acks')} acknowledgements of ${accepted.length}`,
+        );
+        nextReport += 10_000;
+      }
+      return done === accepted.length;
+    },
+    Math.max(30_000, timeoutMs - sendMs),
+    50,
+  );
   const allOutMs = performance.now() - started;
   const s1 = commands.snapshot();
-  const timedOut = ok && !unsent ? undefined : `after ${round(allOutMs / 1000)} s: ${answers.length} of ${all.length} sent, ${deliveries.outCount(accepted, 'cards')} cards and ${deliveries.outCount(accepted, 'acks')} acknowledgements of ${accepted.length} accepted`;
+  const timedOut =
+    ok && !unsent
+      ? undefined
+      : `after ${round(allOutMs / 1000)} s: ${answers.length} of ${all.length} sent, ${deliveries.outCount(accepted, 'cards')} cards and ${deliveries.outCount(accepted, 'acks')} acknowledgements of ${accepted.length} accepted`;
   if (timedOut) console.warn(`  timed out ${timedOut}`);
   if (ok) await commands.quiet(1000, 30_000);
-  return { answers, unsent, accepted, failed: answers.length - accepted.length, sendMs, allOutMs, ...(timedOut ? { timedOut } : {}), counts: diff(commands.snapshot(), s0), countsToOut: diff(s1, s0) };
+  return {
+    answers,
+    unsent,
+    accepted,
+    failed: answers.length - accepted.length,
+    sendMs,
+    allOutMs,
+    ...(timedOut ? { timedOut } : {}),
+    counts: diff(commands.snapshot(), s0),
+    countsToOut: diff(s1, s0),
+  };
 }
 
 /** Prints the commands per ticket of the one-at-a-time phases and the loaded run, with a breakdown; returns them for the result file. */
-export function reportCommands(phases: { label: string; one: OneByOne }[], loaded: { counts: CommandCounts; countsToOut: CommandCounts; tickets: number } | undefined) {
+export function reportCommands(
+  phases: { label: string; one: OneByOne }[],
+  loaded: { counts: CommandCounts; countsToOut: CommandCounts; tickets: number } | undefined,
+) {
   const summary: Record<string, ReturnType<typeof spread>> = {};
   for (const { label, one } of phases) {
     summary[`${label}: request → answer`] = spread(one.request);
@@ -210,10 +247,22 @@ export function reportCommands(phases: { label: string; one: OneByOne }[], loade
   }
   if (loaded) {
     const perTicket = (c: CommandCounts) => round(c.total / Math.max(1, loaded.tickets), 2);
-    summary['loaded run: all ÷ n, to all out'] = { tickets: loaded.tickets, mean: perTicket(loaded.countsToOut), median: NaN, min: NaN, max: NaN };
-    summary['loaded run: all ÷ n, to quiet'] = { tickets: loaded.tickets, mean: perTicket(loaded.counts), median: NaN, min: NaN, max: NaN };
+    summary['loaded run: all ÷ n, to all out'] = {
+      tickets: loaded.tickets,
+      mean: perTicket(loaded.countsToOut),
+      median: NaN,
+      min: NaN,
+      max: NaN,
+    };
+    summary['loaded run: all ÷ n, to quiet'] = {
+      tickets: loaded.tickets,
+      mean: perTicket(loaded.counts),
+      median: NaN,
+      min: NaN,
+      max: NaN,
+    };
   }
-  console.log('database commands per ticket (the app\'s connection, driver command monitoring):');
+  console.log("database commands per ticket (the app's connection, driver command monitoring):");
   console.table(summary);
   const columns: Record<string, { counts: CommandCounts; tickets: number }> = {};
   const first = phases[0];
@@ -232,7 +281,25 @@ export function reportCommands(phases: { label: string; one: OneByOne }[], loade
   return {
     summary,
     breakdownPerTicket: table,
-    phases: Object.fromEntries(phases.map(({ label, one }) => [label, { timedOut: one.timedOut, failed: one.failed, request: countsToJson(sum(one.request)), toOut: countsToJson(sum(one.toOut)) }])),
-    ...(loaded ? { loaded: { tickets: loaded.tickets, toOut: countsToJson(loaded.countsToOut), toQuiet: countsToJson(loaded.counts) } } : {}),
+    phases: Object.fromEntries(
+      phases.map(({ label, one }) => [
+        label,
+        {
+          timedOut: one.timedOut,
+          failed: one.failed,
+          request: countsToJson(sum(one.request)),
+          toOut: countsToJson(sum(one.toOut)),
+        },
+      ]),
+    ),
+    ...(loaded
+      ? {
+          loaded: {
+            tickets: loaded.tickets,
+            toOut: countsToJson(loaded.countsToOut),
+            toQuiet: countsToJson(loaded.counts),
+          },
+        }
+      : {}),
   };
 }

@@ -38,7 +38,6 @@ function option(env: string, fallback: number): number {
   return value;
 }
 
-
 async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
   const value = await fn();
@@ -67,7 +66,11 @@ async function main(): Promise<void> {
   const models = bindModels(db);
   const now = new Date('2026-03-04T12:00:00Z');
   const clock: Clock = { now: () => now };
-  const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789', SUPPORT_CHANNEL_ID: 'CSUPPORT1' });
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
+    SUPPORT_CHANNEL_ID: 'CSUPPORT1',
+  });
   const deps: DomainDeps = {
     models,
     clock,
@@ -89,7 +92,8 @@ async function main(): Promise<void> {
     const tickets = models.Ticket.collection;
     const dueFilter = { 'sla.nextCheckAt': { $lte: now } };
     const rows: Array<{ name: string; ms: number; baselineMs: number; baseline: string; note?: string }> = [];
-    const add = (name: string, ms: number, baselineMs: number, baseline: string, note?: string) => rows.push({ name, ms: round(ms), baselineMs: round(baselineMs), baseline, ...(note ? { note } : {}) });
+    const add = (name: string, ms: number, baselineMs: number, baseline: string, note?: string) =>
+      rows.push({ name, ms: round(ms), baselineMs: round(baselineMs), baseline, ...(note ? { note } : {}) });
     const notes: string[] = [];
 
     // 1. A sweep with nothing due: the tickets with a reminder are due only at `now`, so sweep just before.
@@ -98,19 +102,42 @@ async function main(): Promise<void> {
     // Cheap either way: nine runs each, so one slow first query (the driver's and mongoose's warm-up) or a
     // checkpoint of the server does not decide the figure.
     const idle = await median(9, () => runSlaSweep(idleDeps, { texts: SLA_NOTE_TEXTS }));
-    const idleBase = await median(9, () => tickets.find({ 'sla.nextCheckAt': { $lte: before } }, { projection: { key: 1, sla: 1 } }).sort({ 'sla.nextCheckAt': 1 }).limit(200).toArray());
+    const idleBase = await median(9, () =>
+      tickets
+        .find({ 'sla.nextCheckAt': { $lte: before } }, { projection: { key: 1, sla: 1 } })
+        .sort({ 'sla.nextCheckAt': 1 })
+        .limit(200)
+        .toArray(),
+    );
     add('SLA sweep, nothing due', idle, idleBase, 'find sla.nextCheckAt <= now (indexed), empty');
 
     // 2. The same query returning the due tickets, then one sweep sending their reminders.
-    const dueBase = await median(runs, () => tickets.find(dueFilter, { projection: { key: 1, sla: 1 } }).sort({ 'sla.nextCheckAt': 1 }).toArray());
+    const dueBase = await median(runs, () =>
+      tickets
+        .find(dueFilter, { projection: { key: 1, sla: 1 } })
+        .sort({ 'sla.nextCheckAt': 1 })
+        .toArray(),
+    );
     // The least any reminder costs: one raw update of each due ticket (a field the sweep does not read).
     const rawWrites = await time(async () => {
-      for (const t of await tickets.find(dueFilter, { projection: { _id: 1 } }).toArray()) await tickets.updateOne({ _id: t._id }, { $set: { benchTouched: true } });
+      for (const t of await tickets.find(dueFilter, { projection: { _id: 1 } }).toArray())
+        await tickets.updateOne({ _id: t._id }, { $set: { benchTouched: true } });
     });
-    notes.push(`raw find + one updateOne per due ticket: ${round(rawWrites.ms)} ms (${round(rawWrites.ms / Math.max(1, due))} ms a ticket)`);
+    notes.push(
+      `raw find + one updateOne per due ticket: ${round(rawWrites.ms)} ms (${round(rawWrites.ms / Math.max(1, due))} ms a ticket)`,
+    );
     const sweep = await time(() => runSlaSweep(deps, { texts: SLA_NOTE_TEXTS }));
-    if (sweep.value.reminders !== due) notes.push(`the sweep sent ${sweep.value.reminders} of ${due} reminders; ${sweep.value.leftDue} tickets left for the next sweep (errors above)`);
-    add(`SLA sweep, ${due} reminders due`, sweep.ms, dueBase, `find the ${due} due tickets (indexed)`, `${round(sweep.ms / Math.max(1, due))} ms a reminder: one version-guarded ticket write each (the bench queues no Slack jobs)`);
+    if (sweep.value.reminders !== due)
+      notes.push(
+        `the sweep sent ${sweep.value.reminders} of ${due} reminders; ${sweep.value.leftDue} tickets left for the next sweep (errors above)`,
+      );
+    add(
+      `SLA sweep, ${due} reminders due`,
+      sweep.ms,
+      dueBase,
+      `find the ${due} due tickets (indexed)`,
+      `${round(sweep.ms / Math.max(1, due))} ms a reminder: one version-guarded ticket write each (the bench queues no Slack jobs)`,
+    );
 
     // 3. The daily summary's two aggregations (new since yesterday; every open ticket counted and the capped
     // lists picked on the server) beside streaming the same tickets' summary fields raw, which is what the
@@ -127,11 +154,23 @@ async function main(): Promise<void> {
     const weekly = await median(runs, () => computeWeeklyReview(deps, now));
     // Its largest part: the tickets created in the two weeks with the fields the report streams (see bench:report for the full comparison).
     const previousStart = weekEndingAt(weekEndingAt(now, 'UTC').start, 'UTC').start;
-    const weeklyBase = await median(runs, () => tickets.find({ createdAt: { $gte: previousStart } }, { projection: STREAM_FIELDS }).toArray());
+    const weeklyBase = await median(runs, () =>
+      tickets.find({ createdAt: { $gte: previousStart } }, { projection: STREAM_FIELDS }).toArray(),
+    );
     add('weekly review', weekly, weeklyBase, 'find createdAt >= two weeks ago (indexed), the streamed fields, raw');
 
     const results = rows.map((r) => ({ ...r, ratio: round(r.ms / Math.max(r.baselineMs, 0.1)) }));
-    const report = { benchmark: 'sla', database: database.kind, tickets: n, due, insertSeconds: round(inserted.ms / 1000), node: process.version, at: new Date().toISOString(), results, notes };
+    const report = {
+      benchmark: 'sla',
+      database: database.kind,
+      tickets: n,
+      due,
+      insertSeconds: round(inserted.ms / 1000),
+      node: process.version,
+      at: new Date().toISOString(),
+      results,
+      notes,
+    };
     console.table(results.map(({ name, ms, baselineMs, ratio }) => ({ name, ms, 'baseline ms': baselineMs, ratio })));
     for (const r of results) if (r.note) process.stdout.write(`${r.name}: ${r.note}\n`);
     for (const note of notes) process.stdout.write(`${note}\n`);
@@ -156,8 +195,28 @@ async function insertTickets(models: ReturnType<typeof bindModels>, n: number, d
       const isDue = i < due;
       const priority = PRIORITIES[i % PRIORITIES.length]!;
       const sla = isDue
-        ? { policyPriority: priority, firstResponseDueAt: new Date(now.getTime() + 30 * 60_000), responseWarnDueAt: new Date(now.getTime() - 60_000), resolutionDueAt: new Date(now.getTime() + 40 * H), resolutionWarnDueAt: new Date(now.getTime() + 30 * H), nextCheckAt: new Date(now.getTime() - 60_000), responseSpentMs: 0, resolutionSpentMs: 0, accountedAt: now }
-        : { policyPriority: priority, firstResponseDueAt: new Date(now.getTime() + 48 * H), responseWarnDueAt: new Date(now.getTime() + 36 * H), resolutionDueAt: new Date(now.getTime() + 96 * H), resolutionWarnDueAt: new Date(now.getTime() + 72 * H), nextCheckAt: new Date(now.getTime() + 36 * H), responseSpentMs: 0, resolutionSpentMs: 0, accountedAt: now };
+        ? {
+            policyPriority: priority,
+            firstResponseDueAt: new Date(now.getTime() + 30 * 60_000),
+            responseWarnDueAt: new Date(now.getTime() - 60_000),
+            resolutionDueAt: new Date(now.getTime() + 40 * H),
+            resolutionWarnDueAt: new Date(now.getTime() + 30 * H),
+            nextCheckAt: new Date(now.getTime() - 60_000),
+            responseSpentMs: 0,
+            resolutionSpentMs: 0,
+            accountedAt: now,
+          }
+        : {
+            policyPriority: priority,
+            firstResponseDueAt: new Date(now.getTime() + 48 * H),
+            responseWarnDueAt: new Date(now.getTime() + 36 * H),
+            resolutionDueAt: new Date(now.getTime() + 96 * H),
+            resolutionWarnDueAt: new Date(now.getTime() + 72 * H),
+            nextCheckAt: new Date(now.getTime() + 36 * H),
+            responseSpentMs: 0,
+            resolutionSpentMs: 0,
+            accountedAt: now,
+          };
       docs.push({
         _id: new Types.ObjectId(),
         number: i + 1,
@@ -170,14 +229,26 @@ async function insertTickets(models: ReturnType<typeof bindModels>, n: number, d
         suggestedCategory: null,
         priority,
         suggestedPriority: null,
-        status: OPEN_STATUSES[i % OPEN_STATUSES.length] === 'waiting_on_customer' && isDue ? 'in_progress' : OPEN_STATUSES[i % OPEN_STATUSES.length],
+        status:
+          OPEN_STATUSES[i % OPEN_STATUSES.length] === 'waiting_on_customer' && isDue
+            ? 'in_progress'
+            : OPEN_STATUSES[i % OPEN_STATUSES.length],
         assignee: i % 3 === 0 ? null : `UAGENT${i % 20}`,
         escalationLevel: 'L1',
         reopenCount: 0,
         card: { channel: 'CSUPPORT1', ts: `${1_700_000_000 + i}.000100` },
         email: { messageIds: [] },
         attachments: [],
-        timeline: [{ _id: new Types.ObjectId(), at: createdAt, actor: { type: 'requester', id: 'r@example.com' }, kind: 'created', text: 'Ticket opened via webhook', notify: false }],
+        timeline: [
+          {
+            _id: new Types.ObjectId(),
+            at: createdAt,
+            actor: { type: 'requester', id: 'r@example.com' },
+            kind: 'created',
+            text: 'Ticket opened via webhook',
+            notify: false,
+          },
+        ],
         sla,
         createdAt,
         updatedAt: createdAt,

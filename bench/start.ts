@@ -41,7 +41,11 @@ async function once(command: string[], env: NodeJS.ProcessEnv): Promise<Timing> 
 function summary(timings: Timing[]) {
   const of = (key: keyof Timing) => {
     const sorted = timings.map((t) => t[key]).sort((a, b) => a - b);
-    return { median: round(percentile(sorted, 50) / 1000, 2), min: round(sorted[0]! / 1000, 2), max: round(sorted.at(-1)! / 1000, 2) };
+    return {
+      median: round(percentile(sorted, 50) / 1000, 2),
+      min: round(sorted[0]! / 1000, 2),
+      max: round(sorted.at(-1)! / 1000, 2),
+    };
   };
   return { ready: of('readyMs'), stop: of('stopMs') };
 }
@@ -74,9 +78,18 @@ async function main(): Promise<void> {
       const timings: Timing[] = [];
       for (let i = 0; i < runs; i++) timings.push(await once([...command], env));
       results[name] = summary(timings);
-      console.log(`${name}: ready ${JSON.stringify(results[name].ready)} s; stopped after SIGTERM ${JSON.stringify(results[name].stop)} s`);
+      console.log(
+        `${name}: ready ${JSON.stringify(results[name].ready)} s; stopped after SIGTERM ${JSON.stringify(results[name].stop)} s`,
+      );
     }
-    writeResult('start', { at: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cpus: cpus().length, runs, results });
+    writeResult('start', {
+      at: new Date().toISOString(),
+      node: process.version,
+      cpu: cpus()[0]?.model,
+      cpus: cpus().length,
+      runs,
+      results,
+    });
   } finally {
     await slack.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -17,7 +17,18 @@
 import { diff } from './commands.js';
 import { LoadGenerator, type LoadItem } from './load.js';
 import { Deliveries, oneByOne, reportCommands } from './measure.js';
-import { distinctWord, header, option, percentile, round, runBench, slackIntervalOption, startBenchApp, waitUntil, writeResult } from './support.js';
+import {
+  distinctWord,
+  header,
+  option,
+  percentile,
+  round,
+  runBench,
+  slackIntervalOption,
+  startBenchApp,
+  waitUntil,
+  writeResult,
+} from './support.js';
 
 async function main(): Promise<void> {
   const stormN = option('storm', 'BENCH_STORM', 500);
@@ -25,28 +36,47 @@ async function main(): Promise<void> {
   const seconds = option('seconds', 'BENCH_SECONDS', 300);
   const probeN = option('probe', 'BENCH_PROBE', 5);
   const logLines: string[] = [];
-  const bench = await startBenchApp('storm', { SLACK_CHANNEL_INTERVAL_MS: String(slackIntervalOption(1000)) }, { logLines });
+  const bench = await startBenchApp(
+    'storm',
+    { SLACK_CHANNEL_INTERVAL_MS: String(slackIntervalOption(1000)) },
+    { logLines },
+  );
   const { slack, database, sink } = bench;
   slack.limitPerChannel({ perSecond: 1 });
   const load = new LoadGenerator(bench.url);
   try {
     const total = stormN + unrelatedN;
-    const info = header(`storm benchmark: ${stormN} similar + ${unrelatedN} unrelated tickets over ${seconds} s, fake Slack enforcing 1 message/s/channel`, bench);
+    const info = header(
+      `storm benchmark: ${stormN} similar + ${unrelatedN} unrelated tickets over ${seconds} s, fake Slack enforcing 1 message/s/channel`,
+      bench,
+    );
     // Commands per ticket, one at a time, before the storm; then the storm starts from the records' current ends.
     const deliveries = new Deliveries(slack, sink);
     const probeItems: LoadItem[] = Array.from({ length: probeN + 2 }, (_, i) => ({
       id: `msg_storm_probe_${process.pid}_${i}`,
-      body: { subject: `Probe ${i}: the ${distinctWord(i + 1000)} report is empty`, body: `Probe request ${i}.`, requester: { email: `probe${i}@example.com` } },
+      body: {
+        subject: `Probe ${i}: the ${distinctWord(i + 1000)} report is empty`,
+        body: `Probe request ${i}.`,
+        requester: { email: `probe${i}@example.com` },
+      },
     }));
-    await oneByOne({ commands: bench.commands, worker: bench.app.context.worker, deliveries, load }, probeItems.slice(0, 2));
-    const one = await oneByOne({ commands: bench.commands, worker: bench.app.context.worker, deliveries, load }, probeItems.slice(2));
+    await oneByOne(
+      { commands: bench.commands, worker: bench.app.context.worker, deliveries, load },
+      probeItems.slice(0, 2),
+    );
+    const one = await oneByOne(
+      { commands: bench.commands, worker: bench.app.context.worker, deliveries, load },
+      probeItems.slice(2),
+    );
     await new Promise((r) => setTimeout(r, 1500)); // the probe's last card out of the way of the pacing
     await bench.commands.quiet(300);
     const firstMessage = slack.messages.length;
     const firstMail = sink.messages.length;
     const s0 = bench.commands.snapshot();
     // The unrelated tickets at even places among the storm's.
-    const unrelatedAt = new Set(Array.from({ length: unrelatedN }, (_, i) => Math.floor(((i + 0.5) * total) / unrelatedN)));
+    const unrelatedAt = new Set(
+      Array.from({ length: unrelatedN }, (_, i) => Math.floor(((i + 0.5) * total) / unrelatedN)),
+    );
     const sentAt = new Map<string, number>();
     const keys: string[] = [];
     let u = 0;
@@ -56,8 +86,16 @@ async function main(): Promise<void> {
       const unrelated = unrelatedAt.has(i);
       const n = unrelated ? u++ : st++;
       const body = unrelated
-        ? { subject: `Question ${n}: ${['invoice address', 'export format', 'team seats', 'password policy', 'api quota'][n % 5]} ${['alpha', 'bravo', 'charlie', 'delta'][Math.floor(n / 5) % 4]}`, body: `Unrelated request ${n}.`, requester: { email: `other${n}@example.com` } }
-        : { subject: `Checkout fails with error 500 (order ${10_000 + n})`, body: `Order ${n}: the checkout page shows an error.`, requester: { email: `storm${n}@example.com`, name: `Storm customer ${n}` } };
+        ? {
+            subject: `Question ${n}: ${['invoice address', 'export format', 'team seats', 'password policy', 'api quota'][n % 5]} ${['alpha', 'bravo', 'charlie', 'delta'][Math.floor(n / 5) % 4]}`,
+            body: `Unrelated request ${n}.`,
+            requester: { email: `other${n}@example.com` },
+          }
+        : {
+            subject: `Checkout fails with error 500 (order ${10_000 + n})`,
+            body: `Order ${n}: the checkout page shows an error.`,
+            requester: { email: `storm${n}@example.com`, name: `Storm customer ${n}` },
+          };
       items.push({ id: `msg_storm_${process.pid}_${i}`, body, atMs: (i * seconds * 1000) / total, unrelated });
     }
     const answers = await load.run(items.map(({ unrelated: _u, ...item }) => item));
@@ -70,13 +108,36 @@ async function main(): Promise<void> {
     const cardAt = () => {
       const seen = new Map<string, number>();
       for (const call of slack.callsTo('chat.postMessage')) {
-        const key = (call.args.metadata as { event_payload?: { ticket_key?: string } } | undefined)?.event_payload?.ticket_key;
-        if (key && !call.args.thread_ts && !seen.has(key) && slack.messages.some((m) => m.metadata?.event_payload?.ticket_key === key)) seen.set(key, call.at);
+        const key = (call.args.metadata as { event_payload?: { ticket_key?: string } } | undefined)?.event_payload
+          ?.ticket_key;
+        if (
+          key &&
+          !call.args.thread_ts &&
+          !seen.has(key) &&
+          slack.messages.some((m) => m.metadata?.event_payload?.ticket_key === key)
+        )
+          seen.set(key, call.at);
       }
       return seen;
     };
-    await waitUntil('unrelated cards', sentAt.size, 120_000, () => [...sentAt.keys()].filter((k) => cardAt().has(k)).length);
-    await waitUntil('acknowledgements', keys.length, 180_000, () => new Set(sink.messages.slice(firstMail).filter((m) => /automatic acknowledgement/.test(m.text ?? '')).map((m) => m.subject)).size);
+    await waitUntil(
+      'unrelated cards',
+      sentAt.size,
+      120_000,
+      () => [...sentAt.keys()].filter((k) => cardAt().has(k)).length,
+    );
+    await waitUntil(
+      'acknowledgements',
+      keys.length,
+      180_000,
+      () =>
+        new Set(
+          sink.messages
+            .slice(firstMail)
+            .filter((m) => /automatic acknowledgement/.test(m.text ?? ''))
+            .map((m) => m.subject),
+        ).size,
+    );
     const s1 = bench.commands.snapshot();
     // Let the last throttled storm-card update go out.
     await new Promise((r) => setTimeout(r, 6000));
@@ -87,13 +148,19 @@ async function main(): Promise<void> {
     const toCard = [...sentAt].map(([key, t0]) => posted.get(key)! - t0).sort((a, b) => a - b);
     const topLevel = slack.messages.slice(firstMessage).filter((m) => m.channel === 'CSUPPORT1' && !m.thread_ts);
     const unrelatedKeys = new Set(sentAt.keys());
-    const unrelatedPosts = topLevel.filter((m) => unrelatedKeys.has(String(m.metadata?.event_payload?.ticket_key ?? ''))).length;
+    const unrelatedPosts = topLevel.filter((m) =>
+      unrelatedKeys.has(String(m.metadata?.event_payload?.ticket_key ?? '')),
+    ).length;
     const acks = sink.messages.slice(firstMail).filter((m) => /automatic acknowledgement/.test(m.text ?? ''));
     const ackSubjects = acks.map((m) => m.subject);
     const errorLines = logLines.filter((l) => /"level":(50|60)/.test(l));
     const rateLimitErrors = errorLines.filter((l) => /rate.?limit|429/i.test(l)).length;
     const storms = await bench.models.Storm.find({}).lean();
-    const commands = reportCommands([{ label: 'unrelated, one at a time', one }], { counts: stormCounts, countsToOut: diff(s1, s0), tickets: keys.length });
+    const commands = reportCommands([{ label: 'unrelated, one at a time', one }], {
+      counts: stormCounts,
+      countsToOut: diff(s1, s0),
+      tickets: keys.length,
+    });
     const result = {
       ...info,
       at: new Date().toISOString(),
@@ -106,13 +173,20 @@ async function main(): Promise<void> {
       postsInSupport: topLevel.length,
       stormPosts: topLevel.length - unrelatedPosts,
       unrelatedPosts,
-      stormCardUpdates: slack.callsTo('chat.update').filter((c) => storms.some((st) => st.card?.ts === c.args.ts)).length - slack.rateLimited.filter((r) => r.method === 'chat.update').length,
+      stormCardUpdates:
+        slack.callsTo('chat.update').filter((c) => storms.some((st) => st.card?.ts === c.args.ts)).length -
+        slack.rateLimited.filter((r) => r.method === 'chat.update').length,
       storms: storms.length,
       grouped: await bench.models.Ticket.countDocuments({ 'storm.grouped': true }),
       slack429s: slack.rateLimited.length,
       rateLimitErrorsLogged: rateLimitErrors,
       errorLinesLogged: errorLines.length,
-      unrelatedToCardMs: { p50: round(percentile(toCard, 50)), p90: round(percentile(toCard, 90)), p99: round(percentile(toCard, 99)), max: round(toCard.at(-1) ?? NaN) },
+      unrelatedToCardMs: {
+        p50: round(percentile(toCard, 50)),
+        p90: round(percentile(toCard, 90)),
+        p99: round(percentile(toCard, 99)),
+        max: round(toCard.at(-1) ?? NaN),
+      },
       acknowledgements: acks.length,
       acknowledgementsDistinct: new Set(ackSubjects).size,
       commands,
@@ -123,7 +197,10 @@ async function main(): Promise<void> {
       '429s from Slack (absorbed)': { value: result.slack429s, goal: '-' },
       '429s in the error log': { value: result.rateLimitErrorsLogged, goal: 0 },
       'unrelated card p99 (ms)': { value: result.unrelatedToCardMs.p99, goal: '≤ 5000' },
-      'acknowledgements (distinct)': { value: `${result.acknowledgements} (${result.acknowledgementsDistinct})`, goal: total },
+      'acknowledgements (distinct)': {
+        value: `${result.acknowledgements} (${result.acknowledgementsDistinct})`,
+        goal: total,
+      },
     });
     if (errorLines.length) console.warn(errorLines.slice(0, 5).join('\n'));
     writeResult('storm', result);

@@ -36,7 +36,8 @@ export function listOption(name: string, env: string, fallback: number[]): numbe
   const raw = i >= 0 ? process.argv[i + 1] : process.env[env];
   if (raw === undefined) return fallback;
   const values = raw.split(',').map(Number);
-  if (!values.every((v) => Number.isInteger(v) && v > 0)) throw new Error(`--${name} / ${env} must be whole numbers separated by commas`);
+  if (!values.every((v) => Number.isInteger(v) && v > 0))
+    throw new Error(`--${name} / ${env} must be whole numbers separated by commas`);
   return values;
 }
 
@@ -51,9 +52,11 @@ export function slackIntervalOption(fallback: number): number {
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */
 export async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -78,7 +81,12 @@ export function distinctWord(i: number): string {
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Polls `count` until it reaches `target`, saying every 10 s how far it got. */
-export async function waitUntil(what: string, target: number, timeoutMs: number, count: () => Promise<number> | number): Promise<void> {
+export async function waitUntil(
+  what: string,
+  target: number,
+  timeoutMs: number,
+  count: () => Promise<number> | number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let nextReport = Date.now() + 10_000;
   for (let done = await count(); done < target; done = await count()) {
@@ -95,7 +103,11 @@ export async function waitUntil(what: string, target: number, timeoutMs: number,
  * The real app on the test database (the same chain as the tests), the fake Slack and an SMTP sink.
  * The scheduler and the delivery worker poll as in production (BENCH_POLL_MS changes the scheduler's).
  */
-export async function startBenchApp(name: string, env: Record<string, string> = {}, opts: { logLines?: string[] } = {}) {
+export async function startBenchApp(
+  name: string,
+  env: Record<string, string> = {},
+  opts: { logLines?: string[] } = {},
+) {
   const database = await startTestDatabase();
   const slack = await new FakeSlack().start();
   const sink = await new SmtpSink().start();
@@ -111,19 +123,41 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
     ...env,
   });
   // opts.logLines: keep every warning and error line (benchmarks count what reaches the error log).
-  const logger = opts.logLines ? createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn', { write: (line: string) => void opts.logLines!.push(line) }) : createLogger(config.LOG_LEVEL);
+  const logger = opts.logLines
+    ? createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn', { write: (line: string) => void opts.logLines!.push(line) })
+    : createLogger(config.LOG_LEVEL);
   const dbName = `deskbell_bench_${name}_${process.pid}`;
   // The app's connection, as connectDatabase opens it, with command monitoring: every command it starts
   // is counted (`commands`). The benchmark's own queries go through `probe`, which is not counted.
-  const db = await mongoose.createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName, monitorCommands: true }).asPromise();
+  const db = await mongoose
+    .createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName, monitorCommands: true })
+    .asPromise();
   const commands = new CommandCounter(db.getClient());
-  const probe = await mongoose.createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName }).asPromise();
+  const probe = await mongoose
+    .createConnection(database.uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, dbName })
+    .asPromise();
   const server = await describeServer(probe);
   const profile = process.env.BENCH_PROFILE ? profileCommands(db.getClient()) : undefined;
-  const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS), clock: systemClock, logger, ...(process.env.BENCH_POLL_MS ? { schedulerPollMs: Number(process.env.BENCH_POLL_MS) } : {}) });
+  const app = createApp({
+    config,
+    db,
+    slack: createSlackClient(config),
+    mailer: createMailer(config.SMTP_URL, config.SUPPORT_EMAIL_ADDRESS),
+    clock: systemClock,
+    logger,
+    ...(process.env.BENCH_POLL_MS ? { schedulerPollMs: Number(process.env.BENCH_POLL_MS) } : {}),
+  });
   const { port } = await app.start(0);
   return {
-    database, slack, sink, db, app, config, commands, probe, server,
+    database,
+    slack,
+    sink,
+    db,
+    app,
+    config,
+    commands,
+    probe,
+    server,
     url: `http://127.0.0.1:${port}`,
     sender: new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET),
     models: app.context.models,
@@ -147,7 +181,9 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
 function profileCommands(client: MongoClient) {
   const totals = new Map<string, { count: number; ms: number; maxMs: number }>();
   const names = new Map<number, string>();
-  client.on('commandStarted', (e) => names.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName] ?? '')}`));
+  client.on('commandStarted', (e) =>
+    names.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName] ?? '')}`),
+  );
   client.on('commandSucceeded', (e) => {
     const name = names.get(e.requestId) ?? e.commandName;
     names.delete(e.requestId);
@@ -160,13 +196,29 @@ function profileCommands(client: MongoClient) {
   return {
     print(): void {
       const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-      console.table(Object.fromEntries(rows.map(([name, t]) => [name, { count: t.count, 'total ms': Math.round(t.ms), 'mean ms': round(t.ms / t.count, 2), 'max ms': Math.round(t.maxMs) }])));
+      console.table(
+        Object.fromEntries(
+          rows.map(([name, t]) => [
+            name,
+            {
+              count: t.count,
+              'total ms': Math.round(t.ms),
+              'mean ms': round(t.ms / t.count, 2),
+              'max ms': Math.round(t.maxMs),
+            },
+          ]),
+        ),
+      );
     },
   };
 }
 
 /** What every benchmark prints first: the machine, the database server and the pacing it runs with. */
-export function header(title: string, bench: { database: { kind: string }; server: string; config: { SLACK_CHANNEL_INTERVAL_MS: number } }, withLoad = true): Record<string, unknown> {
+export function header(
+  title: string,
+  bench: { database: { kind: string }; server: string; config: { SLACK_CHANNEL_INTERVAL_MS: number } },
+  withLoad = true,
+): Record<string, unknown> {
   const info = {
     benchmark: title,
     database: `${bench.database.kind}: ${bench.server}`,
@@ -176,7 +228,9 @@ export function header(title: string, bench: { database: { kind: string }; serve
     schedulerPollMs: process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : 'production default (15000)',
     loadGenerator: withLoad ? 'own process (bench/load-generator.ts)' : 'none',
   };
-  console.log(`${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms${withLoad ? ', load generator in its own process' : ''}`);
+  console.log(
+    `${title}\n  database ${info.database}, node ${info.node}, ${info.cpus} cpus\n  Slack pacing SLACK_CHANNEL_INTERVAL_MS=${info.slackChannelIntervalMs} ms (--slack-interval-ms), scheduler poll ${info.schedulerPollMs} ms${withLoad ? ', load generator in its own process' : ''}`,
+  );
   return info;
 }
 

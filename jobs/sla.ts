@@ -9,7 +9,10 @@ import { everyOrExplain } from './schedule.js';
  * runs each round). The reminder DMs it asks for are effects in the delivery queue (src/delivery/).
  */
 export function defineSlaJobs(agenda: Agenda, ctx: AppContext): void {
-  agenda.define(JobNames.slaSweep, async (job) => void (await sweepSla(ctx, () => job.touch())), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  agenda.define(JobNames.slaSweep, async (job) => void (await sweepSla(ctx, () => job.touch())), {
+    concurrency: 1,
+    lockLifetime: 10 * 60_000,
+  });
 }
 
 /** SLA_SWEEP_INTERVAL ("1 minute", "30 seconds" or milliseconds). */

@@ -76,7 +76,13 @@ export function onCardAction<A extends BlockElementAction>(
 }
 
 /** A card button: as onCardAction, with the button's value validated into the ticket it belongs to. */
-export function onCardButton(app: App, ctx: AppContext, actionId: string, what: string, handle: (click: CardButtonClick) => Promise<void>): void {
+export function onCardButton(
+  app: App,
+  ctx: AppContext,
+  actionId: string,
+  what: string,
+  handle: (click: CardButtonClick) => Promise<void>,
+): void {
   onCardAction<ButtonAction>(app, ctx, actionId, what, async (src, action, body) => {
     const ref = parseTicketRef(action.value);
     if (!ref) throw new DomainError('That button is out of date or malformed; nothing was changed.');

@@ -55,16 +55,25 @@ export function checkTicketForm<S extends ZodType>(
   ctx: Pick<AppContext, 'team' | 'logger'>,
   user: string,
   privateMetadata: string | undefined,
-  form: Omit<FormCheck<ModalMetadata, S>, 'guard'> & { guard: (ticketId: string, data: z.output<S>) => Promise<unknown> },
+  form: Omit<FormCheck<ModalMetadata, S>, 'guard'> & {
+    guard: (ticketId: string, data: z.output<S>) => Promise<unknown>;
+  },
 ) {
-  return checkForm(ctx, user, parseModalMetadata(privateMetadata), { ...form, where: 'on the card', guard: (meta, data) => form.guard(meta.ticketId, data) });
+  return checkForm(ctx, user, parseModalMetadata(privateMetadata), {
+    ...form,
+    where: 'on the card',
+    guard: (meta, data) => form.guard(meta.ticketId, data),
+  });
 }
 
 /**
  * The acting agent, named as the requester should see them in a mail's signature: the Slack profile's real
  * name when it can be read, else the user name.
  */
-export async function agentActor(ctx: Pick<AppContext, 'slack' | 'logger'>, user: { id: string; name?: string; username?: string }): Promise<Actor> {
+export async function agentActor(
+  ctx: Pick<AppContext, 'slack' | 'logger'>,
+  user: { id: string; name?: string; username?: string },
+): Promise<Actor> {
   const fallback = user.name ?? user.username;
   try {
     const res = await ctx.slack.users.info({ user: user.id });
@@ -80,7 +89,11 @@ export async function agentActor(ctx: Pick<AppContext, 'slack' | 'logger'>, user
  * A failed form validation as Slack's `response_action: 'errors'` map: the first message for each field,
  * on the block that holds it; issues of unmapped fields go to `fallback` (or are dropped without one).
  */
-export function modalErrors(error: ZodError, blockOf: Record<string, string>, fallback?: string): Record<string, string> {
+export function modalErrors(
+  error: ZodError,
+  blockOf: Record<string, string>,
+  fallback?: string,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const block = blockOf[String(issue.path[0])] ?? fallback;

@@ -4,7 +4,12 @@ import { DomainError } from '../src/domain/errors.js';
 import { newTicketModal, type NewTicketMetadata, type NewTicketPrefill } from '../views/new-ticket-modal.js';
 
 /** Opens the "New ticket" modal; a trigger that expired (they last 3 seconds) becomes a sentence the user can act on. */
-export async function openNewTicketModal(ctx: Pick<AppContext, 'slack'>, triggerId: string, prefill: NewTicketPrefill, metadata: NewTicketMetadata): Promise<void> {
+export async function openNewTicketModal(
+  ctx: Pick<AppContext, 'slack'>,
+  triggerId: string,
+  prefill: NewTicketPrefill,
+  metadata: NewTicketMetadata,
+): Promise<void> {
   const view: ModalView = newTicketModal(prefill, metadata);
   try {
     await ctx.slack.views.open({ trigger_id: triggerId, view });
@@ -15,4 +20,3 @@ export async function openNewTicketModal(ctx: Pick<AppContext, 'slack'>, trigger
     throw err;
   }
 }
-

@@ -5,7 +5,13 @@ import type { Logger } from '../src/logger.js';
 import mongoose from 'mongoose';
 
 /** Says something only `user` sees in `channel`; falls back to a DM when the app can't post there. */
-export async function tellUser(slack: WebClient, channel: string | undefined, user: string, text: string, blocks?: KnownBlock[]): Promise<void> {
+export async function tellUser(
+  slack: WebClient,
+  channel: string | undefined,
+  user: string,
+  text: string,
+  blocks?: KnownBlock[],
+): Promise<void> {
   try {
     if (channel) {
       await slack.chat.postEphemeral({ channel, user, text, ...(blocks ? { blocks } : {}) });
@@ -20,7 +26,8 @@ export async function tellUser(slack: WebClient, channel: string | undefined, us
 /** A user-facing sentence for a failure: the domain's own words, or a generic one (details go to the log). */
 export function userMessage(err: unknown): string {
   if (err instanceof DomainError) return err.message;
-  if (err instanceof mongoose.Error.VersionError) return 'Someone else is changing this ticket right now. Please try again in a moment.';
+  if (err instanceof mongoose.Error.VersionError)
+    return 'Someone else is changing this ticket right now. Please try again in a moment.';
   return 'Sorry, that did not work: something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell your Deskbell admin.';
 }
 

@@ -22,8 +22,12 @@ export const modalMetadataSchema = z.object({
   channel: z.string().optional(),
   ts: z.string().optional(),
   /** A reply started from "Send this article": the article is counted as sent when the reply goes. */
-  articleId: z.string().regex(/^[a-f0-9]{24}$/).optional(),
+  articleId: z
+    .string()
+    .regex(/^[a-f0-9]{24}$/)
+    .optional(),
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 
-export const parseModalMetadata = (raw: string | undefined): ModalMetadata | undefined => parseJson(modalMetadataSchema, raw);
+export const parseModalMetadata = (raw: string | undefined): ModalMetadata | undefined =>
+  parseJson(modalMetadataSchema, raw);

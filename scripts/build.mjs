@@ -17,7 +17,8 @@ function newestIn(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestIn(path));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -28,7 +29,9 @@ export function buildIsStale() {
   const built = statSync(STAMP).mtimeMs;
   const sources = [
     ...SOURCE_DIRS.map((d) => newestIn(join(ROOT, d))),
-    ...SOURCE_FILES.map((f) => join(ROOT, f)).filter(existsSync).map((f) => statSync(f).mtimeMs),
+    ...SOURCE_FILES.map((f) => join(ROOT, f))
+      .filter(existsSync)
+      .map((f) => statSync(f).mtimeMs),
   ];
   return Math.max(...sources) > built;
 }

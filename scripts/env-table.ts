@@ -14,7 +14,8 @@ export function envTable(): string {
   const defaults = parseConfig(MINIMAL) as Record<string, unknown>;
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = documentedVariables().map(({ name, description }) => {
-    const required = name in MINIMAL ? (name === 'SLACK_SIGNING_SECRET' ? 'required without SLACK_APP_TOKEN' : 'required') : '';
+    const required =
+      name in MINIMAL ? (name === 'SLACK_SIGNING_SECRET' ? 'required without SLACK_APP_TOKEN' : 'required') : '';
     const value = defaults[name];
     const shown = required || (value === undefined ? '' : `\`${cell(String(value))}\``);
     return `| \`${name}\` | ${shown} | ${cell(description)} |`;
@@ -27,7 +28,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf(TABLE_START);
   const end = text.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`docs/configuration.md needs the markers ${TABLE_START} and ${TABLE_END}`);
+  if (start < 0 || end < start)
+    throw new Error(`docs/configuration.md needs the markers ${TABLE_START} and ${TABLE_END}`);
   writeFileSync(file, `${text.slice(0, start + TABLE_START.length)}\n${envTable()}\n${text.slice(end)}`);
   console.log('docs/configuration.md: variable table written from src/config.ts');
 }

@@ -33,9 +33,19 @@ const stats = {
 mkdirSync('docs', { recursive: true });
 for (const chart of await renderReportCharts(stats, { bucket: 'day', trend: false, timeZone: 'UTC' })) {
   writeFileSync(`docs/report-${chart.name}`, chart.png.bytes);
-  console.log(`docs/report-${chart.name}: ${chart.png.width}×${chart.png.height}; alt: ${chart.altText.slice(0, 100)}…`);
+  console.log(
+    `docs/report-${chart.name}: ${chart.png.width}×${chart.png.height}; alt: ${chart.altText.slice(0, 100)}…`,
+  );
 }
-const weekly = { ...stats, series: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ({ ...series[i]!, start: new Date(start.getTime() + i * 7 * 24 * H), created: 60 + ((i * 7) % 13), resolved: 58 + ((i * 5) % 11) })) } as PeriodStats;
+const weekly = {
+  ...stats,
+  series: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ({
+    ...series[i]!,
+    start: new Date(start.getTime() + i * 7 * 24 * H),
+    created: 60 + ((i * 7) % 13),
+    resolved: 58 + ((i * 5) % 11),
+  })),
+} as PeriodStats;
 const [, , trend] = await renderReportCharts(weekly, { bucket: 'week', trend: true, timeZone: 'UTC' });
 writeFileSync('docs/report-trend.png', trend!.png.bytes);
 console.log(`docs/report-trend.png: ${trend!.png.width}×${trend!.png.height}`);

@@ -8,7 +8,8 @@ import { planEmbedded } from '../src/db/embedded-plan.js';
 // The tests read only the environment (their globalSetup ignores .env), so neither does their check.
 const forTests = process.argv.includes('--for-tests');
 // DOTENV_CONFIG_PATH picks another file, as for Deskbell itself.
-if (!forTests) loadDotenv({ quiet: true, ...(process.env.DOTENV_CONFIG_PATH ? { path: process.env.DOTENV_CONFIG_PATH } : {}) });
+if (!forTests)
+  loadDotenv({ quiet: true, ...(process.env.DOTENV_CONFIG_PATH ? { path: process.env.DOTENV_CONFIG_PATH } : {}) });
 
 if (process.env.MONGODB_URI) {
   console.log('SecantusDB: not needed, MONGODB_URI is set');

@@ -111,9 +111,17 @@ export function createApp(parts: AppParts): DeskbellApp {
 
   const models = bindModels(db);
   // Every message this process sends to Slack, from any client, leaves through one queue per channel.
-  const channelQueue = new ChannelQueue({ intervalMs: config.SLACK_CHANNEL_INTERVAL_MS, burst: config.SLACK_CHANNEL_BURST, maxWaitMs: config.SLACK_QUEUE_MAX_WAIT_MS, logger: logger.child({ component: 'channel-queue' }) });
+  const channelQueue = new ChannelQueue({
+    intervalMs: config.SLACK_CHANNEL_INTERVAL_MS,
+    burst: config.SLACK_CHANNEL_BURST,
+    maxWaitMs: config.SLACK_QUEUE_MAX_WAIT_MS,
+    logger: logger.child({ component: 'channel-queue' }),
+  });
   const slack = routeThroughQueue(parts.slack, channelQueue);
-  const slackNoRetry = routeThroughQueue(new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }), channelQueue);
+  const slackNoRetry = routeThroughQueue(
+    new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), retryConfig: { retries: 0 } }),
+    channelQueue,
+  );
   const policy = loadSlaPolicy(config.SLA_POLICY_FILE, config.SUPPORT_TIMEZONE);
   const retryBaseMs = parts.retryBaseMs ?? 2000;
   // Its kinds need the context and the context's effects need it: the kinds are set right below.
@@ -184,7 +192,10 @@ export function createApp(parts: AppParts): DeskbellApp {
       // A new SLA policy applies to the remainder of running targets: their due times move in the background.
       if ((await recordPolicyVersion(context, context.policy, context.clock.now())).inserted) {
         void applyPolicyToRunningTickets(context).catch((err: unknown) =>
-          logger.warn({ err }, 'could not apply the new SLA policy to every running ticket; each is redone at its next change'),
+          logger.warn(
+            { err },
+            'could not apply the new SLA policy to every running ticket; each is redone at its next change',
+          ),
         );
       }
       // In the background: on a large collection they take a while, and the first report waits for them anyway.
@@ -195,12 +206,22 @@ export function createApp(parts: AppParts): DeskbellApp {
       await agenda.start();
       await scheduleRecurringJobs(agenda, context);
       schedulerRunning = true;
-      if (config.MAIL_INBOUND_PORT !== undefined) smtp = await startSmtpListener(context, { port: config.MAIL_INBOUND_PORT, host: config.MAIL_INBOUND_HOST, resolver: parts.dnsResolver });
+      if (config.MAIL_INBOUND_PORT !== undefined)
+        smtp = await startSmtpListener(context, {
+          port: config.MAIL_INBOUND_PORT,
+          host: config.MAIL_INBOUND_HOST,
+          resolver: parts.dnsResolver,
+        });
       const address = server?.address();
       const bound = typeof address === 'object' && address ? address.port : port;
-      logger.info({ port: bound, smtpPort: smtp?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'Deskbell is listening');
+      logger.info(
+        { port: bound, smtpPort: smtp?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' },
+        'Deskbell is listening',
+      );
       if (!config.SUPPORT_TEAM_USERGROUP) {
-        logger.warn('SUPPORT_TEAM_USERGROUP is not set: everyone in the Slack workspace can see, change, assign and reply to every ticket');
+        logger.warn(
+          'SUPPORT_TEAM_USERGROUP is not set: everyone in the Slack workspace can see, change, assign and reply to every ticket',
+        );
       }
       return { port: bound, ...(smtp ? { smtpPort: smtp.port } : {}) };
     },
@@ -220,7 +241,11 @@ export function createApp(parts: AppParts): DeskbellApp {
       const deadline = Date.now() + 6_000;
       await worker.stop(6_000);
       while (runningJobs.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (runningJobs.size > 0) logger.warn({ running: runningJobs.size }, 'jobs still running at shutdown; their locks expire and another process retries them');
+      if (runningJobs.size > 0)
+        logger.warn(
+          { running: runningJobs.size },
+          'jobs still running at shutdown; their locks expire and another process retries them',
+        );
       channelQueue.close();
     },
   };

@@ -22,7 +22,9 @@ function part(lines: string[], title: string): string[] {
 
 /** Everything a person reads on a published Home tab, block by block. */
 function homeText(call: { args: Record<string, any> }): string[] {
-  return (call.args.view.blocks as Block[]).map((b) => b.text?.text ?? b.elements?.map((e) => e.text).join(' ') ?? `[${b.type}]`);
+  return (call.args.view.blocks as Block[]).map(
+    (b) => b.text?.text ?? b.elements?.map((e) => e.text).join(' ') ?? `[${b.type}]`,
+  );
 }
 
 describe('App Home', () => {
@@ -40,7 +42,17 @@ describe('App Home', () => {
   const publishesFor = (user: string) => t.slack.callsTo('views.publish').filter((c) => c.args.user_id === user);
   const open = async (subject: string, priority?: Priority) => {
     clock.advance(60_000);
-    return (await createTicket(t.app.context, { source: 'webhook', requester: { email: 'home@example.com' }, subject, body: '', priority, idempotencyKeys: [`home:${subject}`], acknowledge: false })).ticket;
+    return (
+      await createTicket(t.app.context, {
+        source: 'webhook',
+        requester: { email: 'home@example.com' },
+        subject,
+        body: '',
+        priority,
+        idempotencyKeys: [`home:${subject}`],
+        acknowledge: false,
+      })
+    ).ticket;
   };
   const assign = (ticketId: string, user: string | null) =>
     changeTicket(t.app.context, ticketId, { actor: { type: 'user', id: 'ULEAD' } }, (tk, record) => {
@@ -54,7 +66,6 @@ describe('App Home', () => {
     });
   const waitForCard = (ticketId: string) => postedCard(t.app, ticketId);
 
-
   it('opening the Home tab publishes my tickets, the unassigned ones and the nearest targets, linked to their cards', async () => {
     const mine = await open('Home: exports fail', 'P1');
     const unassigned = await open('Home: typo <b>on</b> pricing', 'P3');
@@ -67,7 +78,9 @@ describe('App Home', () => {
     const text = homeText(published);
     const at = (needle: string) => text.findIndex((line) => line.includes(needle));
     expect(at('Your open tickets (1)')).toBe(0);
-    expect(text[1]).toContain(`<https://acme.slack.com/archives/${card.channel}/p${card.ts.replace('.', '')}|${mine.key}>`);
+    expect(text[1]).toContain(
+      `<https://acme.slack.com/archives/${card.channel}/p${card.ts.replace('.', '')}|${mine.key}>`,
+    );
     expect(text[1]).toContain('Home: exports fail');
     expect(at('Unassigned')).toBeGreaterThan(1);
     expect(text.find((line) => line.includes(unassigned.key))).toContain('Home: typo &lt;b&gt;on&lt;/b&gt; pricing');
@@ -106,7 +119,8 @@ describe('App Home', () => {
   it('refreshes both the old and the new assignee when a ticket changes hands', async () => {
     const ticket = await open('Home: handover', 'P2');
     await assign(ticket.id, 'U1');
-    const listsAsMine = (c: { args: Record<string, any> }) => part(homeText(c), 'Your open tickets').some((l) => l.includes(ticket.key));
+    const listsAsMine = (c: { args: Record<string, any> }) =>
+      part(homeText(c), 'Your open tickets').some((l) => l.includes(ticket.key));
     await t.slack.waitFor(() => publishesFor('U1').find(listsAsMine), 15_000, 'U1 sees the ticket as theirs');
     const u1Before = publishesFor('U1').length;
     const u2Before = publishesFor('U2').length;
@@ -114,7 +128,11 @@ describe('App Home', () => {
     const u1After = await t.slack.waitFor(() => publishesFor('U1')[u1Before], 15_000, 'U1 refreshed');
     expect(listsAsMine(u1After)).toBe(false);
     expect(part(homeText(u1After), 'Unassigned').some((l) => l.includes(ticket.key))).toBe(false);
-    await t.slack.waitFor(() => publishesFor('U2').slice(u2Before).find(listsAsMine), 15_000, 'U2 refreshed with the ticket as theirs');
+    await t.slack.waitFor(
+      () => publishesFor('U2').slice(u2Before).find(listsAsMine),
+      15_000,
+      'U2 refreshed with the ticket as theirs',
+    );
   });
 
   it('caps long lists with "and N more" and stays within the Home tab’s block limit', () => {
@@ -137,7 +155,9 @@ describe('App Home', () => {
     const view = appHomeView({
       mine: { tickets: ten, total: 40 },
       unassigned: { tickets: ten, total: 11 },
-      nearest: ten.slice(0, 5).map((tk) => ({ ticket: tk, target: 'response' as const, dueAt: new Date(now.getTime() - 1) })),
+      nearest: ten
+        .slice(0, 5)
+        .map((tk) => ({ ticket: tk, target: 'response' as const, dueAt: new Date(now.getTime() - 1) })),
       now,
       workspaceUrl: 'https://acme.slack.com/',
       supportChannel: 'C1',

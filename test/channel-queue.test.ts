@@ -3,7 +3,8 @@ import { ChannelQueue, QueueWaitExceededError, SlackPriority, withSlackPriority 
 import { createLogger } from '../src/logger.js';
 
 const logger = createLogger('silent');
-const rateLimited = (retryAfter: number) => Object.assign(new Error('ratelimited'), { code: 'slack_webapi_rate_limited_error', retryAfter });
+const rateLimited = (retryAfter: number) =>
+  Object.assign(new Error('ratelimited'), { code: 'slack_webapi_rate_limited_error', retryAfter });
 
 describe('the per-channel outbound queue', () => {
   it('sends one call at a time per channel, spaced, highest priority first, FIFO within a rank', async () => {
@@ -26,7 +27,10 @@ describe('the per-channel outbound queue', () => {
     expect(order.filter((n) => n !== 'other-channel')).toEqual(['first', 'p0-alert', 'p1', 'p3-a', 'p3-b']);
     // Another channel does not wait for C1's spacing.
     expect(order.indexOf('other-channel')).toBeLessThan(2);
-    const c1 = order.map((n, i) => [n, at[i]!] as const).filter(([n]) => n !== 'other-channel').map(([, t]) => t);
+    const c1 = order
+      .map((n, i) => [n, at[i]!] as const)
+      .filter(([n]) => n !== 'other-channel')
+      .map(([, t]) => t);
     for (let i = 1; i < c1.length; i++) expect(c1[i]! - c1[i - 1]!).toBeGreaterThanOrEqual(28);
   });
 
@@ -71,6 +75,8 @@ describe('the per-channel outbound queue', () => {
 
   it('passes other failures through to the caller', async () => {
     const q = new ChannelQueue({ intervalMs: 0, maxWaitMs: 1000, logger });
-    await expect(q.submit('C1', async () => Promise.reject(new Error('channel_not_found')))).rejects.toThrow('channel_not_found');
+    await expect(q.submit('C1', async () => Promise.reject(new Error('channel_not_found')))).rejects.toThrow(
+      'channel_not_found',
+    );
   });
 });

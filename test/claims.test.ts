@@ -38,11 +38,15 @@ describe('claims held across slow calls', { timeout: 60_000 }, () => {
       // Every holder the intake effect has while it runs (one each process that claims it).
       const owners = new Set<string>();
       const key = effectKey(EffectNames.ticketIntake, { ticketId: id });
-      await waitFor(async () => {
-        const held = await a.db.collection('effects').findOne({ _id: key as never });
-        if (held?.owner) owners.add(String(held.owner));
-        return (await a.app.context.models.Ticket.findById(id).lean())?.card?.ts;
-      }, 'the card, posted slowly', 30_000);
+      await waitFor(
+        async () => {
+          const held = await a.db.collection('effects').findOne({ _id: key as never });
+          if (held?.owner) owners.add(String(held.owner));
+          return (await a.app.context.models.Ticket.findById(id).lean())?.card?.ts;
+        },
+        'the card, posted slowly',
+        30_000,
+      );
       await settled([a.app, b.app]);
       expect(owners.size).toBe(1);
       const cards = a.slack.messages.filter(

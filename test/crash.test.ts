@@ -81,7 +81,10 @@ describe('a process killed mid-delivery', () => {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`Deskbell exited with ${child.exitCode}`);
-        return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        return fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
       },
       'Deskbell to come up',
       60_000,
@@ -92,10 +95,15 @@ describe('a process killed mid-delivery', () => {
   it('posts exactly one card and one acknowledgement after a SIGKILL between Slack taking the card and Deskbell recording it', async () => {
     const first = await startDeskbell();
     const release = slack.hold('chat.postMessage');
-    const res = await sendWebhook(first.url, { subject: 'Killed mid-post', body: 'The checkout fails.', requester: { email: 'kill@example.com' } });
+    const res = await sendWebhook(first.url, {
+      subject: 'Killed mid-post',
+      body: 'The checkout fails.',
+      requester: { email: 'kill@example.com' },
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
-    const cards = () => slack.messages.filter((m) => (m.metadata?.event_payload as { ticket_id?: string } | undefined)?.ticket_id === id);
+    const cards = () =>
+      slack.messages.filter((m) => (m.metadata?.event_payload as { ticket_id?: string } | undefined)?.ticket_id === id);
     await slack.waitFor(() => cards()[0], 20_000, 'the card reaching Slack');
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
@@ -107,10 +115,14 @@ describe('a process killed mid-delivery', () => {
     await expireClaims();
 
     const second = await startDeskbell();
-    const stored = await waitFor(async () => {
-      const doc = await Ticket.findById(id).lean();
-      return doc?.card?.ts ? doc : undefined;
-    }, 'the second process to record the card', 60_000);
+    const stored = await waitFor(
+      async () => {
+        const doc = await Ticket.findById(id).lean();
+        return doc?.card?.ts ? doc : undefined;
+      },
+      'the second process to record the card',
+      60_000,
+    );
     expect(stored?.card?.ts).toBe(cards()[0]!.ts);
     await smtp.waitFor((m) => m.subject?.startsWith(`[${stored!.key}]`) ?? false, 30_000);
     expect(await Delivery.findById(`card:${id}`).lean()).toMatchObject({ state: 'done' });
@@ -170,10 +182,14 @@ describe('a process killed mid-delivery', () => {
     await expireClaims();
 
     const third = await startDeskbell();
-    const opened = await waitFor(async () => {
-      const i = await Incident.findById(incident.id).lean();
-      return i?.alert?.ts && !i.openOwedAt ? i : undefined;
-    }, 'the incident opened by the third process', 60_000);
+    const opened = await waitFor(
+      async () => {
+        const i = await Incident.findById(incident.id).lean();
+        return i?.alert?.ts && !i.openOwedAt ? i : undefined;
+      },
+      'the incident opened by the third process',
+      60_000,
+    );
     const triggers = () => pagerDuty.events.filter((e) => e.event_action === 'trigger' && e.dedup_key === incident.id);
     await waitFor(() => triggers()[0], 'the PagerDuty trigger', 30_000);
     await kill(third.child, 'SIGTERM');

@@ -70,7 +70,10 @@ describe('the embedded database folder', () => {
     const dir = dataDir();
     holding(join(dir, 'database'), '_mdb_catalog.wt');
     const nothingInstalled = { DESKBELL_CACHE_DIR: join(dir, 'empty-cache') };
-    expect(await planEmbedded(dir, nothingInstalled)).toMatchObject({ installSecantusDb: false, reason: expect.stringMatching(/holds a MongoDB database/) });
+    expect(await planEmbedded(dir, nothingInstalled)).toMatchObject({
+      installSecantusDb: false,
+      reason: expect.stringMatching(/holds a MongoDB database/),
+    });
     const other = dataDir();
     holding(join(other, 'database'), 'secantus_collections.wt');
     expect(await planEmbedded(other, nothingInstalled)).toMatchObject({ installSecantusDb: true });

@@ -56,7 +56,9 @@ describe('the documentation', () => {
 
   it('finds a broken link and a broken anchor when there is one', () => {
     expect(linksOf('See [x](docs/nowhere.md), ![y](a.png) and `[not](a link)`.')).toEqual(['docs/nowhere.md', 'a.png']);
-    expect(anchorOf('Slack\'s limits: one outbound queue per channel')).toBe('slacks-limits-one-outbound-queue-per-channel');
+    expect(anchorOf("Slack's limits: one outbound queue per channel")).toBe(
+      'slacks-limits-one-outbound-queue-per-channel',
+    );
     expect(anchorOf('Reports: `/support-report`')).toBe('reports-support-report');
   });
 

@@ -37,10 +37,18 @@ describe('automatic mail rules', () => {
 describe('mail text helpers', () => {
   it('trims quoted history from replies', () => {
     const trimQuotedReply = (text: string) => replyText(text, undefined);
-    expect(trimQuotedReply('Thanks, that works.\n\nOn Tue, 3 Mar 2026 at 09:12, Support <help@acme.test>\nwrote:\n> Try again')).toBe('Thanks, that works.');
+    expect(
+      trimQuotedReply(
+        'Thanks, that works.\n\nOn Tue, 3 Mar 2026 at 09:12, Support <help@acme.test>\nwrote:\n> Try again',
+      ),
+    ).toBe('Thanks, that works.');
     expect(trimQuotedReply('Yes.\r\n\r\n-----Original Message-----\r\nFrom: Support\r\nSent: Monday')).toBe('Yes.');
-    expect(trimQuotedReply('Ok\n\nFrom: Support <help@acme.test>\nSent: Monday, 2 March 2026 10:00\nTo: Ada')).toBe('Ok');
-    expect(trimQuotedReply('From: my colleague, the export works now.')).toBe('From: my colleague, the export works now.');
+    expect(trimQuotedReply('Ok\n\nFrom: Support <help@acme.test>\nSent: Monday, 2 March 2026 10:00\nTo: Ada')).toBe(
+      'Ok',
+    );
+    expect(trimQuotedReply('From: my colleague, the export works now.')).toBe(
+      'From: my colleague, the export works now.',
+    );
     expect(trimQuotedReply('Done!\n-- \nAda\nCEO')).toBe('Done!');
     expect(trimQuotedReply('> quoted only')).toBe('');
   });

@@ -33,8 +33,26 @@ describe('.env.example', () => {
     );
     const config = parseConfig(env);
     // What the example promises, so a change to a default or the file shows up here.
-    expect(config).toMatchObject({ SLACK_BOT_TOKEN: 'xoxb-your-bot-token', SUPPORT_CHANNEL_ID: 'C0123456789', PORT: 3000, LOG_LEVEL: 'info', SUPPORT_TIMEZONE: 'UTC', SUPPORT_EMAIL_ADDRESS: 'support@example.com', MAIL_INBOUND_HOST: '127.0.0.1', ACK_MAX_PER_HOUR: 5 });
-    expect(Object.keys(env).sort()).toEqual(['DATA_DIR', 'LOG_LEVEL', 'PORT', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SUPPORT_CHANNEL_ID', 'SUPPORT_EMAIL_ADDRESS', 'SUPPORT_TIMEZONE']);
+    expect(config).toMatchObject({
+      SLACK_BOT_TOKEN: 'xoxb-your-bot-token',
+      SUPPORT_CHANNEL_ID: 'C0123456789',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      SUPPORT_TIMEZONE: 'UTC',
+      SUPPORT_EMAIL_ADDRESS: 'support@example.com',
+      MAIL_INBOUND_HOST: '127.0.0.1',
+      ACK_MAX_PER_HOUR: 5,
+    });
+    expect(Object.keys(env).sort()).toEqual([
+      'DATA_DIR',
+      'LOG_LEVEL',
+      'PORT',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SUPPORT_CHANNEL_ID',
+      'SUPPORT_EMAIL_ADDRESS',
+      'SUPPORT_TIMEZONE',
+    ]);
   });
 
   it('every commented-out example value is valid for its variable', () => {
@@ -45,7 +63,11 @@ describe('.env.example', () => {
         .filter((m): m is RegExpExecArray => !!m)
         .map((m) => [m[1]!, m[2]!]),
     );
-    const base = { SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'an-example-signing-secret', SUPPORT_CHANNEL_ID: 'C0123456789' };
+    const base = {
+      SLACK_BOT_TOKEN: 'xoxb-x',
+      SLACK_SIGNING_SECRET: 'an-example-signing-secret',
+      SUPPORT_CHANNEL_ID: 'C0123456789',
+    };
     for (const [name, value] of Object.entries(examples)) {
       if (['SLACK_APP_TOKEN'].includes(name)) continue;
       expect(() => parseConfig({ ...base, ...companions(name), [name]: value }), `${name}=${value}`).not.toThrow();

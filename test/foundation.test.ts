@@ -16,7 +16,12 @@ describe('configuration', () => {
   it('lists every problem at once, with how to fix it, and never echoes secrets', () => {
     let error: unknown;
     try {
-      parseConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', PORT: 'eighty', SUPPORT_TIMEZONE: 'Mars/Olympus', SLACK_SIGNING_SECRET: 'short' });
+      parseConfig({
+        SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+        PORT: 'eighty',
+        SUPPORT_TIMEZONE: 'Mars/Olympus',
+        SLACK_SIGNING_SECRET: 'short',
+      });
     } catch (err) {
       error = err;
     }
@@ -32,7 +37,11 @@ describe('configuration', () => {
   });
 
   it('applies defaults', () => {
-    const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'x'.repeat(32), SUPPORT_CHANNEL_ID: 'C0123ABC' });
+    const config = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'x'.repeat(32),
+      SUPPORT_CHANNEL_ID: 'C0123ABC',
+    });
     expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', SUPPORT_TIMEZONE: 'UTC', LOG_LEVEL: 'info' });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -63,7 +72,10 @@ describe('the running app', () => {
     const res = await fetch(`${t.url}/healthz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
     expect(res.status).toBe(200);
     const body: any = await res.json();
-    expect(body).toMatchObject({ ok: true, checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } } });
+    expect(body).toMatchObject({
+      ok: true,
+      checks: { database: { ok: true }, slack: { ok: true }, scheduler: { ok: true } },
+    });
     // Which server answers, from its buildInfo: the test chain's SecantusDB or a real MongoDB.
     expect(body.checks.database.detail).toMatch(/^(SecantusDB \S+ \(MongoDB [\d.]+ compatible\)|MongoDB [\d.]+)$/);
     expect(t.slack.callsTo('auth.test').at(-1)?.token).toBe('xoxb-test-token');
@@ -97,13 +109,16 @@ describe('the running app', () => {
     expect(queueAnswers()).toBe(before);
   });
 
-
   it('accepts a correctly signed request', async () => {
     const body = JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' });
     const ts = Math.floor(Date.now() / 1000);
     const res = await fetch(`${t.url}/slack/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body),
+      },
       body,
     });
     expect(res.status).toBe(200);
@@ -149,7 +164,14 @@ describe('Socket Mode', () => {
     try {
       // Socket Mode needs no signing secret: Slack signs nothing sent over the app's own connection.
       const config = testConfig({ SLACK_APP_TOKEN: 'xapp-1-A0001-test', SLACK_SIGNING_SECRET: undefined });
-      const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(undefined, 'a@b.c'), clock: new ManualClock(), logger: createLogger('silent') });
+      const app = createApp({
+        config,
+        db,
+        slack: createSlackClient(config),
+        mailer: createMailer(undefined, 'a@b.c'),
+        clock: new ManualClock(),
+        logger: createLogger('silent'),
+      });
       expect((app.bolt as unknown as { receiver: unknown }).receiver).toBeInstanceOf(SocketModeReceiver);
       // The scheduler connects in the background; let it finish before the database goes away.
       await app.context.agenda.ready;
@@ -169,7 +191,11 @@ describe('stopping', () => {
       // A scheduled job due in a few seconds (what runs it does not matter: the app stops before).
       await t.app.context.agenda.schedule(new Date(Date.now() + 4000), JobNames.autoClose, { probe: 'UAHEAD1' });
       const jobs = t.app.context.db.collection('agendaJobs');
-      const job = await waitFor(() => jobs.findOne({ 'data.probe': 'UAHEAD1', lockedAt: { $ne: null } }), 'the job locked ahead of its time', 4_000);
+      const job = await waitFor(
+        () => jobs.findOne({ 'data.probe': 'UAHEAD1', lockedAt: { $ne: null } }),
+        'the job locked ahead of its time',
+        4_000,
+      );
       expect(job.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
       await t.stop({ keepDb: true });
       stopped = true;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { escalationRefusal } from '../src/domain/escalation.js';
-import { linkRefusal, reportRefusal, resolutionRefusal as incidentResolutionRefusal, updateRefusal } from '../src/domain/incidents/guards.js';
+import {
+  linkRefusal,
+  reportRefusal,
+  resolutionRefusal as incidentResolutionRefusal,
+  updateRefusal,
+} from '../src/domain/incidents/guards.js';
 import { replyRefusal } from '../src/domain/replies.js';
 import { resolutionRefusal } from '../src/domain/resolution.js';
 
@@ -9,7 +14,9 @@ describe('ticket guards', () => {
   it('replies only to open tickets, telling how to go on', () => {
     expect(replyRefusal({ key: 'SUP-1', status: 'in_progress' })).toBeUndefined();
     expect(replyRefusal({ key: 'SUP-1', status: 'waiting_on_customer' })).toBeUndefined();
-    expect(replyRefusal({ key: 'SUP-1', status: 'closed' })).toBe('SUP-1 is closed. Reopen it before replying to the requester.');
+    expect(replyRefusal({ key: 'SUP-1', status: 'closed' })).toBe(
+      'SUP-1 is closed. Reopen it before replying to the requester.',
+    );
   });
 
   it('resolves only open tickets', () => {
@@ -20,9 +27,15 @@ describe('ticket guards', () => {
   it('escalates upward only, never a finished ticket, and not past management', () => {
     expect(escalationRefusal({ key: 'SUP-3', status: 'triaged', escalationLevel: 'L1' })).toBeUndefined();
     expect(escalationRefusal({ key: 'SUP-3', status: 'triaged', escalationLevel: 'L1' }, 'L3')).toBeUndefined();
-    expect(escalationRefusal({ key: 'SUP-3', status: 'triaged', escalationLevel: 'L2' }, 'L2')).toMatch(/^SUP-3 was not escalated\. .*only goes upward/);
-    expect(escalationRefusal({ key: 'SUP-3', status: 'triaged', escalationLevel: 'management' })).toMatch(/top of the escalation path/);
-    expect(escalationRefusal({ key: 'SUP-3', status: 'resolved', escalationLevel: 'L1' }, 'L2')).toBe('SUP-3 is resolved. Reopen it before escalating.');
+    expect(escalationRefusal({ key: 'SUP-3', status: 'triaged', escalationLevel: 'L2' }, 'L2')).toMatch(
+      /^SUP-3 was not escalated\. .*only goes upward/,
+    );
+    expect(escalationRefusal({ key: 'SUP-3', status: 'triaged', escalationLevel: 'management' })).toMatch(
+      /top of the escalation path/,
+    );
+    expect(escalationRefusal({ key: 'SUP-3', status: 'resolved', escalationLevel: 'L1' }, 'L2')).toBe(
+      'SUP-3 is resolved. Reopen it before escalating.',
+    );
   });
 });
 

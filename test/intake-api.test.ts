@@ -49,11 +49,17 @@ describe('docs/intake-api.yaml', () => {
 
   it('is OpenAPI 3.1 and documents the four endpoints', () => {
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths).sort()).toEqual(['/healthz', '/intake/email/postmark', '/intake/webhook', '/status.json']);
+    expect(Object.keys(spec.paths).sort()).toEqual([
+      '/healthz',
+      '/intake/email/postmark',
+      '/intake/webhook',
+      '/status.json',
+    ]);
   });
 
   it('has the request schemas the server parses with (regenerate: npx tsx scripts/intake-api.ts)', () => {
-    for (const [name, schema] of Object.entries(generatedSchemas())) expect(spec.components.schemas[name], name).toEqual(schema);
+    for (const [name, schema] of Object.entries(generatedSchemas()))
+      expect(spec.components.schemas[name], name).toEqual(schema);
   });
 
   it('documents every answer each intake gives', () => {

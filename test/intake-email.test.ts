@@ -52,12 +52,23 @@ describe('email intake', () => {
 
   const models = () => t.app.context.models;
   const msgId = (label: string) => `<${label}.${++seq}.${Date.now()}@mail.example.com>`;
-  const send = (mail: SendMailOptions) => client.sendMail({ from: 'Ada Lovelace <ada@example.com>', to: SUPPORT, ...mail });
+  const send = (mail: SendMailOptions) =>
+    client.sendMail({ from: 'Ada Lovelace <ada@example.com>', to: SUPPORT, ...mail });
   const ticketByMessageId = (id: string) => models().Ticket.findOne({ 'email.messageIds': id }).lean();
-  const cardsFor = (key: string) => t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).startsWith(`${key} `));
+  const cardsFor = (key: string) =>
+    t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).startsWith(`${key} `));
   const acksFor = (key: string) => sink.messages.filter((m) => m.subject?.startsWith(`[${key}]`));
-  const threadNotes = (cardTs: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs).map((c) => String(c.args.text));
-  const counts = async () => ({ tickets: await models().Ticket.countDocuments(), keys: await models().IdempotencyKey.countDocuments(), files: await models().Attachment.countDocuments(), mails: await models().OutboundMail.countDocuments() });
+  const threadNotes = (cardTs: string) =>
+    t.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts === cardTs)
+      .map((c) => String(c.args.text));
+  const counts = async () => ({
+    tickets: await models().Ticket.countDocuments(),
+    keys: await models().IdempotencyKey.countDocuments(),
+    files: await models().Attachment.countDocuments(),
+    mails: await models().OutboundMail.countDocuments(),
+  });
 
   const waitForCard = (id: string) => storedWithCard(t.app, id);
 
@@ -72,14 +83,27 @@ describe('email intake', () => {
 
   it('turns a mail into one ticket, one card and one threaded acknowledgement', async () => {
     const messageId = msgId('first');
-    const info = await send({ subject: 'Export fails with an API error', text: 'Every export over 10k rows fails.\n\nThanks, Ada', messageId });
+    const info = await send({
+      subject: 'Export fails with an API error',
+      text: 'Every export over 10k rows fails.\n\nThanks, Ada',
+      messageId,
+    });
     expect(info.response).toMatch(/^250 .*SUP-\d+ created/);
 
     const stored = await ticketByMessageId(messageId);
-    expect(stored).toMatchObject({ source: 'email', subject: 'Export fails with an API error', body: 'Every export over 10k rows fails.\n\nThanks, Ada', requester: { email: 'ada@example.com', name: 'Ada Lovelace' }, suggestedPriority: 'P1' });
+    expect(stored).toMatchObject({
+      source: 'email',
+      subject: 'Export fails with an API error',
+      body: 'Every export over 10k rows fails.\n\nThanks, Ada',
+      requester: { email: 'ada@example.com', name: 'Ada Lovelace' },
+      suggestedPriority: 'P1',
+    });
     await waitForCard(String(stored!._id));
     const card = cardsFor(stored!.key)[0]!;
-    expect(card.args.blocks[0]).toMatchObject({ type: 'header', text: { text: `${stored!.key} · Export fails with an API error` } });
+    expect(card.args.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: `${stored!.key} · Export fails with an API error` },
+    });
     expect(JSON.stringify(card.args.blocks)).toContain('Every export over 10k rows fails.');
 
     const ack = await sink.waitFor((m) => m.subject === `[${stored!.key}] Export fails with an API error`);
@@ -89,7 +113,11 @@ describe('email intake', () => {
     expect(ack.text).toContain(stored!.key);
 
     // Re-delivered (a sending server that lost our 250 tries again): same ticket, nothing new.
-    const again = await send({ subject: 'Export fails with an API error', text: 'Every export over 10k rows fails.\n\nThanks, Ada', messageId });
+    const again = await send({
+      subject: 'Export fails with an API error',
+      text: 'Every export over 10k rows fails.\n\nThanks, Ada',
+      messageId,
+    });
     expect(again.response).toMatch(new RegExp(`^250 .*${stored!.key} duplicate`));
     await settled(t.app);
     expect(await models().Ticket.countDocuments({ 'email.messageIds': messageId })).toBe(1);
@@ -100,7 +128,14 @@ describe('email intake', () => {
   it('keeps the support address the mail came to, plus-tag included, for SLA routing', async () => {
     const messageId = msgId('tagged');
     const envelope = { from: 'ada@example.com', to: ['help+EU@acme.test'] };
-    await client.sendMail({ from: 'ada@example.com', to: 'help+EU@acme.test', envelope, subject: 'Billing', text: 'Invoice?', messageId });
+    await client.sendMail({
+      from: 'ada@example.com',
+      to: 'help+EU@acme.test',
+      envelope,
+      subject: 'Billing',
+      text: 'Invoice?',
+      messageId,
+    });
     expect((await ticketByMessageId(messageId))!.email).toMatchObject({ to: 'help+eu@acme.test' });
   });
 
@@ -128,7 +163,11 @@ describe('email intake', () => {
     expect(stored!.email!.messageIds).toContain(replyId);
     expect(stored!.attachments.map((a) => a.filename)).toContain('screenshot.png');
 
-    const note = await t.slack.waitFor(() => threadNotes(ticket.card!.ts!).find((n) => n.includes('Reply from')), 10_000, 'thread note');
+    const note = await t.slack.waitFor(
+      () => threadNotes(ticket.card!.ts!).find((n) => n.includes('Reply from')),
+      10_000,
+      'thread note',
+    );
     expect(note).toContain('Ada Lovelace');
     expect(note).toContain('It also fails on the mobile app &lt;!channel&gt;.');
     expect(note).not.toContain('Thank you for contacting us');
@@ -146,18 +185,32 @@ describe('email intake', () => {
   it('joins a ticket by [SUP-n] in the subject only from the requester', async () => {
     const ticket = await newEmailTicket('Billing address wrong');
     const before = await models().Ticket.countDocuments();
-    await send({ subject: `Re: [${ticket.key}] Billing address wrong`, text: 'The postcode is 10115, not 10117.', messageId: msgId('tag') });
+    await send({
+      subject: `Re: [${ticket.key}] Billing address wrong`,
+      text: 'The postcode is 10115, not 10117.',
+      messageId: msgId('tag'),
+    });
     expect(await models().Ticket.countDocuments()).toBe(before);
     const stored = await models().Ticket.findById(ticket._id).lean();
-    expect(stored!.timeline.find((e) => e.kind === 'requester_reply')?.data).toMatchObject({ matchedBy: 'subject', quote: 'The postcode is 10115, not 10117.' });
+    expect(stored!.timeline.find((e) => e.kind === 'requester_reply')?.data).toMatchObject({
+      matchedBy: 'subject',
+      quote: 'The postcode is 10115, not 10117.',
+    });
     await t.slack.waitFor(() => threadNotes(ticket.card!.ts!).find((n) => n.includes('10115')), 10_000, 'thread note');
 
     // A stranger quoting the number cannot write into (or reopen) someone else's ticket: a ticket of their own.
     const strangerId = msgId('stranger');
-    await send({ from: 'mallory@example.net', subject: `[${ticket.key}] please refund me`, text: 'Refund!', messageId: strangerId });
+    await send({
+      from: 'mallory@example.net',
+      subject: `[${ticket.key}] please refund me`,
+      text: 'Refund!',
+      messageId: strangerId,
+    });
     const theirs = await ticketByMessageId(strangerId);
     expect(theirs!.key).not.toBe(ticket.key);
-    expect((await models().Ticket.findById(ticket._id).lean())!.timeline.filter((e) => e.kind === 'requester_reply')).toHaveLength(1);
+    expect(
+      (await models().Ticket.findById(ticket._id).lean())!.timeline.filter((e) => e.kind === 'requester_reply'),
+    ).toHaveLength(1);
   });
 
   it('reopens a resolved ticket on a reply and resumes one waiting on the customer', async () => {
@@ -170,19 +223,43 @@ describe('email intake', () => {
       record({ kind: 'resolved', text: 'Resolved by {actor}' });
     });
 
-    await send({ subject: `Re: [${ticket.key}] Webhook deliveries fail`, inReplyTo: ack.messageId, text: 'Still failing since this morning.', messageId: msgId('reopen') });
+    await send({
+      subject: `Re: [${ticket.key}] Webhook deliveries fail`,
+      inReplyTo: ack.messageId,
+      text: 'Still failing since this morning.',
+      messageId: msgId('reopen'),
+    });
     const reopened = await models().Ticket.findById(ticket._id).lean();
     expect(reopened).toMatchObject({ status: 'in_progress', reopenCount: 1 });
     expect(reopened!.resolvedAt ?? undefined).toBeUndefined();
-    expect(reopened!.timeline.at(-1)).toMatchObject({ kind: 'reopened', data: { from: 'resolved', to: 'in_progress' } });
-    await t.slack.waitFor(() => threadNotes(ticket.card!.ts!).find((n) => n.includes('Reopened')), 10_000, 'reopen note');
-    await t.slack.waitFor(() => t.slack.callsTo('chat.update').find((c) => c.args.ts === ticket.card!.ts && JSON.stringify(c.args.blocks).includes('In progress')), 10_000, 'card update');
+    expect(reopened!.timeline.at(-1)).toMatchObject({
+      kind: 'reopened',
+      data: { from: 'resolved', to: 'in_progress' },
+    });
+    await t.slack.waitFor(
+      () => threadNotes(ticket.card!.ts!).find((n) => n.includes('Reopened')),
+      10_000,
+      'reopen note',
+    );
+    await t.slack.waitFor(
+      () =>
+        t.slack
+          .callsTo('chat.update')
+          .find((c) => c.args.ts === ticket.card!.ts && JSON.stringify(c.args.blocks).includes('In progress')),
+      10_000,
+      'card update',
+    );
 
     await changeTicket(t.app.context, String(ticket._id), { actor: { type: 'user', id: 'UAGENT1' } }, (doc, record) => {
       doc.status = 'waiting_on_customer';
       record({ kind: 'status_changed', text: 'Waiting' });
     });
-    await send({ subject: `Re: [${ticket.key}] Webhook deliveries fail`, inReplyTo: ack.messageId, text: 'Here are the logs you asked for.', messageId: msgId('answer') });
+    await send({
+      subject: `Re: [${ticket.key}] Webhook deliveries fail`,
+      inReplyTo: ack.messageId,
+      text: 'Here are the logs you asked for.',
+      messageId: msgId('answer'),
+    });
     expect((await models().Ticket.findById(ticket._id).lean())!.status).toBe('in_progress');
   });
 
@@ -210,16 +287,29 @@ describe('email intake', () => {
       doc.status = 'resolved';
       record({ kind: 'resolved' });
     });
-    await send({ subject: `Automatic reply: [${ticket.key}] Invoice missing`, inReplyTo: ack.messageId, headers: { 'Auto-Submitted': 'auto-replied' }, text: 'I am on holiday.', messageId: msgId('ooo') });
+    await send({
+      subject: `Automatic reply: [${ticket.key}] Invoice missing`,
+      inReplyTo: ack.messageId,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+      text: 'I am on holiday.',
+      messageId: msgId('ooo'),
+    });
     const stored = await models().Ticket.findById(ticket._id).lean();
     expect(stored).toMatchObject({ status: 'resolved', reopenCount: 0 });
-    expect(stored!.timeline.at(-1)).toMatchObject({ kind: 'requester_reply', data: { automated: expect.stringContaining('Auto-Submitted') } });
+    expect(stored!.timeline.at(-1)).toMatchObject({
+      kind: 'requester_reply',
+      data: { automated: expect.stringContaining('Auto-Submitted') },
+    });
   });
 
   it('refuses other recipients (550) and oversized mail (552) without writing anything', async () => {
     const before = await counts();
-    await expect(send({ to: 'sales@acme.test', subject: 'Hi', text: 'x', messageId: msgId('rcpt') })).rejects.toMatchObject({ responseCode: 550 });
-    await expect(send({ subject: 'Huge', text: 'x'.repeat(MAIL_MAX_BYTES + 10_000), messageId: msgId('big') })).rejects.toMatchObject({ responseCode: 552 });
+    await expect(
+      send({ to: 'sales@acme.test', subject: 'Hi', text: 'x', messageId: msgId('rcpt') }),
+    ).rejects.toMatchObject({ responseCode: 550 });
+    await expect(
+      send({ subject: 'Huge', text: 'x'.repeat(MAIL_MAX_BYTES + 10_000), messageId: msgId('big') }),
+    ).rejects.toMatchObject({ responseCode: 552 });
     expect(await counts()).toEqual(before);
   });
 
@@ -241,7 +331,11 @@ describe('email intake', () => {
     const ticket = await newEmailTicket('Report attached', {
       attachments: [
         { filename: 'small <b>.txt', content: 'hello', contentType: 'text/plain' },
-        { filename: 'dump.bin', content: Buffer.alloc(KEEP_MAX_BYTES + 500, 7), contentType: 'application/octet-stream' },
+        {
+          filename: 'dump.bin',
+          content: Buffer.alloc(KEEP_MAX_BYTES + 500, 7),
+          contentType: 'application/octet-stream',
+        },
       ],
     });
     expect(ticket.attachments).toMatchObject([
@@ -276,7 +370,11 @@ describe('email intake', () => {
 
   it('stores an HTML-only mail as plain text', async () => {
     const messageId = msgId('html');
-    await send({ subject: 'Formatting', html: '<html><body><p>The <b>dashboard</b> is blank.</p><ul><li>Chrome 120</li></ul><p><a href="https://app.example.com/x">link</a></p><img src="cid:logo"></body></html>', messageId });
+    await send({
+      subject: 'Formatting',
+      html: '<html><body><p>The <b>dashboard</b> is blank.</p><ul><li>Chrome 120</li></ul><p><a href="https://app.example.com/x">link</a></p><img src="cid:logo"></body></html>',
+      messageId,
+    });
     const stored = await ticketByMessageId(messageId);
     expect(stored!.body).toContain('The dashboard is blank.');
     expect(stored!.body).toContain('Chrome 120');
@@ -285,7 +383,8 @@ describe('email intake', () => {
   });
 
   describe('Postmark inbound webhook', () => {
-    const auth = (user = POSTMARK_USER, password = POSTMARK_PASSWORD) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const auth = (user = POSTMARK_USER, password = POSTMARK_PASSWORD) =>
+      `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${t.url}/intake/email/postmark`, {
         method: 'POST',
@@ -316,12 +415,27 @@ describe('email intake', () => {
     });
 
     it('creates a ticket with its attachment listed, and joins replies', async () => {
-      const res = await post(inbound({ Attachments: [{ Name: 'trace.har', ContentType: 'application/json', ContentLength: 12, Content: Buffer.from('{"log":true}').toString('base64') }] }));
+      const res = await post(
+        inbound({
+          Attachments: [
+            {
+              Name: 'trace.har',
+              ContentType: 'application/json',
+              ContentLength: 12,
+              Content: Buffer.from('{"log":true}').toString('base64'),
+            },
+          ],
+        }),
+      );
       expect(res.status).toBe(200);
       const body = (await res.json()) as IntakeAnswer;
       expect(body).toMatchObject({ outcome: 'created', ticket: expect.stringMatching(/^SUP-\d+$/) });
       const stored = await waitForCard(body.id);
-      expect(stored).toMatchObject({ source: 'email', requester: { email: 'grace@example.org', name: 'Grace Hopper' }, body: 'Sync takes minutes on old devices.' });
+      expect(stored).toMatchObject({
+        source: 'email',
+        requester: { email: 'grace@example.org', name: 'Grace Hopper' },
+        body: 'Sync takes minutes on old devices.',
+      });
       expect(JSON.stringify(cardsFor(body.ticket)[0]!.args.blocks)).toContain('trace.har (application/json, 12 B)');
       await sink.waitFor((m) => m.subject === `[${body.ticket}] Sync is slow`);
 
@@ -332,7 +446,10 @@ describe('email intake', () => {
           StrippedTextReply: 'Now it is fast again.',
           // Postmark's own SPF verdict, first in the headers it posts: the requester's domain, aligned.
           Headers: [
-            { Name: 'Received-SPF', Value: 'Pass (sender SPF authorized) identity=mailfrom; envelope-from="grace@example.org"' },
+            {
+              Name: 'Received-SPF',
+              Value: 'Pass (sender SPF authorized) identity=mailfrom; envelope-from="grace@example.org"',
+            },
             { Name: 'Message-ID', Value: msgId('pm-reply') },
             { Name: 'In-Reply-To', Value: stored.email!.messageIds.at(-1)! },
           ],
@@ -340,7 +457,11 @@ describe('email intake', () => {
       );
       expect(reply.status).toBe(200);
       expect(await reply.json()).toMatchObject({ outcome: 'reply', ticket: body.ticket });
-      await t.slack.waitFor(() => threadNotes(stored.card!.ts!).find((n) => n.includes('Now it is fast again.')), 10_000, 'thread note');
+      await t.slack.waitFor(
+        () => threadNotes(stored.card!.ts!).find((n) => n.includes('Now it is fast again.')),
+        10_000,
+        'thread note',
+      );
     });
 
     it('dedupes a mail without Message-ID by its content', async () => {
@@ -363,15 +484,26 @@ describe('email intake', () => {
       const missing = await post(inbound(), { authorization: '' });
       expect(missing.status).toBe(401);
       expect(missing.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-      expect((await post(inbound(), { authorization: auth(POSTMARK_USER, 'wrong-password-entirely') })).status).toBe(401);
+      expect((await post(inbound(), { authorization: auth(POSTMARK_USER, 'wrong-password-entirely') })).status).toBe(
+        401,
+      );
       expect((await post(inbound(), { authorization: auth('someone', POSTMARK_PASSWORD) })).status).toBe(401);
 
-      const invalid = await post({ MessageID: '', FromFull: { Email: 'not an address' }, Headers: 'nope', Attachments: [{ Name: 'x', Content: '***' }] });
+      const invalid = await post({
+        MessageID: '',
+        FromFull: { Email: 'not an address' },
+        Headers: 'nope',
+        Attachments: [{ Name: 'x', Content: '***' }],
+      });
       expect(invalid.status).toBe(400);
       const fields = ((await invalid.json()) as InvalidAnswer).details.map((d) => d.field);
-      expect(fields).toEqual(expect.arrayContaining(['MessageID', 'FromFull.Email', 'Headers', 'Attachments.0.Content']));
+      expect(fields).toEqual(
+        expect.arrayContaining(['MessageID', 'FromFull.Email', 'Headers', 'Attachments.0.Content']),
+      );
 
-      expect((await post('From=a@example.com', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+      expect((await post('From=a@example.com', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(
+        415,
+      );
       expect((await post('{"MessageID": ')).status).toBe(415);
       expect((await post(JSON.stringify(inbound({ TextBody: 'x'.repeat(MAIL_MAX_BYTES) })))).status).toBe(413);
       expect(await counts()).toEqual(before);
@@ -380,7 +512,11 @@ describe('email intake', () => {
     it('is off (404) without credentials configured, as is the SMTP listener without a port', async () => {
       const plain = await startTestApp({ db: t.db, slack: t.slack, env: { SUPPORT_EMAIL_ADDRESS: SUPPORT } });
       try {
-        const res = await fetch(`${plain.url}/intake/email/postmark`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth() }, body: JSON.stringify(inbound()) });
+        const res = await fetch(`${plain.url}/intake/email/postmark`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth() },
+          body: JSON.stringify(inbound()),
+        });
         expect(res.status).toBe(404);
         expect(plain.app.smtpPort).toBeUndefined();
       } finally {

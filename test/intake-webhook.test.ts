@@ -17,7 +17,15 @@ describe('webhook intake', () => {
   let smtp: SmtpSink;
   beforeAll(async () => {
     smtp = await new SmtpSink().start();
-    t = await startTestApp({ label: 'webhook', env: { INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, SUPPORT_EMAIL_ADDRESS: 'help@acme.test', INTAKE_MAX_BODY_BYTES: '4096' } });
+    t = await startTestApp({
+      label: 'webhook',
+      env: {
+        INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SMTP_URL: smtp.url,
+        SUPPORT_EMAIL_ADDRESS: 'help@acme.test',
+        INTAKE_MAX_BODY_BYTES: '4096',
+      },
+    });
   });
   afterAll(async () => {
     await t.stop();
@@ -29,7 +37,8 @@ describe('webhook intake', () => {
   });
 
   const count = () => t.app.context.models.Ticket.countDocuments();
-  const cardsFor = (key: string) => t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).startsWith(`${key} `));
+  const cardsFor = (key: string) =>
+    t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).startsWith(`${key} `));
 
   it('creates a ticket, posts one card and sends one acknowledgement', async () => {
     const res = await sendWebhook(t.url, ticket({ metadata: { plan: 'enterprise', seats: 40 } }));
@@ -38,11 +47,20 @@ describe('webhook intake', () => {
     expect(body.ticket).toMatch(/^SUP-\d+$/);
 
     const stored = await t.app.context.models.Ticket.findById(body.id).lean();
-    expect(stored).toMatchObject({ key: body.ticket, source: 'webhook', status: 'new', suggestedPriority: 'P1', requester: { email: 'ada@example.com', name: 'Ada Lovelace' } });
+    expect(stored).toMatchObject({
+      key: body.ticket,
+      source: 'webhook',
+      status: 'new',
+      suggestedPriority: 'P1',
+      requester: { email: 'ada@example.com', name: 'Ada Lovelace' },
+    });
 
     const card = await t.slack.waitFor(() => cardsFor(body.ticket)[0], 10_000, 'card');
     expect(card.args.channel).toBe('CSUPPORT1');
-    expect(card.args.blocks[0]).toMatchObject({ type: 'header', text: { text: `${body.ticket} · Export fails for large workspaces` } });
+    expect(card.args.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: `${body.ticket} · Export fails for large workspaces` },
+    });
     const json = JSON.stringify(card.args.blocks);
     expect(json).toContain('suggested:');
     expect(json).toContain('enterprise');
@@ -67,7 +85,11 @@ describe('webhook intake', () => {
     const again = await sendWebhook(t.url, ticket({ externalId: 'ZD-77' }), { id: 'msg_replay_1' });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ ticket: key, id });
-    const sameExternal = await sendWebhook(t.url, ticket({ externalId: 'ZD-77', subject: 'retried from the other system' }), { id: 'msg_replay_2' });
+    const sameExternal = await sendWebhook(
+      t.url,
+      ticket({ externalId: 'ZD-77', subject: 'retried from the other system' }),
+      { id: 'msg_replay_2' },
+    );
     expect(sameExternal.status).toBe(200);
     expect(((await sameExternal.json()) as IntakeAnswer).ticket).toBe(key);
     await t.slack.waitFor(() => cardsFor(key)[0], 10_000, 'card');
@@ -78,7 +100,9 @@ describe('webhook intake', () => {
   });
 
   it('concurrent duplicates make one ticket', async () => {
-    const results = await Promise.all(Array.from({ length: 6 }, () => sendWebhook(t.url, ticket({ externalId: 'RACE-1' }), { id: 'msg_race' })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => sendWebhook(t.url, ticket({ externalId: 'RACE-1' }), { id: 'msg_race' })),
+    );
     const keys = await Promise.all(results.map(async (r) => ((await r.json()) as IntakeAnswer).ticket));
     expect(new Set(keys).size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
@@ -89,16 +113,29 @@ describe('webhook intake', () => {
     const before = await count();
     const keysBefore = await t.app.context.models.IdempotencyKey.countDocuments();
 
-    const invalid = await sendWebhook(t.url, { subject: '', body: 3, requester: { email: 'not-an-email' }, priority: 'P9' });
+    const invalid = await sendWebhook(t.url, {
+      subject: '',
+      body: 3,
+      requester: { email: 'not-an-email' },
+      priority: 'P9',
+    });
     expect(invalid.status).toBe(400);
     const details = ((await invalid.json()) as InvalidAnswer).details.map((d) => d.field);
     expect(details).toEqual(expect.arrayContaining(['subject', 'body', 'requester.email', 'priority']));
 
-    expect((await sendWebhook(t.url, ticket(), { secret: `whsec_${Buffer.from('another secret entirely').toString('base64')}` })).status).toBe(401);
+    expect(
+      (
+        await sendWebhook(t.url, ticket(), {
+          secret: `whsec_${Buffer.from('another secret entirely').toString('base64')}`,
+        })
+      ).status,
+    ).toBe(401);
     expect((await sendWebhook(t.url, ticket(), { omit: ['webhook-signature'] })).status).toBe(401);
     expect((await sendWebhook(t.url, ticket(), { timestamp: new Date(Date.now() - 6 * 60_000) })).status).toBe(401);
     expect((await sendWebhook(t.url, ticket({ body: 'x'.repeat(5000) }))).status).toBe(413);
-    expect((await sendWebhook(t.url, 'subject=hi', { contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await sendWebhook(t.url, 'subject=hi', { contentType: 'application/x-www-form-urlencoded' })).status).toBe(
+      415,
+    );
     expect((await sendWebhook(t.url, '{"subject": ', {})).status).toBe(415);
 
     expect(await count()).toBe(before);
@@ -128,7 +165,14 @@ describe('webhook intake', () => {
   });
 
   it('escapes a requester trying to ping the channel', async () => {
-    const res = await sendWebhook(t.url, ticket({ subject: 'Hey <!channel> look', body: 'Ping <!here> and @channel and <@U123> and <https://evil.test|click>', requester: { email: 'mallory@example.com', name: '<!everyone>' } }));
+    const res = await sendWebhook(
+      t.url,
+      ticket({
+        subject: 'Hey <!channel> look',
+        body: 'Ping <!here> and @channel and <@U123> and <https://evil.test|click>',
+        requester: { email: 'mallory@example.com', name: '<!everyone>' },
+      }),
+    );
     const { id } = (await res.json()) as IntakeAnswer;
     await storedWithCard(t.app, id);
     const msg = t.slack.messages.find((m) => ticketIdOf(m) === id)!;
@@ -140,4 +184,3 @@ describe('webhook intake', () => {
     expect(json).not.toMatch(/(^|[^\u2060])@channel/);
   });
 });
-

@@ -36,7 +36,11 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'views.publish': [],
   'views.update': [],
 };
-const SCOPES_BY_EVENT: Record<string, string[]> = { app_home_opened: [], 'message.channels': ['channels:history'], 'message.groups': ['groups:history'] };
+const SCOPES_BY_EVENT: Record<string, string[]> = {
+  app_home_opened: [],
+  'message.channels': ['channels:history'],
+  'message.groups': ['groups:history'],
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -47,7 +51,8 @@ function sourceFiles(dir: string): string[] {
 
 /** Every `<client>.<family>.<method>(` call in the app's code. */
 function methodsCalled(): string[] {
-  const call = /\b(?:slack|slackNoRetry|client)\.((?:auth|bookmarks|chat|conversations|files|pins|usergroups|users|views|reactions|team|reminders)\.[a-zA-Z.]+)\(/g;
+  const call =
+    /\b(?:slack|slackNoRetry|client)\.((?:auth|bookmarks|chat|conversations|files|pins|usergroups|users|views|reactions|team|reminders)\.[a-zA-Z.]+)\(/g;
   const found = new Set<string>();
   for (const file of ['src', 'listeners', 'jobs'].flatMap((d) => sourceFiles(join(root, d)))) {
     for (const m of readFileSync(file, 'utf8').matchAll(call)) found.add(m[1]!);
@@ -76,7 +81,13 @@ describe('manifest.json', () => {
       manifest.settings.event_subscriptions.request_url,
     ];
     expect(urls.every((u: string) => u.endsWith('/slack/events'))).toBe(true);
-    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/support', '/support-report']);
-    expect(manifest.features.shortcuts[0]).toMatchObject({ type: 'message', callback_id: CallbackIds.createFromMessage });
+    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([
+      '/support',
+      '/support-report',
+    ]);
+    expect(manifest.features.shortcuts[0]).toMatchObject({
+      type: 'message',
+      callback_id: CallbackIds.createFromMessage,
+    });
   });
 });

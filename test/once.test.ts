@@ -52,7 +52,11 @@ describe('deliverOnce', () => {
     expect(sent).toEqual([{ status: 'done', result: { n: 1 }, by: 'sent' }]);
     expect(outcomes.filter((o) => o.status === 'busy')).toHaveLength(15);
     // A later call finds it done with its result.
-    expect(await deliverOnce(models, { ...base('race'), send: async () => ({ n: 99 }) })).toEqual({ status: 'done', result: { n: 1 }, by: 'earlier' });
+    expect(await deliverOnce(models, { ...base('race'), send: async () => ({ n: 99 }) })).toEqual({
+      status: 'done',
+      result: { n: 1 },
+      by: 'earlier',
+    });
     expect(await models.Delivery.findById('race').lean()).toMatchObject({ state: 'done', attempts: 1 });
   });
 
@@ -81,7 +85,10 @@ describe('deliverOnce', () => {
       },
     });
     // The late holder has claimed it, and its deadline has passed.
-    const claim = await waitFor(() => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(), 'the first claim');
+    const claim = await waitFor(
+      () => models.Delivery.findOne({ _id: 'takeover', state: 'sending' }).lean(),
+      'the first claim',
+    );
     await waitFor(() => claim.deadline!.getTime() < Date.now(), 'the first claim to pass its deadline');
     let checked = 0;
     const taker = await deliverOnce(models, {
@@ -102,7 +109,15 @@ describe('deliverOnce', () => {
 
   it('resolves a crash between "may have reached" and "done" by the check, not by a second effect', async () => {
     // A worker claimed the effect, its call went out, and the process died before recording it.
-    await models.Delivery.create({ _id: 'crashed', kind: 'test', state: 'sending', owner: 'dead-worker', deadline: new Date(Date.now() - 1000), attempts: 1, createdAt: new Date() });
+    await models.Delivery.create({
+      _id: 'crashed',
+      kind: 'test',
+      state: 'sending',
+      owner: 'dead-worker',
+      deadline: new Date(Date.now() - 1000),
+      attempts: 1,
+      createdAt: new Date(),
+    });
     const world = [{ key: 'crashed', ts: '111.222' }];
     let sent = 0;
     const outcome = await deliverOnce(models, {
@@ -148,7 +163,11 @@ describe('deliverOnce', () => {
     for (let round = 0; round < 5; round++) {
       const upsert = () =>
         upsertAndGet(() =>
-          models.Checkpoint.findOneAndUpdate({ _id: `race-${round}` }, { $setOnInsert: { at: new Date() } }, { upsert: true, returnDocument: 'after' }).lean(),
+          models.Checkpoint.findOneAndUpdate(
+            { _id: `race-${round}` },
+            { $setOnInsert: { at: new Date() } },
+            { upsert: true, returnDocument: 'after' },
+          ).lean(),
         );
       const docs = await Promise.all(Array.from({ length: 16 }, upsert));
       expect(docs.every((d) => d?._id === `race-${round}`)).toBe(true);

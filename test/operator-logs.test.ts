@@ -62,7 +62,12 @@ describe('logs an operator can use', () => {
       fetch(`${t.url}/intake/email/postmark`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(auth).toString('base64')}` },
-        body: JSON.stringify({ MessageID: `pm-${from}-${Math.random()}`, FromFull: { Email: from }, Subject: 'Hi', TextBody: 'x' }),
+        body: JSON.stringify({
+          MessageID: `pm-${from}-${Math.random()}`,
+          FromFull: { Email: from },
+          Subject: 'Hi',
+          TextBody: 'x',
+        }),
       });
     expect((await post('postmark:wrong-password-here', 'a@example.com')).status).toBe(401);
     expect((await post(`${POSTMARK_USER}:${POSTMARK_PASSWORD}`, 'busy@example.com')).status).toBe(200);
@@ -76,7 +81,9 @@ describe('logs an operator can use', () => {
     await settled([t.app]);
     // The first failure is the intake's own try (it hands the card to an effect); the second, the effect's.
     t.slack.fail('chat.postMessage', { error: 'not_in_channel' }, 2);
-    const answer = (await (await sendWebhook(t.url, { ...ticket, subject: 'Card fails once' })).json()) as { ticket: string };
+    const answer = (await (await sendWebhook(t.url, { ...ticket, subject: 'Card fails once' })).json()) as {
+      ticket: string;
+    };
     const retry = await waitFor(
       () => entries().find((e) => e.msg === 'effect failed; will retry' && e.effect === 'card.post'),
       'the card post to fail once',

@@ -24,9 +24,13 @@ describe('takeRate', () => {
   it('lets exactly `limit` of many concurrent hits through, window after window', async () => {
     const now = new Date('2026-03-02T10:30:00Z');
     for (let round = 0; round < 20; round++) {
-      const decisions = await Promise.all(Array.from({ length: 6 }, () => takeRate(models, `race-${round}`, 3, HOUR_MS, now)));
+      const decisions = await Promise.all(
+        Array.from({ length: 6 }, () => takeRate(models, `race-${round}`, 3, HOUR_MS, now)),
+      );
       expect(decisions.filter((d) => d.allowed)).toHaveLength(3);
-      expect((await models.RateCounter.findById(`race-${round}@${Date.parse('2026-03-02T10:00:00Z')}`).lean())?.count).toBe(3);
+      expect(
+        (await models.RateCounter.findById(`race-${round}@${Date.parse('2026-03-02T10:00:00Z')}`).lean())?.count,
+      ).toBe(3);
     }
   });
 

@@ -24,25 +24,48 @@ describe('outbox reconcile', () => {
 
   it('posts the card of a ticket stored without its card job, once', async () => {
     const { Ticket } = t.app.context.models;
-    const ticket = await storedTicket(t.app, 99001, { requester: { email: 'orphan@example.com' }, subject: 'Stored just before a crash' });
+    const ticket = await storedTicket(t.app, 99001, {
+      requester: { email: 'orphan@example.com' },
+      subject: 'Stored just before a crash',
+    });
     clock.advance(60_000);
     await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
     await storedWithCard(t.app, ticket.id);
     expect((await Ticket.findById(ticket.id).lean())?.card?.ts).toBeTruthy();
     await reconcileOutbox(t.app.context);
     await settled(t.app);
-    expect(t.slack.messages.filter((m) => (m.metadata?.event_payload as { ticket_id?: string })?.ticket_id === ticket.id)).toHaveLength(1);
+    expect(
+      t.slack.messages.filter((m) => (m.metadata?.event_payload as { ticket_id?: string })?.ticket_id === ticket.id),
+    ).toHaveLength(1);
   });
 
   it('queues a reply mail whose ticket change was stored but whose outbox entry was not', async () => {
     const { Ticket, OutboundMail } = t.app.context.models;
-    const ticket = await storedTicket(t.app, 99002, { source: 'email', requester: { email: 'lost-mail@example.com' }, subject: 'Reply lost in a crash', email: { messageIds: ['<orig@example.com>'], lastMessageId: '<orig@example.com>' } });
+    const ticket = await storedTicket(t.app, 99002, {
+      source: 'email',
+      requester: { email: 'lost-mail@example.com' },
+      subject: 'Reply lost in a crash',
+      email: { messageIds: ['<orig@example.com>'], lastMessageId: '<orig@example.com>' },
+    });
     // What changeTicket stores for agentReply, written directly: the process died before queueing the mail.
-    const mail = composeAgentMail(t.app.context, ticket, { type: 'user', id: 'UAGENT1', name: 'Agent' }, { id: 'reply.SUP-99002.crash', kind: 'reply', body: 'We are on it.' });
+    const mail = composeAgentMail(
+      t.app.context,
+      ticket,
+      { type: 'user', id: 'UAGENT1', name: 'Agent' },
+      { id: 'reply.SUP-99002.crash', kind: 'reply', body: 'We are on it.' },
+    );
     await Ticket.updateOne(
       { _id: ticket._id },
       {
-        $push: { timeline: { at: clock.now(), actor: { type: 'user', id: 'UAGENT1' }, kind: 'agent_reply', text: 'Replied by {actor}', data: { quote: 'We are on it.', mailId: mail.id, mail } } },
+        $push: {
+          timeline: {
+            at: clock.now(),
+            actor: { type: 'user', id: 'UAGENT1' },
+            kind: 'agent_reply',
+            text: 'Replied by {actor}',
+            data: { quote: 'We are on it.', mailId: mail.id, mail },
+          },
+        },
         $set: { updatedAt: clock.now() },
       },
     );
@@ -57,9 +80,24 @@ describe('outbox reconcile', () => {
   });
 
   it('sends a 75 % reminder DM whose job was lost after its event was stored, once', async () => {
-    const ticket = await storedTicket(t.app, 99003, { requester: { email: 'dm@example.com' }, subject: 'Warned but never told', priority: 'P1', assignee: 'UASSIGNEE9' });
-    const facts = { target: 'response', stage: 'warn', dueAt: new Date(clock.now().getTime() + 1800_000), priority: 'P1', targetText: '2 h', warnPercent: 75, assignee: 'UASSIGNEE9' };
-    await changeTicket(t.app.context, ticket.id, { actor: { type: 'system' } }, (_doc, record) => record({ kind: 'sla_warning', text: 'warned', data: { sla: facts }, notify: false }));
+    const ticket = await storedTicket(t.app, 99003, {
+      requester: { email: 'dm@example.com' },
+      subject: 'Warned but never told',
+      priority: 'P1',
+      assignee: 'UASSIGNEE9',
+    });
+    const facts = {
+      target: 'response',
+      stage: 'warn',
+      dueAt: new Date(clock.now().getTime() + 1800_000),
+      priority: 'P1',
+      targetText: '2 h',
+      warnPercent: 75,
+      assignee: 'UASSIGNEE9',
+    };
+    await changeTicket(t.app.context, ticket.id, { actor: { type: 'system' } }, (_doc, record) =>
+      record({ kind: 'sla_warning', text: 'warned', data: { sla: facts }, notify: false }),
+    );
     clock.advance(60_000);
     await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
     const dms = () => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'UASSIGNEE9');
@@ -70,12 +108,24 @@ describe('outbox reconcile', () => {
   });
 
   it('sends the "you were assigned" DM whose job was lost after the assignment was stored, once', async () => {
-    const { ticket } = await createTicket(t.app.context, { source: 'webhook', requester: { email: 'assign@example.com' }, subject: 'Assigned before a crash', body: 'x', idempotencyKeys: ['reconcile-assign'], acknowledge: false });
+    const { ticket } = await createTicket(t.app.context, {
+      source: 'webhook',
+      requester: { email: 'assign@example.com' },
+      subject: 'Assigned before a crash',
+      body: 'x',
+      idempotencyKeys: ['reconcile-assign'],
+      acknowledge: false,
+    });
     await storedWithCard(t.app, ticket.id);
     // The change as assignTicket makes it, minus the DM job that would follow the save.
     await changeTicket(t.app.context, ticket.id, { actor: { type: 'user', id: 'ULEAD0001' } }, (doc, record) => {
       doc.assignee = 'UNEWOWNER1';
-      record({ kind: 'assigned', text: 'Assigned to <@UNEWOWNER1> by {actor}', data: { assignee: 'UNEWOWNER1', previous: null }, notify: true });
+      record({
+        kind: 'assigned',
+        text: 'Assigned to <@UNEWOWNER1> by {actor}',
+        data: { assignee: 'UNEWOWNER1', previous: null },
+        notify: true,
+      });
     });
     clock.advance(60_000);
     await Promise.all([reconcileOutbox(t.app.context), reconcileOutbox(t.app.context)]);
@@ -87,4 +137,3 @@ describe('outbox reconcile', () => {
     expect(dms()).toHaveLength(1);
   });
 });
-

@@ -34,7 +34,13 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
     a = await startTestApp({ db, slack, clock, env });
     b = await startTestApp({ db, slack, clock, env });
     for (const which of ['unassigned', 'assigned'] as const) {
-      const res = await sendWebhook(a.url, { subject: `Checkout ${which}`, body: 'Payments fail at checkout', requester: { email: 'ada@example.com' }, priority: 'P1', category: 'bug' });
+      const res = await sendWebhook(a.url, {
+        subject: `Checkout ${which}`,
+        body: 'Payments fail at checkout',
+        requester: { email: 'ada@example.com' },
+        priority: 'P1',
+        category: 'bug',
+      });
       const { id, ticket: key } = (await res.json()) as { id: string; ticket: string };
       const { ts } = await postedCard(a.app, id);
       tickets[which] = { id, key, cardTs: ts };
@@ -56,7 +62,8 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
 
   const threadNotes = (which: keyof typeof tickets, needle: string) =>
     slack.messages.filter((m) => m.thread_ts === tickets[which].cardTs && String(m.text).includes(needle));
-  const dms = (needle: string) => slack.messages.filter((m) => m.channel === 'UAGENT1' && String(m.text).includes(needle));
+  const dms = (needle: string) =>
+    slack.messages.filter((m) => m.channel === 'UAGENT1' && String(m.text).includes(needle));
 
   /** Both processes sweep at the same moment, then the deliveries they queued drain. */
   async function sweepBoth(...apps: TestApp[]) {
@@ -67,7 +74,12 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
   async function drained() {
     // Not settled(): the 2-second sweep keeps the scheduler from ever looking idle; an effect's record goes when done.
     const effects = db.collection('effects');
-    await waitFor(async () => (await effects.countDocuments({ name: { $in: ['card.thread-note', 'sla.direct-message', 'card.update'] } })) === 0, 'deliveries to drain');
+    await waitFor(
+      async () =>
+        (await effects.countDocuments({ name: { $in: ['card.thread-note', 'sla.direct-message', 'card.update'] } })) ===
+        0,
+      'deliveries to drain',
+    );
   }
 
   it('warns at 75 %: a DM to the assignee, a thread note when nobody is assigned, each once', async () => {
@@ -86,14 +98,18 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
 
     const [dm, ...extraDms] = dms('75 % of its first-response target');
     expect(extraDms).toHaveLength(0);
-    expect(dm!.text).toContain(`<https://acme.slack.com/archives/CSUPPORT1/p${tickets.assigned.cardTs.replace('.', '')}|${tickets.assigned.key}>`);
+    expect(dm!.text).toContain(
+      `<https://acme.slack.com/archives/CSUPPORT1/p${tickets.assigned.cardTs.replace('.', '')}|${tickets.assigned.key}>`,
+    );
     expect(dm!.text).toContain('Checkout assigned');
     expect(threadNotes('assigned', '75 %')).toHaveLength(0);
 
     const stored = await a.app.context.models.Ticket.findById(tickets.assigned.id).lean();
     expect(stored!.timeline.filter((e) => e.kind === 'sla_warning')).toHaveLength(1);
     // The reminder's key is recorded once, as the dedupe key of its one timeline event.
-    expect(stored!.timeline.filter((e) => e.dedupeKey?.startsWith(`sla:${tickets.assigned.id}:response:warn:`))).toHaveLength(1);
+    expect(
+      stored!.timeline.filter((e) => e.dedupeKey?.startsWith(`sla:${tickets.assigned.id}:response:warn:`)),
+    ).toHaveLength(1);
   });
 
   it('pings the assignee and the leads at the breach, marks the card and escalates one level, once', async () => {
@@ -120,7 +136,8 @@ describe('SLA reminders with two Deskbell processes on one database', () => {
     await b.stop({ keepDb: true });
     b = await startTestApp({ db, slack, clock, env });
     await sweepBoth(a, b);
-    for (const which of ['unassigned', 'assigned'] as const) expect(threadNotes(which, 'First-response target missed')).toHaveLength(1);
+    for (const which of ['unassigned', 'assigned'] as const)
+      expect(threadNotes(which, 'First-response target missed')).toHaveLength(1);
     expect(dms('75 %')).toHaveLength(1);
 
     // 75 % of the 8 h resolution target.

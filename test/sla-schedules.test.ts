@@ -213,10 +213,16 @@ describe('SLA schedules end to end, with two Deskbell processes on one database'
     await waitFor(async () => (await Ticket.countDocuments({ 'sla.policyId': id })) === 2, 'running tickets moved');
     // The first ticket ran 09:00–17:00 on the old hours (8 h of 48); the other 40 h from 17:30 on the new ones.
     const first = await Ticket.findById(ticket.id).lean();
-    expect(first!.sla).toMatchObject({ resolutionSpentMs: 8 * 3_600_000, resolutionDueAt: new Date('2026-03-13T21:30:00Z') });
+    expect(first!.sla).toMatchObject({
+      resolutionSpentMs: 8 * 3_600_000,
+      resolutionDueAt: new Date('2026-03-13T21:30:00Z'),
+    });
     // The second: 13:00–17:00 (4 h) on the old hours; 44 h on the new ones end Monday 16 March 11:30 EDT.
     const second = await Ticket.findById(secondId).lean();
-    expect(second!.sla).toMatchObject({ resolutionSpentMs: 4 * 3_600_000, resolutionDueAt: new Date('2026-03-16T15:30:00Z') });
+    expect(second!.sla).toMatchObject({
+      resolutionSpentMs: 4 * 3_600_000,
+      resolutionDueAt: new Date('2026-03-16T15:30:00Z'),
+    });
     // Its first response was missed at 17:00 EDT on the old hours, and stays missed then.
     expect(second!.sla!.firstResponseDueAt).toEqual(new Date('2026-03-09T21:00:00Z'));
   });

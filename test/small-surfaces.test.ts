@@ -50,7 +50,12 @@ describe('smaller surfaces', () => {
     t = await startTestApp({
       label: 'surfaces',
       logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
-      env: { HEALTH_TOKEN, INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET, MAIL_INBOUND_PORT: '0', SUPPORT_EMAIL_ADDRESS: 'help@acme.test' },
+      env: {
+        HEALTH_TOKEN,
+        INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        MAIL_INBOUND_PORT: '0',
+        SUPPORT_EMAIL_ADDRESS: 'help@acme.test',
+      },
     });
   });
   afterAll(async () => {
@@ -77,8 +82,13 @@ describe('smaller surfaces', () => {
   });
 
   it('binds the SMTP listener to loopback unless told otherwise', async () => {
-    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: SIGNING_SECRET, SUPPORT_CHANNEL_ID: 'C0123' }).MAIL_INBOUND_HOST).toBe('127.0.0.1');
-    expect(lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'SMTP listener started')).toMatchObject({ host: '127.0.0.1' });
+    expect(
+      parseConfig({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: SIGNING_SECRET, SUPPORT_CHANNEL_ID: 'C0123' })
+        .MAIL_INBOUND_HOST,
+    ).toBe('127.0.0.1');
+    expect(lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'SMTP listener started')).toMatchObject({
+      host: '127.0.0.1',
+    });
     // Another address of this machine must not reach it. 127.0.0.2 is this machine on Linux (all of 127/8 is),
     // but not the address the listener is bound to; a machine where it is not routed fails here, not silently.
     const other = '127.0.0.2';
@@ -91,9 +101,20 @@ describe('smaller surfaces', () => {
   });
 
   it('keeps the sender’s name and address out of info-level logs', async () => {
-    const client = nodemailer.createTransport({ host: '127.0.0.1', port: t.app.smtpPort, secure: false, ignoreTLS: true });
+    const client = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: t.app.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
     try {
-      const info = await client.sendMail({ from: 'Penelope Private <penelope.private@example.org>', to: 'help@acme.test', subject: 'Hello', text: 'x', messageId: `<surfaces.${Date.now()}@example.org>` });
+      const info = await client.sendMail({
+        from: 'Penelope Private <penelope.private@example.org>',
+        to: 'help@acme.test',
+        subject: 'Hello',
+        text: 'x',
+        messageId: `<surfaces.${Date.now()}@example.org>`,
+      });
       expect(info.response).toMatch(/^250 /);
     } finally {
       client.close();
@@ -106,16 +127,32 @@ describe('smaller surfaces', () => {
   it('refuses webhook metadata keys with $ or . (400), writing nothing', async () => {
     const before = await t.app.context.models.Ticket.countDocuments();
     for (const key of ['$where', 'a.b', 'plan.$set']) {
-      const res = await sendWebhook(t.url, { subject: 'Meta', body: 'x', requester: { email: 'ada@example.com' }, metadata: { [key]: 'x' } });
+      const res = await sendWebhook(t.url, {
+        subject: 'Meta',
+        body: 'x',
+        requester: { email: 'ada@example.com' },
+        metadata: { [key]: 'x' },
+      });
       expect(res.status, key).toBe(400);
       expect(JSON.stringify(await res.json())).toContain('keys may not contain $ or .');
     }
     expect(await t.app.context.models.Ticket.countDocuments()).toBe(before);
-    expect((await sendWebhook(t.url, { subject: 'Meta', body: 'x', requester: { email: 'ada@example.com' }, metadata: { plan_name: 'pro' } })).status).toBe(201);
+    expect(
+      (
+        await sendWebhook(t.url, {
+          subject: 'Meta',
+          body: 'x',
+          requester: { email: 'ada@example.com' },
+          metadata: { plan_name: 'pro' },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('says at startup that everyone in the workspace can act when SUPPORT_TEAM_USERGROUP is unset', () => {
-    const warning = lines.map((l) => JSON.parse(l)).find((e) => e.level === 40 && /SUPPORT_TEAM_USERGROUP is not set/.test(e.msg));
+    const warning = lines
+      .map((l) => JSON.parse(l))
+      .find((e) => e.level === 40 && /SUPPORT_TEAM_USERGROUP is not set/.test(e.msg));
     expect(warning?.msg).toContain('everyone in the Slack workspace can');
   });
 

@@ -8,7 +8,12 @@ const TSX = 'node_modules/.bin/tsx';
 describe('starting Deskbell', () => {
   it('exits non-zero with one message listing every configuration problem, secrets unprinted', () => {
     const run = spawnSync(TSX, ['src/main.ts'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SLACK_BOT_TOKEN: 'xoxp-my-user-token', SUPPORT_CHANNEL_ID: 'general' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: 'xoxp-my-user-token',
+        SUPPORT_CHANNEL_ID: 'general',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -21,7 +26,10 @@ describe('starting Deskbell', () => {
   });
 
   it('names the database host, not its password, when it cannot connect', async () => {
-    const err = await connectDatabase('mongodb://deskbell:hunter2@127.0.0.1:1/deskbell?serverSelectionTimeoutMS=500', createLogger('silent')).catch((e: unknown) => e);
+    const err = await connectDatabase(
+      'mongodb://deskbell:hunter2@127.0.0.1:1/deskbell?serverSelectionTimeoutMS=500',
+      createLogger('silent'),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseError);
     expect((err as Error).message).toContain('127.0.0.1:1');
     expect((err as Error).message).toContain('MONGODB_URI');

@@ -35,10 +35,25 @@ function scenario(t: TestApp) {
     at,
     async create(when: string, subject: string, priority: Priority, category: Category): Promise<string> {
       at(when);
-      const { ticket } = await createTicket(ctx, { source: 'webhook', requester: { email: `r${++n}@example.com` }, subject, body: '', priority, category, idempotencyKeys: [`test:${subject}:${n}`], acknowledge: false });
+      const { ticket } = await createTicket(ctx, {
+        source: 'webhook',
+        requester: { email: `r${++n}@example.com` },
+        subject,
+        body: '',
+        priority,
+        category,
+        idempotencyKeys: [`test:${subject}:${n}`],
+        acknowledge: false,
+      });
       return ticket.id;
     },
-    async change(id: string, when: string, kind: string, edit: (t: any) => void, data?: Record<string, unknown>): Promise<void> {
+    async change(
+      id: string,
+      when: string,
+      kind: string,
+      edit: (t: any) => void,
+      data?: Record<string, unknown>,
+    ): Promise<void> {
       at(when);
       await changeTicket(ctx, id, { actor: agent }, (ticket, record) => {
         edit(ticket);
@@ -59,12 +74,17 @@ function scenario(t: TestApp) {
       });
     },
     async allCardsPosted() {
-      await waitFor(async () => (await ctx.models.Ticket.countDocuments({ 'card.ts': { $in: [null] } })) === 0, 'cards to be posted', 20_000);
+      await waitFor(
+        async () => (await ctx.models.Ticket.countDocuments({ 'card.ts': { $in: [null] } })) === 0,
+        'cards to be posted',
+        20_000,
+      );
     },
   };
 }
 
-const sectionText = (blocks: any[], title: string): string => blocks.find((b) => b.type === 'section' && b.text?.text?.startsWith(`*${title}*`))?.text.text ?? '';
+const sectionText = (blocks: any[], title: string): string =>
+  blocks.find((b) => b.type === 'section' && b.text?.text?.startsWith(`*${title}*`))?.text.text ?? '';
 
 describe('daily triage summary', () => {
   let t: TestApp;
@@ -86,7 +106,8 @@ describe('daily triage summary', () => {
     await s.change(ids.t5, '2026-03-06T09:01:00Z', 'assigned', (x) => void (x.assignee = 'UAGENT1'));
     ids.t2 = await s.create('2026-03-06T12:00:00Z', 'Cannot log in <!channel>', 'P1', 'account');
     ids.t3 = await s.create('2026-03-08T20:00:00Z', 'How do I export?', 'P3', 'question');
-    for (let i = 1; i <= 11; i++) await s.create(`2026-03-09T06:${String(i).padStart(2, '0')}:00Z`, `Question number ${i}`, 'P3', 'question');
+    for (let i = 1; i <= 11; i++)
+      await s.create(`2026-03-09T06:${String(i).padStart(2, '0')}:00Z`, `Question number ${i}`, 'P3', 'question');
     ids.t7 = await s.create('2026-03-09T06:50:00Z', 'API error on import', 'P1', 'bug');
     await s.change(ids.t7, '2026-03-09T06:51:00Z', 'assigned', (x) => void (x.assignee = 'UAGENT2'));
     ids.t4 = await s.create('2026-03-09T07:00:00Z', 'Export sometimes fails', 'P2', 'bug');
@@ -105,11 +126,15 @@ describe('daily triage summary', () => {
     s.at('2026-03-09T08:30:00Z'); // Monday 09:30 in Berlin
     const outcomes = await Promise.all([postDailySummary(s.ctx), postDailySummary(s.ctx), postDailySummary(s.ctx)]);
     expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
-    const posts = t.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Daily triage 2026-03-09'));
+    const posts = t.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).startsWith('Daily triage 2026-03-09'));
     expect(posts).toHaveLength(1);
     const { channel, blocks, text } = posts[0]!.args;
     expect(channel).toBe('CSUPPORT1');
-    expect(text).toBe('Daily triage 2026-03-09: 16 new, 13 unassigned, 17 open, 2 overdue first responses, 2 near or past target');
+    expect(text).toBe(
+      'Daily triage 2026-03-09: 16 new, 13 unassigned, 17 open, 2 overdue first responses, 2 near or past target',
+    );
     expect(blocks[0].text.text).toBe('Daily triage · Mon 9 Mar');
     // "New since" starts at Friday's summary (08:30 UTC).
     expect(blocks[1].elements[0].text).toContain(`<!date^${Date.parse('2026-03-06T08:30:00Z') / 1000}^`);
@@ -138,15 +163,21 @@ describe('daily triage summary', () => {
     const overdue = sectionText(blocks, 'Overdue first responses');
     expect(overdue).toMatch(/^\*Overdue first responses\* \(2\)/);
     expect(overdue.indexOf(await key(ids.t5))).toBeLessThan(overdue.indexOf(await key(ids.t2))); // most overdue first
-    expect(overdue).toContain(`<@UAGENT1> · :rotating_light: first-response was due <!date^${Date.parse('2026-03-06T13:00:00Z') / 1000}^`);
+    expect(overdue).toContain(
+      `<@UAGENT1> · :rotating_light: first-response was due <!date^${Date.parse('2026-03-06T13:00:00Z') / 1000}^`,
+    );
 
     const near = sectionText(blocks, 'Near or past target');
     expect(near).toMatch(/^\*Near or past target\* \(2\)/);
     expect(near).toContain(`:rotating_light: resolution was due <!date^${Date.parse('2026-03-06T20:00:00Z') / 1000}^`);
     expect(near).toContain(`${await link(ids.t7)}`);
-    expect(near).toContain(`:hourglass_flowing_sand: first-response due <!date^${Date.parse('2026-03-09T08:50:00Z') / 1000}^`);
+    expect(near).toContain(
+      `:hourglass_flowing_sand: first-response due <!date^${Date.parse('2026-03-09T08:50:00Z') / 1000}^`,
+    );
 
-    expect(sectionText(blocks, 'Top categories')).toBe('*Top categories*\nQuestion / how-to: *12* · Bug / technical issue: *4* · Account / access: *1*');
+    expect(sectionText(blocks, 'Top categories')).toBe(
+      '*Top categories*\nQuestion / how-to: *12* · Bug / technical issue: *4* · Account / access: *1*',
+    );
   });
 
   it('posts nothing on a holiday or a second time the same day', async () => {
@@ -155,7 +186,9 @@ describe('daily triage summary', () => {
     const holidayCtx = { ...s.ctx, policy: { ...s.ctx.policy, holidays: ['2026-03-10'] } };
     s.at('2026-03-10T08:30:00Z');
     expect(await postDailySummary(holidayCtx)).toBe('holiday');
-    expect(t.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Daily triage'))).toHaveLength(2);
+    expect(
+      t.slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Daily triage')),
+    ).toHaveLength(2);
   });
 });
 
@@ -199,13 +232,34 @@ describe('weekly review digest', () => {
     expect(current.window).toEqual({ start: new Date('2026-03-06T13:00:00Z'), end: new Date('2026-03-13T13:00:00Z') });
     expect(current).toMatchObject({ created: 5, resolved: 2, openAtEnd: 4 });
     expect(previous).toMatchObject({ created: 1, resolved: 1, openAtEnd: 0 });
-    expect(current.firstResponse).toEqual({ count: 3, medianMs: 1 * H, p90Ms: 3 * H, averageMs: (60 + 180 + 10) * 60_000 / 3 });
+    expect(current.firstResponse).toEqual({
+      count: 3,
+      medianMs: 1 * H,
+      p90Ms: 3 * H,
+      averageMs: ((60 + 180 + 10) * 60_000) / 3,
+    });
     expect(current.resolution).toEqual({ count: 2, medianMs: 14 * H, p90Ms: 24 * H, averageMs: 14 * H });
     expect(previous.firstResponse).toEqual({ count: 1, medianMs: 1 * H, p90Ms: 1 * H, averageMs: 1 * H });
-    expect(current.compliance.find((c) => c.priority === 'P1')).toEqual({ priority: 'P1', response: { met: 1, total: 2 }, resolution: { met: 1, total: 2 } });
-    expect(current.compliance.find((c) => c.priority === 'P0')).toEqual({ priority: 'P0', response: { met: 1, total: 1 }, resolution: { met: 0, total: 1 } });
-    expect(current.compliance.find((c) => c.priority === 'P3')).toEqual({ priority: 'P3', response: { met: 0, total: 0 }, resolution: { met: 0, total: 0 } });
-    expect(previous.compliance.find((c) => c.priority === 'P2')).toEqual({ priority: 'P2', response: { met: 1, total: 1 }, resolution: { met: 1, total: 1 } });
+    expect(current.compliance.find((c) => c.priority === 'P1')).toEqual({
+      priority: 'P1',
+      response: { met: 1, total: 2 },
+      resolution: { met: 1, total: 2 },
+    });
+    expect(current.compliance.find((c) => c.priority === 'P0')).toEqual({
+      priority: 'P0',
+      response: { met: 1, total: 1 },
+      resolution: { met: 0, total: 1 },
+    });
+    expect(current.compliance.find((c) => c.priority === 'P3')).toEqual({
+      priority: 'P3',
+      response: { met: 0, total: 0 },
+      resolution: { met: 0, total: 0 },
+    });
+    expect(previous.compliance.find((c) => c.priority === 'P2')).toEqual({
+      priority: 'P2',
+      response: { met: 1, total: 1 },
+      resolution: { met: 1, total: 1 },
+    });
     expect(current.reopened).toEqual({ count: 1, rate: 0.5 });
     expect(current.satisfaction).toEqual({ responses: 2, positive: 1, rate: 0.5 });
     expect(current.topCategories).toEqual([
@@ -214,7 +268,9 @@ describe('weekly review digest', () => {
       { category: 'feature_request', count: 1 },
       { category: 'question', count: 1 },
     ]);
-    expect(current.recurringSubjects).toEqual([{ subject: expect.stringMatching(/^export fails for \d+ rows$/i), count: 2 }]);
+    expect(current.recurringSubjects).toEqual([
+      { subject: expect.stringMatching(/^export fails for \d+ rows$/i), count: 2 },
+    ]);
   });
 
   it('posts the digest once in #support', async () => {
@@ -233,11 +289,15 @@ describe('weekly review digest', () => {
       '*Reopened*\n1 of 2 resolved: 50 % :warning: (target < 5 %, last week 0 %)',
       '*Satisfaction*\n50 % positive of 2 ratings :warning: (target > 90 %, last week –)',
     ]);
-    expect(blocks[2].text.text).toContain('*First response* (3): median *1 h*, average 1 h 23 min · last week: median 1 h, average 1 h');
+    expect(blocks[2].text.text).toContain(
+      '*First response* (3): median *1 h*, average 1 h 23 min · last week: median 1 h, average 1 h',
+    );
     expect(blocks[2].text.text).toContain('*Resolution* (2): median *14 h*, average 14 h');
     expect(blocks[3].text.text).toContain('P1 high: first response 1/2 (50 %) · resolution 1/2 (50 %)');
     expect(blocks[3].text.text).toContain('P0 critical: first response 1/1 (100 %) · resolution 0/1 (0 %)');
-    expect(blocks[4].fields[0].text).toBe('*Top categories*\n1. Bug / technical issue: *2*\n2. Account / access: *1*\n3. Feature request: *1*\n4. Question / how-to: *1*');
+    expect(blocks[4].fields[0].text).toBe(
+      '*Top categories*\n1. Bug / technical issue: *2*\n2. Account / access: *1*\n3. Feature request: *1*\n4. Question / how-to: *1*',
+    );
     expect(blocks[4].fields[1].text).toMatch(/^\*Recurring subjects\*\n• export fails for \d+ rows: \*2×\*$/i);
   });
 });
@@ -246,7 +306,14 @@ describe('schedules', () => {
   it('refuses to start with a cron expression it cannot read, naming the variable', async () => {
     const db = await connectTestDb('bad_cron');
     const config = testConfig({ ...env, DAILY_SUMMARY_CRON: 'every blue moon' });
-    const app = createApp({ config, db, slack: createSlackClient(config), mailer: createMailer(undefined, config.SUPPORT_EMAIL_ADDRESS), clock: new ManualClock(), logger: createLogger('silent') });
+    const app = createApp({
+      config,
+      db,
+      slack: createSlackClient(config),
+      mailer: createMailer(undefined, config.SUPPORT_EMAIL_ADDRESS),
+      clock: new ManualClock(),
+      logger: createLogger('silent'),
+    });
     try {
       await expect(app.start(0)).rejects.toThrow(/DAILY_SUMMARY_CRON="every blue moon" is neither a cron expression/);
     } finally {

@@ -25,15 +25,27 @@ describe('the team gate, from an outsider', () => {
   });
 
   const stored = async (id: string) => (await t.app.context.models.Ticket.findById(id).lean())!;
-  const refusals = () => t.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === OUTSIDER && String(c.args.text).includes('Only members of'));
+  const refusals = () =>
+    t.slack
+      .callsTo('chat.postEphemeral')
+      .filter((c) => c.args.user === OUTSIDER && String(c.args.text).includes('Only members of'));
   /** Whatever the last request set off has finished: Slack handlers and the job queue are idle. */
   const nothingHappens = () => settled(t.app);
   const ephemeralCount = () => refusals().length;
   const waitForRefusal = (before: number) => t.slack.waitFor(() => refusals().length > before, 10_000, 'refusal');
 
   const newTicket = (subject: string) => ticketWithCard(t.app, subject, { body: 'Private details of the requester.' });
-  const button = (user: string, card: { id: string; channel: string; ts: string }, actionId: string, blockId = 'ticket_workflow') =>
-    t.sender.blockAction(user, { type: 'button', action_id: actionId, block_id: blockId, value: JSON.stringify({ ticketId: card.id }) }, card);
+  const button = (
+    user: string,
+    card: { id: string; channel: string; ts: string },
+    actionId: string,
+    blockId = 'ticket_workflow',
+  ) =>
+    t.sender.blockAction(
+      user,
+      { type: 'button', action_id: actionId, block_id: blockId, value: JSON.stringify({ ticketId: card.id }) },
+      card,
+    );
   const submit = async (user: string, view: Record<string, unknown>) => {
     const res = await t.sender.viewSubmission(user, { type: 'modal', hash: 'h', ...view });
     const text = await res.text();
@@ -57,13 +69,39 @@ describe('the team gate, from an outsider', () => {
       user: { id: OUTSIDER, username: 'mallory', team_id: 'T0001' },
       trigger_id: 'trig-template',
       container: { type: 'view', view_id: 'VREPLYX' },
-      view: { id: 'VREPLYX', type: 'modal', callback_id: CallbackIds.replyModal, private_metadata: metadata, state: { values: {} }, hash: 'h' },
-      actions: [{ type: 'static_select', action_id: ActionIds.replyTemplate, block_id: InputIds.replyTemplate.block, selected_option: { text: { type: 'plain_text', text: 'Acknowledgement' }, value: 'acknowledgement' }, action_ts: '1772445600.000009' }],
+      view: {
+        id: 'VREPLYX',
+        type: 'modal',
+        callback_id: CallbackIds.replyModal,
+        private_metadata: metadata,
+        state: { values: {} },
+        hash: 'h',
+      },
+      actions: [
+        {
+          type: 'static_select',
+          action_id: ActionIds.replyTemplate,
+          block_id: InputIds.replyTemplate.block,
+          selected_option: { text: { type: 'plain_text', text: 'Acknowledgement' }, value: 'acknowledgement' },
+          action_ts: '1772445600.000009',
+        },
+      ],
     });
     await waitForRefusal(again);
     expect(t.slack.callsTo('views.update')).toHaveLength(updates);
 
-    const answer = await submit(OUTSIDER, { id: 'VREPLYX', callback_id: CallbackIds.replyModal, private_metadata: metadata, state: { values: { [InputIds.replyMessage.block]: { [InputIds.replyMessage.action]: { type: 'plain_text_input', value: 'Send me your password' } } } } });
+    const answer = await submit(OUTSIDER, {
+      id: 'VREPLYX',
+      callback_id: CallbackIds.replyModal,
+      private_metadata: metadata,
+      state: {
+        values: {
+          [InputIds.replyMessage.block]: {
+            [InputIds.replyMessage.action]: { type: 'plain_text_input', value: 'Send me your password' },
+          },
+        },
+      },
+    });
     expect(answer.errors[InputIds.replyMessage.block]).toContain(`<!subteam^${TEAM}>`);
     await nothingHappens();
     expect((await stored(card.id)).timeline.filter((e) => e.kind === 'agent_reply')).toHaveLength(0);
@@ -80,7 +118,12 @@ describe('the team gate, from an outsider', () => {
       id: 'VRESX',
       callback_id: CallbackIds.resolveModal,
       private_metadata: JSON.stringify({ ticketId: card.id }),
-      state: { values: { [InputIds.resolveSummary.block]: { value: { type: 'plain_text_input', value: 'Done' } }, [InputIds.resolveVerify.block]: { value: { type: 'plain_text_input', value: 'Look' } } } },
+      state: {
+        values: {
+          [InputIds.resolveSummary.block]: { value: { type: 'plain_text_input', value: 'Done' } },
+          [InputIds.resolveVerify.block]: { value: { type: 'plain_text_input', value: 'Look' } },
+        },
+      },
     });
     expect(answer.errors[InputIds.resolveSummary.block]).toContain(`<!subteam^${TEAM}>`);
     await nothingHappens();
@@ -109,14 +152,30 @@ describe('the team gate, from an outsider', () => {
   it('assign: an outsider cannot assign, and nobody can assign a ticket to an outsider', async () => {
     const card = await newTicket('Assign gate');
     const select = (user: string, assignee: string) =>
-      t.sender.blockAction(user, { type: 'users_select', action_id: ActionIds.assign, block_id: cardControlsBlockId(card.id), selected_user: assignee }, card);
+      t.sender.blockAction(
+        user,
+        {
+          type: 'users_select',
+          action_id: ActionIds.assign,
+          block_id: cardControlsBlockId(card.id),
+          selected_user: assignee,
+        },
+        card,
+      );
     const before = ephemeralCount();
     await select(OUTSIDER, OUTSIDER);
     await waitForRefusal(before);
     expect((await stored(card.id)).assignee ?? null).toBeNull();
 
     await select(AGENT, OUTSIDER);
-    const told = await t.slack.waitFor(() => t.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === AGENT && String(c.args.text).includes('cannot own a ticket')), 10_000, 'refusal to the agent');
+    const told = await t.slack.waitFor(
+      () =>
+        t.slack
+          .callsTo('chat.postEphemeral')
+          .find((c) => c.args.user === AGENT && String(c.args.text).includes('cannot own a ticket')),
+      10_000,
+      'refusal to the agent',
+    );
     expect(String(told.args.text)).toContain(`<@${OUTSIDER}> is not in <!subteam^${TEAM}>`);
     expect((await stored(card.id)).assignee ?? null).toBeNull();
     expect(t.slack.callsTo('conversations.open').filter((c) => c.args.users === OUTSIDER)).toHaveLength(0);
@@ -134,9 +193,26 @@ describe('the team gate, from an outsider', () => {
       type: 'modal',
       callback_id: CallbackIds.newTicketModal,
       private_metadata: JSON.stringify({ channel: 'CGENERAL1' }),
-      state: { values: { [InputIds.newEmail.block]: { value: { type: 'plain_text_input', value: 'victim@example.com' } }, [InputIds.newSubject.block]: { value: { type: 'plain_text_input', value: 'Spam' } }, [InputIds.newBody.block]: { value: { type: 'plain_text_input', value: 'x' } }, [InputIds.newAcknowledge.block]: { value: { type: 'checkboxes', selected_options: [{ value: 'acknowledge' }] } } } },
+      state: {
+        values: {
+          [InputIds.newEmail.block]: { value: { type: 'plain_text_input', value: 'victim@example.com' } },
+          [InputIds.newSubject.block]: { value: { type: 'plain_text_input', value: 'Spam' } },
+          [InputIds.newBody.block]: { value: { type: 'plain_text_input', value: 'x' } },
+          [InputIds.newAcknowledge.block]: {
+            value: { type: 'checkboxes', selected_options: [{ value: 'acknowledge' }] },
+          },
+        },
+      },
     });
-    await t.slack.waitFor(() => ephemeralCount() > before || t.slack.callsTo('chat.postEphemeral').some((c) => c.args.user === OUTSIDER && String(c.args.text).includes('Only')), 10_000, 'refusal');
+    await t.slack.waitFor(
+      () =>
+        ephemeralCount() > before ||
+        t.slack
+          .callsTo('chat.postEphemeral')
+          .some((c) => c.args.user === OUTSIDER && String(c.args.text).includes('Only')),
+      10_000,
+      'refusal',
+    );
     await nothingHappens();
     expect(await t.app.context.models.Ticket.countDocuments()).toBe(count);
 
@@ -152,7 +228,11 @@ describe('the team gate, from an outsider', () => {
       response_url: 'https://hooks.slack.invalid/actions/3',
       message: { type: 'message', user: 'UAUTHOR', ts: '1700000000.000200', text: 'Something private' },
     });
-    await t.slack.waitFor(() => t.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === OUTSIDER).length > shortcutRefusals, 10_000, 'shortcut refusal');
+    await t.slack.waitFor(
+      () => t.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === OUTSIDER).length > shortcutRefusals,
+      10_000,
+      'shortcut refusal',
+    );
     await nothingHappens();
     expect(t.slack.callsTo('views.open')).toHaveLength(opens);
     expect(t.slack.callsTo('users.info').filter((c) => c.args.user === 'UAUTHOR')).toHaveLength(0);

@@ -19,7 +19,16 @@ describe('changeTicket', () => {
     db = await connectTestDb('changes');
     const models = bindModels(db);
     await ensureIndexes(models);
-    deps = { models, clock: new ManualClock(new Date('2026-03-02T10:00:00Z')), effects: noEffects, rules: DEFAULT_TRIAGE_RULES, policy: defaultSlaPolicy('UTC'), settings: domainSettings(testConfig(), createLogger('silent')), logger: createLogger('silent'), incidents: incidentSettings(testConfig()) };
+    deps = {
+      models,
+      clock: new ManualClock(new Date('2026-03-02T10:00:00Z')),
+      effects: noEffects,
+      rules: DEFAULT_TRIAGE_RULES,
+      policy: defaultSlaPolicy('UTC'),
+      settings: domainSettings(testConfig(), createLogger('silent')),
+      logger: createLogger('silent'),
+      incidents: incidentSettings(testConfig()),
+    };
   });
   afterAll(async () => {
     await db.dropDatabase();
@@ -27,7 +36,14 @@ describe('changeTicket', () => {
   });
 
   const newTicket = (key: string) =>
-    createTicket(deps, { source: 'webhook', requester: { email: 'a@example.com' }, subject: 'Login broken', body: 'cannot log in', idempotencyKeys: [key], acknowledge: false });
+    createTicket(deps, {
+      source: 'webhook',
+      requester: { email: 'a@example.com' },
+      subject: 'Login broken',
+      body: 'cannot log in',
+      idempotencyKeys: [key],
+      acknowledge: false,
+    });
 
   it('lands concurrent changes without losing either', async () => {
     const { ticket } = await newTicket('t1');

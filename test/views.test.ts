@@ -79,17 +79,34 @@ describe('the Block Kit checker', () => {
   it('reports what Slack would refuse', () => {
     const section = { type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } };
     const button = { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b' }, value: 'v'.repeat(2001) };
-    const select = { type: 'static_select', action_id: 's', options: Array.from({ length: 101 }, (_, i) => ({ text: { type: 'plain_text', text: 'o' }, value: String(i) })) };
-    const problems = blockKitProblems([...Array(50).fill({ type: 'divider' }), section, { type: 'actions', elements: [button, select] }], 'message');
-    expect(problems).toEqual(['blocks: 52 > 50', 'block 50 (section) text: 3001 > 3000', 'block 51 (actions) button value: 2001 > 2000', 'block 51 (actions) options: 101 > 100']);
+    const select = {
+      type: 'static_select',
+      action_id: 's',
+      options: Array.from({ length: 101 }, (_, i) => ({ text: { type: 'plain_text', text: 'o' }, value: String(i) })),
+    };
+    const problems = blockKitProblems(
+      [...Array(50).fill({ type: 'divider' }), section, { type: 'actions', elements: [button, select] }],
+      'message',
+    );
+    expect(problems).toEqual([
+      'blocks: 52 > 50',
+      'block 50 (section) text: 3001 > 3000',
+      'block 51 (actions) button value: 2001 > 2000',
+      'block 51 (actions) options: 101 > 100',
+    ]);
     expect(blockKitProblems(Array(100).fill({ type: 'divider' }), 'modal')).toEqual([]);
-    expect(modalProblems({ title: { text: 't'.repeat(25) }, private_metadata: 'm'.repeat(3001), blocks: [] })).toEqual(['title: 25 > 24', 'private_metadata: 3001 > 3000']);
+    expect(modalProblems({ title: { text: 't'.repeat(25) }, private_metadata: 'm'.repeat(3001), blocks: [] })).toEqual([
+      'title: 25 > 24',
+      'private_metadata: 3001 > 3000',
+    ]);
   });
 });
 
 describe('text helpers', () => {
   it('escapes &, <, > and defuses bare @channel/@here/@everyone', () => {
-    expect(escapeMrkdwn('a & b <!channel> <@U1> @channel @everyone')).toBe('a &amp; b &lt;!channel&gt; &lt;@U1&gt; @\u2060channel @\u2060everyone');
+    expect(escapeMrkdwn('a & b <!channel> <@U1> @channel @everyone')).toBe(
+      'a &amp; b &lt;!channel&gt; &lt;@U1&gt; @\u2060channel @\u2060everyone',
+    );
     expectEscaped(safe(HOSTILE, 500));
   });
 
@@ -127,7 +144,12 @@ describe('attachment list', () => {
   });
 
   it('lists ten files, escaped, and counts the rest', () => {
-    const files = Array.from({ length: 13 }, (_, i) => ({ filename: i ? `f${i}.png` : HOSTILE, contentType: 'image/png', size: 300, stored: i !== 1 }));
+    const files = Array.from({ length: 13 }, (_, i) => ({
+      filename: i ? `f${i}.png` : HOSTILE,
+      contentType: 'image/png',
+      size: 300,
+      stored: i !== 1,
+    }));
     const lines = attachmentLines(files);
     expect(lines).toHaveLength(11);
     expectEscaped(lines[0]!);
@@ -144,7 +166,12 @@ describe('ticket card', () => {
         subject: 'S'.repeat(1000),
         body: `${HOSTILE}\n`.repeat(400),
         requester: { email: `${'e'.repeat(300)}@example.com`, name: 'N'.repeat(500) },
-        attachments: Array.from({ length: 40 }, (_, i) => ({ filename: `${'f'.repeat(300)}${i}`, contentType: 'c'.repeat(200), size: 10, stored: true })) as never,
+        attachments: Array.from({ length: 40 }, (_, i) => ({
+          filename: `${'f'.repeat(300)}${i}`,
+          contentType: 'c'.repeat(200),
+          size: 10,
+          stored: true,
+        })) as never,
         metadata: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`key${i}`.repeat(20), 'v'.repeat(1000)])),
         incident: { key: 'INC-1', channelId: 'CWAR1' },
       }),
@@ -156,7 +183,16 @@ describe('ticket card', () => {
   });
 
   it('escapes everything the requester wrote', () => {
-    const card = ticketCard(cardTicket({ subject: HOSTILE, body: HOSTILE, requester: { email: 'ada@example.com', name: HOSTILE }, attachments: [{ filename: HOSTILE, contentType: 'text/plain', size: 1, stored: true }] as never, metadata: { [HOSTILE]: HOSTILE } }), policy);
+    const card = ticketCard(
+      cardTicket({
+        subject: HOSTILE,
+        body: HOSTILE,
+        requester: { email: 'ada@example.com', name: HOSTILE },
+        attachments: [{ filename: HOSTILE, contentType: 'text/plain', size: 1, stored: true }] as never,
+        metadata: { [HOSTILE]: HOSTILE },
+      }),
+      policy,
+    );
     const sections = card.blocks.filter((b) => b.type !== 'header' && b.type !== 'actions');
     // The header is plain_text, which Slack never parses for mentions; everything else is mrkdwn.
     expectEscaped(JSON.stringify(sections));
@@ -170,7 +206,10 @@ describe('ticket card', () => {
   });
 
   it('calls a file whose stored flag is missing "not kept", as it always did', () => {
-    const card = ticketCard(cardTicket({ attachments: [{ filename: 'a.txt', contentType: 'text/plain', size: 5 }] as never }), policy);
+    const card = ticketCard(
+      cardTicket({ attachments: [{ filename: 'a.txt', contentType: 'text/plain', size: 5 }] as never }),
+      policy,
+    );
     expect(JSON.stringify(card.blocks)).toContain('a.txt (text/plain, 5 B) _not kept: too large_');
   });
 });
@@ -179,7 +218,14 @@ describe('modals', () => {
   const ticket = { key: 'SUP-1001', subject: HOSTILE, requester: { email: 'ada@example.com', name: HOSTILE } };
 
   it('Reply: within limits, the heading escaped, a long message cut to the input limit', () => {
-    const view = replyModal({ ticket, privateMetadata: JSON.stringify({ ticketId: 'x' }), message: 'm'.repeat(5000), template: 'how_to', waitOnCustomer: true, revision: 'r'.repeat(500) });
+    const view = replyModal({
+      ticket,
+      privateMetadata: JSON.stringify({ ticketId: 'x' }),
+      message: 'm'.repeat(5000),
+      template: 'how_to',
+      waitOnCustomer: true,
+      revision: 'r'.repeat(500),
+    });
     expect(modalProblems(view as never)).toEqual([]);
     expectEscaped(JSON.stringify(view.blocks[0]));
   });
@@ -192,7 +238,10 @@ describe('modals', () => {
 
   it('Escalate: within limits from every level', () => {
     for (const escalationLevel of ['L1', 'L2', 'L3', null]) {
-      const view = escalateModal({ id: 'x', key: 'SUP-1001', subject: HOSTILE.repeat(50), priority: 'P1', escalationLevel }, '{}');
+      const view = escalateModal(
+        { id: 'x', key: 'SUP-1001', subject: HOSTILE.repeat(50), priority: 'P1', escalationLevel },
+        '{}',
+      );
       expect(modalProblems(view)).toEqual([]);
       for (const raw of RAW) expect(JSON.stringify(view)).not.toContain(raw);
     }
@@ -201,7 +250,16 @@ describe('modals', () => {
   it('New ticket: within limits, and private_metadata fits 3000 characters however long the permalink', () => {
     const view = newTicketModal(
       { email: 'ada@example.com', subject: 's'.repeat(1000), description: 'd'.repeat(10_000) },
-      { channel: 'C1', source: { channel: 'C1', ts: '1.2', author: 'UAUTHOR1', permalink: `https://acme.slack.com/${'p'.repeat(4000)}` }, requester: { email: 'ada@example.com', name: 'Ada' } },
+      {
+        channel: 'C1',
+        source: {
+          channel: 'C1',
+          ts: '1.2',
+          author: 'UAUTHOR1',
+          permalink: `https://acme.slack.com/${'p'.repeat(4000)}`,
+        },
+        requester: { email: 'ada@example.com', name: 'Ada' },
+      },
     );
     expect(modalProblems(view)).toEqual([]);
     expect(JSON.parse(view.private_metadata!)).toMatchObject({ channel: 'C1', source: { channel: 'C1', ts: '1.2' } });
@@ -210,25 +268,56 @@ describe('modals', () => {
 
 describe('lists, home and messages', () => {
   it('App Home stays within 100 blocks with full pages', () => {
-    const page = { tickets: Array.from({ length: 50 }, (_, i) => queueTicket(i, { subject: HOSTILE.repeat(20) })), total: 500 };
-    const view = appHomeView({ mine: page, unassigned: page, nearest: page.tickets.slice(0, 20).map((ticket) => ({ ticket, target: 'response' as const, dueAt: now })), now, workspaceUrl: 'https://acme.slack.com/', supportChannel: 'C1' });
+    const page = {
+      tickets: Array.from({ length: 50 }, (_, i) => queueTicket(i, { subject: HOSTILE.repeat(20) })),
+      total: 500,
+    };
+    const view = appHomeView({
+      mine: page,
+      unassigned: page,
+      nearest: page.tickets.slice(0, 20).map((ticket) => ({ ticket, target: 'response' as const, dueAt: now })),
+      now,
+      workspaceUrl: 'https://acme.slack.com/',
+      supportChannel: 'C1',
+    });
     expect(blockKitProblems(view.blocks, 'home')).toEqual([]);
     for (const raw of RAW) expect(JSON.stringify(view.blocks)).not.toContain(raw);
   });
 
   it('ticket lists and the /support summary escape requester text', () => {
-    const list = ticketListText('Open', { tickets: [queueTicket(1, { subject: HOSTILE })], total: 3 }, { empty: 'none', workspaceUrl: 'https://acme.slack.com/' });
+    const list = ticketListText(
+      'Open',
+      { tickets: [queueTicket(1, { subject: HOSTILE })], total: 3 },
+      { empty: 'none', workspaceUrl: 'https://acme.slack.com/' },
+    );
     for (const raw of RAW) expect(list).not.toContain(raw);
     expect(list).toContain('_and 2 more_');
-    const summary = ticketSummaryText({ ...queueTicket(2, { subject: HOSTILE, requester: { email: 'ada@example.com', name: HOSTILE } }), body: HOSTILE }, { now });
+    const summary = ticketSummaryText(
+      {
+        ...queueTicket(2, { subject: HOSTILE, requester: { email: 'ada@example.com', name: HOSTILE } }),
+        body: HOSTILE,
+      },
+      { now },
+    );
     expectEscaped(summary);
     expect(summary).toContain('first response due');
   });
 
   it('thread notes escape the quote and file names, but keep the app’s own mentions', () => {
-    const note = threadNoteText({ kind: 'requester_reply', text: 'Reply from {actor}', actor: { type: 'requester', id: 'ada@example.com', name: HOSTILE }, data: { quote: HOSTILE, attachments: [{ filename: HOSTILE, contentType: 'x', size: 1, stored: true }] } } as never);
+    const note = threadNoteText({
+      kind: 'requester_reply',
+      text: 'Reply from {actor}',
+      actor: { type: 'requester', id: 'ada@example.com', name: HOSTILE },
+      data: { quote: HOSTILE, attachments: [{ filename: HOSTILE, contentType: 'x', size: 1, stored: true }] },
+    } as never);
     expectEscaped(note);
-    expect(threadNoteText({ kind: 'assigned', text: 'Assigned to <@UBOB> by {actor}', actor: { type: 'user', id: 'UALICE' } } as never)).toBe('Assigned to <@UBOB> by <@UALICE>');
+    expect(
+      threadNoteText({
+        kind: 'assigned',
+        text: 'Assigned to <@UBOB> by {actor}',
+        actor: { type: 'user', id: 'UALICE' },
+      } as never),
+    ).toBe('Assigned to <@UBOB> by <@UALICE>');
   });
 
   it('the escalation post escapes what the agent and requester typed, and mentions the level’s group', () => {
@@ -257,8 +346,28 @@ describe('lists, home and messages', () => {
   });
 
   it('DMs escape the subject', () => {
-    expectEscaped(assigneeDmText({ key: 'SUP-1', subject: HOSTILE, priority: 'P1', by: 'UALICE', permalink: 'https://acme.slack.com/x' }));
-    const dm = slaDirectMessageText({ target: 'response', stage: 'warn', dueAt: now, priority: 'P1', targetText: '2 h', warnPercent: 75, assignee: 'UBOB' }, { key: 'SUP-1', subject: HOSTILE }, 'https://acme.slack.com/x');
+    expectEscaped(
+      assigneeDmText({
+        key: 'SUP-1',
+        subject: HOSTILE,
+        priority: 'P1',
+        by: 'UALICE',
+        permalink: 'https://acme.slack.com/x',
+      }),
+    );
+    const dm = slaDirectMessageText(
+      {
+        target: 'response',
+        stage: 'warn',
+        dueAt: now,
+        priority: 'P1',
+        targetText: '2 h',
+        warnPercent: 75,
+        assignee: 'UBOB',
+      },
+      { key: 'SUP-1', subject: HOSTILE },
+      'https://acme.slack.com/x',
+    );
     expectEscaped(dm);
     expect(dm).toContain('first-response target');
   });
@@ -334,4 +443,3 @@ describe('lists, home and messages', () => {
     );
   });
 });
-

@@ -38,14 +38,22 @@ export function appHomeView(d: HomeData): HomeView {
   const link: LinkOptions = { workspaceUrl: d.workspaceUrl };
   const blocks: KnownBlock[] = [
     ...(d.incidents ? homeIncidentBlocks(d.incidents, d.now) : []),
-    ...list('Your open tickets', d.mine, 'Nothing assigned to you. Pick one from the unassigned tickets below.', link, false),
+    ...list(
+      'Your open tickets',
+      d.mine,
+      'Nothing assigned to you. Pick one from the unassigned tickets below.',
+      link,
+      false,
+    ),
     { type: 'divider' },
     ...list('Unassigned', d.unassigned, 'Every open ticket has an owner. :tada:', link, false),
     { type: 'divider' },
     { type: 'header', text: plain('Nearest their target', 150) },
   ];
   if (d.nearest.length) {
-    blocks.push(...d.nearest.map((n) => section(ticketLine(n.ticket, { ...link, showAssignee: true, extra: dueText(n, d.now) }))));
+    blocks.push(
+      ...d.nearest.map((n) => section(ticketLine(n.ticket, { ...link, showAssignee: true, extra: dueText(n, d.now) }))),
+    );
   } else {
     blocks.push({ type: 'context', elements: [mrkdwn('No open ticket has a running SLA clock.')] });
   }
@@ -53,7 +61,11 @@ export function appHomeView(d: HomeData): HomeView {
     { type: 'divider' },
     {
       type: 'context',
-      elements: [mrkdwn(`Updated ${slackDate(d.now, '{date_short_pretty} {time}')} · cards live in <#${d.supportChannel}> · \`/support\` opens a ticket, \`/support help\` lists the rest`)],
+      elements: [
+        mrkdwn(
+          `Updated ${slackDate(d.now, '{date_short_pretty} {time}')} · cards live in <#${d.supportChannel}> · \`/support\` opens a ticket, \`/support help\` lists the rest`,
+        ),
+      ],
     },
   );
   return { type: 'home', blocks: blocks.slice(0, HOME_MAX_BLOCKS) };

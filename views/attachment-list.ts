@@ -18,7 +18,10 @@ export function attachmentLines(attachments: readonly ListedAttachment[] | undef
   const list = attachments ?? [];
   const lines = list
     .slice(0, max)
-    .map((a) => `:paperclip: ${safe(a.filename ?? 'attachment', 120)} (${safe(a.contentType ?? 'unknown', 60)}, ${formatBytes(a.size ?? 0)})${a.stored === false ? ' _not kept: too large_' : ''}`);
+    .map(
+      (a) =>
+        `:paperclip: ${safe(a.filename ?? 'attachment', 120)} (${safe(a.contentType ?? 'unknown', 60)}, ${formatBytes(a.size ?? 0)})${a.stored === false ? ' _not kept: too large_' : ''}`,
+    );
   if (list.length > max) lines.push(`and ${list.length - max} more`);
   return lines;
 }

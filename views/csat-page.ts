@@ -2,7 +2,12 @@ import { CSAT_LABELS } from '../src/domain/csat.js';
 import type { SurveyOutcome } from '../src/domain/csat.js';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function page(title: string, lines: string[]): string {
@@ -35,11 +40,18 @@ function stars(score: number): string {
 /** The survey question: the five answers with the clicked one preselected, and a button that POSTs it. */
 function questionForm(action: string, ticketKey: string, score: number, previous: number | undefined): string[] {
   const options = Object.entries(CSAT_LABELS)
-    .map(([value, label]) => `<label><input type="radio" name="score" value="${escapeHtml(value)}"${Number(value) === score ? ' checked' : ''}> ${escapeHtml(value)} · ${escapeHtml(label)}</label>`)
+    .map(
+      ([value, label]) =>
+        `<label><input type="radio" name="score" value="${escapeHtml(value)}"${Number(value) === score ? ' checked' : ''}> ${escapeHtml(value)} · ${escapeHtml(label)}</label>`,
+    )
     .join('');
   return [
     `How satisfied are you with the support for ${escapeHtml(ticketKey)}?`,
-    ...(previous ? [`Your current answer is <strong>${escapeHtml(CSAT_LABELS[previous] ?? String(previous))}</strong>; sending another one replaces it.`] : []),
+    ...(previous
+      ? [
+          `Your current answer is <strong>${escapeHtml(CSAT_LABELS[previous] ?? String(previous))}</strong>; sending another one replaces it.`,
+        ]
+      : []),
     `<form method="post" action="${escapeHtml(action)}"><fieldset>${options}</fieldset><button type="submit">Send my answer</button></form>`,
   ];
 }
@@ -51,7 +63,10 @@ function questionForm(action: string, ticketKey: string, score: number, previous
 export function csatPage(outcome: SurveyOutcome, action = ''): { status: number; html: string } {
   switch (outcome.kind) {
     case 'question':
-      return { status: 200, html: page('One question', questionForm(action, outcome.ticketKey, outcome.score, outcome.previous)) };
+      return {
+        status: 200,
+        html: page('One question', questionForm(action, outcome.ticketKey, outcome.score, outcome.previous)),
+      };
     case 'recorded':
       return {
         status: 200,
@@ -71,14 +86,30 @@ export function csatPage(outcome: SurveyOutcome, action = ''): { status: number;
         ]),
       };
     case 'expired':
-      return { status: 410, html: page('This survey has expired', ['Survey links work for 30 days after a ticket is resolved.', 'You can still tell us how we did by replying to our email.']) };
+      return {
+        status: 410,
+        html: page('This survey has expired', [
+          'Survey links work for 30 days after a ticket is resolved.',
+          'You can still tell us how we did by replying to our email.',
+        ]),
+      };
     case 'not_found':
       return { status: 404, html: page('Ticket not found', ['We could not find the ticket this survey is about.']) };
     case 'invalid':
-      return { status: 400, html: page('This link is not valid', ['The link may have been cut off or changed. Please use the link from the email exactly as it is.']) };
+      return {
+        status: 400,
+        html: page('This link is not valid', [
+          'The link may have been cut off or changed. Please use the link from the email exactly as it is.',
+        ]),
+      };
   }
 }
 
 export function csatErrorPage(): { status: number; html: string } {
-  return { status: 500, html: page('Something went wrong', ['Your answer could not be recorded just now. Please try the link again in a few minutes.']) };
+  return {
+    status: 500,
+    html: page('Something went wrong', [
+      'Your answer could not be recorded just now. Please try the link again in a few minutes.',
+    ]),
+  };
 }

@@ -17,19 +17,29 @@ export interface SummaryLinks {
 
 /** "SUP-12", linked to its card when the card is posted. */
 export function ticketRef(t: Pick<SummaryItem, 'key' | 'card'>, links: SummaryLinks): string {
-  return links.workspaceUrl && t.card?.channel && t.card.ts ? `<${messageUrl(links.workspaceUrl, t.card.channel, t.card.ts)}|${t.key}>` : t.key;
+  return links.workspaceUrl && t.card?.channel && t.card.ts
+    ? `<${messageUrl(links.workspaceUrl, t.card.channel, t.card.ts)}|${t.key}>`
+    : t.key;
 }
 
 function itemLine(t: SummaryItem, links: SummaryLinks, opts: { assignee?: boolean; due?: boolean }): string {
   const parts = [`*${ticketRef(t, links)}* ${priorityTag(t)}`, safe(t.subject, 80)];
   if (opts.assignee) parts.push(t.assignee ? userMention(t.assignee) : '_unassigned_');
-  if (opts.due && t.target && t.dueAt) parts.push(`${t.overdue ? ':rotating_light: ' : ':hourglass_flowing_sand: '}${targetName(t.target)} ${t.overdue ? 'was due' : 'due'} ${slackDate(t.dueAt)}`);
+  if (opts.due && t.target && t.dueAt)
+    parts.push(
+      `${t.overdue ? ':rotating_light: ' : ':hourglass_flowing_sand: '}${targetName(t.target)} ${t.overdue ? 'was due' : 'due'} ${slackDate(t.dueAt)}`,
+    );
   else parts.push(`opened ${slackDate(t.createdAt, '{date_short_pretty}')}`);
   return `• ${parts.join(' · ')}`;
 }
 
 /** A titled list capped at its page, with "and N more" for the rest. */
-export function listSection(title: string, list: CappedList, links: SummaryLinks, opts: { assignee?: boolean; due?: boolean; empty: string }): KnownBlock {
+export function listSection(
+  title: string,
+  list: CappedList,
+  links: SummaryLinks,
+  opts: { assignee?: boolean; due?: boolean; empty: string },
+): KnownBlock {
   const lines = list.items.map((t) => itemLine(t, links, opts));
   const more = list.total - list.items.length;
   if (more > 0) lines.push(`_and ${more} more_`);
@@ -38,14 +48,21 @@ export function listSection(title: string, list: CappedList, links: SummaryLinks
 }
 
 export function dayLabel(day: string): string {
-  return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
 }
 
 function priorityTable(s: DailySummary): string {
   if (!s.openByPriority.length) return '_No open tickets._';
   return s.openByPriority
     .map((row) => {
-      const label = row.priority ? `${PRIORITY_EMOJI[row.priority]} ${PRIORITY_LABELS[row.priority]}` : ':grey_question: Priority not set';
+      const label = row.priority
+        ? `${PRIORITY_EMOJI[row.priority]} ${PRIORITY_LABELS[row.priority]}`
+        : ':grey_question: Priority not set';
       const ages = AGE_BUCKETS.map((b, i) => `${b.label}: ${row.ages[i]}`).join(' · ');
       return `${label}: *${row.total}* (${ages})`;
     })
@@ -64,9 +81,18 @@ export function dailySummaryMessage(s: DailySummary, links: SummaryLinks): { tex
     listSection('New since the last summary', s.newTickets, links, { empty: 'No new tickets.' }),
     listSection('Unassigned', s.unassigned, links, { empty: 'Every open ticket has an owner.' }),
     { type: 'section', text: mrkdwn(`*Open by priority and age*\n${priorityTable(s)}`, LIMITS.section) },
-    listSection('Overdue first responses', s.overdueResponses, links, { assignee: true, due: true, empty: 'None: every first response is on time.' }),
+    listSection('Overdue first responses', s.overdueResponses, links, {
+      assignee: true,
+      due: true,
+      empty: 'None: every first response is on time.',
+    }),
     listSection('Near or past target', s.nearOrPast, links, { assignee: true, due: true, empty: 'None.' }),
-    { type: 'section', text: mrkdwn(`*Top categories*\n${s.topCategories.length ? s.topCategories.map(categoryLine).join(' · ') : '_No open tickets._'}`) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `*Top categories*\n${s.topCategories.length ? s.topCategories.map(categoryLine).join(' · ') : '_No open tickets._'}`,
+      ),
+    },
     ...(links.incidents ? [incidentStatsSection(links.incidents)] : []),
   ];
   const text = truncate(

@@ -20,7 +20,13 @@ function textInput(id: { block: string; action: string }, label: string, placeho
     type: 'input',
     block_id: id.block,
     label: plain(label, 2000),
-    element: { type: 'plain_text_input', action_id: id.action, multiline: true, max_length: ESCALATION_TEXT_MAX, placeholder: plain(placeholder, 150) },
+    element: {
+      type: 'plain_text_input',
+      action_id: id.action,
+      multiline: true,
+      max_length: ESCALATION_TEXT_MAX,
+      placeholder: plain(placeholder, 150),
+    },
   };
 }
 
@@ -33,27 +39,54 @@ export function escalateModal(t: EscalateModalTicket, metadata: string): ModalVi
   const levels = levelsAbove(current).map((l) => option(ESCALATION_LABELS[l], l));
   const priority = t.priority ? PRIORITY_LABELS[t.priority as Priority] : 'priority not set';
   return {
-    ...formModal({ callbackId: CallbackIds.escalateModal, privateMetadata: metadata, title: `Escalate ${t.key}`, submit: 'Escalate' }),
+    ...formModal({
+      callbackId: CallbackIds.escalateModal,
+      privateMetadata: metadata,
+      title: `Escalate ${t.key}`,
+      submit: 'Escalate',
+    }),
     blocks: [
-      { type: 'section', text: mrkdwn(`*${t.key}* · ${safe(t.subject, 300)}\n${priority} · now at *${ESCALATION_LABELS[current]}*`) },
+      {
+        type: 'section',
+        text: mrkdwn(`*${t.key}* · ${safe(t.subject, 300)}\n${priority} · now at *${ESCALATION_LABELS[current]}*`),
+      },
       {
         type: 'input',
         block_id: InputIds.escalateLevel.block,
         label: plain('Escalate to', 2000),
-        element: { type: 'static_select', action_id: InputIds.escalateLevel.action, options: levels, ...(levels[0] ? { initial_option: levels[0] } : {}) },
+        element: {
+          type: 'static_select',
+          action_id: InputIds.escalateLevel.action,
+          options: levels,
+          ...(levels[0] ? { initial_option: levels[0] } : {}),
+        },
       },
-      textInput(InputIds.escalateReason, 'Issue, and why it needs escalating', 'What is wrong, and why the current level cannot solve it'),
+      textInput(
+        InputIds.escalateReason,
+        'Issue, and why it needs escalating',
+        'What is wrong, and why the current level cannot solve it',
+      ),
       {
         type: 'input',
         block_id: InputIds.escalateUsers.block,
         label: plain('Users affected', 2000),
-        element: { type: 'number_input', action_id: InputIds.escalateUsers.action, is_decimal_allowed: false, min_value: '1', placeholder: plain('How many users are affected', 150) },
+        element: {
+          type: 'number_input',
+          action_id: InputIds.escalateUsers.action,
+          is_decimal_allowed: false,
+          min_value: '1',
+          placeholder: plain('How many users are affected', 150),
+        },
       },
       {
         type: 'input',
         block_id: InputIds.escalateSeverity.block,
         label: plain('Severity', 2000),
-        element: { type: 'static_select', action_id: InputIds.escalateSeverity.action, options: SEVERITIES.map((s) => option(SEVERITY_LABELS[s], s)) },
+        element: {
+          type: 'static_select',
+          action_id: InputIds.escalateSeverity.action,
+          options: SEVERITIES.map((s) => option(SEVERITY_LABELS[s], s)),
+        },
       },
       textInput(InputIds.escalateTried, 'What was tried', 'Steps taken so far and what they showed'),
       textInput(InputIds.escalateNeeded, 'What is needed', 'What you need from the next level'),

@@ -41,7 +41,8 @@ function priorityLine(e: EscalationSnapshot): string {
 
 function urgencyLine(e: EscalationSnapshot): string {
   const p = (e.priority ?? e.suggestedPriority) as Priority | null;
-  const due = (label: string, at: Date | string | undefined) => (at ? `${label} due ${slackDate(new Date(at))}` : undefined);
+  const due = (label: string, at: Date | string | undefined) =>
+    at ? `${label} due ${slackDate(new Date(at))}` : undefined;
   const parts = [
     p === 'P0' || p === 'P1' ? '*urgent*' : p ? 'normal' : 'unknown until a priority is set',
     e.responded ? undefined : due(targetLabel('response'), e.firstResponseDueAt),

@@ -13,14 +13,25 @@ function clip(text: string, max = REPORT_FIELD_MAX): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function textInput(id: { block: string; action: string }, label: string, value: string, opts: { multiline?: boolean; optional?: boolean; hint?: string; max?: number } = {}): KnownBlock {
+function textInput(
+  id: { block: string; action: string },
+  label: string,
+  value: string,
+  opts: { multiline?: boolean; optional?: boolean; hint?: string; max?: number } = {},
+): KnownBlock {
   return {
     type: 'input',
     block_id: id.block,
     ...(opts.optional ? { optional: true } : {}),
     label: plain(label, 100),
     ...(opts.hint ? { hint: plain(opts.hint, 150) } : {}),
-    element: { type: 'plain_text_input', action_id: id.action, multiline: opts.multiline ?? true, max_length: opts.max ?? REPORT_FIELD_MAX, ...(value ? { initial_value: clip(value, opts.max) } : {}) },
+    element: {
+      type: 'plain_text_input',
+      action_id: id.action,
+      multiline: opts.multiline ?? true,
+      max_length: opts.max ?? REPORT_FIELD_MAX,
+      ...(value ? { initial_value: clip(value, opts.max) } : {}),
+    },
   } as KnownBlock;
 }
 
@@ -29,27 +40,54 @@ function datetimeInput(id: { block: string; action: string }, label: string, at:
     type: 'input',
     block_id: id.block,
     label: plain(label, 100),
-    element: { type: 'datetimepicker', action_id: id.action, ...(at ? { initial_date_time: Math.floor(at.getTime() / 1000) } : {}) },
+    element: {
+      type: 'datetimepicker',
+      action_id: id.action,
+      ...(at ? { initial_date_time: Math.floor(at.getTime() / 1000) } : {}),
+    },
   } as KnownBlock;
 }
 
 /** "Write report", prefilled from what Deskbell knows (or the last revision). Pure. */
-export function reportModal(input: { incident: Pick<IncidentView, 'key'>; draft: ReportFields; privateMetadata: string }): View {
+export function reportModal(input: {
+  incident: Pick<IncidentView, 'key'>;
+  draft: ReportFields;
+  privateMetadata: string;
+}): View {
   const d = input.draft;
   const duration = d.endedAt ? formatDuration(d.endedAt.getTime() - d.startedAt.getTime()) : 'ongoing';
   const blocks: KnownBlock[] = [
-    { type: 'context', elements: [mrkdwn(`Prefilled from ${input.incident.key}'s updates and timeline · duration so far ${duration} · PRODUCT.md: title, duration, impact, root cause, resolution, prevention`)] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Prefilled from ${input.incident.key}'s updates and timeline · duration so far ${duration} · PRODUCT.md: title, duration, impact, root cause, resolution, prevention`,
+        ),
+      ],
+    },
     textInput(InputIds.reportTitle, 'Title', d.title, { multiline: false, max: 250 }),
     datetimeInput(InputIds.reportStart, 'Start', d.startedAt),
     datetimeInput(InputIds.reportEnd, 'End', d.endedAt),
-    textInput(InputIds.reportImpact, 'Impact', d.impact, { hint: 'Who was affected, how many, how badly, for how long.' }),
+    textInput(InputIds.reportImpact, 'Impact', d.impact, {
+      hint: 'Who was affected, how many, how badly, for how long.',
+    }),
     textInput(InputIds.reportRootCause, 'Root cause', d.rootCause),
     textInput(InputIds.reportResolution, 'Resolution', d.resolution),
-    textInput(InputIds.reportPrevention, 'Prevention: action items', formatActionItems(d.prevention), { hint: 'One a line, the owner after a dash: "Alert on checkout 5xx — Alice".' }),
-    textInput(InputIds.reportTimeline, 'Timeline', d.timeline, { optional: true, hint: 'Built from the incident; edit freely.' }),
+    textInput(InputIds.reportPrevention, 'Prevention: action items', formatActionItems(d.prevention), {
+      hint: 'One a line, the owner after a dash: "Alert on checkout 5xx — Alice".',
+    }),
+    textInput(InputIds.reportTimeline, 'Timeline', d.timeline, {
+      optional: true,
+      hint: 'Built from the incident; edit freely.',
+    }),
   ];
   return {
-    ...formModal({ callbackId: CallbackIds.incidentReportModal, privateMetadata: input.privateMetadata, title: `Report ${input.incident.key}`, submit: 'Submit report' }),
+    ...formModal({
+      callbackId: CallbackIds.incidentReportModal,
+      privateMetadata: input.privateMetadata,
+      title: `Report ${input.incident.key}`,
+      submit: 'Submit report',
+    }),
     blocks,
   };
 }
@@ -69,8 +107,13 @@ function durationOf(r: ReportFields): string {
 /** The report as a Slack message (war room and #support): everything escaped, long parts cut with "…". */
 export function reportMessage(v: ReportView, opts: { timeZone: string }): { text: string; blocks: KnownBlock[] } {
   const r = v.report;
-  const section = (title: string, body: string, max = 2800) => ({ type: 'section', text: mrkdwn(`*${title}*\n${body ? safe(body, max) : '_not given_'}`) }) as KnownBlock;
-  const prevention = r.prevention.length ? r.prevention.map((p) => `• ${safe(p.action, 300)}${p.owner ? ` — _${safe(p.owner, 80)}_` : ' — _no owner yet_'}`).join('\n') : '_none given_';
+  const section = (title: string, body: string, max = 2800) =>
+    ({ type: 'section', text: mrkdwn(`*${title}*\n${body ? safe(body, max) : '_not given_'}`) }) as KnownBlock;
+  const prevention = r.prevention.length
+    ? r.prevention
+        .map((p) => `• ${safe(p.action, 300)}${p.owner ? ` — _${safe(p.owner, 80)}_` : ' — _no owner yet_'}`)
+        .join('\n')
+    : '_none given_';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Incident report · ${v.key} · ${r.title}`, LIMITS.header) },
     {
@@ -89,7 +132,10 @@ export function reportMessage(v: ReportView, opts: { timeZone: string }): { text
     section('Timeline', r.timeline, 2900),
     { type: 'context', elements: [mrkdwn('The full report is attached as a Markdown file in the war room.')] },
   ];
-  return { text: truncate(`Incident report ${v.key}: ${safe(r.title, 200)} (duration ${durationOf(r)})`, LIMITS.fallback), blocks };
+  return {
+    text: truncate(`Incident report ${v.key}: ${safe(r.title, 200)} (duration ${durationOf(r)})`, LIMITS.fallback),
+    blocks,
+  };
 }
 
 /** The report as a Markdown file: complete, nothing cut. */
@@ -122,11 +168,18 @@ export function reportMarkdown(v: ReportView, opts: { timeZone: string; commande
     '',
     '## Prevention',
     '',
-    ...(r.prevention.length ? r.prevention.map((p) => `- [ ] ${p.action}${p.owner ? ` (owner: ${p.owner})` : ' (owner: to be named)'}`) : ['_None given._']),
+    ...(r.prevention.length
+      ? r.prevention.map((p) => `- [ ] ${p.action}${p.owner ? ` (owner: ${p.owner})` : ' (owner: to be named)'}`)
+      : ['_None given._']),
     '',
     '## Timeline',
     '',
-    ...(r.timeline.trim() ? r.timeline.trim().split('\n').map((l) => `- ${l.trim()}`) : ['_Not given._']),
+    ...(r.timeline.trim()
+      ? r.timeline
+          .trim()
+          .split('\n')
+          .map((l) => `- ${l.trim()}`)
+      : ['_Not given._']),
     '',
   ].join('\n');
 }

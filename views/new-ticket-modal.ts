@@ -1,5 +1,12 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, type Category, type Priority } from '../src/domain/types.js';
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  PRIORITIES,
+  PRIORITY_LABELS,
+  type Category,
+  type Priority,
+} from '../src/domain/types.js';
 import { CallbackIds, InputIds } from './ids.js';
 import { LIMITS, mrkdwn, plain, safe, truncate, userMention } from './text.js';
 
@@ -39,7 +46,10 @@ export function newTicketModal(prefill: NewTicketPrefill, metadata: NewTicketMet
   if (metadata.source) {
     const link = metadata.source.permalink ? `<${metadata.source.permalink}|a message>` : 'a message';
     const by = metadata.source.author ? ` by ${userMention(metadata.source.author)}` : '';
-    blocks.push({ type: 'context', elements: [mrkdwn(`From ${link}${by} in <#${metadata.source.channel}>. The link is kept on the ticket.`)] });
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`From ${link}${by} in <#${metadata.source.channel}>. The link is kept on the ticket.`)],
+    });
   }
   blocks.push(
     {
@@ -137,7 +147,8 @@ const acknowledgeOption = {
 /** Fits the metadata in Slack's 3000 characters: the permalink and the name are the parts that may go. */
 function encodeMetadata(metadata: NewTicketMetadata): string {
   let json = JSON.stringify(metadata);
-  if (json.length > LIMITS.metadata && metadata.source) json = JSON.stringify({ ...metadata, source: { ...metadata.source, permalink: undefined } });
+  if (json.length > LIMITS.metadata && metadata.source)
+    json = JSON.stringify({ ...metadata, source: { ...metadata.source, permalink: undefined } });
   if (json.length > LIMITS.metadata) json = JSON.stringify({ channel: metadata.channel });
   return json;
 }
@@ -148,8 +159,12 @@ function encodeMetadata(metadata: NewTicketMetadata): string {
  */
 export function messageToPlainText(text: string): string {
   return text
-    .replace(/<([@#!])([^>|]+)(?:\|([^>]*))?>/g, (_m, sigil: string, id: string, label?: string) => (sigil === '!' ? label || `@${id.split('^')[0]}` : `${sigil}${label || id}`))
-    .replace(/<([^>|]+)\|([^>]+)>/g, (_m, url: string, label: string) => (url === label || url === `mailto:${label}` ? label : `${label} (${url})`))
+    .replace(/<([@#!])([^>|]+)(?:\|([^>]*))?>/g, (_m, sigil: string, id: string, label?: string) =>
+      sigil === '!' ? label || `@${id.split('^')[0]}` : `${sigil}${label || id}`,
+    )
+    .replace(/<([^>|]+)\|([^>]+)>/g, (_m, url: string, label: string) =>
+      url === label || url === `mailto:${label}` ? label : `${label} (${url})`,
+    )
     .replace(/<([^>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -158,14 +173,29 @@ export function messageToPlainText(text: string): string {
 
 /** Subject: the message's first non-empty line, cut to a readable length. */
 export function subjectFromText(text: string): string {
-  const first = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const first =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   return truncate(first, 120);
 }
 
 /** The confirmation told to whoever opened the ticket. */
-export function ticketCreatedText(t: { key: string; subject: string }, opts: { created: boolean; acknowledged: boolean; permalink?: string; channel: string }): string {
-  const head = opts.created ? `:white_check_mark: Opened *${t.key}* · ${safe(t.subject, 250)}` : `*${t.key}* · ${safe(t.subject, 250)} was already opened from this form.`;
-  const card = opts.permalink ? `<${opts.permalink}|Open its card>` : `Its card will appear in <#${opts.channel}> in a moment.`;
-  const mail = opts.created ? (opts.acknowledged ? ' The requester is emailed an acknowledgement.' : ' The requester was not emailed.') : '';
+export function ticketCreatedText(
+  t: { key: string; subject: string },
+  opts: { created: boolean; acknowledged: boolean; permalink?: string; channel: string },
+): string {
+  const head = opts.created
+    ? `:white_check_mark: Opened *${t.key}* · ${safe(t.subject, 250)}`
+    : `*${t.key}* · ${safe(t.subject, 250)} was already opened from this form.`;
+  const card = opts.permalink
+    ? `<${opts.permalink}|Open its card>`
+    : `Its card will appear in <#${opts.channel}> in a moment.`;
+  const mail = opts.created
+    ? opts.acknowledged
+      ? ' The requester is emailed an acknowledgement.'
+      : ' The requester was not emailed.'
+    : '';
   return `${head}\n${card}${mail}`;
 }

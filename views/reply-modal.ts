@@ -45,7 +45,10 @@ function templateOption(kind: ReplyTemplateKind) {
 
 /** The Reply modal: a template to start from, the message, and whether to wait on the customer. Pure. */
 export function replyModal(input: ReplyModalInput): View {
-  const waitingOption = { text: plain('Waiting on the customer (pauses the SLA clock)', LIMITS.option), value: WAITING_OPTION };
+  const waitingOption = {
+    text: plain('Waiting on the customer (pauses the SLA clock)', LIMITS.option),
+    value: WAITING_OPTION,
+  };
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwn(modalHeading(input.ticket)) },
     {
@@ -91,7 +94,12 @@ export function replyModal(input: ReplyModalInput): View {
     },
   ];
   return {
-    ...formModal({ callbackId: CallbackIds.replyModal, privateMetadata: input.privateMetadata, title: `Reply to ${input.ticket.key}`, submit: 'Send reply' }),
+    ...formModal({
+      callbackId: CallbackIds.replyModal,
+      privateMetadata: input.privateMetadata,
+      title: `Reply to ${input.ticket.key}`,
+      submit: 'Send reply',
+    }),
     blocks,
   };
 }

@@ -17,13 +17,25 @@ export function resolveModal(input: { ticket: ModalTicket; privateMetadata: stri
       block_id: InputIds.resolveSummary.block,
       label: plain('What was done', 2000),
       hint: plain('In words the requester understands: the cause, and what was fixed or changed.', 2000),
-      element: { type: 'plain_text_input', action_id: InputIds.resolveSummary.action, multiline: true, max_length: MESSAGE_MAX_CHARS, placeholder: plain('We found that… and fixed it by…', 150) },
+      element: {
+        type: 'plain_text_input',
+        action_id: InputIds.resolveSummary.action,
+        multiline: true,
+        max_length: MESSAGE_MAX_CHARS,
+        placeholder: plain('We found that… and fixed it by…', 150),
+      },
     },
     {
       type: 'input',
       block_id: InputIds.resolveVerify.block,
       label: plain('How the requester can verify it', 2000),
-      element: { type: 'plain_text_input', action_id: InputIds.resolveVerify.action, multiline: true, max_length: MESSAGE_MAX_CHARS, placeholder: plain('Open … and check that …', 150) },
+      element: {
+        type: 'plain_text_input',
+        action_id: InputIds.resolveVerify.action,
+        multiline: true,
+        max_length: MESSAGE_MAX_CHARS,
+        placeholder: plain('Open … and check that …', 150),
+      },
     },
     {
       type: 'input',
@@ -38,11 +50,20 @@ export function resolveModal(input: { ticket: ModalTicket; privateMetadata: stri
     } as KnownBlock,
     {
       type: 'context',
-      elements: [mrkdwn(`The requester is emailed both, asked to confirm, and sent a one-question satisfaction survey (1–5). Without a reply the ticket closes by itself after ${days}.`)],
+      elements: [
+        mrkdwn(
+          `The requester is emailed both, asked to confirm, and sent a one-question satisfaction survey (1–5). Without a reply the ticket closes by itself after ${days}.`,
+        ),
+      ],
     },
   ];
   return {
-    ...formModal({ callbackId: CallbackIds.resolveModal, privateMetadata: input.privateMetadata, title: `Resolve ${input.ticket.key}`, submit: 'Resolve and email' }),
+    ...formModal({
+      callbackId: CallbackIds.resolveModal,
+      privateMetadata: input.privateMetadata,
+      title: `Resolve ${input.ticket.key}`,
+      submit: 'Resolve and email',
+    }),
     blocks,
   };
 }

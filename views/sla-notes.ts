@@ -19,21 +19,34 @@ export function targetName(target: SlaTarget): string {
 /** The 75 % reminder as it appears on the timeline, and in the card's thread when nobody is assigned. */
 export function slaWarningText(f: ReminderFacts): string {
   const head = `:hourglass_flowing_sand: ${f.warnPercent} % of the ${targetName(f.target)} target (${f.targetText}, ${PRIORITY_LABELS[f.priority]}) has passed: due ${slackDate(f.dueAt)}.`;
-  return f.assignee ? `${head} ${userMention(f.assignee)} was reminded by DM.` : `${head} Nobody is assigned: who takes it?`;
+  return f.assignee
+    ? `${head} ${userMention(f.assignee)} was reminded by DM.`
+    : `${head} Nobody is assigned: who takes it?`;
 }
 
 /** The breach ping in the card's thread: the assignee and the leads, and the escalation it caused. */
 export function slaBreachText(f: ReminderFacts): string {
-  const who = [f.assignee ? userMention(f.assignee) : 'Nobody is assigned.', usergroupMention(f.leadsUsergroup)].filter(Boolean).join(' ');
-  const lines = [`:rotating_light: *${capitalise(targetName(f.target))} target missed*: it was due ${slackDate(f.dueAt)} (${f.targetText}, ${PRIORITY_LABELS[f.priority]}). ${who}`];
-  if (f.escalatedTo) lines.push(`:arrow_double_up: Escalated to ${ESCALATION_LABELS[f.escalatedTo]}${f.escalationUsergroup ? ` ${usergroupMention(f.escalationUsergroup)}` : ''}.`);
+  const who = [f.assignee ? userMention(f.assignee) : 'Nobody is assigned.', usergroupMention(f.leadsUsergroup)]
+    .filter(Boolean)
+    .join(' ');
+  const lines = [
+    `:rotating_light: *${capitalise(targetName(f.target))} target missed*: it was due ${slackDate(f.dueAt)} (${f.targetText}, ${PRIORITY_LABELS[f.priority]}). ${who}`,
+  ];
+  if (f.escalatedTo)
+    lines.push(
+      `:arrow_double_up: Escalated to ${ESCALATION_LABELS[f.escalatedTo]}${f.escalationUsergroup ? ` ${usergroupMention(f.escalationUsergroup)}` : ''}.`,
+    );
   return lines.join('\n');
 }
 
 export const SLA_NOTE_TEXTS: SlaNoteTexts = { warning: slaWarningText, breach: slaBreachText };
 
 /** The DM to the assignee at 75 % of a target, linking to the card. The subject is requester text. */
-export function slaDirectMessageText(f: ReminderFacts, ticket: { key: string; subject: string }, cardUrl: string | undefined): string {
+export function slaDirectMessageText(
+  f: ReminderFacts,
+  ticket: { key: string; subject: string },
+  cardUrl: string | undefined,
+): string {
   const key = cardUrl ? `<${cardUrl}|${ticket.key}>` : ticket.key;
   return (
     `:hourglass_flowing_sand: *${key}* · ${safe(ticket.subject, 200)}\n` +

@@ -2,7 +2,12 @@ import type { PublicIncident } from '../src/domain/incidents/status-page.js';
 import { STATUS_WORDS } from '../src/domain/incidents/updates.js';
 import { escapeHtml } from './csat-page.js';
 
-const COLOURS: Record<string, string> = { investigating: '#b3261e', identified: '#b35c00', monitoring: '#8a6d00', resolved: '#1e7b34' };
+const COLOURS: Record<string, string> = {
+  investigating: '#b3261e',
+  identified: '#b35c00',
+  monitoring: '#8a6d00',
+  resolved: '#1e7b34',
+};
 
 function utc(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -19,7 +24,13 @@ export function statusJson(incidents: PublicIncident[], now: Date) {
       status: i.status,
       startedAt: i.startedAt.toISOString(),
       resolvedAt: i.resolvedAt?.toISOString() ?? null,
-      updates: i.updates.map((u) => ({ at: u.at.toISOString(), status: u.status, message: u.message, impact: u.impact, nextUpdateAt: u.nextAt?.toISOString() ?? null })),
+      updates: i.updates.map((u) => ({
+        at: u.at.toISOString(),
+        status: u.status,
+        message: u.message,
+        impact: u.impact,
+        nextUpdateAt: u.nextAt?.toISOString() ?? null,
+      })),
     })),
   };
 }
@@ -27,12 +38,16 @@ export function statusJson(incidents: PublicIncident[], now: Date) {
 /** `GET /status`: a small page with the public updates; everything escaped, no scripts, no links. */
 export function statusPageHtml(incidents: PublicIncident[], now: Date): string {
   const open = incidents.filter((i) => !i.resolvedAt);
-  const banner = open.length ? `<p class="banner bad">${open.length === 1 ? 'We are working on an incident.' : `We are working on ${open.length} incidents.`}</p>` : '<p class="banner ok">All systems operational.</p>';
+  const banner = open.length
+    ? `<p class="banner bad">${open.length === 1 ? 'We are working on an incident.' : `We are working on ${open.length} incidents.`}</p>`
+    : '<p class="banner ok">All systems operational.</p>';
   const cards = incidents
     .map((i) => {
       const updates = i.updates
         .map(
-          (u) => `<li><p><span class="tag" style="background:${COLOURS[u.status] ?? '#555'}">${escapeHtml(STATUS_WORDS[u.status] ?? u.status)}</span> <time datetime="${u.at.toISOString()}">${utc(u.at)}</time></p>
+          (
+            u,
+          ) => `<li><p><span class="tag" style="background:${COLOURS[u.status] ?? '#555'}">${escapeHtml(STATUS_WORDS[u.status] ?? u.status)}</span> <time datetime="${u.at.toISOString()}">${utc(u.at)}</time></p>
 <p>${escapeHtml(u.message)}</p>${u.impact ? `<p class="impact"><strong>Impact:</strong> ${escapeHtml(u.impact)}</p>` : ''}${u.nextAt ? `<p class="next">Next update by ${utc(u.nextAt)}</p>` : ''}</li>`,
         )
         .join('\n');

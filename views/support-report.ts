@@ -26,10 +26,17 @@ function pointDelta(now: number | undefined, before: number | undefined): string
 }
 
 function durationsText(d: Durations): string {
-  return d.count ? `median *${formatDuration(d.medianMs)}*, p90 ${formatDuration(d.p90Ms)}, average ${formatDuration(d.averageMs)}` : 'none';
+  return d.count
+    ? `median *${formatDuration(d.medianMs)}*, p90 ${formatDuration(d.p90Ms)}, average ${formatDuration(d.averageMs)}`
+    : 'none';
 }
 
-function durationBlock(label: string, wall: Durations, business: Durations, before: { wall: Durations; business: Durations }): string {
+function durationBlock(
+  label: string,
+  wall: Durations,
+  business: Durations,
+  before: { wall: Durations; business: Durations },
+): string {
   return (
     `*${label}* (${wall.count}, before ${before.wall.count})\n` +
     `• wall-clock: ${durationsText(wall)} _(before: median ${formatDuration(before.wall.medianMs)})_\n` +
@@ -37,9 +44,15 @@ function durationBlock(label: string, wall: Durations, business: Durations, befo
   );
 }
 
-function breakdown<K>(rows: Array<{ key: K; count: number }>, before: Array<{ key: K; count: number }>, name: (k: K) => string): string {
+function breakdown<K>(
+  rows: Array<{ key: K; count: number }>,
+  before: Array<{ key: K; count: number }>,
+  name: (k: K) => string,
+): string {
   if (!rows.some((r) => r.count)) return '_none_';
-  return rows.map((r) => `${name(r.key)}: *${r.count}* (${delta(r.count, before.find((b) => b.key === r.key)?.count ?? 0)})`).join('\n');
+  return rows
+    .map((r) => `${name(r.key)}: *${r.count}* (${delta(r.count, before.find((b) => b.key === r.key)?.count ?? 0)})`)
+    .join('\n');
 }
 
 function assigneeLine(a: AssigneeStats, before: AssigneeStats | undefined): string {
@@ -50,14 +63,22 @@ function assigneeLine(a: AssigneeStats, before: AssigneeStats | undefined): stri
 function assigneesText(s: PeriodStats, p: PeriodStats): string {
   const rows = s.byAssignee.filter((a) => a.handled || a.satisfaction.responses);
   if (!rows.length) return '_Nobody answered or resolved a ticket in the period._';
-  const shown = rows.slice(0, MAX_ASSIGNEES).map((a) => assigneeLine(a, p.byAssignee.find((b) => b.assignee === a.assignee)));
+  const shown = rows.slice(0, MAX_ASSIGNEES).map((a) =>
+    assigneeLine(
+      a,
+      p.byAssignee.find((b) => b.assignee === a.assignee),
+    ),
+  );
   if (rows.length > MAX_ASSIGNEES) shown.push(`_… and ${rows.length - MAX_ASSIGNEES} more (see the CSV export)_`);
   return shown.join('\n');
 }
 
 function trendText(s: PeriodStats, timeZone: string): string {
   return s.series
-    .map((w) => `${bucketLabel(w.start, 'week', timeZone)}: ${w.created} created, ${w.resolved} resolved · median first response ${formatDuration(w.firstResponse.medianMs)} · satisfaction ${percent(w.satisfaction.rate)}`)
+    .map(
+      (w) =>
+        `${bucketLabel(w.start, 'week', timeZone)}: ${w.created} created, ${w.resolved} resolved · median first response ${formatDuration(w.firstResponse.medianMs)} · satisfaction ${percent(w.satisfaction.rate)}`,
+    )
     .join('\n');
 }
 
@@ -69,15 +90,29 @@ export function bugsLine(s: PeriodStats['bugs'], p: PeriodStats['bugs']): string
   return `${counts} · ${perBug} · ${days}`;
 }
 
-export function supportReportMessage(report: PeriodReport, period: Pick<ResolvedPeriod, 'label' | 'trend'>, timeZone: string, note?: string): { text: string; blocks: KnownBlock[] } {
+export function supportReportMessage(
+  report: PeriodReport,
+  period: Pick<ResolvedPeriod, 'label' | 'trend'>,
+  timeZone: string,
+  note?: string,
+): { text: string; blocks: KnownBlock[] } {
   const { current: s, previous: p } = report;
   const flag = (missed: boolean) => (missed ? ' :warning: target missed' : '');
   const backlog = s.openAtEnd - p.openAtEnd;
   const fmt = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone });
-  const subjects = s.recurringSubjects.length ? s.recurringSubjects.map((r) => `• ${safe(r.subject, 100)}: *${r.count}×*`).join('\n') : '_No subject came up twice._';
+  const subjects = s.recurringSubjects.length
+    ? s.recurringSubjects.map((r) => `• ${safe(r.subject, 100)}: *${r.count}×*`).join('\n')
+    : '_No subject came up twice._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Support report · ${period.label}`, LIMITS.header) },
-    { type: 'context', elements: [mrkdwn(`Each figure against the period of the same length before it (${fmt(p.window.start)} – ${fmt(new Date(p.window.end.getTime() - 1))}). Times in ${timeZone}.`)] },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Each figure against the period of the same length before it (${fmt(p.window.start)} – ${fmt(new Date(p.window.end.getTime() - 1))}). Times in ${timeZone}.`,
+        ),
+      ],
+    },
     {
       type: 'section',
       fields: [
@@ -85,19 +120,65 @@ export function supportReportMessage(report: PeriodReport, period: Pick<Resolved
         mrkdwn(`*Resolved*\n${s.resolved} (${delta(s.resolved, p.resolved)})`),
         mrkdwn(`*Open at the end*\n${s.openAtEnd} (${delta(s.openAtEnd, p.openAtEnd)})`),
         mrkdwn(`*Backlog change*\n${backlog > 0 ? '+' : ''}${backlog} (from ${p.openAtEnd} to ${s.openAtEnd})`),
-        mrkdwn(`*Reopened*\n${s.reopened.count} of ${s.resolved} resolved: ${percent(s.reopened.rate)}${flag(s.targetsMissed.reopened)} (target < 5 %; ${pointDelta(s.reopened.rate, p.reopened.rate)})`),
-        mrkdwn(`*Satisfaction*\n${percent(s.satisfaction.rate)} positive of ${s.satisfaction.responses} ratings${flag(s.targetsMissed.satisfaction)} (target > 90 %; ${pointDelta(s.satisfaction.rate, p.satisfaction.rate)})`),
+        mrkdwn(
+          `*Reopened*\n${s.reopened.count} of ${s.resolved} resolved: ${percent(s.reopened.rate)}${flag(s.targetsMissed.reopened)} (target < 5 %; ${pointDelta(s.reopened.rate, p.reopened.rate)})`,
+        ),
+        mrkdwn(
+          `*Satisfaction*\n${percent(s.satisfaction.rate)} positive of ${s.satisfaction.responses} ratings${flag(s.targetsMissed.satisfaction)} (target > 90 %; ${pointDelta(s.satisfaction.rate, p.satisfaction.rate)})`,
+        ),
       ],
     },
-    { type: 'section', text: mrkdwn(durationBlock('First response', s.firstResponse, s.firstResponseBusiness, { wall: p.firstResponse, business: p.firstResponseBusiness })) },
-    { type: 'section', text: mrkdwn(durationBlock('Resolution', s.resolution, s.resolutionBusiness, { wall: p.resolution, business: p.resolutionBusiness })) },
-    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'before', empty: '_No target concluded in the period._' })}`) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        durationBlock('First response', s.firstResponse, s.firstResponseBusiness, {
+          wall: p.firstResponse,
+          business: p.firstResponseBusiness,
+        }),
+      ),
+    },
+    {
+      type: 'section',
+      text: mrkdwn(
+        durationBlock('Resolution', s.resolution, s.resolutionBusiness, {
+          wall: p.resolution,
+          business: p.resolutionBusiness,
+        }),
+      ),
+    },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'before', empty: '_No target concluded in the period._' })}`,
+      ),
+    },
     {
       type: 'section',
       fields: [
-        mrkdwn(`*By category* (created)\n${breakdown(s.byCategory.map((c) => ({ key: c.category, count: c.count })), p.byCategory.map((c) => ({ key: c.category, count: c.count })), categoryName)}`, 2000),
-        mrkdwn(`*By priority* (created)\n${breakdown(s.byPriority.map((c) => ({ key: c.priority, count: c.count })), p.byPriority.map((c) => ({ key: c.priority, count: c.count })), (k) => (k ? PRIORITY_LABELS[k] : 'Not set'))}`, 2000),
-        mrkdwn(`*By channel of arrival*\n${breakdown(s.byChannel.map((c) => ({ key: c.source, count: c.count })), p.byChannel.map((c) => ({ key: c.source, count: c.count })), (k) => CHANNEL_LABELS[k])}`, 2000),
+        mrkdwn(
+          `*By category* (created)\n${breakdown(
+            s.byCategory.map((c) => ({ key: c.category, count: c.count })),
+            p.byCategory.map((c) => ({ key: c.category, count: c.count })),
+            categoryName,
+          )}`,
+          2000,
+        ),
+        mrkdwn(
+          `*By priority* (created)\n${breakdown(
+            s.byPriority.map((c) => ({ key: c.priority, count: c.count })),
+            p.byPriority.map((c) => ({ key: c.priority, count: c.count })),
+            (k) => (k ? PRIORITY_LABELS[k] : 'Not set'),
+          )}`,
+          2000,
+        ),
+        mrkdwn(
+          `*By channel of arrival*\n${breakdown(
+            s.byChannel.map((c) => ({ key: c.source, count: c.count })),
+            p.byChannel.map((c) => ({ key: c.source, count: c.count })),
+            (k) => CHANNEL_LABELS[k],
+          )}`,
+          2000,
+        ),
         mrkdwn(`*P0 incidents*\n${incidentStatsLine(s.incidents, p.incidents)}`, 2000),
         mrkdwn(`*Bugs*\n${bugsLine(s.bugs, p.bugs)}`, 2000),
       ],

@@ -32,7 +32,10 @@ export function safe(text: string | null | undefined, max: number): string {
 }
 
 /** "Name (email)", or the address alone; both escaped (they are requester text). */
-export function requesterText(r: { name?: string | null; email?: string | null } | null | undefined, missingEmail?: string): string {
+export function requesterText(
+  r: { name?: string | null; email?: string | null } | null | undefined,
+  missingEmail?: string,
+): string {
   return r?.name ? `${safe(r.name, 100)} (${safe(r.email, 200)})` : safe(r?.email ?? missingEmail, 200);
 }
 
@@ -49,4 +52,13 @@ export function slackDate(date: Date, format = '{date_short_pretty} {time}'): st
   return `<!date^${Math.floor(date.getTime() / 1000)}^${format}|${date.toISOString().replace('T', ' ').slice(0, 16)} UTC>`;
 }
 
-export const LIMITS = { header: 150, section: 3000, button: 75, modalTitle: 24, option: 75, blocks: 50, metadata: 3000, fallback: 3000 } as const;
+export const LIMITS = {
+  header: 150,
+  section: 3000,
+  button: 75,
+  modalTitle: 24,
+  option: 75,
+  blocks: 50,
+  metadata: 3000,
+  fallback: 3000,
+} as const;

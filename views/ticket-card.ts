@@ -22,7 +22,23 @@ import { LIMITS, mrkdwn, plain, safe, slackDate, truncate, userMention } from '.
 
 export type CardTicket = Pick<
   TicketFields,
-  'key' | 'subject' | 'body' | 'source' | 'requester' | 'category' | 'suggestedCategory' | 'priority' | 'suggestedPriority' | 'status' | 'assignee' | 'escalationLevel' | 'attachments' | 'metadata' | 'sla' | 'card' | 'createdAt'
+  | 'key'
+  | 'subject'
+  | 'body'
+  | 'source'
+  | 'requester'
+  | 'category'
+  | 'suggestedCategory'
+  | 'priority'
+  | 'suggestedPriority'
+  | 'status'
+  | 'assignee'
+  | 'escalationLevel'
+  | 'attachments'
+  | 'metadata'
+  | 'sla'
+  | 'card'
+  | 'createdAt'
 > & {
   feedback?: { tags?: string[] | null } | null;
   id: string;
@@ -31,7 +47,12 @@ export type CardTicket = Pick<
   bug?: (CardBug & { id?: unknown }) | null;
 };
 
-export const PRIORITY_EMOJI: Record<Priority, string> = { P0: ':red_circle:', P1: ':large_orange_circle:', P2: ':large_yellow_circle:', P3: ':large_blue_circle:' };
+export const PRIORITY_EMOJI: Record<Priority, string> = {
+  P0: ':red_circle:',
+  P1: ':large_orange_circle:',
+  P2: ':large_yellow_circle:',
+  P3: ':large_blue_circle:',
+};
 const STATUS_EMOJI: Record<Status, string> = {
   new: ':new:',
   triaged: ':mag:',
@@ -45,7 +66,8 @@ const BODY_PREVIEW = 600;
 
 export function priorityText(t: Pick<CardTicket, 'priority' | 'suggestedPriority'>): string {
   if (t.priority) return `${PRIORITY_EMOJI[t.priority as Priority]} *${PRIORITY_LABELS[t.priority as Priority]}*`;
-  if (t.suggestedPriority) return `_suggested:_ ${PRIORITY_EMOJI[t.suggestedPriority as Priority]} ${PRIORITY_LABELS[t.suggestedPriority as Priority]} _(not set)_`;
+  if (t.suggestedPriority)
+    return `_suggested:_ ${PRIORITY_EMOJI[t.suggestedPriority as Priority]} ${PRIORITY_LABELS[t.suggestedPriority as Priority]} _(not set)_`;
   return '_not set_';
 }
 
@@ -60,7 +82,10 @@ function targetsText(t: CardTicket, policy: SlaPolicy): string {
   if (!priority) return '_set a priority to start the clock_';
   const d = describeTargets(policy, priority, t.sla?.team);
   const due = (at: Date | null | undefined) => (at ? ` (due ${slackDate(at)})` : '');
-  const lines = [`first response ${d.firstResponse}${due(t.sla?.firstResponseDueAt)}`, `resolution ${d.resolution}${due(t.sla?.resolutionDueAt)}`];
+  const lines = [
+    `first response ${d.firstResponse}${due(t.sla?.firstResponseDueAt)}`,
+    `resolution ${d.resolution}${due(t.sla?.resolutionDueAt)}`,
+  ];
   const schedule = scheduleText(t, policy);
   if (schedule) lines.push(schedule);
   if (!t.priority) lines.push('_targets of the suggested priority_');
@@ -87,7 +112,10 @@ function declareP0Button(t: CardTicket, policy: SlaPolicy) {
     style: 'danger' as const,
     confirm: {
       title: plain(`Declare ${t.key} P0?`, 100),
-      text: plain(`P0 is for a service down, a security breach or data loss. First response is due within ${d.firstResponse}, resolution within ${d.resolution}.`, 300),
+      text: plain(
+        `P0 is for a service down, a security breach or data loss. First response is due within ${d.firstResponse}, resolution within ${d.resolution}.`,
+        300,
+      ),
       confirm: plain('Declare P0', 30),
       deny: plain('Cancel', 30),
       style: 'danger' as const,
@@ -121,8 +149,16 @@ function controls(t: CardTicket, policy: SlaPolicy, trackers: readonly string[])
     ...(style ? { style } : {}),
   });
   // A closed ticket is triaged no more (reopen it first); the block_id tells the listeners which ticket a select is about.
-  const triage = [prioritySelect, ...(closed || isP0 ? [] : [declareP0Button(t, policy)]), assignSelect, button(ActionIds.assignToMe, 'Assign to me')];
-  const first: KnownBlock[] = t.status === 'closed' ? [] : [{ type: 'actions', block_id: cardControlsBlockId(t.id), elements: triage } as KnownBlock];
+  const triage = [
+    prioritySelect,
+    ...(closed || isP0 ? [] : [declareP0Button(t, policy)]),
+    assignSelect,
+    button(ActionIds.assignToMe, 'Assign to me'),
+  ];
+  const first: KnownBlock[] =
+    t.status === 'closed'
+      ? []
+      : [{ type: 'actions', block_id: cardControlsBlockId(t.id), elements: triage } as KnownBlock];
   const canEscalate = !!nextEscalationLevel((t.escalationLevel ?? 'L1') as EscalationLevel);
   const workflow = closed
     ? [
@@ -130,9 +166,15 @@ function controls(t: CardTicket, policy: SlaPolicy, trackers: readonly string[])
         ...(t.status === 'resolved' ? [button(ActionIds.close, 'Close')] : []),
         button(ActionIds.saveArticle, 'Save as article'),
       ]
-    : [button(ActionIds.reply, 'Reply', 'primary'), ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []), button(ActionIds.resolve, 'Resolve'), button(ActionIds.close, 'Close')];
+    : [
+        button(ActionIds.reply, 'Reply', 'primary'),
+        ...(canEscalate ? [button(ActionIds.escalate, 'Escalate', 'danger')] : []),
+        button(ActionIds.resolve, 'Resolve'),
+        button(ActionIds.close, 'Close'),
+      ];
   // Another report of a live outage: tie it to the incident so its requester hears from the incident's updates.
-  if (!closed && !t.incident?.key && !t.linkedIncident?.key) workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
+  if (!closed && !t.incident?.key && !t.linkedIncident?.key)
+    workflow.push(button(ActionIds.ticketLinkIncident, 'Link to incident'));
   if (!closed) workflow.push(...bugButtons(t.id, trackers, !!t.bug?.id));
   return [...first, { type: 'actions', block_id: BlockIds.cardWorkflow, elements: workflow } as KnownBlock];
 }
@@ -141,7 +183,9 @@ function metadataLines(metadata: unknown): string | undefined {
   if (!metadata || typeof metadata !== 'object') return undefined;
   const entries = Object.entries(metadata as Record<string, unknown>).slice(0, 10);
   if (!entries.length) return undefined;
-  return entries.map(([k, v]) => `• *${safe(k, 60)}:* ${safe(typeof v === 'string' ? v : JSON.stringify(v), 200)}`).join('\n');
+  return entries
+    .map(([k, v]) => `• *${safe(k, 60)}:* ${safe(typeof v === 'string' ? v : JSON.stringify(v), 200)}`)
+    .join('\n');
 }
 
 /**
@@ -155,7 +199,9 @@ export function ticketCard(
   feedbackTags: readonly string[] = [],
   trackers: readonly string[] = [],
 ): { text: string; blocks: KnownBlock[] } {
-  const requester = t.requester?.name ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>` : safe(t.requester?.email, 200);
+  const requester = t.requester?.name
+    ? `${safe(t.requester.name, 100)} <mailto:${safe(t.requester.email, 200)}|${safe(t.requester.email, 200)}>`
+    : safe(t.requester?.email, 200);
   const breached = t.card?.breached ? ' :rotating_light: *SLA breached*' : '';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`${t.key} · ${t.subject}`, LIMITS.header) },
@@ -182,26 +228,45 @@ export function ticketCard(
     blocks.push({
       type: 'section',
       text: mrkdwn(`:link: Linked to incident *${t.linkedIncident.key}*${room}: the requester gets its mailed updates`),
-      accessory: { type: 'button', action_id: ActionIds.ticketUnlinkIncident, text: plain('Unlink', LIMITS.button), value: JSON.stringify({ ticketId: t.id }) },
+      accessory: {
+        type: 'button',
+        action_id: ActionIds.ticketUnlinkIncident,
+        text: plain('Unlink', LIMITS.button),
+        value: JSON.stringify({ ticketId: t.id }),
+      },
     } as KnownBlock);
   }
   if (t.bug?.id) blocks.push(bugSection(t.id, t.bug, t.status !== 'resolved' && t.status !== 'closed'));
   const body = (t.body ?? '').trim();
   if (body) {
     const preview = body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body;
-    blocks.push({ type: 'section', text: mrkdwn(`>${safe(preview, LIMITS.section - 10).replace(/\n/g, '\n>')}`, LIMITS.section) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`>${safe(preview, LIMITS.section - 10).replace(/\n/g, '\n>')}`, LIMITS.section),
+    });
   }
   // The card has always called a file whose `stored` flag is missing "not kept": say so explicitly.
-  const attachments = (t.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, stored: !!a.stored }));
+  const attachments = (t.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    size: a.size,
+    stored: !!a.stored,
+  }));
   if (attachments.length) blocks.push({ type: 'section', text: mrkdwn(attachmentLines(attachments).join('\n')) });
   const meta = metadataLines(t.metadata);
   if (meta) blocks.push({ type: 'context', elements: [mrkdwn(meta, 2000)] });
   blocks.push(...controls(t, policy, trackers));
   const feedback = feedbackBlock(t, feedbackTags);
   if (feedback) blocks.push(feedback);
-  blocks.push({ type: 'context', elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)] });
+  blocks.push({
+    type: 'context',
+    elements: [mrkdwn(`Opened ${slackDate(new Date(t.createdAt))} · ticket id \`${t.id}\``)],
+  });
 
   const fallbackPriority = t.priority ?? (t.suggestedPriority ? `${t.suggestedPriority}?` : 'no priority');
-  const text = truncate(`${t.key} [${fallbackPriority}] ${STATUS_LABELS[t.status as Status]}: ${safe(t.subject, 300)} (from ${safe(t.requester?.email, 200)})`, LIMITS.fallback);
+  const text = truncate(
+    `${t.key} [${fallbackPriority}] ${STATUS_LABELS[t.status as Status]}: ${safe(t.subject, 300)} (from ${safe(t.requester?.email, 200)})`,
+    LIMITS.fallback,
+  );
   return { text, blocks: blocks.slice(0, LIMITS.blocks) };
 }

@@ -26,7 +26,11 @@ type PriorityCompliance = { priority: Priority; response: Compliance; resolution
  * Target compliance, a line per priority that concluded a target, each with the figures of the period
  * before (the weekly digest and /support-report word "before" and "empty" their own way).
  */
-export function complianceByPriority(now: readonly PriorityCompliance[], before: readonly PriorityCompliance[], words: { before: string; empty: string }): string {
+export function complianceByPriority(
+  now: readonly PriorityCompliance[],
+  before: readonly PriorityCompliance[],
+  words: { before: string; empty: string },
+): string {
   const rows = now.filter((c) => c.response.total || c.resolution.total);
   if (!rows.length) return words.empty;
   return rows
@@ -43,8 +47,14 @@ export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { t
   // The flags come from the shared computation, so the digest and /support-report agree on a miss.
   const reopenFlag = s.targetsMissed.reopened ? ' :warning:' : '';
   const csatFlag = s.targetsMissed.satisfaction ? ' :warning:' : '';
-  const categories = s.topCategories.length ? s.topCategories.map((c, i) => `${i + 1}. ${c.category ? CATEGORY_LABELS[c.category] : 'Category not set'}: *${c.count}*`).join('\n') : '_No new tickets._';
-  const subjects = s.recurringSubjects.length ? s.recurringSubjects.map((r) => `• ${safe(r.subject, 100)}: *${r.count}×*`).join('\n') : '_No subject came up twice._';
+  const categories = s.topCategories.length
+    ? s.topCategories
+        .map((c, i) => `${i + 1}. ${c.category ? CATEGORY_LABELS[c.category] : 'Category not set'}: *${c.count}*`)
+        .join('\n')
+    : '_No new tickets._';
+  const subjects = s.recurringSubjects.length
+    ? s.recurringSubjects.map((r) => `• ${safe(r.subject, 100)}: *${r.count}×*`).join('\n')
+    : '_No subject came up twice._';
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Weekly review · ${rangeLabel(s, timeZone)}`, LIMITS.header) },
     {
@@ -53,13 +63,31 @@ export function weeklyDigestMessage(review: WeeklyReview, timeZone: string): { t
         mrkdwn(`*Created*\n${s.created} (${delta(s.created, p.created)})`),
         mrkdwn(`*Resolved*\n${s.resolved} (${delta(s.resolved, p.resolved)})`),
         mrkdwn(`*Open at the end*\n${s.openAtEnd} (${delta(s.openAtEnd, p.openAtEnd)})`),
-        mrkdwn(`*Reopened*\n${s.reopened.count} of ${s.resolved} resolved: ${percent(s.reopened.rate)}${reopenFlag} (target < 5 %, last week ${percent(p.reopened.rate)})`),
-        mrkdwn(`*Satisfaction*\n${percent(s.satisfaction.rate)} positive of ${s.satisfaction.responses} ratings${csatFlag} (target > 90 %, last week ${percent(p.satisfaction.rate)})`),
+        mrkdwn(
+          `*Reopened*\n${s.reopened.count} of ${s.resolved} resolved: ${percent(s.reopened.rate)}${reopenFlag} (target < 5 %, last week ${percent(p.reopened.rate)})`,
+        ),
+        mrkdwn(
+          `*Satisfaction*\n${percent(s.satisfaction.rate)} positive of ${s.satisfaction.responses} ratings${csatFlag} (target > 90 %, last week ${percent(p.satisfaction.rate)})`,
+        ),
       ],
     },
-    { type: 'section', text: mrkdwn(`${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`) },
-    { type: 'section', text: mrkdwn(`*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'last week', empty: '_No target concluded this week._' })}`, LIMITS.section) },
-    { type: 'section', fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)] },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `${durationLine('First response', s.firstResponse, p.firstResponse)}\n${durationLine('Resolution', s.resolution, p.resolution)}`,
+      ),
+    },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `*Target compliance by priority*\n${complianceByPriority(s.compliance, p.compliance, { before: 'last week', empty: '_No target concluded this week._' })}`,
+        LIMITS.section,
+      ),
+    },
+    {
+      type: 'section',
+      fields: [mrkdwn(`*Top categories*\n${categories}`), mrkdwn(`*Recurring subjects*\n${subjects}`, 2000)],
+    },
     incidentStatsSection(s.incidents, p.incidents),
   ];
   const text = truncate(

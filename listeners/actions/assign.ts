@@ -14,7 +14,8 @@ export function register(app: App, ctx: AppContext): void {
   onCardAction<UsersSelectAction>(app, ctx, ActionIds.assign, 'assign', async (src, action) => {
     const ticketId = ticketIdFromBlockId(action.block_id);
     const assignee = userId.safeParse(action.selected_user);
-    if (!ticketId || !assignee.success) throw new DomainError('That card control is out of date or malformed; nothing was changed.');
+    if (!ticketId || !assignee.success)
+      throw new DomainError('That card control is out of date or malformed; nothing was changed.');
     const refusal = await ctx.team.whyCannotOwn(assignee.data, src.user);
     if (refusal) throw new DomainError(refusal);
     await assignTicket(ctx, ticketId, src.change, assignee.data, await routingGroupsOf(ctx, assignee.data));

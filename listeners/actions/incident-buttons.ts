@@ -27,7 +27,13 @@ function loadIncident(ctx: AppContext, value: unknown): Promise<IncidentDoc> {
 }
 
 /** An incident button for support-team members: ack, gate, then `handle` (failures told ephemerally). */
-function onIncidentButton(app: App, ctx: AppContext, actionId: string, what: string, handle: (src: CardActionSource, incident: IncidentDoc, triggerId: string) => Promise<void>): void {
+function onIncidentButton(
+  app: App,
+  ctx: AppContext,
+  actionId: string,
+  what: string,
+  handle: (src: CardActionSource, incident: IncidentDoc, triggerId: string) => Promise<void>,
+): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
     await ack();
     const src = cardActionSource(body, action);
@@ -46,7 +52,8 @@ function onIncidentButton(app: App, ctx: AppContext, actionId: string, what: str
 export function register(app: App, ctx: AppContext): void {
   onIncidentButton(app, ctx, ActionIds.incidentTakeCommand, 'take command', async (src, incident) => {
     const { changed } = await takeCommand(ctx, incident.id, src.change.actor, src.change.dedupeKey);
-    if (!changed && incident.roles?.commander === src.user) await tellUser(ctx.slack, src.channel, src.user, `You already command ${incident.key}.`);
+    if (!changed && incident.roles?.commander === src.user)
+      await tellUser(ctx.slack, src.channel, src.user, `You already command ${incident.key}.`);
   });
 
   // Paged people may not be in the support team: the page was addressed to them, so they may answer it.
@@ -59,11 +66,20 @@ export function register(app: App, ctx: AppContext): void {
       if (!paged && !(await mayActOrTell(ctx, src))) return;
       const result = await acknowledgePage(ctx, incident.id, src.change.actor, src.change.dedupeKey);
       const by = result.incident.page?.acknowledgedBy;
-      await tellUser(ctx.slack, src.channel, src.user, result.changed ? `Acknowledged: ${incident.key} stops paging. Join the war room to help.` : `${incident.key} was already acknowledged${by ? ` by <@${by}>` : ''}.`);
+      await tellUser(
+        ctx.slack,
+        src.channel,
+        src.user,
+        result.changed
+          ? `Acknowledged: ${incident.key} stops paging. Join the war room to help.`
+          : `${incident.key} was already acknowledged${by ? ` by <@${by}>` : ''}.`,
+      );
     });
   });
 
-  onIncidentButton(app, ctx, ActionIds.incidentPostUpdate, 'open the update form', (src, incident, trigger) => openUpdateModal(ctx, trigger, incident, src.channel));
+  onIncidentButton(app, ctx, ActionIds.incidentPostUpdate, 'open the update form', (src, incident, trigger) =>
+    openUpdateModal(ctx, trigger, incident, src.channel),
+  );
 
   onIncidentButton(app, ctx, ActionIds.incidentResolve, 'open the resolve form', async (src, incident, trigger) => {
     if (incident.status === 'resolved') throw new DomainError(resolutionRefusal(incident)!);
@@ -77,16 +93,26 @@ export function register(app: App, ctx: AppContext): void {
   });
 
   onIncidentButton(app, ctx, ActionIds.incidentClose, 'close incident', async (src, incident) => {
-    const { changed } = await closeIncident(ctx, { incidentId: incident.id, actor: src.change.actor, requestKey: src.change.dedupeKey! });
+    const { changed } = await closeIncident(ctx, {
+      incidentId: incident.id,
+      actor: src.change.actor,
+      requestKey: src.change.dedupeKey!,
+    });
     if (!changed) await tellUser(ctx.slack, src.channel, src.user, `${incident.key} is already closed.`);
   });
 
   onIncidentButton(app, ctx, ActionIds.incidentReopen, 'reopen incident', async (src, incident) => {
-    const { changed } = await reopenIncident(ctx, { incidentId: incident.id, actor: src.change.actor, requestKey: src.change.dedupeKey! });
+    const { changed } = await reopenIncident(ctx, {
+      incidentId: incident.id,
+      actor: src.change.actor,
+      requestKey: src.change.dedupeKey!,
+    });
     if (!changed) await tellUser(ctx.slack, src.channel, src.user, `${incident.key} is active already.`);
   });
 
-  onIncidentButton(app, ctx, ActionIds.incidentWriteReport, 'open the report form', (src, incident, trigger) => openReportModal(ctx, trigger, incident, src.channel));
+  onIncidentButton(app, ctx, ActionIds.incidentWriteReport, 'open the report form', (src, incident, trigger) =>
+    openReportModal(ctx, trigger, incident, src.channel),
+  );
 
   app.action(ActionIds.incidentJoin, async ({ ack }) => {
     await ack();

@@ -15,12 +15,21 @@ export function register(app: App, ctx: AppContext): void {
     const metadata: ModalMetadata = { ticketId, channel: src.channel, ts: src.ts };
     await ctx.slack.views.open({
       trigger_id: triggerId,
-      view: linkIncidentModal({ ticket, incidents: choices, ...(current ? { current } : {}), privateMetadata: JSON.stringify(metadata) }),
+      view: linkIncidentModal({
+        ticket,
+        incidents: choices,
+        ...(current ? { current } : {}),
+        privateMetadata: JSON.stringify(metadata),
+      }),
     });
   });
 
   onCardButton(app, ctx, ActionIds.ticketUnlinkIncident, 'unlink from incident', async ({ src, ticketId }) => {
-    const { changed, ticket } = await unlinkTicket(ctx, { ticketId, actor: src.change.actor, requestKey: src.change.dedupeKey! });
+    const { changed, ticket } = await unlinkTicket(ctx, {
+      ticketId,
+      actor: src.change.actor,
+      requestKey: src.change.dedupeKey!,
+    });
     if (!changed) await tellUser(ctx.slack, src.channel, src.user, `${ticket.key} is not linked to an incident.`);
   });
 }

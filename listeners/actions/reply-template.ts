@@ -21,7 +21,8 @@ export function register(app: App, ctx: AppContext): void {
       // The template quotes the requester's name and the subject: the same gate as the Reply button.
       if (!(await mayActOrTell(ctx, { user: body.user.id, channel: meta?.channel }))) return;
       const kind = action.selected_option?.value;
-      if (!body.view || !meta || !isReplyTemplateKind(kind)) throw new DomainError('That reply form is out of date; close it and click Reply on the card again.');
+      if (!body.view || !meta || !isReplyTemplateKind(kind))
+        throw new DomainError('That reply form is out of date; close it and click Reply on the card again.');
       const ticket = await ticketForReply(ctx, meta.ticketId);
       await ctx.slack.views.update({
         // No hash: two quick choices should end with the later one, not with a hash_conflict error.

@@ -11,6 +11,9 @@ export function register(app: App, ctx: AppContext): void {
   onCardButton(app, ctx, ActionIds.reply, 'open reply form', async ({ src, ticketId, triggerId }) => {
     const ticket = await ticketForReply(ctx, ticketId);
     const metadata: ModalMetadata = { ticketId, channel: src.channel, ts: src.ts };
-    await ctx.slack.views.open({ trigger_id: triggerId, view: replyModal({ ticket, privateMetadata: JSON.stringify(metadata) }) });
+    await ctx.slack.views.open({
+      trigger_id: triggerId,
+      view: replyModal({ ticket, privateMetadata: JSON.stringify(metadata) }),
+    });
   });
 }

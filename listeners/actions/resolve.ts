@@ -13,7 +13,11 @@ export function register(app: App, ctx: AppContext): void {
     const metadata: ModalMetadata = { ticketId, channel: src.channel, ts: src.ts };
     await ctx.slack.views.open({
       trigger_id: triggerId,
-      view: resolveModal({ ticket, privateMetadata: JSON.stringify(metadata), autoCloseDays: ctx.config.AUTO_CLOSE_DAYS }),
+      view: resolveModal({
+        ticket,
+        privateMetadata: JSON.stringify(metadata),
+        autoCloseDays: ctx.config.AUTO_CLOSE_DAYS,
+      }),
     });
   });
 }

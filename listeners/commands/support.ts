@@ -14,7 +14,14 @@ import { ticketListText, ticketSummaryText } from '../../views/ticket-list.js';
 import { stormMembershipText } from '../../views/storm-card.js';
 import { safe } from '../../views/text.js';
 import { afterAck, tellUser } from '../respond.js';
-import { INCIDENT_REF, incidentsCommand, linkCommand, showIncidentCommand, unlinkCommand, updateCommand } from './support-incidents.js';
+import {
+  INCIDENT_REF,
+  incidentsCommand,
+  linkCommand,
+  showIncidentCommand,
+  unlinkCommand,
+  updateCommand,
+} from './support-incidents.js';
 import { openNewTicketModal } from '../new-ticket-form.js';
 import { permalinkOf } from '../../src/slack/permalink.js';
 import { notInTeamText } from '../../views/team-gate.js';
@@ -29,7 +36,9 @@ const TICKET_REF = /^(?:SUP-|#)?(\d{1,9})$/i;
 
 export function supportHelpText(unknown?: string): string {
   const lines = [
-    ...(unknown ? [`I don't know \`${safe(unknown, 60)}\`. Here is what \`/support\` does:`] : ['*`/support` commands*']),
+    ...(unknown
+      ? [`I don't know \`${safe(unknown, 60)}\`. Here is what \`/support\` does:`]
+      : ['*`/support` commands*']),
     '• `/support` — open a new ticket (a form: requester email, subject, description, category, priority)',
     '• `/support SUP-123` — show a ticket, with a link to its card',
     '• `/support mine` — your open tickets',
@@ -96,11 +105,27 @@ export function register(app: App, ctx: AppContext): void {
       } else if (sub === 'mine') {
         const page = await myOpenTickets(ctx, user, LIST_SIZE);
         const url = await workspaceUrl(ctx.slack);
-        await tellUser(ctx.slack, channel, user, ticketListText('Your open tickets', page, { workspaceUrl: url, empty: 'Nothing is assigned to you. `/support queue` shows unassigned tickets.' }));
+        await tellUser(
+          ctx.slack,
+          channel,
+          user,
+          ticketListText('Your open tickets', page, {
+            workspaceUrl: url,
+            empty: 'Nothing is assigned to you. `/support queue` shows unassigned tickets.',
+          }),
+        );
       } else {
         const page = await unassignedOpenTickets(ctx, LIST_SIZE);
         const url = await workspaceUrl(ctx.slack);
-        await tellUser(ctx.slack, channel, user, ticketListText('Unassigned open tickets', page, { workspaceUrl: url, empty: 'Every open ticket has an owner. :tada:' }));
+        await tellUser(
+          ctx.slack,
+          channel,
+          user,
+          ticketListText('Unassigned open tickets', page, {
+            workspaceUrl: url,
+            empty: 'Every open ticket has an owner. :tada:',
+          }),
+        );
       }
     });
   });
@@ -124,7 +149,12 @@ async function declareFromCommand(ctx: AppContext, command: SlashCommand, title:
     declareIncident: { actor: { type: 'user', id: user }, via: 'command' },
   });
   const incidentKey = await incidentKeyOfTicket(ctx, ticket.id);
-  await tellUser(ctx.slack, command.channel_id, user, incidentDeclaredText(incidentKey ?? 'The incident', ticket.key, true));
+  await tellUser(
+    ctx.slack,
+    command.channel_id,
+    user,
+    incidentDeclaredText(incidentKey ?? 'The incident', ticket.key, true),
+  );
 }
 
 const takeArgs = /^take(?:\s+until\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?))?$/i;
@@ -136,8 +166,10 @@ async function onCallCommand(ctx: AppContext, channel: string, user: string, arg
     return;
   }
   const take = takeArgs.exec(args);
-  if (!take) throw new DomainError('Use `/support oncall`, `/support oncall take` or `/support oncall take until 2026-12-24`.');
-  if (!ctx.incidents.rotation) throw new DomainError('There is no on-call rotation to cover (set ONCALL_FILE); paging goes to a user group.');
+  if (!take)
+    throw new DomainError('Use `/support oncall`, `/support oncall take` or `/support oncall take until 2026-12-24`.');
+  if (!ctx.incidents.rotation)
+    throw new DomainError('There is no on-call rotation to cover (set ONCALL_FILE); paging goes to a user group.');
   const until = take[1] ? parseLocalDate(take[1], ctx.policy.timeZone) : undefined;
   if (until && until <= now) throw new DomainError('That date has passed: give a date in the future.');
   const taken = await takeOnCall(ctx, user, now, until);
@@ -163,14 +195,27 @@ async function userEmail(ctx: AppContext, user: string): Promise<string | undefi
 async function showTicket(ctx: AppContext, channel: string, user: string, key: string): Promise<void> {
   const ticket = await findTicketByKey(ctx, key);
   if (!ticket) {
-    await tellUser(ctx.slack, channel, user, `I can't find *${key}*. Ticket numbers look like \`SUP-1042\`; \`/support mine\` and \`/support queue\` list open tickets.`);
+    await tellUser(
+      ctx.slack,
+      channel,
+      user,
+      `I can't find *${key}*. Ticket numbers look like \`SUP-1042\`; \`/support mine\` and \`/support queue\` list open tickets.`,
+    );
     return;
   }
-  const card = ticket.card?.channel && ticket.card.ts ? { channel: ticket.card.channel, ts: ticket.card.ts } : undefined;
+  const card =
+    ticket.card?.channel && ticket.card.ts ? { channel: ticket.card.channel, ts: ticket.card.ts } : undefined;
   const permalink = card ? await permalinkOf(ctx, card) : undefined;
   const storm = await stormOfTicket(ctx, ticket);
   const stormCard = storm?.card ? await permalinkOf(ctx, storm.card) : undefined;
-  const group = storm ? stormMembershipText({ label: storm.label, count: storm.count, grouped: storm.grouped, ...(stormCard ? { permalink: stormCard } : {}) }) : undefined;
+  const group = storm
+    ? stormMembershipText({
+        label: storm.label,
+        count: storm.count,
+        grouped: storm.grouped,
+        ...(stormCard ? { permalink: stormCard } : {}),
+      })
+    : undefined;
   const summary = ticketSummaryText(ticket.toObject(), { permalink, now: ctx.clock.now(), policy: ctx.policy });
   await tellUser(ctx.slack, channel, user, [summary, bugSummaryLine(ticket.bug), group].filter(Boolean).join('\n'));
 }

@@ -29,16 +29,27 @@ export function register(app: App, ctx: AppContext): void {
     const m = event as unknown as ThreadMessage;
     if (m.channel !== ctx.config.SUPPORT_CHANNEL_ID || !m.thread_ts || !m.ts || m.thread_ts === m.ts) return;
     if (m.bot_id || !m.user || !NOTE_SUBTYPES.has(m.subtype)) return;
-    const text = (m.text ?? '').trim() || (m.files?.length ? `(shared ${m.files.length === 1 ? 'a file' : `${m.files.length} files`})` : '');
+    const text =
+      (m.text ?? '').trim() ||
+      (m.files?.length ? `(shared ${m.files.length === 1 ? 'a file' : `${m.files.length} files`})` : '');
     if (!text) return;
     try {
       const ticket = await ticketByCard(ctx, { channel: m.channel, ts: m.thread_ts });
       if (!ticket) return;
       if (!(await ctx.team.mayAct(m.user))) {
-        ctx.logger.debug({ user: m.user, ticket: ticket.key }, 'thread message from outside the support team: not kept as a note');
+        ctx.logger.debug(
+          { user: m.user, ticket: ticket.key },
+          'thread message from outside the support team: not kept as a note',
+        );
         return;
       }
-      await addInternalNote(ctx, { ticketId: ticket.id, actor: { type: 'user', id: m.user }, text, slackTs: m.ts, requestKey: m.client_msg_id ?? m.ts });
+      await addInternalNote(ctx, {
+        ticketId: ticket.id,
+        actor: { type: 'user', id: m.user },
+        text,
+        slackTs: m.ts,
+        requestKey: m.client_msg_id ?? m.ts,
+      });
     } catch (err) {
       // Events are acknowledged already and there is nobody to tell; Slack does not redeliver after the ack.
       ctx.logger.error({ err, ts: m.ts, thread: m.thread_ts }, 'could not keep a thread message as an internal note');

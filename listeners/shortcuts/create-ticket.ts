@@ -14,13 +14,21 @@ import { notInTeamText } from '../../views/team-gate.js';
 const LOOKUP_BUDGET_MS = 1_200;
 
 function within<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
-  return Promise.race([work.catch(() => undefined), new Promise<undefined>((ok) => setTimeout(() => ok(undefined), ms).unref())]);
+  return Promise.race([
+    work.catch(() => undefined),
+    new Promise<undefined>((ok) => setTimeout(() => ok(undefined), ms).unref()),
+  ]);
 }
 
-async function authorProfile(ctx: AppContext, userId: string | undefined): Promise<{ email: string; name?: string } | undefined> {
+async function authorProfile(
+  ctx: AppContext,
+  userId: string | undefined,
+): Promise<{ email: string; name?: string } | undefined> {
   if (!userId) return undefined;
   const res = await ctx.slack.users.info({ user: userId });
-  const u = res.user as { is_bot?: boolean; real_name?: string; profile?: { email?: string; real_name?: string } } | undefined;
+  const u = res.user as
+    | { is_bot?: boolean; real_name?: string; profile?: { email?: string; real_name?: string } }
+    | undefined;
   const email = u?.profile?.email;
   if (!email || u?.is_bot) return undefined;
   return { email, name: u?.profile?.real_name || u?.real_name || undefined };
@@ -40,11 +48,23 @@ export function register(app: App, ctx: AppContext): void {
       const ts = message.ts ?? shortcut.message_ts;
       const [requester, permalink] = await Promise.all([
         within(LOOKUP_BUDGET_MS, authorProfile(ctx, message.user)),
-        within(LOOKUP_BUDGET_MS, ctx.slack.chat.getPermalink({ channel, message_ts: ts }).then((r) => r.permalink)),
+        within(
+          LOOKUP_BUDGET_MS,
+          ctx.slack.chat.getPermalink({ channel, message_ts: ts }).then((r) => r.permalink),
+        ),
       ]);
       const text = messageToPlainText(message.text ?? '');
-      const metadata: NewTicketMetadata = { channel, source: { channel, ts, author: message.user, permalink }, requester };
-      await openNewTicketModal(ctx, shortcut.trigger_id, { email: requester?.email, subject: subjectFromText(text), description: text }, metadata);
+      const metadata: NewTicketMetadata = {
+        channel,
+        source: { channel, ts, author: message.user, permalink },
+        requester,
+      };
+      await openNewTicketModal(
+        ctx,
+        shortcut.trigger_id,
+        { email: requester?.email, subject: subjectFromText(text), description: text },
+        metadata,
+      );
     });
   });
 }

@@ -36,12 +36,25 @@ function readForm(values: Record<string, Record<string, ViewStateValue>>) {
 export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.escalateModal, async ({ ack, body, view }) => {
     const user = body.user.id;
-    const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: BLOCK_OF.level, blockOf: BLOCK_OF, button: 'Escalate', what: 'escalation', schema: escalationRequestSchema, values: readForm(view.state.values), guard: (ticketId, request) => ticketForEscalation(ctx, ticketId, request.level) });
+    const checked = await checkTicketForm(ctx, user, view.private_metadata, {
+      block: BLOCK_OF.level,
+      blockOf: BLOCK_OF,
+      button: 'Escalate',
+      what: 'escalation',
+      schema: escalationRequestSchema,
+      values: readForm(view.state.values),
+      guard: (ticketId, request) => ticketForEscalation(ctx, ticketId, request.level),
+    });
     if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
     const { meta, data: request } = checked;
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'escalate' }, async () => {
-      await escalateTicket(ctx, meta.ticketId, { actor: { type: 'user', id: user, name: body.user.name }, dedupeKey: `view:${view.id}` }, request);
+      await escalateTicket(
+        ctx,
+        meta.ticketId,
+        { actor: { type: 'user', id: user, name: body.user.name }, dedupeKey: `view:${view.id}` },
+        request,
+      );
     });
   });
 }

@@ -9,7 +9,11 @@ import { checkIncidentForm, formValues } from '../incident-modals.js';
 import { afterAck } from '../respond.js';
 import { agentActor } from '../modal-values.js';
 
-const field = (missing?: string) => (missing ? z.string().trim().min(1, missing) : z.string().trim()).max(REPORT_FIELD_MAX, `Keep it under ${REPORT_FIELD_MAX} characters.`);
+const field = (missing?: string) =>
+  (missing ? z.string().trim().min(1, missing) : z.string().trim()).max(
+    REPORT_FIELD_MAX,
+    `Keep it under ${REPORT_FIELD_MAX} characters.`,
+  );
 const when = z.number({ error: 'Pick a date and time.' }).int().positive();
 const reportSchema = z
   .object({
@@ -49,7 +53,15 @@ export function register(app: App, ctx: AppContext): void {
       prevention: v.text(InputIds.reportPrevention),
       timeline: v.text(InputIds.reportTimeline),
     };
-    const checked = await checkIncidentForm(ctx, user, view.private_metadata, { block: BLOCK_OF.title, blockOf: BLOCK_OF, button: 'Write report', what: 'report', schema: reportSchema, values, guard: (meta) => incidentForReport(ctx, meta.incidentId) });
+    const checked = await checkIncidentForm(ctx, user, view.private_metadata, {
+      block: BLOCK_OF.title,
+      blockOf: BLOCK_OF,
+      button: 'Write report',
+      what: 'report',
+      schema: reportSchema,
+      values,
+      guard: (meta) => incidentForReport(ctx, meta.incidentId),
+    });
     if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
     const { meta, data: d } = checked;
     await ack();
@@ -57,7 +69,16 @@ export function register(app: App, ctx: AppContext): void {
       await submitReport(ctx, {
         incidentId: meta.incidentId,
         actor: await agentActor(ctx, body.user),
-        fields: { title: d.title, startedAt: new Date(d.start * 1000), endedAt: new Date(d.end * 1000), impact: d.impact, rootCause: d.rootCause, resolution: d.resolution, prevention: parseActionItems(d.prevention), timeline: d.timeline },
+        fields: {
+          title: d.title,
+          startedAt: new Date(d.start * 1000),
+          endedAt: new Date(d.end * 1000),
+          impact: d.impact,
+          rootCause: d.rootCause,
+          resolution: d.resolution,
+          prevention: parseActionItems(d.prevention),
+          timeline: d.timeline,
+        },
         requestKey: view.id,
       });
     });

@@ -5,7 +5,13 @@ import { createTicket, waitForCard, type CreateResult } from '../../src/domain/t
 import { CATEGORIES, PRIORITIES } from '../../src/domain/types.js';
 import { permalinkOf } from '../../src/slack/permalink.js';
 import { CallbackIds, InputIds } from '../../views/ids.js';
-import { ACKNOWLEDGE_VALUE, DESCRIPTION_MAX, SUBJECT_MAX, ticketCreatedText, type NewTicketMetadata } from '../../views/new-ticket-modal.js';
+import {
+  ACKNOWLEDGE_VALUE,
+  DESCRIPTION_MAX,
+  SUBJECT_MAX,
+  ticketCreatedText,
+  type NewTicketMetadata,
+} from '../../views/new-ticket-modal.js';
 import { notInTeamText } from '../../views/team-gate.js';
 import { safe } from '../../views/text.js';
 import { modalErrors } from '../modal-values.js';
@@ -14,13 +20,24 @@ import { afterAck, tellUser, userMessage } from '../respond.js';
 const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/);
 const metadataSchema = z.object({
   channel: slackChannel.optional(),
-  source: z.object({ channel: slackChannel, ts: z.string().regex(/^\d+\.\d+$/), author: z.string().optional(), permalink: z.url().optional() }).optional(),
+  source: z
+    .object({
+      channel: slackChannel,
+      ts: z.string().regex(/^\d+\.\d+$/),
+      author: z.string().optional(),
+      permalink: z.url().optional(),
+    })
+    .optional(),
   requester: z.object({ email: z.string(), name: z.string().max(200).optional() }).optional(),
 });
 
 const submissionSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email('Enter the requester’s email address, such as ada@example.com.')),
-  subject: z.string().trim().min(1, 'Enter a subject.').max(SUBJECT_MAX, `Keep the subject to ${SUBJECT_MAX} characters.`),
+  subject: z
+    .string()
+    .trim()
+    .min(1, 'Enter a subject.')
+    .max(SUBJECT_MAX, `Keep the subject to ${SUBJECT_MAX} characters.`),
   body: z.string().max(DESCRIPTION_MAX, `Keep the description to ${DESCRIPTION_MAX} characters.`),
   category: z.enum(CATEGORIES, 'Choose one of the listed categories.').optional(),
   priority: z.enum(PRIORITIES, 'Choose one of the listed priorities.').optional(),
@@ -37,11 +54,17 @@ const BLOCK_OF: Record<keyof Submission, string> = {
   acknowledge: InputIds.newAcknowledge.block,
 };
 
-type StateValue = { value?: string | null; selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> };
+type StateValue = {
+  value?: string | null;
+  selected_option?: { value?: string } | null;
+  selected_options?: Array<{ value?: string }>;
+};
 type StateValues = Record<string, Record<string, StateValue>>;
 
 /** Reads the form; errors are keyed by block_id, as `response_action: 'errors'` wants them. */
-export function parseNewTicket(values: StateValues): { ok: true; data: Submission } | { ok: false; errors: Record<string, string> } {
+export function parseNewTicket(
+  values: StateValues,
+): { ok: true; data: Submission } | { ok: false; errors: Record<string, string> } {
   const field = (ids: { block: string; action: string }) => values[ids.block]?.[ids.action];
   const raw = {
     email: field(InputIds.newEmail)?.value ?? '',
@@ -87,7 +110,8 @@ export function register(app: App, ctx: AppContext): void {
         return;
       }
       // The author's name belongs to the author's email: if the agent typed another address, it is not theirs.
-      const name = meta.requester && meta.requester.email.toLowerCase() === input.email ? meta.requester.name : undefined;
+      const name =
+        meta.requester && meta.requester.email.toLowerCase() === input.email ? meta.requester.name : undefined;
       let result: CreateResult;
       try {
         result = await createTicket(ctx, {
@@ -102,7 +126,9 @@ export function register(app: App, ctx: AppContext): void {
           // The view id is the same for a double-clicked or retried submission: one ticket.
           idempotencyKeys: [`slack:view:${view.id}`],
           acknowledge: input.acknowledge,
-          ...(input.priority === 'P0' ? { declareIncident: { actor: { type: 'user', id: user }, via: 'priority' } } : {}),
+          ...(input.priority === 'P0'
+            ? { declareIncident: { actor: { type: 'user', id: user }, via: 'priority' } }
+            : {}),
         });
       } catch (err) {
         ctx.logger.error({ err, user }, 'could not create a ticket from Slack');
@@ -111,7 +137,12 @@ export function register(app: App, ctx: AppContext): void {
       }
       const card = await waitForCard(ctx, result.ticket.id);
       const permalink = card ? await permalinkOf(ctx, card) : undefined;
-      const text = ticketCreatedText(result.ticket, { created: result.created, acknowledged: input.acknowledge, permalink, channel: ctx.config.SUPPORT_CHANNEL_ID });
+      const text = ticketCreatedText(result.ticket, {
+        created: result.created,
+        acknowledged: input.acknowledge,
+        permalink,
+        channel: ctx.config.SUPPORT_CHANNEL_ID,
+      });
       await tellUser(ctx.slack, meta.channel, user, text);
     });
   });

@@ -9,7 +9,11 @@ import { afterAck } from '../respond.js';
 import { agentActor, checkTicketForm, findBlockId } from '../modal-values.js';
 
 const replySchema = z.object({
-  message: z.string().trim().min(1, 'Write a message to the requester.').max(MESSAGE_MAX_CHARS, `Keep the message under ${MESSAGE_MAX_CHARS} characters.`),
+  message: z
+    .string()
+    .trim()
+    .min(1, 'Write a message to the requester.')
+    .max(MESSAGE_MAX_CHARS, `Keep the message under ${MESSAGE_MAX_CHARS} characters.`),
   waitOnCustomer: z.boolean(),
 });
 
@@ -19,7 +23,10 @@ function readForm(values: Record<string, Record<string, ViewStateValue>>) {
   const waiting = waitingBlock ? values[waitingBlock]?.[InputIds.replyWaiting.action]?.selected_options : undefined;
   return {
     messageBlock,
-    form: { message: values[messageBlock]?.[InputIds.replyMessage.action]?.value ?? '', waitOnCustomer: !!waiting?.some((o) => o.value === WAITING_OPTION) },
+    form: {
+      message: values[messageBlock]?.[InputIds.replyMessage.action]?.value ?? '',
+      waitOnCustomer: !!waiting?.some((o) => o.value === WAITING_OPTION),
+    },
   };
 }
 
@@ -31,12 +38,25 @@ export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.replyModal, async ({ ack, body, view }) => {
     const user = body.user.id;
     const { messageBlock, form } = readForm(view.state.values);
-    const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: messageBlock, button: 'Reply', what: 'reply', schema: replySchema, values: form, guard: (ticketId) => ticketForReply(ctx, ticketId) });
+    const checked = await checkTicketForm(ctx, user, view.private_metadata, {
+      block: messageBlock,
+      button: 'Reply',
+      what: 'reply',
+      schema: replySchema,
+      values: form,
+      guard: (ticketId) => ticketForReply(ctx, ticketId),
+    });
     if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
     const { meta, data: reply } = checked;
     await ack();
     await afterAck(ctx, { channel: meta.channel, user, what: 'reply to requester' }, async () => {
-      await agentReply(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), message: reply.message, waitOnCustomer: reply.waitOnCustomer, requestKey: view.id });
+      await agentReply(ctx, {
+        ticketId: meta.ticketId,
+        actor: await agentActor(ctx, body.user),
+        message: reply.message,
+        waitOnCustomer: reply.waitOnCustomer,
+        requestKey: view.id,
+      });
       // Started from "Send this article": the article's usage counts it (once per form).
       if (meta.articleId) await recordArticleSent(ctx, meta.articleId, view.id);
     });

@@ -9,7 +9,8 @@ import { articleFormAfterResolve } from '../article-form.js';
 import { afterAck } from '../respond.js';
 import { agentActor, checkTicketForm } from '../modal-values.js';
 
-const text = (missing: string) => z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
+const text = (missing: string) =>
+  z.string().trim().min(1, missing).max(MESSAGE_MAX_CHARS, `Keep it under ${MESSAGE_MAX_CHARS} characters.`);
 const resolveSchema = z.object({
   summary: text('Say what was done: the requester reads this.'),
   verify: text('Say how the requester can check that it works.'),
@@ -27,7 +28,15 @@ function readForm(values: Record<string, Record<string, ViewStateValue>>) {
 export function register(app: App, ctx: AppContext): void {
   app.view<ViewSubmitAction>(CallbackIds.resolveModal, async ({ ack, body, view }) => {
     const user = body.user.id;
-    const checked = await checkTicketForm(ctx, user, view.private_metadata, { block: BLOCK_OF.summary, blockOf: BLOCK_OF, button: 'Resolve', what: 'resolution', schema: resolveSchema, values: readForm(view.state.values), guard: (ticketId) => ticketForResolution(ctx, ticketId) });
+    const checked = await checkTicketForm(ctx, user, view.private_metadata, {
+      block: BLOCK_OF.summary,
+      blockOf: BLOCK_OF,
+      button: 'Resolve',
+      what: 'resolution',
+      schema: resolveSchema,
+      values: readForm(view.state.values),
+      guard: (ticketId) => ticketForResolution(ctx, ticketId),
+    });
     if (!checked.ok) return ack({ response_action: 'errors', errors: checked.errors });
     const { meta, data: resolution } = checked;
     // "Save as article next": the form turns into the article form, prefilled from this resolution.
@@ -36,7 +45,12 @@ export function register(app: App, ctx: AppContext): void {
     const next = saveArticle ? await articleFormAfterResolve(ctx, meta, resolution) : undefined;
     await ack(next ? { response_action: 'update', view: next } : undefined);
     await afterAck(ctx, { channel: meta.channel, user, what: 'resolve ticket' }, async () => {
-      await resolveTicket(ctx, { ticketId: meta.ticketId, actor: await agentActor(ctx, body.user), ...resolution, requestKey: view.id });
+      await resolveTicket(ctx, {
+        ticketId: meta.ticketId,
+        actor: await agentActor(ctx, body.user),
+        ...resolution,
+        requestKey: view.id,
+      });
     });
   });
 }

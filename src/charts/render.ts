@@ -9,11 +9,23 @@ import { compile, type TopLevelSpec } from 'vega-lite';
  * a bare server draws the same text as a laptop, and a missing font shows up here rather than as blank labels.
  */
 const require = createRequire(import.meta.url);
-const FONT_FILES = [require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'), require.resolve('@expo-google-fonts/inter/700Bold/Inter_700Bold.ttf')];
+const FONT_FILES = [
+  require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'),
+  require.resolve('@expo-google-fonts/inter/700Bold/Inter_700Bold.ttf'),
+];
 export const CHART_FONT = 'Inter';
 
 /** Okabe–Ito: distinguishable with every common colour-vision deficiency. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+] as const;
 
 /** Every chart is this many pixels wide (the height follows the chart); Slack scales it down to fit. */
 export const CHART_WIDTH = 1200;

@@ -17,7 +17,11 @@ export function describeUri(uri: string): string {
 }
 
 export async function connectDatabase(uri: string, logger: Logger, dbName?: string): Promise<Connection> {
-  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: false, ...(dbName ? { dbName } : {}) });
+  const conn = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: 5000,
+    autoIndex: false,
+    ...(dbName ? { dbName } : {}),
+  });
   try {
     await conn.asPromise();
   } catch (err) {
@@ -34,7 +38,9 @@ export async function connectDatabase(uri: string, logger: Logger, dbName?: stri
 export async function describeServer(conn: Connection): Promise<string> {
   try {
     const info = await conn.db!.admin().command({ buildInfo: 1 });
-    return info.secantusVersion ? `SecantusDB ${info.secantusVersion} (MongoDB ${info.version} compatible)` : `MongoDB ${info.version}`;
+    return info.secantusVersion
+      ? `SecantusDB ${info.secantusVersion} (MongoDB ${info.version} compatible)`
+      : `MongoDB ${info.version}`;
   } catch {
     return 'unknown server';
   }

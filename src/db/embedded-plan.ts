@@ -12,7 +12,10 @@ export interface EmbeddedPlan {
  * `dataDir`: the folder `npm start` keeps its database in (its current and earlier-version subfolders are
  * read); undefined for the tests' temporary server. MONGODB_URI is the caller's business.
  */
-export async function planEmbedded(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedPlan> {
+export async function planEmbedded(
+  dataDir: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<EmbeddedPlan> {
   const installed = findSecantusDb(env);
   const engines = dataDir ? ['database', 'mongodb', 'secantusdb'].map((f) => engineOf(join(dataDir, f))) : [];
   if (engines.includes('mongodb') && !engines.includes('secantusdb')) {

@@ -73,8 +73,11 @@ export async function startMemoryServer(dbPath?: string): Promise<EmbeddedServer
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   // Its own console.warn repeats a failed download's stack; the chain reports the reason in one line instead.
   const warn = console.warn;
-  console.warn = (...args: unknown[]) => (String(args[0]).startsWith('Starting the MongoMemoryServer Instance failed') ? undefined : warn(...args));
-  const server = await MongoMemoryServer.create({ instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {} }).finally(() => (console.warn = warn));
+  console.warn = (...args: unknown[]) =>
+    String(args[0]).startsWith('Starting the MongoMemoryServer Instance failed') ? undefined : warn(...args);
+  const server = await MongoMemoryServer.create({
+    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
+  }).finally(() => (console.warn = warn));
   return {
     kind: 'mongodb-memory-server',
     uri: server.getUri(),
@@ -89,11 +92,15 @@ export async function startSecantusDb(bin: string, storagePath?: string): Promis
   const dir = storagePath ? resolve(storagePath) : mkdtempSync(join(tmpdir(), 'deskbell-secantusdb-'));
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--storage-path', dir, '--log-level', 'ERROR'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    // Its own process group: a Ctrl-C in the terminal reaches Deskbell, which closes its connection first.
-    detached: true,
-  });
+  const child = spawn(
+    bin,
+    ['--host', '127.0.0.1', '--port', String(port), '--storage-path', dir, '--log-level', 'ERROR'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal reaches Deskbell, which closes its connection first.
+      detached: true,
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   try {
@@ -150,5 +157,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 300);
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .slice(0, 300);
 }

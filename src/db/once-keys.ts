@@ -18,7 +18,8 @@ export const OnceKeys = {
   /** The charts shared after a summary, named by that summary's own key. */
   summaryCharts: (summaryKey: string) => `charts:${summaryKey}`,
   /** One SLA reminder (75 % warning or breach) of one target; also the dedupe key of its timeline event. */
-  slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) => `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
+  slaReminder: (ticketId: string, target: string, stage: string, dueAt: Date) =>
+    `sla:${ticketId}:${target}:${stage}:${dueAt.toISOString()}`,
   /** An incident's war-room channel. */
   warRoom: (incidentId: string) => `war-room:${incidentId}`,
   /** The war room's bookmark to the ticket's card. */
@@ -33,7 +34,8 @@ export const OnceKeys = {
   page: (eventId: string, user: string) => `page:${eventId}:${user}`,
   /** One PagerDuty event of an incident. */
   // Round 0 keeps the key it always had; a reopened incident's events are new ones.
-  pagerDuty: (incidentId: string, action: string, round = 0) => `pagerduty:${incidentId}:${action}${round ? `:${round}` : ''}`,
+  pagerDuty: (incidentId: string, action: string, round = 0) =>
+    `pagerduty:${incidentId}:${action}${round ? `:${round}` : ''}`,
   /** A status update (or the resolution) of an incident, posted in its war room. */
   incidentUpdate: (eventId: string) => `incident-update:${eventId}`,
   /** The all-clear in #support for one resolution of an incident. */
@@ -42,9 +44,11 @@ export const OnceKeys = {
    * One clock reminder of an incident: `update_reminder` / `update_overdue` (per due time and round),
    * `monitor_end`, `report_half` / `report_late` / `report_overdue` (per due time).
    */
-  incidentReminder: (incidentId: string, kind: string, at: Date, round = 0) => `incident-reminder:${incidentId}:${kind}:${at.toISOString()}:${round}`,
+  incidentReminder: (incidentId: string, kind: string, at: Date, round = 0) =>
+    `incident-reminder:${incidentId}:${kind}:${at.toISOString()}:${round}`,
   /** One revision of the incident report, posted in the war room (`war-room`) or #support (`support`). */
-  incidentReport: (incidentId: string, revision: number, where: 'war-room' | 'support') => `incident-report:${incidentId}:${revision}:${where}`,
+  incidentReport: (incidentId: string, revision: number, where: 'war-room' | 'support') =>
+    `incident-report:${incidentId}:${revision}:${where}`,
   /** The Markdown file of one revision of the incident report. */
   incidentReportFile: (incidentId: string, revision: number) => `incident-report-file:${incidentId}:${revision}`,
   /** The war room's archiving. */

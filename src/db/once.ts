@@ -47,9 +47,13 @@ export class FencedOutError extends Error {
   override name = 'FencedOutError';
 }
 
-export async function deliverOnce<R>(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOptions<R>): Promise<DeliverOnceOutcome<R>> {
+export async function deliverOnce<R>(
+  models: Pick<Models, 'Delivery'>,
+  opts: DeliverOnceOptions<R>,
+): Promise<DeliverOnceOutcome<R>> {
   const claim = await claimDelivery(models, opts);
-  if (claim.status !== 'claimed') return claim.status === 'done' ? { status: 'done', result: claim.result as R, by: 'earlier' } : { status: 'busy' };
+  if (claim.status !== 'claimed')
+    return claim.status === 'done' ? { status: 'done', result: claim.result as R, by: 'earlier' } : { status: 'busy' };
   const { owner } = claim;
   const release = keepClaimed(models, opts.key, owner, opts.deadlineMs);
   try {
@@ -83,10 +87,14 @@ async function holdAndDeliver<R>(
     try {
       found = await opts.check();
     } catch (err) {
-      await models.Delivery.updateOne(guard, { $set: { state: 'pending', lastError: errorText(err) }, $unset: { owner: 1, deadline: 1 } });
+      await models.Delivery.updateOne(guard, {
+        $set: { state: 'pending', lastError: errorText(err) },
+        $unset: { owner: 1, deadline: 1 },
+      });
       throw err;
     }
-    if (found !== undefined) return { status: 'done', result: await finish(models, opts.key, owner, found), by: 'found' };
+    if (found !== undefined)
+      return { status: 'done', result: await finish(models, opts.key, owner, found), by: 'found' };
   }
 
   let result: R;
@@ -94,13 +102,19 @@ async function holdAndDeliver<R>(
     result = await opts.send();
   } catch (err) {
     const uncertain = claim.uncertain || (opts.mayHaveReached ?? (() => true))(err);
-    await models.Delivery.updateOne(guard, { $set: { state: 'pending', uncertain, lastError: errorText(err) }, $unset: { owner: 1, deadline: 1 } });
+    await models.Delivery.updateOne(guard, {
+      $set: { state: 'pending', uncertain, lastError: errorText(err) },
+      $unset: { owner: 1, deadline: 1 },
+    });
     throw err;
   }
   return { status: 'done', result: await finish(models, opts.key, owner, result), by: 'sent' };
 }
 
-type Claimed = { status: 'claimed'; owner: string; uncertain: boolean } | { status: 'done'; result: unknown } | { status: 'busy' };
+type Claimed =
+  | { status: 'claimed'; owner: string; uncertain: boolean }
+  | { status: 'done'; result: unknown }
+  | { status: 'busy' };
 
 /** The claim: one conditional update (or the first insert); exactly one of any number of concurrent callers wins. */
 async function claimDelivery(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOptions<unknown>): Promise<Claimed> {
@@ -122,7 +136,8 @@ async function claimDelivery(models: Pick<Models, 'Delivery'>, opts: DeliverOnce
     const existing = await models.Delivery.findById(opts.key, { state: 1, result: 1, deadline: 1 }).lean();
     if (existing?.state === 'done') return { status: 'done', result: existing.result };
     if (existing) {
-      if (existing.state === 'sending' && existing.deadline && existing.deadline.getTime() >= Date.now()) return { status: 'busy' };
+      if (existing.state === 'sending' && existing.deadline && existing.deadline.getTime() >= Date.now())
+        return { status: 'busy' };
       continue; // it changed between the two reads: claim again
     }
     const inserted = await insertClaim(models, opts);
@@ -132,7 +147,10 @@ async function claimDelivery(models: Pick<Models, 'Delivery'>, opts: DeliverOnce
 }
 
 /** The first claim: inserting the record in `sending`. Undefined when it exists already (or a racer inserted it). */
-async function insertClaim(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOptions<unknown>): Promise<Claimed | undefined> {
+async function insertClaim(
+  models: Pick<Models, 'Delivery'>,
+  opts: DeliverOnceOptions<unknown>,
+): Promise<Claimed | undefined> {
   const owner = randomUUID();
   try {
     await models.Delivery.create({
@@ -157,10 +175,15 @@ async function insertClaim(models: Pick<Models, 'Delivery'>, opts: DeliverOnceOp
 async function finish<R>(models: Pick<Models, 'Delivery'>, key: string, owner: string, result: R): Promise<R> {
   const res = await models.Delivery.updateOne(
     { _id: key, owner, state: 'sending' },
-    { $set: { state: 'done', result, doneAt: new Date(), uncertain: false }, $unset: { owner: 1, deadline: 1, lastError: 1 } },
+    {
+      $set: { state: 'done', result, doneAt: new Date(), uncertain: false },
+      $unset: { owner: 1, deadline: 1, lastError: 1 },
+    },
   );
   if (res.matchedCount === 0) {
-    throw new FencedOutError(`${key}: the claim was taken over while this attempt was still running; the new holder checks for its effect`);
+    throw new FencedOutError(
+      `${key}: the claim was taken over while this attempt was still running; the new holder checks for its effect`,
+    );
   }
   return result;
 }

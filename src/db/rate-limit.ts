@@ -15,7 +15,13 @@ export interface RateDecision {
  * upsert tries to insert the existing `_id` and the unique index refuses it, so two processes can never
  * both take the last slot. Fixed windows: a sender may reach twice the limit across a window's edge.
  */
-export async function takeRate(models: Pick<Models, 'RateCounter'>, key: string, limit: number, windowMs: number, now: Date): Promise<RateDecision> {
+export async function takeRate(
+  models: Pick<Models, 'RateCounter'>,
+  key: string,
+  limit: number,
+  windowMs: number,
+  now: Date,
+): Promise<RateDecision> {
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
   const retryAfterMs = start + windowMs - now.getTime();
   if (limit <= 0) return { allowed: false, count: 0, retryAfterMs };
@@ -43,7 +49,11 @@ export async function takeRate(models: Pick<Models, 'RateCounter'>, key: string,
   }
   // The window exists: either it is full, or another process created it at the same moment (then the
   // plain conditional increment succeeds).
-  const doc = await models.RateCounter.findOneAndUpdate(below, { $inc: { count: 1 } }, { returnDocument: 'after', lean: true });
+  const doc = await models.RateCounter.findOneAndUpdate(
+    below,
+    { $inc: { count: 1 } },
+    { returnDocument: 'after', lean: true },
+  );
   if (doc) return { allowed: true, count: doc.count, retryAfterMs };
   const full = await models.RateCounter.findById(_id, { count: 1 }).lean();
   return { allowed: false, count: full?.count ?? limit, retryAfterMs };

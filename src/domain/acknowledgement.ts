@@ -27,7 +27,8 @@ export function acknowledgementText(
     lines.push(...articles.map((a) => `- ${oneLine(a.title, MAIL_SUBJECT_MAX)}: ${a.url}`));
     lines.push('If one of them solves it, you can tell us on its page and we will close the ticket.');
   }
-  if (deps.settings.selfHelpUrl) lines.push('', `Many questions are answered in our help centre: ${deps.settings.selfHelpUrl}`);
+  if (deps.settings.selfHelpUrl)
+    lines.push('', `Many questions are answered in our help centre: ${deps.settings.selfHelpUrl}`);
   lines.push('', '— The support team', '', 'This is an automatic acknowledgement.');
   return lines.join('\n');
 }
@@ -40,13 +41,18 @@ export function acknowledgementId(ticket: Pick<TicketDoc, 'key' | 'id'>): string
 /** Queues the auto-acknowledgement (once per ticket: the outbox id is the ticket's). */
 export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc, opts: { sendNow?: boolean } = {}) {
   const articles = await selfHelpLinks(deps, ticket);
-  return queueMail(deps, ticket, {
-    id: acknowledgementId(ticket),
-    kind: 'acknowledgement',
-    to: ticket.requester?.email ?? '',
-    subject: ticketSubject(ticket),
-    text: acknowledgementText(ticket, deps, articles),
-    ...threadHeaders(ticket),
-    headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
-  }, opts);
+  return queueMail(
+    deps,
+    ticket,
+    {
+      id: acknowledgementId(ticket),
+      kind: 'acknowledgement',
+      to: ticket.requester?.email ?? '',
+      subject: ticketSubject(ticket),
+      text: acknowledgementText(ticket, deps, articles),
+      ...threadHeaders(ticket),
+      headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+    },
+    opts,
+  );
 }

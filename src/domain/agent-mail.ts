@@ -15,7 +15,13 @@ export interface AgentMail {
 
 export function signature(actor: Actor, key: string): string {
   const name = actor.name?.trim();
-  return ['-- ', ...(name ? [name] : []), 'Support team', '', `Ticket ${key}. To add anything, reply to this email and keep [${key}] in the subject.`].join('\n');
+  return [
+    '-- ',
+    ...(name ? [name] : []),
+    'Support team',
+    '',
+    `Ticket ${key}. To add anything, reply to this email and keep [${key}] in the subject.`,
+  ].join('\n');
 }
 
 /**
@@ -23,7 +29,12 @@ export function signature(actor: Actor, key: string): string {
  * pass the result to `record({ mail })`: changeTicket keeps it on the event, in the same write, and queues it
  * once the change is stored (the outbox reconcile finds it there should the process die in between).
  */
-export function composeAgentMail(deps: Pick<DomainDeps, 'settings'>, ticket: TicketDoc, actor: Actor, mail: AgentMail): QueuedMail {
+export function composeAgentMail(
+  deps: Pick<DomainDeps, 'settings'>,
+  ticket: TicketDoc,
+  actor: Actor,
+  mail: AgentMail,
+): QueuedMail {
   const headers = threadHeaders(ticket, { orLastOfThread: true });
   const queued: QueuedMail = {
     id: mail.id,

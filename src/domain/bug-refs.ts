@@ -32,7 +32,9 @@ export function parseIssueRef(settings: Pick<BugSettings, 'github' | 'jira'>, te
   }
   const jira = settings.jira;
   if (jira) {
-    const url = new RegExp(`^${escapeRegExp(jira.baseUrl)}/browse/([A-Z][A-Z0-9_]+-\\d{1,9})(?:[/?#].*)?$`, 'i').exec(word);
+    const url = new RegExp(`^${escapeRegExp(jira.baseUrl)}/browse/([A-Z][A-Z0-9_]+-\\d{1,9})(?:[/?#].*)?$`, 'i').exec(
+      word,
+    );
     const key = url?.[1]?.toUpperCase() ?? JIRA_KEY.exec(word)?.[1];
     if (key) return { tracker: 'jira', ref: key };
   }

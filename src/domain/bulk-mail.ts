@@ -25,5 +25,8 @@ export async function unverifiedStormRequesters(
     deps.models.Ticket.countDocuments(filter),
     deps.models.Ticket.find(filter, { 'requester.email': 1 }).sort({ number: 1 }).limit(max).lean(),
   ]);
-  return { addresses: some.map((t) => String((t as { requester?: { email?: string } }).requester?.email ?? '')), count };
+  return {
+    addresses: some.map((t) => String((t as { requester?: { email?: string } }).requester?.email ?? '')),
+    count,
+  };
 }

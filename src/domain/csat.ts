@@ -6,7 +6,13 @@ import { changeTicket } from './ticket-changes.js';
 
 /** The one survey question's answers, worst to best. */
 export const CSAT_SCORES = [1, 2, 3, 4, 5] as const;
-export const CSAT_LABELS: Record<number, string> = { 1: 'Very dissatisfied', 2: 'Dissatisfied', 3: 'Neutral', 4: 'Satisfied', 5: 'Very satisfied' };
+export const CSAT_LABELS: Record<number, string> = {
+  1: 'Very dissatisfied',
+  2: 'Dissatisfied',
+  3: 'Neutral',
+  4: 'Satisfied',
+  5: 'Very satisfied',
+};
 export const CSAT_VALID_DAYS = 30;
 
 export interface SurveyAnswer {
@@ -23,7 +29,9 @@ function mac(key: Buffer, payload: string): Buffer {
 
 /** `base64url(ticketId.score.expiry.surveyId).base64url(HMAC)`: tamper-proof, no state needed until it is used. */
 export function signSurveyAnswer(key: Buffer, a: SurveyAnswer): string {
-  const payload = Buffer.from(`${a.ticketId}.${a.score}.${Math.floor(a.expiresAt.getTime() / 1000)}.${a.surveyId}`).toString('base64url');
+  const payload = Buffer.from(
+    `${a.ticketId}.${a.score}.${Math.floor(a.expiresAt.getTime() / 1000)}.${a.surveyId}`,
+  ).toString('base64url');
   return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
 
@@ -37,19 +45,34 @@ export function verifySurveyToken(key: Buffer, token: string, now: Date): TokenC
   const expected = mac(key, payload);
   const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
-  const parts = /^([a-f0-9]{24})\.([1-5])\.(\d{1,12})\.([A-Za-z0-9_-]{8,64})$/.exec(Buffer.from(payload, 'base64url').toString('utf8'));
+  const parts = /^([a-f0-9]{24})\.([1-5])\.(\d{1,12})\.([A-Za-z0-9_-]{8,64})$/.exec(
+    Buffer.from(payload, 'base64url').toString('utf8'),
+  );
   if (!parts) return { ok: false, reason: 'invalid' };
-  const answer = { ticketId: parts[1]!, score: Number(parts[2]), expiresAt: new Date(Number(parts[3]) * 1000), surveyId: parts[4]! };
+  const answer = {
+    ticketId: parts[1]!,
+    score: Number(parts[2]),
+    expiresAt: new Date(Number(parts[3]) * 1000),
+    surveyId: parts[4]!,
+  };
   if (answer.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, answer };
 }
 
 /** The five survey links of one resolution mail, best score last. */
-export function surveyLinks(deps: Pick<DomainDeps, 'settings'>, ticketId: string, now: Date): Array<{ score: number; label: string; url: string }> {
+export function surveyLinks(
+  deps: Pick<DomainDeps, 'settings'>,
+  ticketId: string,
+  now: Date,
+): Array<{ score: number; label: string; url: string }> {
   const { key, baseUrl: base } = deps.settings.survey;
   const expiresAt = new Date(now.getTime() + CSAT_VALID_DAYS * 86_400_000);
   const surveyId = randomBytes(12).toString('base64url');
-  return CSAT_SCORES.map((score) => ({ score, label: CSAT_LABELS[score]!, url: `${base}/csat/${signSurveyAnswer(key, { ticketId, score, expiresAt, surveyId })}` }));
+  return CSAT_SCORES.map((score) => ({
+    score,
+    label: CSAT_LABELS[score]!,
+    url: `${base}/csat/${signSurveyAnswer(key, { ticketId, score, expiresAt, surveyId })}`,
+  }));
 }
 
 export type SurveyOutcome =
@@ -102,10 +125,15 @@ export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen
   const check = verifySurveyToken(deps.settings.survey.key, token, deps.clock.now());
   if (!check.ok) return { kind: check.reason };
   const { ticketId, surveyId } = check.answer;
-  const score = chosen !== undefined && (CSAT_SCORES as readonly number[]).includes(chosen) ? chosen : check.answer.score;
+  const score =
+    chosen !== undefined && (CSAT_SCORES as readonly number[]).includes(chosen) ? chosen : check.answer.score;
   const ticket = await deps.models.Ticket.findById(ticketId, { key: 1, requester: 1 }).lean();
   if (!ticket) return { kind: 'not_found' };
-  const actor = { type: 'requester' as const, id: ticket.requester?.email ?? undefined, name: ticket.requester?.name ?? ticket.requester?.email ?? undefined };
+  const actor = {
+    type: 'requester' as const,
+    id: ticket.requester?.email ?? undefined,
+    name: ticket.requester?.name ?? ticket.requester?.email ?? undefined,
+  };
   let previous: number | undefined;
   const outcome = await changeTicket(deps, ticketId, { actor }, (t, record) => {
     previous = currentAnswer(t.timeline as CsatEvent[], surveyId);
@@ -127,8 +155,17 @@ export async function recordSurveyAnswer(deps: DomainDeps, token: string, chosen
  * and only over a record of an earlier timeline position: the timeline only grows, so when two answers
  * race, the record ends with the one the ticket kept last, whatever order these writes land in.
  */
-async function keepAnswer(deps: DomainDeps, ticketId: string, surveyId: string, score: number, position: number): Promise<void> {
-  const filter = { _id: OnceKeys.csatAnswer(ticketId, surveyId), $or: [{ 'data.position': { $lt: position } }, { 'data.position': { $exists: false } }] };
+async function keepAnswer(
+  deps: DomainDeps,
+  ticketId: string,
+  surveyId: string,
+  score: number,
+  position: number,
+): Promise<void> {
+  const filter = {
+    _id: OnceKeys.csatAnswer(ticketId, surveyId),
+    $or: [{ 'data.position': { $lt: position } }, { 'data.position': { $exists: false } }],
+  };
   const update = { $set: { ticketId, data: { score, position } }, $setOnInsert: { createdAt: deps.clock.now() } };
   try {
     await deps.models.IdempotencyKey.updateOne(filter, update, { upsert: true });

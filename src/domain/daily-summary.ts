@@ -50,7 +50,20 @@ export interface DailySummary {
 }
 
 /** The fields a summary shows of a ticket, and those its counts and lists are computed from. */
-export const SUMMARY_FIELDS = { key: 1, subject: 1, priority: 1, suggestedPriority: 1, status: 1, assignee: 1, category: 1, createdAt: 1, firstResponseAt: 1, sla: 1, 'card.channel': 1, 'card.ts': 1 } as const;
+export const SUMMARY_FIELDS = {
+  key: 1,
+  subject: 1,
+  priority: 1,
+  suggestedPriority: 1,
+  status: 1,
+  assignee: 1,
+  category: 1,
+  createdAt: 1,
+  firstResponseAt: 1,
+  sla: 1,
+  'card.channel': 1,
+  'card.ts': 1,
+} as const;
 
 export interface SummaryRow {
   key: string;
@@ -80,12 +93,16 @@ const RANK = {
  * The target a "near or past" line shows: of the running targets at or beyond their warning, the one due
  * first, leaving out a first response that is past due (that one is listed under "overdue" instead).
  */
-export function urgentStanding(sla: SlaState | null | undefined, now: Date): { target: SlaTarget; dueAt: Date; overdue: boolean } | undefined {
+export function urgentStanding(
+  sla: SlaState | null | undefined,
+  now: Date,
+): { target: SlaTarget; dueAt: Date; overdue: boolean } | undefined {
   let urgent: { target: SlaTarget; dueAt: Date; overdue: boolean } | undefined;
   for (const target of SLA_TARGETS) {
     const standing = targetStanding(sla, target, now);
     if (!standing || standing.state === 'ok' || (target === 'response' && standing.state === 'past')) continue;
-    if (!urgent || standing.dueAt < urgent.dueAt) urgent = { target, dueAt: standing.dueAt, overdue: standing.state === 'past' };
+    if (!urgent || standing.dueAt < urgent.dueAt)
+      urgent = { target, dueAt: standing.dueAt, overdue: standing.state === 'past' };
   }
   return urgent;
 }
@@ -138,7 +155,9 @@ async function* ticketsAtRisk(Ticket: DomainDeps['models']['Ticket'], now: Date)
   const seen = new Set<string>();
   for (const target of SLA_TARGETS) {
     const warned = { status: { $in: [...OPEN_STATUSES] }, [`sla.${TARGET_FIELDS[target].warnDue}`]: { $lte: now } };
-    for await (const row of Ticket.find(warned, SUMMARY_FIELDS).lean<Array<SummaryRow & { _id: unknown }>>().cursor({ batchSize: 1000 })) {
+    for await (const row of Ticket.find(warned, SUMMARY_FIELDS)
+      .lean<Array<SummaryRow & { _id: unknown }>>()
+      .cursor({ batchSize: 1000 })) {
       const id = String(row._id);
       if (!seen.has(id)) {
         seen.add(id);
@@ -154,14 +173,28 @@ async function* ticketsAtRisk(Ticket: DomainDeps['models']['Ticket'], now: Date)
  * the unassigned lists are top-k sorts on the server; the SLA lists come from the tickets at risk only.
  * The queries run side by side.
  */
-export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy'>, now: Date, since: Date, cap = DAILY_LIST_CAP): Promise<DailySummary> {
+export async function loadDailySummary(
+  deps: Pick<DomainDeps, 'models' | 'policy'>,
+  now: Date,
+  since: Date,
+  cap = DAILY_LIST_CAP,
+): Promise<DailySummary> {
   const Ticket = deps.models.Ticket;
   const open = { status: { $in: [...OPEN_STATUSES] } };
   const firstByRank = (match: Record<string, unknown>) =>
-    Ticket.aggregate<SummaryRow>([{ $match: match }, { $addFields: { rank: RANK } }, { $sort: { rank: 1, createdAt: 1, _id: 1 } }, { $limit: cap }, { $project: SUMMARY_FIELDS }]);
+    Ticket.aggregate<SummaryRow>([
+      { $match: match },
+      { $addFields: { rank: RANK } },
+      { $sort: { rank: 1, createdAt: 1, _id: 1 } },
+      { $limit: cap },
+      { $project: SUMMARY_FIELDS },
+    ]);
   const ageBucket = {
     $switch: {
-      branches: AGE_BUCKETS.slice(0, -1).map((b, i) => ({ case: { $gt: ['$createdAt', new Date(now.getTime() - b.maxMs)] }, then: i })),
+      branches: AGE_BUCKETS.slice(0, -1).map((b, i) => ({
+        case: { $gt: ['$createdAt', new Date(now.getTime() - b.maxMs)] },
+        then: i,
+      })),
       default: AGE_BUCKETS.length - 1,
     },
   };
@@ -171,11 +204,19 @@ export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy
   const [createdTotal, created, groups, unassigned] = await Promise.all([
     Ticket.countDocuments(createdRange),
     firstByRank(createdRange),
-    Ticket.aggregate<{ _id: { priority: Priority | null; category: Category | null; age: number }; n: number; unassigned: number }>([
+    Ticket.aggregate<{
+      _id: { priority: Priority | null; category: Category | null; age: number };
+      n: number;
+      unassigned: number;
+    }>([
       { $match: open },
       {
         $group: {
-          _id: { priority: { $ifNull: ['$priority', null] }, category: { $ifNull: ['$category', null] }, age: ageBucket },
+          _id: {
+            priority: { $ifNull: ['$priority', null] },
+            category: { $ifNull: ['$category', null] },
+            age: ageBucket,
+          },
           n: { $sum: 1 },
           unassigned: { $sum: { $cond: [{ $eq: [{ $ifNull: ['$assignee', null] }, null] }, 1, 0] } },
         },
@@ -185,7 +226,8 @@ export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy
     (async () => {
       for await (const row of ticketsAtRisk(Ticket, now)) {
         const response = targetStanding(row.sla, 'response', now);
-        if (response?.state === 'past') overdue.add(item(row, { target: 'response', dueAt: response.dueAt, overdue: true }));
+        if (response?.state === 'past')
+          overdue.add(item(row, { target: 'response', dueAt: response.dueAt, overdue: true }));
         const urgent = urgentStanding(row.sla, now);
         if (urgent) near.add(item(row, urgent));
       }
@@ -211,10 +253,12 @@ export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy
     since,
     newTickets: { total: createdTotal, items: created.map((row) => item(row)) },
     unassigned: { total: unassignedTotal, items: unassigned.map((row) => item(row)) },
-    openByPriority: order.filter((p) => byPriority.has(p)).map((p) => {
-      const ages = byPriority.get(p)!;
-      return { priority: p, total: ages.reduce((a, b) => a + b, 0), ages };
-    }),
+    openByPriority: order
+      .filter((p) => byPriority.has(p))
+      .map((p) => {
+        const ages = byPriority.get(p)!;
+        return { priority: p, total: ages.reduce((a, b) => a + b, 0), ages };
+      }),
     openTotal,
     overdueResponses: overdue.result(),
     nearOrPast: near.result(),
@@ -228,20 +272,30 @@ export async function loadDailySummary(deps: Pick<DomainDeps, 'models' | 'policy
 export type SummaryOutcome = 'posted' | 'already_posted' | 'holiday';
 
 /** Delivers a summary once under `key` (src/db/once.ts); says whether this call posted it. */
-export type DeliverSummary<T> = (key: string, kind: string, summary: T) => Promise<{ by: 'sent' | 'found' | 'earlier' }>;
+export type DeliverSummary<T> = (
+  key: string,
+  kind: string,
+  summary: T,
+) => Promise<{ by: 'sent' | 'found' | 'earlier' }>;
 
 /**
  * Posts the day's summary once, however many processes run the job: the day's key (in the team's time
  * zone) names one delivery. "New since the last summary" starts where the previous posted summary was
  * made (24 hours back for the very first).
  */
-export async function runDailySummary(deps: DomainDeps, deliver: DeliverSummary<DailySummary>): Promise<SummaryOutcome> {
+export async function runDailySummary(
+  deps: DomainDeps,
+  deliver: DeliverSummary<DailySummary>,
+): Promise<SummaryOutcome> {
   const now = deps.clock.now();
   const day = formatLocalDate(localDate(now, deps.policy.timeZone));
   if (deps.policy.holidays.includes(day)) return 'holiday';
   const key = OnceKeys.dailySummary(day);
   if (await deps.models.Delivery.exists({ _id: key, state: 'done' })) return 'already_posted';
-  const previous = await deps.models.Delivery.findOne({ kind: DeliveryKinds.dailySummary, state: 'done', _id: { $ne: key }, createdAt: { $lt: now } }, { createdAt: 1 })
+  const previous = await deps.models.Delivery.findOne(
+    { kind: DeliveryKinds.dailySummary, state: 'done', _id: { $ne: key }, createdAt: { $lt: now } },
+    { createdAt: 1 },
+  )
     .sort({ createdAt: -1 })
     .lean();
   const since = previous?.createdAt ?? new Date(now.getTime() - 86_400_000);

@@ -45,8 +45,11 @@ export function levelsAbove(current: EscalationLevel): EscalationLevel[] {
 /** Why escalating from `current` to `target` is refused, or undefined when it is fine. */
 export function escalationProblem(current: EscalationLevel, target: EscalationLevel): string | undefined {
   if (levelsAbove(current).includes(target)) return undefined;
-  if (!levelsAbove(current).length) return `It is already at ${ESCALATION_LABELS[current]}, the top of the escalation path.`;
-  return `It is already at ${ESCALATION_LABELS[current]}; escalation only goes upward (${levelsAbove(current).map((l) => ESCALATION_LABELS[l]).join(', ')}).`;
+  if (!levelsAbove(current).length)
+    return `It is already at ${ESCALATION_LABELS[current]}, the top of the escalation path.`;
+  return `It is already at ${ESCALATION_LABELS[current]}; escalation only goes upward (${levelsAbove(current)
+    .map((l) => ESCALATION_LABELS[l])
+    .join(', ')}).`;
 }
 
 /**
@@ -71,23 +74,44 @@ export interface EscalationSnapshot extends EscalationRequest {
  * Why escalating this ticket (to `target`, or at all) is refused, or undefined when it may go ahead: one
  * rule for the button, the form and the change.
  */
-export function escalationRefusal(ticket: { key: string; status: string; escalationLevel?: string | null }, target?: EscalationLevel): string | undefined {
-  if (ticket.status === 'resolved' || ticket.status === 'closed') return `${ticket.key} is ${ticket.status}. Reopen it before escalating.`;
+export function escalationRefusal(
+  ticket: { key: string; status: string; escalationLevel?: string | null },
+  target?: EscalationLevel,
+): string | undefined {
+  if (ticket.status === 'resolved' || ticket.status === 'closed')
+    return `${ticket.key} is ${ticket.status}. Reopen it before escalating.`;
   const level = (ticket.escalationLevel ?? 'L1') as EscalationLevel;
   if (target) {
     const problem = escalationProblem(level, target);
     return problem ? `${ticket.key} was not escalated. ${problem}` : undefined;
   }
-  return levelsAbove(level).length ? undefined : `${ticket.key} is already at ${ESCALATION_LABELS[level]}, the top of the escalation path.`;
+  return levelsAbove(level).length
+    ? undefined
+    : `${ticket.key} is already at ${ESCALATION_LABELS[level]}, the top of the escalation path.`;
 }
 
 /** The ticket as the escalation form shows it; refused (DomainError) when it is gone or cannot go to `target`. */
-export async function ticketForEscalation(deps: Pick<DomainDeps, 'models'>, ticketId: string, target?: EscalationLevel) {
+export async function ticketForEscalation(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+  target?: EscalationLevel,
+) {
   const ticket = await ticketForForm(deps, ticketId, (t) => escalationRefusal(t, target));
-  return { id: ticketId, key: ticket.key, subject: ticket.subject, priority: ticket.priority ?? null, escalationLevel: (ticket.escalationLevel ?? 'L1') as EscalationLevel };
+  return {
+    id: ticketId,
+    key: ticket.key,
+    subject: ticket.subject,
+    priority: ticket.priority ?? null,
+    escalationLevel: (ticket.escalationLevel ?? 'L1') as EscalationLevel,
+  };
 }
 
-export async function escalateTicket(deps: DomainDeps, ticketId: string, opts: ChangeOptions, input: EscalationRequest): Promise<ChangeOutcome> {
+export async function escalateTicket(
+  deps: DomainDeps,
+  ticketId: string,
+  opts: ChangeOptions,
+  input: EscalationRequest,
+): Promise<ChangeOutcome> {
   const request = escalationRequestSchema.parse(input);
   return changeTicket(deps, ticketId, opts, (ticket, record) => {
     const refusal = escalationRefusal(ticket, request.level);
@@ -100,13 +124,21 @@ export async function escalateTicket(deps: DomainDeps, ticketId: string, opts: C
       usergroup: deps.settings.escalationUsergroups[request.level],
       key: ticket.key,
       subject: ticket.subject,
-      requester: { email: ticket.requester?.email ?? '', ...(ticket.requester?.name ? { name: ticket.requester.name } : {}) },
+      requester: {
+        email: ticket.requester?.email ?? '',
+        ...(ticket.requester?.name ? { name: ticket.requester.name } : {}),
+      },
       priority: (ticket.priority ?? null) as Priority | null,
       suggestedPriority: (ticket.suggestedPriority ?? null) as Priority | null,
       firstResponseDueAt: ticket.sla?.firstResponseDueAt ?? undefined,
       resolutionDueAt: ticket.sla?.resolutionDueAt ?? undefined,
       responded: !!ticket.firstResponseAt,
     };
-    record({ kind: 'escalated', text: `Escalated to ${ESCALATION_LABELS[request.level]} by {actor}`, data: { escalation }, notify: true });
+    record({
+      kind: 'escalated',
+      text: `Escalated to ${ESCALATION_LABELS[request.level]} by {actor}`,
+      data: { escalation },
+      notify: true,
+    });
   });
 }

@@ -27,9 +27,20 @@ export function supportDomain(address: string): string {
  * very mail, and one recipient of a bulk mail cannot derive another's id (the readable head only helps
  * people reading headers).
  */
-export function messageIdFor(settings: Pick<DomainSettings, 'supportEmail' | 'mailIdKey'>, id: string, to: string): string {
-  const head = id.split('.').slice(0, 2).join('.').replace(/[^A-Za-z0-9.-]/g, '.');
-  const tag = createHmac('sha256', settings.mailIdKey).update(`${id}\0${to.trim().toLowerCase()}`).digest('hex').slice(0, 32);
+export function messageIdFor(
+  settings: Pick<DomainSettings, 'supportEmail' | 'mailIdKey'>,
+  id: string,
+  to: string,
+): string {
+  const head = id
+    .split('.')
+    .slice(0, 2)
+    .join('.')
+    .replace(/[^A-Za-z0-9.-]/g, '.');
+  const tag = createHmac('sha256', settings.mailIdKey)
+    .update(`${id}\0${to.trim().toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 32);
   return `<${head}.${tag}@${supportDomain(settings.supportEmail)}>`;
 }
 
@@ -39,10 +50,21 @@ export function messageIdFor(settings: Pick<DomainSettings, 'supportEmail' | 'ma
  * to this mail join the ticket. With `sendNow`, a flow about to send it itself gets it back instead (once:
  * a mail stored earlier is asked for as usual); an outbox mail never sent is found by the reconcile sweep.
  */
-export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: QueuedMail, { sendNow = false } = {}): Promise<OutboundMailDoc | undefined> {
+export async function queueMail(
+  deps: DomainDeps,
+  ticket: TicketDoc,
+  mail: QueuedMail,
+  { sendNow = false } = {},
+): Promise<OutboundMailDoc | undefined> {
   const messageId = messageIdFor(deps.settings, mail.id, mail.to);
   try {
-    const stored = await deps.models.OutboundMail.create({ _id: mail.id, ticketId: ticket._id, ...mail, messageId, createdAt: deps.clock.now() });
+    const stored = await deps.models.OutboundMail.create({
+      _id: mail.id,
+      ticketId: ticket._id,
+      ...mail,
+      messageId,
+      createdAt: deps.clock.now(),
+    });
     if (sendNow) return stored;
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
@@ -57,7 +79,10 @@ export async function queueMail(deps: DomainDeps, ticket: TicketDoc, mail: Queue
  * answers the thread's last mail instead, which is the acknowledgement. Not for the acknowledgement itself:
  * its own Message-ID is already the last one recorded.
  */
-export function threadHeaders(ticket: TicketDoc, { orLastOfThread = false } = {}): { inReplyTo?: string; references?: string[] } {
+export function threadHeaders(
+  ticket: TicketDoc,
+  { orLastOfThread = false } = {},
+): { inReplyTo?: string; references?: string[] } {
   const ids = ticket.email?.messageIds ?? [];
   const inReplyTo = ticket.email?.lastMessageId ?? (orLastOfThread ? ids.at(-1) : undefined);
   return { inReplyTo: inReplyTo ?? undefined, references: ids.length ? ids.slice(-20) : undefined };

@@ -7,7 +7,17 @@ import { OPEN_STATUSES, PRIORITIES, type Priority } from './types.js';
 /** What a ticket list shows of a ticket: enough for one line and a link to its card. */
 export type QueueTicket = Pick<
   TicketFields,
-  'key' | 'subject' | 'priority' | 'suggestedPriority' | 'status' | 'assignee' | 'requester' | 'createdAt' | 'card' | 'sla' | 'firstResponseAt'
+  | 'key'
+  | 'subject'
+  | 'priority'
+  | 'suggestedPriority'
+  | 'status'
+  | 'assignee'
+  | 'requester'
+  | 'createdAt'
+  | 'card'
+  | 'sla'
+  | 'firstResponseAt'
 > & { _id: unknown };
 
 export interface TicketPage {
@@ -22,7 +32,19 @@ export interface TicketNearTarget {
   dueAt: Date;
 }
 
-const LIST_FIELDS = { key: 1, subject: 1, priority: 1, suggestedPriority: 1, status: 1, assignee: 1, requester: 1, createdAt: 1, card: 1, sla: 1, firstResponseAt: 1 } as const;
+const LIST_FIELDS = {
+  key: 1,
+  subject: 1,
+  priority: 1,
+  suggestedPriority: 1,
+  status: 1,
+  assignee: 1,
+  requester: 1,
+  createdAt: 1,
+  card: 1,
+  sla: 1,
+  firstResponseAt: 1,
+} as const;
 
 type QueueDeps = Pick<DomainDeps, 'models'>;
 type TicketFilter = QueryFilter<TicketFields>;
@@ -83,7 +105,9 @@ export async function ticketsNearestTarget(deps: QueueDeps, limit = 5): Promise<
 }
 
 /** The target the ticket is working towards; none while the clock is paused (waiting on the customer). */
-export function pendingTarget(t: Pick<QueueTicket, 'firstResponseAt' | 'sla'>): { target: SlaTarget; dueAt: Date } | undefined {
+export function pendingTarget(
+  t: Pick<QueueTicket, 'firstResponseAt' | 'sla'>,
+): { target: SlaTarget; dueAt: Date } | undefined {
   if (t.sla?.pausedAt) return undefined;
   if (!t.firstResponseAt && t.sla?.firstResponseDueAt) return { target: 'response', dueAt: t.sla.firstResponseDueAt };
   if (t.sla?.resolutionDueAt) return { target: 'resolution', dueAt: t.sla.resolutionDueAt };

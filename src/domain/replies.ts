@@ -8,7 +8,9 @@ import { OPEN_STATUSES, STATUS_LABELS, type Status, type Actor } from './types.j
 /** Why a reply to this ticket is refused, or undefined while it is open: one wording for the button, the form and the change. */
 export function replyRefusal(ticket: { key: string; status: string }): string | undefined {
   const status = ticket.status as Status;
-  return OPEN_STATUSES.includes(status) ? undefined : `${ticket.key} is ${STATUS_LABELS[status].toLowerCase()}. Reopen it before replying to the requester.`;
+  return OPEN_STATUSES.includes(status)
+    ? undefined
+    : `${ticket.key} is ${STATUS_LABELS[status].toLowerCase()}. Reopen it before replying to the requester.`;
 }
 
 /** The ticket as the reply form shows it; refused (DomainError) when it is gone or no longer open. */
@@ -36,24 +38,29 @@ export interface AgentReplyInput {
 export async function agentReply(deps: DomainDeps, input: AgentReplyInput): Promise<ChangeOutcome> {
   const message = input.message.trim();
   if (!message) throw new DomainError('The reply is empty: write a message to the requester.');
-  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `reply:${input.requestKey}` }, (ticket, record) => {
-    const status = ticket.status as Status;
-    const refusal = replyRefusal(ticket);
-    if (refusal) throw new DomainError(refusal);
-    const id = agentMailId('reply', ticket, input.requestKey);
-    const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: input.mailKind ?? 'reply', body: message });
-    const firstResponse = !ticket.firstResponseAt;
-    if (firstResponse) ticket.firstResponseAt = deps.clock.now();
-    ticket.status = input.waitOnCustomer ? 'waiting_on_customer' : 'in_progress';
-    const waiting = input.waitOnCustomer ? ' · now waiting on the customer' : '';
-    record({
-      kind: 'agent_reply',
-      text: `Replied by {actor}${waiting}`,
-      notify: true,
-      data: { quote: message, firstResponse, statusFrom: status, statusTo: ticket.status },
-      mail,
-    });
-  });
+  return changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `reply:${input.requestKey}` },
+    (ticket, record) => {
+      const status = ticket.status as Status;
+      const refusal = replyRefusal(ticket);
+      if (refusal) throw new DomainError(refusal);
+      const id = agentMailId('reply', ticket, input.requestKey);
+      const mail = composeAgentMail(deps, ticket, input.actor, { id, kind: input.mailKind ?? 'reply', body: message });
+      const firstResponse = !ticket.firstResponseAt;
+      if (firstResponse) ticket.firstResponseAt = deps.clock.now();
+      ticket.status = input.waitOnCustomer ? 'waiting_on_customer' : 'in_progress';
+      const waiting = input.waitOnCustomer ? ' · now waiting on the customer' : '';
+      record({
+        kind: 'agent_reply',
+        text: `Replied by {actor}${waiting}`,
+        notify: true,
+        data: { quote: message, firstResponse, statusFrom: status, statusTo: ticket.status },
+        mail,
+      });
+    },
+  );
 }
 
 export interface InternalNoteInput {
@@ -68,7 +75,17 @@ export interface InternalNoteInput {
 
 /** A team member's note on the timeline. Never emailed, and not posted again: it is in the card's thread already. */
 export async function addInternalNote(deps: DomainDeps, input: InternalNoteInput): Promise<ChangeOutcome> {
-  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `note:${input.requestKey}` }, (_ticket, record) => {
-    record({ kind: 'internal_note', text: 'Internal note by {actor}', notify: false, data: { quote: input.text, slackTs: input.slackTs } });
-  });
+  return changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `note:${input.requestKey}` },
+    (_ticket, record) => {
+      record({
+        kind: 'internal_note',
+        text: 'Internal note by {actor}',
+        notify: false,
+        data: { quote: input.text, slackTs: input.slackTs },
+      });
+    },
+  );
 }

@@ -5,7 +5,14 @@ import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
  * edits the text before sending; the signature is added when the mail is composed (`composeAgentMail`,
  * src/domain/agent-mail.ts).
  */
-export const REPLY_TEMPLATE_KINDS = ['acknowledgement', 'more_information', 'cannot_reproduce', 'bug_confirmed', 'feature_request', 'how_to'] as const;
+export const REPLY_TEMPLATE_KINDS = [
+  'acknowledgement',
+  'more_information',
+  'cannot_reproduce',
+  'bug_confirmed',
+  'feature_request',
+  'how_to',
+] as const;
 export type ReplyTemplateKind = (typeof REPLY_TEMPLATE_KINDS)[number];
 
 export interface TemplateTicket {

@@ -39,7 +39,13 @@ interface CsvRow {
   reopenCount?: number | null;
   csatScore?: number | null;
   requester?: { email?: string | null } | null;
-  sla?: { team?: string | null; responseMet?: boolean | null; resolutionMet?: boolean | null; responseBreachedAt?: Date | null; resolutionBreachedAt?: Date | null } | null;
+  sla?: {
+    team?: string | null;
+    responseMet?: boolean | null;
+    resolutionMet?: boolean | null;
+    responseBreachedAt?: Date | null;
+    resolutionBreachedAt?: Date | null;
+  } | null;
 }
 
 /** RFC 4180 quoting, and a leading quote on text a spreadsheet would run as a formula (CSV injection). */
@@ -71,15 +77,44 @@ export interface CsvExport {
 }
 
 /** The period's tickets (created in it), one line each, streamed with only the columns' fields. */
-export async function buildTicketCsv(deps: Pick<DomainDeps, 'models' | 'policy'>, w: Window, opts: { includeRequester: boolean }): Promise<CsvExport> {
+export async function buildTicketCsv(
+  deps: Pick<DomainDeps, 'models' | 'policy'>,
+  w: Window,
+  opts: { includeRequester: boolean },
+): Promise<CsvExport> {
   const tz = deps.policy.timeZone;
   // Business time on the ticket's own team schedule (routing), which is the one its targets ran on.
   const minutes = (team: string | null | undefined, a: Date, b: Date | null | undefined) =>
     b ? Math.round(clockNamed(deps.policy, team).between(a, b) / 60_000) : '';
   const header = [...CSV_COLUMNS, ...(opts.includeRequester ? ['requester'] : [])];
   const lines = [header.join(',')];
-  const fields = { _id: 0, key: 1, createdAt: 1, priority: 1, suggestedPriority: 1, category: 1, source: 1, status: 1, assignee: 1, firstResponseAt: 1, resolvedAt: 1, reopenCount: 1, csatScore: 1, 'sla.team': 1, 'sla.responseMet': 1, 'sla.resolutionMet': 1, 'sla.responseBreachedAt': 1, 'sla.resolutionBreachedAt': 1, ...(opts.includeRequester ? { 'requester.email': 1 } : {}) };
-  const cursor = deps.models.Ticket.find({ createdAt: inWindow(w) }, fields).sort({ createdAt: 1 }).limit(CSV_MAX_ROWS + 1).lean<CsvRow>().batchSize(5000).cursor();
+  const fields = {
+    _id: 0,
+    key: 1,
+    createdAt: 1,
+    priority: 1,
+    suggestedPriority: 1,
+    category: 1,
+    source: 1,
+    status: 1,
+    assignee: 1,
+    firstResponseAt: 1,
+    resolvedAt: 1,
+    reopenCount: 1,
+    csatScore: 1,
+    'sla.team': 1,
+    'sla.responseMet': 1,
+    'sla.resolutionMet': 1,
+    'sla.responseBreachedAt': 1,
+    'sla.resolutionBreachedAt': 1,
+    ...(opts.includeRequester ? { 'requester.email': 1 } : {}),
+  };
+  const cursor = deps.models.Ticket.find({ createdAt: inWindow(w) }, fields)
+    .sort({ createdAt: 1 })
+    .limit(CSV_MAX_ROWS + 1)
+    .lean<CsvRow>()
+    .batchSize(5000)
+    .cursor();
   let rows = 0;
   let truncated = false;
   for await (const t of cursor) {

@@ -139,7 +139,14 @@ interface StreamRow {
   priority?: string | null;
   suggestedPriority?: string | null;
   assignee?: string | null;
-  sla?: { policyPriority?: string | null; team?: string | null; responseMet?: boolean | null; resolutionMet?: boolean | null; responseBreachedAt?: Date | null; resolutionBreachedAt?: Date | null } | null;
+  sla?: {
+    policyPriority?: string | null;
+    team?: string | null;
+    responseMet?: boolean | null;
+    resolutionMet?: boolean | null;
+    responseBreachedAt?: Date | null;
+    resolutionBreachedAt?: Date | null;
+  } | null;
   timeline?: Array<{ kind: string; at: Date }>;
 }
 
@@ -175,13 +182,25 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
   const frBusiness: number[] = [];
   const res: number[] = [];
   const resBusiness: number[] = [];
-  const compliance = new Map(PRIORITIES.map((p) => [p, { response: { met: 0, total: 0 }, resolution: { met: 0, total: 0 } }]));
+  const compliance = new Map(
+    PRIORITIES.map((p) => [p, { response: { met: 0, total: 0 }, resolution: { met: 0, total: 0 } }]),
+  );
   const people = new Map<string | null, { handled: number; fr: number[]; compliance: Compliance }>();
   const perBucket = buckets.map(() => ({ resolved: 0, fr: [] as number[] }));
   const count = (c: Compliance, met: boolean) => ((c.total += 1), met && (c.met += 1));
 
   // Every ticket whose first response, resolution or breach falls in the window, projected fields only.
-  const cursor = Ticket.find({ $or: [{ firstResponseAt: q.inWindow(w) }, q.eventIn('resolved', w), { 'sla.responseBreachedAt': q.inWindow(w) }, { 'sla.resolutionBreachedAt': q.inWindow(w) }] }, STREAM_FIELDS)
+  const cursor = Ticket.find(
+    {
+      $or: [
+        { firstResponseAt: q.inWindow(w) },
+        q.eventIn('resolved', w),
+        { 'sla.responseBreachedAt': q.inWindow(w) },
+        { 'sla.resolutionBreachedAt': q.inWindow(w) },
+      ],
+    },
+    STREAM_FIELDS,
+  )
     .lean<StreamRow>()
     .batchSize(5000)
     .cursor();
@@ -201,7 +220,8 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
       person.fr.push(ms);
       if (buckets.length) perBucket[bucketOf(t.firstResponseAt!, buckets)]!.fr.push(ms);
       handled = true;
-      if (c && t.sla?.responseMet != null) (count(c.response, t.sla.responseMet), count(person.compliance, t.sla.responseMet));
+      if (c && t.sla?.responseMet != null)
+        count(c.response, t.sla.responseMet), count(person.compliance, t.sla.responseMet);
     } else if (c && inWindow(t.sla?.responseBreachedAt, w) && !(t.firstResponseAt && t.firstResponseAt < w.end)) {
       count(c.response, false);
       count(person.compliance, false);
@@ -213,7 +233,8 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
       resBusiness.push(business.between(t.createdAt, lastResolved));
       if (buckets.length) perBucket[bucketOf(lastResolved, buckets)]!.resolved++;
       handled = true;
-      if (c && t.sla?.resolutionMet != null) (count(c.resolution, t.sla.resolutionMet), count(person.compliance, t.sla.resolutionMet));
+      if (c && t.sla?.resolutionMet != null)
+        count(c.resolution, t.sla.resolutionMet), count(person.compliance, t.sla.resolutionMet);
     } else if (c && inWindow(t.sla?.resolutionBreachedAt, w)) {
       count(c.resolution, false);
       count(person.compliance, false);
@@ -227,8 +248,13 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
     for (const g of groups) m.set(key(g), (m.get(key(g)) ?? 0) + g.count);
     return [...m.entries()].filter(([k, n]) => n > 0 || order.includes(k)).map(([k, n]) => ({ key: k, count: n }));
   };
-  const byCategory = sumBy((g) => g.category as Category | null, [...CATEGORIES, null]).filter((x) => x.count > 0).map(({ key, count: n }) => ({ category: key, count: n })).sort((a, b) => b.count - a.count || String(a.category).localeCompare(String(b.category)));
-  const byPriority = sumBy((g) => g.priority as Priority | null, [...PRIORITIES, null]).filter((x) => x.key !== null || x.count > 0).map(({ key, count: n }) => ({ priority: key, count: n }));
+  const byCategory = sumBy((g) => g.category as Category | null, [...CATEGORIES, null])
+    .filter((x) => x.count > 0)
+    .map(({ key, count: n }) => ({ category: key, count: n }))
+    .sort((a, b) => b.count - a.count || String(a.category).localeCompare(String(b.category)));
+  const byPriority = sumBy((g) => g.priority as Priority | null, [...PRIORITIES, null])
+    .filter((x) => x.key !== null || x.count > 0)
+    .map(({ key, count: n }) => ({ priority: key, count: n }));
   // GitHub is a channel only where GITHUB_INTAKE_LABEL is set: listed when it brought tickets.
   const byChannel = sumBy((g) => g.source as Source, SOURCES)
     .filter(({ key, count: n }) => n > 0 || key !== 'github')
@@ -237,11 +263,16 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
   const merged = new Map<string, { subject: string; count: number }>();
   for (const s of subjects) {
     const key = subjectKey(s.subject);
-    if (key) merged.set(key, { subject: merged.get(key)?.subject ?? s.subject, count: (merged.get(key)?.count ?? 0) + s.count });
+    if (key)
+      merged.set(key, {
+        subject: merged.get(key)?.subject ?? s.subject,
+        count: (merged.get(key)?.count ?? 0) + s.count,
+      });
   }
 
   const ratingsOf = new Map(ratings.map((r) => [r.assignee, r]));
-  for (const r of ratings) if (!people.has(r.assignee)) people.set(r.assignee, { handled: 0, fr: [], compliance: { met: 0, total: 0 } });
+  for (const r of ratings)
+    if (!people.has(r.assignee)) people.set(r.assignee, { handled: 0, fr: [], compliance: { met: 0, total: 0 } });
   const responses = ratings.reduce((n, r) => n + r.responses, 0);
   const positive = ratings.reduce((n, r) => n + r.positive, 0);
 
@@ -268,7 +299,17 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
     byAssignee: [...people.entries()]
       .map(([assignee, p]) => {
         const r = ratingsOf.get(assignee);
-        return { assignee, handled: p.handled, firstResponse: durations(p.fr), compliance: p.compliance, satisfaction: { responses: r?.responses ?? 0, positive: r?.positive ?? 0, ...rate(r?.positive ?? 0, r?.responses ?? 0) } };
+        return {
+          assignee,
+          handled: p.handled,
+          firstResponse: durations(p.fr),
+          compliance: p.compliance,
+          satisfaction: {
+            responses: r?.responses ?? 0,
+            positive: r?.positive ?? 0,
+            ...rate(r?.positive ?? 0, r?.responses ?? 0),
+          },
+        };
       })
       .sort((a, b) => b.handled - a.handled || String(a.assignee).localeCompare(String(b.assignee))),
     targetsMissed: {
@@ -288,7 +329,13 @@ export async function computePeriodStats(deps: Deps, w: Window, buckets: Date[] 
 }
 
 /** The period and the one of the same length before it. */
-export async function computeReport(deps: Deps, period: Pick<ResolvedPeriod, 'current' | 'previous' | 'buckets'>): Promise<PeriodReport> {
-  const [current, previous] = await Promise.all([computePeriodStats(deps, period.current, period.buckets), computePeriodStats(deps, period.previous)]);
+export async function computeReport(
+  deps: Deps,
+  period: Pick<ResolvedPeriod, 'current' | 'previous' | 'buckets'>,
+): Promise<PeriodReport> {
+  const [current, previous] = await Promise.all([
+    computePeriodStats(deps, period.current, period.buckets),
+    computePeriodStats(deps, period.previous),
+  ]);
   return { current, previous };
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { addDays, formatLocalDate, isoWeekday, localDate, shiftLocalDays, zonedTime, type LocalDate } from './local-time.js';
+import {
+  addDays,
+  formatLocalDate,
+  isoWeekday,
+  localDate,
+  shiftLocalDays,
+  zonedTime,
+  type LocalDate,
+} from './local-time.js';
 
 /**
  * `/support-report` arguments: a period, and the words `csv` and `post` anywhere. Parsed into a typed
@@ -40,7 +48,13 @@ export interface ResolvedPeriod {
 export const MAX_DAYS = 366;
 export const MAX_WEEKS = 26;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'not a calendar date',
+  );
 const days = z.coerce.number().int().min(1).max(MAX_DAYS);
 const weeks = z.coerce.number().int().min(2).max(MAX_WEEKS);
 
@@ -83,7 +97,11 @@ function parsePeriod(s: string): PeriodSpec | string {
 }
 
 const midnight = (d: LocalDate, tz: string) => zonedTime(d, 0, 0, tz);
-const parseLocal = (s: string): LocalDate => ({ year: Number(s.slice(0, 4)), month: Number(s.slice(5, 7)), day: Number(s.slice(8, 10)) });
+const parseLocal = (s: string): LocalDate => ({
+  year: Number(s.slice(0, 4)),
+  month: Number(s.slice(5, 7)),
+  day: Number(s.slice(8, 10)),
+});
 
 /** The period in the team's time zone, the period of the same length before it, and its chart buckets. */
 export function resolvePeriod(spec: PeriodSpec, now: Date, timeZone: string): ResolvedPeriod {
@@ -118,14 +136,24 @@ export function resolvePeriod(spec: PeriodSpec, now: Date, timeZone: string): Re
       break;
     }
     case 'range':
-      current = { start: midnight(parseLocal(spec.from), timeZone), end: midnight(addDays(parseLocal(spec.to), 1), timeZone) };
+      current = {
+        start: midnight(parseLocal(spec.from), timeZone),
+        end: midnight(addDays(parseLocal(spec.to), 1), timeZone),
+      };
       label = `${spec.from} – ${spec.to}`;
       break;
   }
   const full = `${label} · ${fmt(current.start)} – ${fmt(new Date(current.end.getTime() - 1))}`;
   const trend = spec.kind === 'weeks';
   const bucket = trend || lengthDays(current) > 92 ? 'week' : 'day';
-  return { label: full, current, previous: previousWindow(current, timeZone), buckets: bucketStarts(current, bucket, timeZone), bucket, trend };
+  return {
+    label: full,
+    current,
+    previous: previousWindow(current, timeZone),
+    buckets: bucketStarts(current, bucket, timeZone),
+    bucket,
+    trend,
+  };
 }
 
 function lengthDays(w: Window): number {
@@ -136,7 +164,10 @@ function lengthDays(w: Window): number {
 export function previousWindow(w: Window, timeZone: string): Window {
   const d = Math.round(lengthDays(w));
   const wholeDays = Math.abs(lengthDays(w) - d) <= 1 / 24 + 1e-9 && d > 0;
-  return { start: wholeDays ? shiftLocalDays(w.start, -d, timeZone) : new Date(2 * w.start.getTime() - w.end.getTime()), end: w.start };
+  return {
+    start: wholeDays ? shiftLocalDays(w.start, -d, timeZone) : new Date(2 * w.start.getTime() - w.end.getTime()),
+    end: w.start,
+  };
 }
 
 /**
@@ -163,7 +194,12 @@ export function bucketStarts(w: Window, bucket: 'day' | 'week', timeZone: string
 
 /** A bucket's label: "Mon 3 Nov" for days, "3 Nov" for week starts. */
 export function bucketLabel(start: Date, bucket: 'day' | 'week', timeZone: string): string {
-  return start.toLocaleDateString('en-GB', { ...(bucket === 'day' ? { weekday: 'short' } : {}), day: 'numeric', month: 'short', timeZone });
+  return start.toLocaleDateString('en-GB', {
+    ...(bucket === 'day' ? { weekday: 'short' } : {}),
+    day: 'numeric',
+    month: 'short',
+    timeZone,
+  });
 }
 
 export function localDay(d: Date, timeZone: string): string {

@@ -11,14 +11,21 @@ type TicketModel = Models['Ticket'];
 
 export const inWindow = (w: Window) => ({ $gte: w.start, $lt: w.end });
 /** The priority a ticket is measured against: set, else suggested, else the one its clock last ran under. */
-export const EFFECTIVE_PRIORITY = { $ifNull: ['$priority', { $ifNull: ['$suggestedPriority', '$sla.policyPriority'] }] };
+export const EFFECTIVE_PRIORITY = {
+  $ifNull: ['$priority', { $ifNull: ['$suggestedPriority', '$sla.policyPriority'] }],
+};
 export const eventIn = (kind: string, w: Window) => ({ timeline: { $elemMatch: { kind, at: inWindow(w) } } });
 
 /**
  * Indexes the report's queries need. They are the report's own, so they are declared here rather than in
  * the shared ticket model; created at start (src/app.ts) and, once per connection, before the first report.
  */
-export const REPORT_INDEXES: Array<Record<string, 1>> = [{ 'timeline.kind': 1, 'timeline.at': 1 }, { firstResponseAt: 1 }, { 'sla.responseBreachedAt': 1 }, { 'sla.resolutionBreachedAt': 1 }];
+export const REPORT_INDEXES: Array<Record<string, 1>> = [
+  { 'timeline.kind': 1, 'timeline.at': 1 },
+  { firstResponseAt: 1 },
+  { 'sla.responseBreachedAt': 1 },
+  { 'sla.resolutionBreachedAt': 1 },
+];
 const ensured = new WeakMap<object, Promise<void>>();
 
 export function ensureReportIndexes(Ticket: TicketModel): Promise<void> {
@@ -49,7 +56,11 @@ export async function createdGroups(Ticket: TicketModel, w: Window): Promise<Cre
 }
 
 /** Exact subjects of the window's new tickets with their counts; near-duplicates are merged by the caller. */
-export async function subjectGroups(Ticket: TicketModel, w: Window, limit = 2000): Promise<Array<{ subject: string; count: number }>> {
+export async function subjectGroups(
+  Ticket: TicketModel,
+  w: Window,
+  limit = 2000,
+): Promise<Array<{ subject: string; count: number }>> {
   const rows = await Ticket.aggregate<{ _id: string; n: number }>([
     { $match: { createdAt: inWindow(w) } },
     { $group: { _id: '$subject', n: { $sum: 1 } } },
@@ -75,7 +86,14 @@ export async function createdPerBucket(Ticket: TicketModel, w: Window, buckets: 
   if (!buckets.length) return [];
   const rows = await Ticket.aggregate<{ _id: unknown; n: number }>([
     { $match: { createdAt: inWindow(w) } },
-    { $bucket: { groupBy: '$createdAt', boundaries: [...buckets, w.end], default: 'outside', output: { n: { $sum: 1 } } } },
+    {
+      $bucket: {
+        groupBy: '$createdAt',
+        boundaries: [...buckets, w.end],
+        default: 'outside',
+        output: { n: { $sum: 1 } },
+      },
+    },
   ]);
   return byBoundary(rows, buckets);
 }
@@ -97,13 +115,27 @@ export interface RatingGroup {
  */
 export const latestAnswerPerSurvey: PipelineStage[] = [
   { $sort: { _id: 1, pos: 1 } },
-  { $group: { _id: { ticket: '$_id', survey: { $ifNull: ['$timeline.data.surveyId', '$pos'] } }, assignee: { $last: '$assignee' }, timeline: { $last: '$timeline' } } },
+  {
+    $group: {
+      _id: { ticket: '$_id', survey: { $ifNull: ['$timeline.data.surveyId', '$pos'] } },
+      assignee: { $last: '$assignee' },
+      timeline: { $last: '$timeline' },
+    },
+  },
 ];
 
 const ratingStages = (w: Window, positiveFrom: number): PipelineStage[] => [
   { $match: eventIn('csat', w) },
   // Dotted paths: some servers read a nested projection object as a literal value.
-  { $project: { assignee: 1, 'timeline.kind': 1, 'timeline.at': 1, 'timeline.data.score': 1, 'timeline.data.surveyId': 1 } },
+  {
+    $project: {
+      assignee: 1,
+      'timeline.kind': 1,
+      'timeline.at': 1,
+      'timeline.data.score': 1,
+      'timeline.data.surveyId': 1,
+    },
+  },
   { $unwind: { path: '$timeline', includeArrayIndex: 'pos' } },
   // A numeric comparison only matches numbers, like the old `typeof score === 'number'`.
   { $match: { 'timeline.kind': 'csat', 'timeline.at': inWindow(w), 'timeline.data.score': { $gte: 1 } } },
@@ -113,23 +145,44 @@ const ratingStages = (w: Window, positiveFrom: number): PipelineStage[] => [
 
 /** Satisfaction ratings given in the window, per assignee of the rated ticket. */
 export async function ratingsByAssignee(Ticket: TicketModel, w: Window, positiveFrom: number): Promise<RatingGroup[]> {
-  const rows = await Ticket.aggregate<{ _id: string | null; n: number; p: number }>([...ratingStages(w, positiveFrom), { $group: { _id: '$assignee', n: { $sum: 1 }, p: { $sum: '$positive' } } }]);
+  const rows = await Ticket.aggregate<{ _id: string | null; n: number; p: number }>([
+    ...ratingStages(w, positiveFrom),
+    { $group: { _id: '$assignee', n: { $sum: 1 }, p: { $sum: '$positive' } } },
+  ]);
   return rows.map((r) => ({ assignee: r._id ?? null, responses: r.n, positive: r.p }));
 }
 
 /** Ratings per bucket, for the trend. */
-export async function ratingsPerBucket(Ticket: TicketModel, w: Window, buckets: Date[], positiveFrom: number): Promise<Array<{ responses: number; positive: number }>> {
+export async function ratingsPerBucket(
+  Ticket: TicketModel,
+  w: Window,
+  buckets: Date[],
+  positiveFrom: number,
+): Promise<Array<{ responses: number; positive: number }>> {
   if (!buckets.length) return [];
   const rows = await Ticket.aggregate<{ _id: unknown; n: number; p: number }>([
     ...ratingStages(w, positiveFrom),
-    { $bucket: { groupBy: '$timeline.at', boundaries: [...buckets, w.end], default: 'outside', output: { n: { $sum: 1 }, p: { $sum: '$positive' } } } },
+    {
+      $bucket: {
+        groupBy: '$timeline.at',
+        boundaries: [...buckets, w.end],
+        default: 'outside',
+        output: { n: { $sum: 1 }, p: { $sum: '$positive' } },
+      },
+    },
   ]);
   const responses = byBoundary(rows, buckets);
-  const positive = byBoundary(rows.map((r) => ({ _id: r._id, n: r.p })), buckets);
+  const positive = byBoundary(
+    rows.map((r) => ({ _id: r._id, n: r.p })),
+    buckets,
+  );
   return responses.map((n, i) => ({ responses: n, positive: positive[i]! }));
 }
 
 /** Tickets open at `end`: created before it and neither resolved nor closed by then. */
 export async function openAt(Ticket: TicketModel, end: Date): Promise<number> {
-  return Ticket.countDocuments({ createdAt: { $lt: end }, $nor: [{ resolvedAt: { $lt: end } }, { closedAt: { $lt: end } }] });
+  return Ticket.countDocuments({
+    createdAt: { $lt: end },
+    $nor: [{ resolvedAt: { $lt: end } }, { closedAt: { $lt: end } }],
+  });
 }

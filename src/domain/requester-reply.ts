@@ -46,7 +46,11 @@ function workingStatus(ticket: TicketDoc): Status {
  * customer puts the ticket back to work, which resumes the SLA clock. Automatic mail (out-of-office,
  * bounces) is recorded but moves nothing: it is not the requester saying the problem persists.
  */
-export async function addRequesterReply(deps: DomainDeps, ticketId: string, reply: RequesterReply): Promise<ChangeOutcome> {
+export async function addRequesterReply(
+  deps: DomainDeps,
+  ticketId: string,
+  reply: RequesterReply,
+): Promise<ChangeOutcome> {
   const actor = { type: 'requester' as const, id: reply.from.email, name: reply.from.name };
   return changeTicket(deps, ticketId, { actor, dedupeKey: reply.dedupeKey }, (ticket, record) => {
     record({
@@ -56,7 +60,9 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
         quote: reply.text,
         matchedBy: reply.matchedBy,
         automated: reply.automated,
-        attachments: reply.attachments.slice(0, 20).map(({ filename, contentType, size, stored }) => ({ filename, contentType, size, stored })),
+        attachments: reply.attachments
+          .slice(0, 20)
+          .map(({ filename, contentType, size, stored }) => ({ filename, contentType, size, stored })),
         ...(reply.attachments.length > 20 ? { moreAttachments: reply.attachments.length - 20 } : {}),
       },
       notify: true,
@@ -70,7 +76,8 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
       if (!email.messageIds.includes(reply.messageId)) email.messageIds.push(reply.messageId);
       // Bounded: the first ids (the requester's mail, our acknowledgement) and the latest ones stay; older
       // replies are still found through ticket_messages, and our own mails through the outbox.
-      if (email.messageIds.length > MAX_EMBEDDED_MESSAGE_IDS) email.messageIds.splice(2, email.messageIds.length - MAX_EMBEDDED_MESSAGE_IDS);
+      if (email.messageIds.length > MAX_EMBEDDED_MESSAGE_IDS)
+        email.messageIds.splice(2, email.messageIds.length - MAX_EMBEDDED_MESSAGE_IDS);
       // Our next mail answers this one (see threadHeaders).
       email.lastMessageId = reply.messageId;
     }
@@ -86,11 +93,21 @@ export async function addRequesterReply(deps: DomainDeps, ticketId: string, repl
       ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
       ticket.resolvedAt = undefined;
       ticket.closedAt = undefined;
-      record({ kind: 'reopened', text: `Reopened (was ${STATUS_LABELS[from]}, now ${STATUS_LABELS[to]}): the requester replied`, data: { from, to, reason: 'requester_reply' }, notify: true });
+      record({
+        kind: 'reopened',
+        text: `Reopened (was ${STATUS_LABELS[from]}, now ${STATUS_LABELS[to]}): the requester replied`,
+        data: { from, to, reason: 'requester_reply' },
+        notify: true,
+      });
     } else if (from === 'waiting_on_customer') {
       const to = workingStatus(ticket);
       ticket.status = to;
-      record({ kind: 'status_changed', text: `${STATUS_LABELS[to]} again: the requester answered`, data: { from, to, reason: 'requester_reply' }, notify: true });
+      record({
+        kind: 'status_changed',
+        text: `${STATUS_LABELS[to]} again: the requester answered`,
+        data: { from, to, reason: 'requester_reply' },
+        notify: true,
+      });
     }
   });
 }

@@ -29,7 +29,12 @@ function statusWord(status: Status): string {
   return STATUS_LABELS[status].toLowerCase();
 }
 
-export function resolutionMailBody(ticket: TicketDoc, input: Pick<ResolveInput, 'summary' | 'verify'>, links: Array<{ score: number; label: string; url: string }>, autoCloseDays: number): string {
+export function resolutionMailBody(
+  ticket: TicketDoc,
+  input: Pick<ResolveInput, 'summary' | 'verify'>,
+  links: Array<{ score: number; label: string; url: string }>,
+  autoCloseDays: number,
+): string {
   const days = autoCloseDays === 1 ? '1 day' : `${autoCloseDays} days`;
   return [
     greeting(ticket),
@@ -68,32 +73,42 @@ export function ticketForResolution(deps: Pick<DomainDeps, 'models'>, ticketId: 
 }
 
 export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Promise<ChangeOutcome> {
-  if (!input.summary.trim() || !input.verify.trim()) throw new DomainError('A resolution needs both what was done and how to verify it.');
-  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (ticket, record) => {
-    const status = ticket.status as Status;
-    const refusal = resolutionRefusal(ticket);
-    if (refusal) throw new DomainError(refusal);
-    const now = deps.clock.now();
-    const mailed = input.mail ?? true;
-    const id = agentMailId('resolution', ticket, input.requestKey);
-    const mail = mailed
-      ? composeAgentMail(deps, ticket, input.actor, { id, kind: input.mailKind ?? 'resolution', body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.settings.autoCloseDays) })
-      : undefined;
-    if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
-    ticket.status = 'resolved';
-    ticket.resolvedAt = now;
-    ticket.closedAt = undefined;
-    ticket.resolution = input.summary.trim();
-    record({
-      kind: 'resolved',
-      text: mailed
-        ? 'Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey'
-        : `Resolved by {actor}${input.notMailedBecause ? ` · not emailed: ${input.notMailedBecause}` : ''}`,
-      notify: true,
-      data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
-      ...(mail ? { mail } : {}),
-    });
-  });
+  if (!input.summary.trim() || !input.verify.trim())
+    throw new DomainError('A resolution needs both what was done and how to verify it.');
+  return changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` },
+    (ticket, record) => {
+      const status = ticket.status as Status;
+      const refusal = resolutionRefusal(ticket);
+      if (refusal) throw new DomainError(refusal);
+      const now = deps.clock.now();
+      const mailed = input.mail ?? true;
+      const id = agentMailId('resolution', ticket, input.requestKey);
+      const mail = mailed
+        ? composeAgentMail(deps, ticket, input.actor, {
+            id,
+            kind: input.mailKind ?? 'resolution',
+            body: resolutionMailBody(ticket, input, surveyLinks(deps, ticket.id, now), deps.settings.autoCloseDays),
+          })
+        : undefined;
+      if (!ticket.firstResponseAt) ticket.firstResponseAt = now;
+      ticket.status = 'resolved';
+      ticket.resolvedAt = now;
+      ticket.closedAt = undefined;
+      ticket.resolution = input.summary.trim();
+      record({
+        kind: 'resolved',
+        text: mailed
+          ? 'Resolved by {actor}; the requester was emailed the resolution and a satisfaction survey'
+          : `Resolved by {actor}${input.notMailedBecause ? ` · not emailed: ${input.notMailedBecause}` : ''}`,
+        notify: true,
+        data: { quote: `${input.summary.trim()}\n\nHow to verify: ${input.verify.trim()}`, statusFrom: status },
+        ...(mail ? { mail } : {}),
+      });
+    },
+  );
 }
 
 export interface TransitionInput {
@@ -105,26 +120,44 @@ export interface TransitionInput {
 
 /** Closes an open or resolved ticket (no mail: a resolved ticket's requester already has the resolution). */
 export async function closeTicket(deps: DomainDeps, input: TransitionInput): Promise<ChangeOutcome> {
-  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `close:${input.requestKey}` }, (ticket, record) => {
-    const status = ticket.status as Status;
-    if (status === 'closed') throw new DomainError(`${ticket.key} is already closed.`);
-    ticket.status = 'closed';
-    ticket.closedAt = deps.clock.now();
-    record({ kind: 'closed', text: 'Closed by {actor}', notify: true, data: { statusFrom: status } });
-  });
+  return changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `close:${input.requestKey}` },
+    (ticket, record) => {
+      const status = ticket.status as Status;
+      if (status === 'closed') throw new DomainError(`${ticket.key} is already closed.`);
+      ticket.status = 'closed';
+      ticket.closedAt = deps.clock.now();
+      record({ kind: 'closed', text: 'Closed by {actor}', notify: true, data: { statusFrom: status } });
+    },
+  );
 }
 
 /** Reopens a resolved or closed ticket where work left off: with its assignee, or back in triage. */
 export async function reopenTicket(deps: DomainDeps, input: TransitionInput): Promise<ChangeOutcome> {
-  return changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `reopen:${input.requestKey}` }, (ticket, record) => {
-    const status = ticket.status as Status;
-    if (status !== 'resolved' && status !== 'closed') throw new DomainError(`${ticket.key} is still open (${statusWord(status)}); only resolved or closed tickets can be reopened.`);
-    ticket.status = ticket.assignee ? 'in_progress' : ticket.priority && ticket.category ? 'triaged' : 'new';
-    ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
-    ticket.resolvedAt = undefined;
-    ticket.closedAt = undefined;
-    record({ kind: 'reopened', text: 'Reopened by {actor}', notify: true, data: { statusFrom: status, statusTo: ticket.status } });
-  });
+  return changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `reopen:${input.requestKey}` },
+    (ticket, record) => {
+      const status = ticket.status as Status;
+      if (status !== 'resolved' && status !== 'closed')
+        throw new DomainError(
+          `${ticket.key} is still open (${statusWord(status)}); only resolved or closed tickets can be reopened.`,
+        );
+      ticket.status = ticket.assignee ? 'in_progress' : ticket.priority && ticket.category ? 'triaged' : 'new';
+      ticket.reopenCount = (ticket.reopenCount ?? 0) + 1;
+      ticket.resolvedAt = undefined;
+      ticket.closedAt = undefined;
+      record({
+        kind: 'reopened',
+        text: 'Reopened by {actor}',
+        notify: true,
+        data: { statusFrom: status, statusTo: ticket.status },
+      });
+    },
+  );
 }
 
 /**
@@ -133,18 +166,34 @@ export async function reopenTicket(deps: DomainDeps, input: TransitionInput): Pr
  */
 export async function autoCloseResolved(deps: DomainDeps, batch = 200): Promise<{ closed: string[] }> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.settings.autoCloseDays * 86_400_000);
-  const due = await deps.models.Ticket.find({ status: 'resolved', resolvedAt: { $lte: cutoff } }, { _id: 1, key: 1, resolvedAt: 1 }).sort({ resolvedAt: 1 }).limit(batch).lean();
+  const due = await deps.models.Ticket.find(
+    { status: 'resolved', resolvedAt: { $lte: cutoff } },
+    { _id: 1, key: 1, resolvedAt: 1 },
+  )
+    .sort({ resolvedAt: 1 })
+    .limit(batch)
+    .lean();
   const closed: string[] = [];
   for (const t of due) {
     try {
-      const outcome = await changeTicket(deps, String(t._id), { actor: { type: 'system', name: 'Deskbell' }, dedupeKey: `auto-close:${t.resolvedAt?.toISOString()}` }, (ticket, record) => {
-        // Re-checked on the fresh document: it may have been reopened since the query.
-        if (ticket.status !== 'resolved' || !ticket.resolvedAt || ticket.resolvedAt > cutoff) return;
-        ticket.status = 'closed';
-        ticket.closedAt = deps.clock.now();
-        const days = deps.settings.autoCloseDays;
-        record({ kind: 'closed', text: `Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`, notify: true, data: { statusFrom: 'resolved', automatic: true } });
-      });
+      const outcome = await changeTicket(
+        deps,
+        String(t._id),
+        { actor: { type: 'system', name: 'Deskbell' }, dedupeKey: `auto-close:${t.resolvedAt?.toISOString()}` },
+        (ticket, record) => {
+          // Re-checked on the fresh document: it may have been reopened since the query.
+          if (ticket.status !== 'resolved' || !ticket.resolvedAt || ticket.resolvedAt > cutoff) return;
+          ticket.status = 'closed';
+          ticket.closedAt = deps.clock.now();
+          const days = deps.settings.autoCloseDays;
+          record({
+            kind: 'closed',
+            text: `Closed automatically: no reply from the requester within ${days} day${days === 1 ? '' : 's'} of the resolution`,
+            notify: true,
+            data: { statusFrom: 'resolved', automatic: true },
+          });
+        },
+      );
       if (outcome.changed) closed.push(t.key);
     } catch (err) {
       deps.logger.error({ err, ticket: t.key }, 'auto-close failed; the next run tries again');

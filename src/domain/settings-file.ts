@@ -13,6 +13,9 @@ export function readJsonFile(name: string, file: string): unknown {
 /** Validates what such a file holds; a bad file stops Deskbell at start naming every problem. */
 export function validFile<S extends z.ZodType>(name: string, file: string, schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${name} ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${name} ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -51,7 +51,9 @@ export function bugSettings(config: Config): BugSettings {
 /** The survey links' signing key: CSAT_SECRET, else one derived from the Slack signing secret (or, in Socket Mode without one, the bot token). */
 export function csatKey(config: Pick<Config, 'CSAT_SECRET' | 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN'>): Buffer {
   if (config.CSAT_SECRET) return Buffer.from(config.CSAT_SECRET, 'utf8');
-  return createHmac('sha256', config.SLACK_SIGNING_SECRET ?? config.SLACK_BOT_TOKEN).update('deskbell-csat').digest();
+  return createHmac('sha256', config.SLACK_SIGNING_SECRET ?? config.SLACK_BOT_TOKEN)
+    .update('deskbell-csat')
+    .digest();
 }
 
 /**

@@ -12,12 +12,19 @@
  * to group on.
  */
 const STOP_WORDS = new Set(
-  'a an and are at be but by can could do does for from have hello hi i im in is it its me my of on or our please re fw fwd aw wg so that the there this to us was we were when why with you your'.split(' '),
+  'a an and are at be but by can could do does for from have hello hi i im in is it its me my of on or our please re fw fwd aw wg so that the there this to us was we were when why with you your'.split(
+    ' ',
+  ),
 );
 
-export function similarityOf(input: { source: string; subject: string; metadata?: Record<string, unknown> | null }): string | undefined {
+export function similarityOf(input: {
+  source: string;
+  subject: string;
+  metadata?: Record<string, unknown> | null;
+}): string | undefined {
   const fingerprint = input.metadata?.fingerprint;
-  if (input.source === 'webhook' && typeof fingerprint === 'string' && fingerprint.trim()) return `fp:${fingerprint.trim().toLowerCase().slice(0, 200)}`;
+  if (input.source === 'webhook' && typeof fingerprint === 'string' && fingerprint.trim())
+    return `fp:${fingerprint.trim().toLowerCase().slice(0, 200)}`;
   const words = subjectTerms(input.subject);
   return words.length >= 2 ? `subj:${words.join(' ')}` : undefined;
 }
@@ -29,6 +36,8 @@ export function subjectTerms(subject: string): string[] {
     .replace(/\[?sup-\d+\]?/g, ' ')
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/\S+@\S+/g, ' ');
-  const tokens = cleaned.split(/[^\p{L}\p{N}]+/u).filter((t) => t && !/\d/.test(t) && !STOP_WORDS.has(t) && t.length > 1);
+  const tokens = cleaned
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t && !/\d/.test(t) && !STOP_WORDS.has(t) && t.length > 1);
   return [...new Set(tokens)].sort().slice(0, 12);
 }

@@ -38,8 +38,22 @@ export interface SlaState {
 
 /** Which fields of SlaState belong to which target. */
 export const TARGET_FIELDS = {
-  response: { due: 'firstResponseDueAt', warnDue: 'responseWarnDueAt', warned: 'responseWarnedAt', breached: 'responseBreachedAt', spent: 'responseSpentMs', minutes: 'firstResponseMinutes' },
-  resolution: { due: 'resolutionDueAt', warnDue: 'resolutionWarnDueAt', warned: 'resolutionWarnedAt', breached: 'resolutionBreachedAt', spent: 'resolutionSpentMs', minutes: 'resolutionMinutes' },
+  response: {
+    due: 'firstResponseDueAt',
+    warnDue: 'responseWarnDueAt',
+    warned: 'responseWarnedAt',
+    breached: 'responseBreachedAt',
+    spent: 'responseSpentMs',
+    minutes: 'firstResponseMinutes',
+  },
+  resolution: {
+    due: 'resolutionDueAt',
+    warnDue: 'resolutionWarnDueAt',
+    warned: 'resolutionWarnedAt',
+    breached: 'resolutionBreachedAt',
+    spent: 'resolutionSpentMs',
+    minutes: 'resolutionMinutes',
+  },
 } as const;
 
 /** What the clock reads of a ticket: a hydrated document, or a plain object in tests and tools. */
@@ -151,7 +165,10 @@ export function updateSlaState(ticket: ClockTicket, policy: SlaPolicy, now: Date
   sla.team = team;
   sla.schedule = schedule;
   const clock = clockNamed(policy, schedule);
-  const running: Record<SlaTarget, boolean> = { response: !stopped && !paused && !ticket.firstResponseAt, resolution: !stopped && !paused };
+  const running: Record<SlaTarget, boolean> = {
+    response: !stopped && !paused && !ticket.firstResponseAt,
+    resolution: !stopped && !paused,
+  };
   const pending: number[] = [];
 
   for (const target of SLA_TARGETS) {
@@ -235,7 +252,11 @@ export function sameReminder(a: Reminder, b: Reminder): boolean {
 }
 
 /** Where a running target stands: past due, at or beyond the warning threshold, or fine. Undefined when its clock does not run. */
-export function targetStanding(sla: SlaState | null | undefined, target: SlaTarget, now: Date): { dueAt: Date; state: 'past' | 'near' | 'ok' } | undefined {
+export function targetStanding(
+  sla: SlaState | null | undefined,
+  target: SlaTarget,
+  now: Date,
+): { dueAt: Date; state: 'past' | 'near' | 'ok' } | undefined {
   const f = TARGET_FIELDS[target];
   const due = sla?.[f.due];
   const warnDue = sla?.[f.warnDue];

@@ -4,7 +4,16 @@ import { OnceKeys } from '../db/once-keys.js';
 import { withUpsertRetry } from '../db/upsert-retry.js';
 import type { DomainDeps } from './deps.js';
 import { describeTargets } from './sla-policy.js';
-import { dueReminders, markReminded, sameReminder, updateSlaState, type Reminder, type ReminderStage, type SlaState, type SlaTarget } from './sla-state.js';
+import {
+  dueReminders,
+  markReminded,
+  sameReminder,
+  updateSlaState,
+  type Reminder,
+  type ReminderStage,
+  type SlaState,
+  type SlaTarget,
+} from './sla-state.js';
 import { changeTicket } from './ticket-changes.js';
 import { ESCALATION_LABELS, nextEscalationLevel, type EscalationLevel, type Priority, type Actor } from './types.js';
 
@@ -66,7 +75,10 @@ export async function runSlaSweep(deps: DomainDeps, opts: SweepOptions): Promise
   const result: SweepResult = { checked: 0, reminders: 0, leftDue: 0 };
   for (;;) {
     const filter = { 'sla.nextCheckAt': { $lte: now }, ...(leftDue.length ? { _id: { $nin: leftDue } } : {}) };
-    const batch = await deps.models.Ticket.find(filter, { key: 1, sla: 1 }).sort({ 'sla.nextCheckAt': 1 }).limit(batchSize).lean();
+    const batch = await deps.models.Ticket.find(filter, { key: 1, sla: 1 })
+      .sort({ 'sla.nextCheckAt': 1 })
+      .limit(batchSize)
+      .lean();
     if (!batch.length) break;
     await forEachLimited(batch, concurrency, async (t) => {
       result.checked++;
@@ -87,7 +99,13 @@ export async function runSlaSweep(deps: DomainDeps, opts: SweepOptions): Promise
   return result;
 }
 
-async function checkTicket(deps: DomainDeps, ticketId: string, sla: SlaState, now: Date, texts: SlaNoteTexts): Promise<{ sent: number; settled: boolean }> {
+async function checkTicket(
+  deps: DomainDeps,
+  ticketId: string,
+  sla: SlaState,
+  now: Date,
+  texts: SlaNoteTexts,
+): Promise<{ sent: number; settled: boolean }> {
   const due = dueReminders(sla, now);
   if (!due.length) {
     // Nothing due although the check time came (the policy changed since it was computed): recompute it.
@@ -110,7 +128,13 @@ async function checkTicket(deps: DomainDeps, ticketId: string, sla: SlaState, no
  * of two processes (or two runs of the job) exactly one records it; the other re-reads, finds the key and
  * changes nothing. The card update, thread note and DM follow as durable once-only deliveries.
  */
-async function sendReminder(deps: DomainDeps, ticketId: string, reminder: Reminder, now: Date, texts: SlaNoteTexts): Promise<'sent' | 'done' | 'busy'> {
+async function sendReminder(
+  deps: DomainDeps,
+  ticketId: string,
+  reminder: Reminder,
+  now: Date,
+  texts: SlaNoteTexts,
+): Promise<'sent' | 'done' | 'busy'> {
   const key = reminderKey(ticketId, reminder);
   let dmTo: string | undefined;
   const outcome = await changeTicket(deps, ticketId, { actor: SLA_ACTOR, dedupeKey: key }, (ticket, record) => {
@@ -140,7 +164,12 @@ async function sendReminder(deps: DomainDeps, ticketId: string, reminder: Remind
       facts.escalationUsergroup = deps.settings.escalationUsergroups[to];
     }
     record({ kind: 'sla_breached', text: texts.breach(facts), data: { sla: facts }, notify: true });
-    if (to) record({ kind: 'escalated', text: `Escalated to ${ESCALATION_LABELS[to]}: the ${reminder.target === 'response' ? 'first-response' : 'resolution'} target was missed`, data: { from, to, reason: 'sla_breach' } });
+    if (to)
+      record({
+        kind: 'escalated',
+        text: `Escalated to ${ESCALATION_LABELS[to]}: the ${reminder.target === 'response' ? 'first-response' : 'resolution'} target was missed`,
+        data: { from, to, reason: 'sla_breach' },
+      });
   });
   if (outcome.changed && dmTo) await deps.effects.slaDirectMessage(ticketId, String(outcome.events[0]!._id));
   return outcome.changed ? 'sent' : 'done';
@@ -173,7 +202,9 @@ export const SLA_SWEEP_CHECKPOINT = 'sla-sweep';
 
 /** When an SLA sweep last finished, in any process sharing the database (/healthz reports it). */
 export async function recordSweep(models: Pick<DomainDeps['models'], 'Checkpoint'>, at: Date): Promise<void> {
-  await withUpsertRetry(() => models.Checkpoint.updateOne({ _id: SLA_SWEEP_CHECKPOINT }, { $max: { at } }, { upsert: true }));
+  await withUpsertRetry(() =>
+    models.Checkpoint.updateOne({ _id: SLA_SWEEP_CHECKPOINT }, { $max: { at } }, { upsert: true }),
+  );
 }
 
 export async function lastSweepAt(models: Pick<DomainDeps['models'], 'Checkpoint'>): Promise<Date | undefined> {

@@ -201,7 +201,7 @@ export async function computeWhatIf(
   const count = (o: Outcomes, r: ReturnType<typeof replay>) => {
     for (const target of SLA_TARGETS) {
       const x = r[target];
-      if (x.met !== undefined || x.breached) (o.total++, x.met === true && !x.breached && o.met++);
+      if (x.met !== undefined || x.breached) o.total++, x.met === true && !x.breached && o.met++;
       if (x.breached) o.breaches++;
       if (x.warned) o.warnings++;
     }

@@ -32,14 +32,23 @@ export type StormActionInput = {
  * and mails each ticket once. Priority and incident also stand for tickets that join later; a split makes
  * later ones arrive with their own cards.
  */
-export async function requestStormAction(deps: DomainDeps, input: StormActionInput): Promise<{ recorded: boolean; actionId: string }> {
+export async function requestStormAction(
+  deps: DomainDeps,
+  input: StormActionInput,
+): Promise<{ recorded: boolean; actionId: string }> {
   const storm = await deps.models.Storm.findById(input.stormId);
   if (!storm) throw new DomainError('That storm no longer exists.');
   const existing = storm.actions.find((a) => a.requestKey === input.requestKey);
   if (existing) return { recorded: false, actionId: String(existing._id) };
-  if (storm.status === 'split' && input.kind === 'split') throw new DomainError('This storm is split already: every ticket has its own card.');
+  if (storm.status === 'split' && input.kind === 'split')
+    throw new DomainError('This storm is split already: every ticket has its own card.');
 
-  const action: Record<string, unknown> = { kind: input.kind, requestKey: input.requestKey, actor: input.actor, at: deps.clock.now() };
+  const action: Record<string, unknown> = {
+    kind: input.kind,
+    requestKey: input.requestKey,
+    actor: input.actor,
+    at: deps.clock.now(),
+  };
   const standing: Record<string, unknown> = {};
   if (input.kind === 'reply') {
     const message = input.message.trim();
@@ -50,7 +59,8 @@ export async function requestStormAction(deps: DomainDeps, input: StormActionInp
   } else if (input.kind === 'link') {
     const incident = await deps.models.Incident.findById(input.incidentId);
     if (!incident) throw new DomainError('That incident no longer exists.');
-    if (!(LIVE_STATUSES as readonly string[]).includes(incident.status)) throw new DomainError(`${incident.key} is resolved: link the storm to an active incident.`);
+    if (!(LIVE_STATUSES as readonly string[]).includes(incident.status))
+      throw new DomainError(`${incident.key} is resolved: link the storm to an active incident.`);
     action.incident = standing.incident = { id: incident._id, key: incident.key };
   } else {
     standing.status = 'split';
@@ -69,7 +79,12 @@ export async function requestStormAction(deps: DomainDeps, input: StormActionInp
 }
 
 /** Applies a recorded decision to every ticket of the storm (a job; safe to run again, see requestStormAction). */
-export async function applyStormAction(deps: DomainDeps, stormId: string, actionId: string, touch?: () => Promise<void>): Promise<void> {
+export async function applyStormAction(
+  deps: DomainDeps,
+  stormId: string,
+  actionId: string,
+  touch?: () => Promise<void>,
+): Promise<void> {
   const storm = await deps.models.Storm.findById(stormId);
   const action = storm?.actions.find((a) => String(a._id) === actionId);
   if (!storm || !action || action.doneAt) return;
@@ -93,21 +108,36 @@ export async function applyStormAction(deps: DomainDeps, stormId: string, action
     touch,
   );
   if (action.kind === 'link' && action.incident?.id) {
-    await noteOnIncident(deps, String(action.incident.id), actor, `storm-link:${actionId}`, { kind: 'storm_linked', data: { count: applied, storm: storm.label } });
+    await noteOnIncident(deps, String(action.incident.id), actor, `storm-link:${actionId}`, {
+      kind: 'storm_linked',
+      data: { count: applied, storm: storm.label },
+    });
   }
   const done = await deps.models.Storm.updateOne(
     { _id: storm._id, actions: { $elemMatch: { _id: action._id, doneAt: null } } },
     {
-      $set: { 'actions.$.doneAt': deps.clock.now(), 'actions.$.applied': applied, 'actions.$.skipped': skipped, 'actions.$.unverified': unverified },
+      $set: {
+        'actions.$.doneAt': deps.clock.now(),
+        'actions.$.applied': applied,
+        'actions.$.skipped': skipped,
+        'actions.$.unverified': unverified,
+      },
       $inc: { version: 1 },
     },
   );
-  if (done.modifiedCount) deps.logger.info({ storm: stormId, action: action.kind, applied, skipped, unverified }, 'storm decision applied');
+  if (done.modifiedCount)
+    deps.logger.info({ storm: stormId, action: action.kind, applied, skipped, unverified }, 'storm decision applied');
   await deps.effects.stormNote(stormId, actionId);
   await deps.effects.refreshStormCard(stormId);
 }
 
-async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor, dedupeKey: string, ticket: TicketDoc): Promise<'applied' | 'unverified'> {
+async function applyToTicket(
+  deps: DomainDeps,
+  action: StormAction,
+  actor: Actor,
+  dedupeKey: string,
+  ticket: TicketDoc,
+): Promise<'applied' | 'unverified'> {
   const ticketId = ticket.id;
   const grouped = !!ticket.storm?.grouped;
   switch (action.kind) {
@@ -115,19 +145,36 @@ async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor
       const refusal = bulkMailRefusal(ticket);
       if (refusal) {
         await changeTicket(deps, ticketId, { actor, dedupeKey }, (_t, record) => {
-          record({ kind: 'storm_reply_skipped', text: `The storm's reply to all by {actor} was not emailed: ${refusal}`, notify: true });
+          record({
+            kind: 'storm_reply_skipped',
+            text: `The storm's reply to all by {actor} was not emailed: ${refusal}`,
+            notify: true,
+          });
         });
         return 'unverified';
       }
       const message = action.message ?? '';
-      await agentReply(deps, { ticketId, actor, message, waitOnCustomer: !!action.waitOnCustomer, requestKey: dedupeKey, mailKind: 'storm_reply' });
+      await agentReply(deps, {
+        ticketId,
+        actor,
+        message,
+        waitOnCustomer: !!action.waitOnCustomer,
+        requestKey: dedupeKey,
+        mailKind: 'storm_reply',
+      });
       return 'applied';
     }
     case 'priority':
       await setPriority(deps, ticketId, { actor, dedupeKey }, action.priority as Priority);
       return 'applied';
     case 'link':
-      await linkTicket(deps, { ticketId, incidentId: String(action.incident!.id), actor, requestKey: dedupeKey, announce: false });
+      await linkTicket(deps, {
+        ticketId,
+        incidentId: String(action.incident!.id),
+        actor,
+        requestKey: dedupeKey,
+        announce: false,
+      });
       return 'applied';
     case 'split': {
       if (grouped) {
@@ -148,7 +195,10 @@ async function applyToTicket(deps: DomainDeps, action: StormAction, actor: Actor
  * "Link all to incident" with a new incident: declares it as `/support incident <title>` does (a P0 ticket
  * of its own, no customer behind it; once per request), then links the storm to it.
  */
-export async function linkStormToNewIncident(deps: DomainDeps, input: { stormId: string; title: string; actor: Actor; requesterEmail: string; requestKey: string }): Promise<{ incidentKey: string }> {
+export async function linkStormToNewIncident(
+  deps: DomainDeps,
+  input: { stormId: string; title: string; actor: Actor; requesterEmail: string; requestKey: string },
+): Promise<{ incidentKey: string }> {
   const { createTicket } = await import('./tickets.js');
   const title = input.title.trim();
   if (!title) throw new DomainError('Give the new incident a title.');
@@ -166,6 +216,12 @@ export async function linkStormToNewIncident(deps: DomainDeps, input: { stormId:
   });
   // Idempotent per ticket: a concurrent duplicate of this request gets the same incident.
   const { incident } = await declareIncident(deps, { ticketId: ticket.id, actor: input.actor, via: 'command' });
-  await requestStormAction(deps, { stormId: input.stormId, kind: 'link', incidentId: incident.id, actor: input.actor, requestKey: input.requestKey });
+  await requestStormAction(deps, {
+    stormId: input.stormId,
+    kind: 'link',
+    incidentId: incident.id,
+    actor: input.actor,
+    requestKey: input.requestKey,
+  });
   return { incidentKey: incident.key };
 }

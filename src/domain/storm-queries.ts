@@ -56,7 +56,10 @@ export async function stormForForm(
 ): Promise<{ id: string; label: string; count: number; unverified: { addresses: string[]; count: number } }> {
   const storm = await deps.models.Storm.findById(stormId, { label: 1 }).lean();
   if (!storm) throw new DomainError('That storm no longer exists.');
-  const [count, unverified] = await Promise.all([stormTicketCount(deps, storm._id), unverifiedStormRequesters(deps, storm._id)]);
+  const [count, unverified] = await Promise.all([
+    stormTicketCount(deps, storm._id),
+    unverifiedStormRequesters(deps, storm._id),
+  ]);
   return { id: stormId, label: storm.label, count, unverified };
 }
 

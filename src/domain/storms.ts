@@ -20,7 +20,10 @@ import { setPriority } from './triage.js';
  * reaches them too); later ones are `grouped`: no card of their own, the storm's card counts them.
  * A storm ends when STORM_WINDOW_MINUTES pass without a new similar ticket; the next burst is a new storm.
  */
-export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promise<{ storm: StormDoc; grouped: boolean } | undefined> {
+export async function groupIntoStorm(
+  deps: DomainDeps,
+  ticket: TicketDoc,
+): Promise<{ storm: StormDoc; grouped: boolean } | undefined> {
   const { models } = deps;
   if (ticket.storm?.id) {
     const storm = await models.Storm.findById(ticket.storm.id);
@@ -33,17 +36,26 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
 
   // Alone in the window (the common case): no open storm can have it, since a storm's last ticket is in the
   // window. Counting first saves looking for one.
-  const similar = await models.Ticket.countDocuments({ similarity: ticket.similarity, createdAt: { $gte: since, $lte: now } });
+  const similar = await models.Ticket.countDocuments({
+    similarity: ticket.similarity,
+    createdAt: { $gte: since, $lte: now },
+  });
   let storm = similar > 1 ? await models.Storm.findOne({ openKey: ticket.similarity }) : null;
   if (storm && storm.lastTicketAt < since) {
-    await models.Storm.updateOne({ _id: storm._id, lastTicketAt: { $lt: since } }, { $set: { status: 'ended' }, $unset: { openKey: 1 } });
+    await models.Storm.updateOne(
+      { _id: storm._id, lastTicketAt: { $lt: since } },
+      { $set: { status: 'ended' }, $unset: { openKey: 1 } },
+    );
     storm = null;
   }
   if (!storm) {
     if (similar <= deps.settings.storm.threshold) {
       // Decided: a card of its own. Recorded, so a storm forming next adopts it (below); then look once more,
       // in case the storm formed between the count and this write.
-      await models.Ticket.updateOne({ _id: ticket._id, 'storm.id': null }, { $set: { stormCheckedAt: now, lookalikes: similar } });
+      await models.Ticket.updateOne(
+        { _id: ticket._id, 'storm.id': null },
+        { $set: { stormCheckedAt: now, lookalikes: similar } },
+      );
       // The caller goes on to post its card from this copy (the card's rank reads `lookalikes`).
       ticket.set({ stormCheckedAt: now, lookalikes: similar });
       const formed = await models.Storm.findOne({ openKey: ticket.similarity });
@@ -53,7 +65,17 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
     storm = await upsertAndGet(() =>
       models.Storm.findOneAndUpdate(
         { openKey: ticket.similarity },
-        { $setOnInsert: { signature: ticket.similarity, openKey: ticket.similarity, label: ticket.subject.slice(0, 300), status: 'active', startedAt: now, lastTicketAt: now, version: 0 } },
+        {
+          $setOnInsert: {
+            signature: ticket.similarity,
+            openKey: ticket.similarity,
+            label: ticket.subject.slice(0, 300),
+            status: 'active',
+            startedAt: now,
+            lastTicketAt: now,
+            version: 0,
+          },
+        },
         { upsert: true, returnDocument: 'after' },
       ),
     );
@@ -61,7 +83,10 @@ export async function groupIntoStorm(deps: DomainDeps, ticket: TicketDoc): Promi
     await adopt(deps, storm, { similarity: ticket.similarity, createdAt: { $gte: since } });
   }
   const grouped = storm.status === 'active';
-  const joined = await models.Ticket.updateOne({ _id: ticket._id, 'storm.id': null, 'card.ts': null }, { $set: { storm: { id: storm._id, grouped } }, $inc: { __v: 1 } });
+  const joined = await models.Ticket.updateOne(
+    { _id: ticket._id, 'storm.id': null, 'card.ts': null },
+    { $set: { storm: { id: storm._id, grouped } }, $inc: { __v: 1 } },
+  );
   if (joined.modifiedCount === 0) {
     const fresh = await models.Ticket.findById(ticket._id, { storm: 1 }).lean();
     return fresh?.storm?.id ? { storm, grouped: !!fresh.storm.grouped } : undefined;
@@ -92,19 +117,37 @@ function windowMs(deps: Pick<DomainDeps, 'settings'>): number {
 async function applyStandingDecisions(deps: DomainDeps, storm: StormDoc, ticketId: string): Promise<void> {
   const actor = { type: 'system' as const, name: 'Deskbell (storm)' };
   try {
-    if (storm.priority && storm.priority !== 'P0') await setPriority(deps, ticketId, { actor, dedupeKey: OnceKeys.stormJoin(storm.id, 'priority') }, storm.priority);
-    if (storm.incident?.id) await linkTicket(deps, { ticketId, incidentId: String(storm.incident.id), actor, requestKey: OnceKeys.stormJoin(storm.id, 'link'), announce: false });
+    if (storm.priority && storm.priority !== 'P0')
+      await setPriority(deps, ticketId, { actor, dedupeKey: OnceKeys.stormJoin(storm.id, 'priority') }, storm.priority);
+    if (storm.incident?.id)
+      await linkTicket(deps, {
+        ticketId,
+        incidentId: String(storm.incident.id),
+        actor,
+        requestKey: OnceKeys.stormJoin(storm.id, 'link'),
+        announce: false,
+      });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    deps.logger.info({ storm: storm.id, ticketId, reason: err.message }, 'a storm decision does not apply to a ticket that joined');
+    deps.logger.info(
+      { storm: storm.id, ticketId, reason: err.message },
+      'a storm decision does not apply to a ticket that joined',
+    );
   }
 }
 
 /** The storm's tickets in number order, a page at a time (for decisions over hundreds of tickets). */
-export async function forEachStormTicket(deps: Pick<DomainDeps, 'models'>, stormId: string | Types.ObjectId, fn: (ticket: TicketDoc) => Promise<void>, onPage?: () => Promise<void>): Promise<void> {
+export async function forEachStormTicket(
+  deps: Pick<DomainDeps, 'models'>,
+  stormId: string | Types.ObjectId,
+  fn: (ticket: TicketDoc) => Promise<void>,
+  onPage?: () => Promise<void>,
+): Promise<void> {
   let after = -1;
   for (;;) {
-    const page = await deps.models.Ticket.find({ 'storm.id': stormId, number: { $gt: after } }).sort({ number: 1 }).limit(100);
+    const page = await deps.models.Ticket.find({ 'storm.id': stormId, number: { $gt: after } })
+      .sort({ number: 1 })
+      .limit(100);
     if (!page.length) return;
     for (const ticket of page) await fn(ticket);
     after = page.at(-1)!.number;

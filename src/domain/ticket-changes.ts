@@ -122,10 +122,16 @@ async function applyChange(
  * Best effort: the change is stored already, and a missed refresh is repaired when the tab is next opened.
  */
 async function refreshHomes(deps: DomainDeps, outcome: ChangeOutcome, actor: Actor): Promise<void> {
-  const users = new Set([outcome.assigneeBefore, outcome.ticket.assignee, actor.type === 'user' ? actor.id : undefined]);
+  const users = new Set([
+    outcome.assigneeBefore,
+    outcome.ticket.assignee,
+    actor.type === 'user' ? actor.id : undefined,
+  ]);
   for (const user of users) {
     if (!user) continue;
-    await deps.effects.refreshHome(user).catch((err: unknown) => deps.logger.warn({ err, user }, 'could not schedule an App Home refresh'));
+    await deps.effects
+      .refreshHome(user)
+      .catch((err: unknown) => deps.logger.warn({ err, user }, 'could not schedule an App Home refresh'));
   }
 }
 

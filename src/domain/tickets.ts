@@ -90,7 +90,12 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     similarity: similarityOf(input),
     metadata: input.metadata,
     attachments: input.attachments ?? [],
-    email: { messageIds: input.email?.messageId ? [input.email.messageId] : [], lastMessageId: input.email?.messageId, automated: input.email?.automated ?? false, to: input.email?.to },
+    email: {
+      messageIds: input.email?.messageId ? [input.email.messageId] : [],
+      lastMessageId: input.email?.messageId,
+      automated: input.email?.automated ?? false,
+      to: input.email?.to,
+    },
     intake: { acknowledge: input.acknowledge, ...(input.declareIncident ? { declare: input.declareIncident } : {}) },
     timeline: [
       {
@@ -98,7 +103,11 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
         actor: input.openedBy ?? { type: 'requester', id: input.requester.email, name: input.requester.name },
         kind: 'created',
         text: `Ticket opened via ${input.source}`,
-        data: { suggestedPriority: suggestion.priority, suggestedCategory: suggestion.category, references: messageIds.slice(-20) },
+        data: {
+          suggestedPriority: suggestion.priority,
+          suggestedCategory: suggestion.category,
+          references: messageIds.slice(-20),
+        },
       },
     ],
     createdAt: now,
@@ -107,7 +116,10 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   updateSlaState(ticket, deps.policy, now);
   // Replies to the acknowledgement carry its Message-ID: record it now, in the same write as the ticket.
   if (input.acknowledge && !input.email?.automated) {
-    ticket.email!.messageIds = [...(input.email?.messageId ? [input.email.messageId] : []), messageIdFor(deps.settings, acknowledgementId(ticket), input.requester.email)];
+    ticket.email!.messageIds = [
+      ...(input.email?.messageId ? [input.email.messageId] : []),
+      messageIdFor(deps.settings, acknowledgementId(ticket), input.requester.email),
+    ];
   }
   try {
     await ticket.save();
@@ -136,7 +148,11 @@ function verifiedBy(input: NewTicket): 'mail' | 'webhook' | 'agent' | 'github' |
 const FORM_FIELDS = { key: 1, subject: 1, requester: 1, status: 1, priority: 1, escalationLevel: 1 } as const;
 
 /** The ticket as a form shows it; refused (DomainError) when it is gone or when `refusal` says why not. */
-export async function ticketForForm(deps: Pick<DomainDeps, 'models'>, ticketId: string, refusal: (ticket: { key: string; status: string; escalationLevel?: string | null }) => string | undefined) {
+export async function ticketForForm(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+  refusal: (ticket: { key: string; status: string; escalationLevel?: string | null }) => string | undefined,
+) {
   const ticket = await deps.models.Ticket.findById(ticketId, FORM_FIELDS).lean();
   if (!ticket) throw new TicketNotFoundError('That ticket no longer exists.');
   const why = refusal(ticket);
@@ -145,13 +161,20 @@ export async function ticketForForm(deps: Pick<DomainDeps, 'models'>, ticketId: 
 }
 
 /** Where a ticket's card is, once posted. */
-export async function cardOf(deps: Pick<DomainDeps, 'models'>, ticketId: string): Promise<{ channel: string; ts: string } | undefined> {
+export async function cardOf(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+): Promise<{ channel: string; ts: string } | undefined> {
   const t = await deps.models.Ticket.findById(ticketId, { card: 1 }).lean();
   return t?.card?.channel && t.card.ts ? { channel: t.card.channel, ts: t.card.ts } : undefined;
 }
 
 /** The card is posted by a durable job a moment after the ticket is stored: waits up to `withinMs` for it (a confirmation can then link it). */
-export async function waitForCard(deps: Pick<DomainDeps, 'models'>, ticketId: string, withinMs = 5_000): Promise<{ channel: string; ts: string } | undefined> {
+export async function waitForCard(
+  deps: Pick<DomainDeps, 'models'>,
+  ticketId: string,
+  withinMs = 5_000,
+): Promise<{ channel: string; ts: string } | undefined> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const card = await cardOf(deps, ticketId);
@@ -161,8 +184,14 @@ export async function waitForCard(deps: Pick<DomainDeps, 'models'>, ticketId: st
 }
 
 /** The ticket whose card is the message `ts` in `channel` (the parent of a thread), if any. */
-export async function ticketByCard(deps: Pick<DomainDeps, 'models'>, card: { channel: string; ts: string }): Promise<{ id: string; key: string } | null> {
-  const t = await deps.models.Ticket.findOne({ 'card.ts': card.ts, 'card.channel': card.channel }, { _id: 1, key: 1 }).lean();
+export async function ticketByCard(
+  deps: Pick<DomainDeps, 'models'>,
+  card: { channel: string; ts: string },
+): Promise<{ id: string; key: string } | null> {
+  const t = await deps.models.Ticket.findOne(
+    { 'card.ts': card.ts, 'card.channel': card.channel },
+    { _id: 1, key: 1 },
+  ).lean();
   return t ? { id: String(t._id), key: t.key } : null;
 }
 

@@ -48,7 +48,11 @@ function matches(text: string, keyword: string): boolean {
 }
 
 /** The most severe priority with a matching keyword, and the category with the most matches. */
-export function suggestTriage(rules: TriageRules, subject: string, body: string): { priority: Priority | null; category: Category | null } {
+export function suggestTriage(
+  rules: TriageRules,
+  subject: string,
+  body: string,
+): { priority: Priority | null; category: Category | null } {
   const text = `${subject}\n${body}`.toLowerCase();
   const priority = PRIORITIES.find((p) => rules.priority[p].some((k) => matches(text, k))) ?? null;
   let category: Category | null = null;

@@ -36,7 +36,8 @@ export async function setPriority(
     refuseIfClosed(ticket);
     const previous = (ticket.priority ?? null) as Priority | null;
     if (previous === priority) return;
-    if (priority === 'P0' && !how.confirmedP0) throw new DomainError('P0 needs confirming: use the "Declare P0" button on the card.');
+    if (priority === 'P0' && !how.confirmedP0)
+      throw new DomainError('P0 needs confirming: use the "Declare P0" button on the card.');
     ticket.priority = priority;
     if (ticket.status === 'new') ticket.status = 'triaged';
     let adoptedCategory: Category | null = null;
@@ -45,7 +46,11 @@ export async function setPriority(
       ticket.category = adoptedCategory;
     }
     const suggested = (ticket.suggestedPriority ?? null) as Priority | null;
-    const why = previous ? ` (was ${previous})` : suggested && suggested !== priority ? ` (suggested ${suggested})` : '';
+    const why = previous
+      ? ` (was ${previous})`
+      : suggested && suggested !== priority
+        ? ` (suggested ${suggested})`
+        : '';
     const category = adoptedCategory ? `, category ${CATEGORY_LABELS[adoptedCategory]}` : '';
     record({
       kind: 'priority_set',
@@ -55,7 +60,8 @@ export async function setPriority(
     });
   });
   // A P0 opens its incident (once: a redelivered click finds the one it opened).
-  if (priority === 'P0' && outcome.ticket.priority === 'P0') await declareIncident(deps, { ticketId, actor: opts.actor, via: how.via ?? 'priority' });
+  if (priority === 'P0' && outcome.ticket.priority === 'P0')
+    await declareIncident(deps, { ticketId, actor: opts.actor, via: how.via ?? 'priority' });
   return outcome;
 }
 
@@ -68,7 +74,13 @@ export interface AssignOutcome extends ChangeOutcome {
  * Makes `assignee` (a Slack user id) the owner; a new or triaged ticket is then in progress. The assignee is
  * told in a DM with a link to the card unless they took it themselves.
  */
-export async function assignTicket(deps: DomainDeps, ticketId: string, opts: ChangeOptions, assignee: string, routingGroups?: string[]): Promise<AssignOutcome> {
+export async function assignTicket(
+  deps: DomainDeps,
+  ticketId: string,
+  opts: ChangeOptions,
+  assignee: string,
+  routingGroups?: string[],
+): Promise<AssignOutcome> {
   if (!SLACK_USER_ID.test(assignee)) throw new DomainError('That is not a Slack user.');
   const outcome = await changeTicket(deps, ticketId, opts, (ticket, record) => {
     refuseIfClosed(ticket);

@@ -21,14 +21,20 @@ export function weekEndingAt(end: Date, timeZone: string): WeekWindow {
 }
 
 /** The weekly review for the week ending at `end` and the week before it, with a bucket a day for the charts. */
-export async function computeWeeklyReview(deps: Pick<DomainDeps, 'models' | 'policy'>, end: Date): Promise<WeeklyReview> {
+export async function computeWeeklyReview(
+  deps: Pick<DomainDeps, 'models' | 'policy'>,
+  end: Date,
+): Promise<WeeklyReview> {
   const current = weekEndingAt(end, deps.policy.timeZone);
   const previous = weekEndingAt(current.start, deps.policy.timeZone);
   return computeReport(deps, { current, previous, buckets: bucketStarts(current, 'day', deps.policy.timeZone) });
 }
 
 /** Posts the week's digest once (one delivery per team-local day it is made), like the daily summary. */
-export async function runWeeklyDigest(deps: DomainDeps, deliver: DeliverSummary<WeeklyReview>): Promise<'posted' | 'already_posted'> {
+export async function runWeeklyDigest(
+  deps: DomainDeps,
+  deliver: DeliverSummary<WeeklyReview>,
+): Promise<'posted' | 'already_posted'> {
   const now = deps.clock.now();
   const key = OnceKeys.weeklyDigest(formatLocalDate(localDate(now, deps.policy.timeZone)));
   if (await deps.models.Delivery.exists({ _id: key, state: 'done' })) return 'already_posted';

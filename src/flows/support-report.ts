@@ -43,29 +43,53 @@ export async function deliverReport(ctx: AppContext, request: ReportRequest, to:
   const gaps = await knowledgeGaps(ctx, period.current, period.previous);
   const withGaps = (m: { text: string; blocks: KnownBlock[] }) => appendKnowledgeGaps(m, gaps);
   const charts = await renderReportCharts(report.current, { bucket: period.bucket, trend: period.trend, timeZone: tz });
-  const files: UploadFile[] = charts.map((c) => ({ filename: c.name, title: c.title, bytes: c.png.bytes, altText: c.altText }));
-  const csv = request.csv ? await buildTicketCsv(ctx, period.current, { includeRequester: ctx.config.REPORT_CSV_INCLUDE_REQUESTER }) : undefined;
+  const files: UploadFile[] = charts.map((c) => ({
+    filename: c.name,
+    title: c.title,
+    bytes: c.png.bytes,
+    altText: c.altText,
+  }));
+  const csv = request.csv
+    ? await buildTicketCsv(ctx, period.current, { includeRequester: ctx.config.REPORT_CSV_INCLUDE_REQUESTER })
+    : undefined;
   if (csv) {
     const name = `support-report-${localDay(period.current.start, tz)}-to-${localDay(new Date(period.current.end.getTime() - 1), tz)}.csv`;
-    files.push({ filename: name, title: `Tickets created, ${period.label}${csv.truncated ? ` (first ${CSV_MAX_ROWS.toLocaleString('en-GB')})` : ''}`, bytes: csv.bytes });
+    files.push({
+      filename: name,
+      title: `Tickets created, ${period.label}${csv.truncated ? ` (first ${CSV_MAX_ROWS.toLocaleString('en-GB')})` : ''}`,
+      bytes: csv.bytes,
+    });
   }
-  const what = csv ? `${charts.length} chart(s) and the CSV of ${csv.rows} ticket(s)${csv.truncated ? ' (cut at the first 50,000)' : ''}` : `${charts.length} chart(s)`;
+  const what = csv
+    ? `${charts.length} chart(s) and the CSV of ${csv.rows} ticket(s)${csv.truncated ? ' (cut at the first 50,000)' : ''}`
+    : `${charts.length} chart(s)`;
   const comment = `Support report, ${period.label}: ${what}.`;
 
   if (request.post) {
-    const message = withGaps(supportReportMessage(report, period, tz, `Requested by <@${to.user}> with \`/support-report\`.`));
+    const message = withGaps(
+      supportReportMessage(report, period, tz, `Requested by <@${to.user}> with \`/support-report\`.`),
+    );
     try {
       await ctx.slack.chat.postMessage({ channel: to.channel, ...message, unfurl_links: false, unfurl_media: false });
     } catch (err) {
       if (!CANNOT_POST.has(slackErrorCode(err) ?? '')) throw err;
-      await to.tell('I cannot post in this channel. Invite me with `/invite @Deskbell`, or run the report without `post` to see it yourself.');
+      await to.tell(
+        'I cannot post in this channel. Invite me with `/invite @Deskbell`, or run the report without `post` to see it yourself.',
+      );
       return;
     }
     await uploadFiles(ctx.slack, files, { channel: to.channel, comment });
     return;
   }
 
-  const ephemeral = withGaps(supportReportMessage(report, period, tz, `Only you can see this. ${what[0]!.toUpperCase()}${what.slice(1)} are in your DM with Deskbell; add \`post\` to share the report in this channel.`));
+  const ephemeral = withGaps(
+    supportReportMessage(
+      report,
+      period,
+      tz,
+      `Only you can see this. ${what[0]!.toUpperCase()}${what.slice(1)} are in your DM with Deskbell; add \`post\` to share the report in this channel.`,
+    ),
+  );
   await to.tell(ephemeral.text, ephemeral.blocks);
   const opened = await ctx.slack.conversations.open({ users: to.user });
   const dm = opened.channel?.id ?? to.user;

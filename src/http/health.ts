@@ -56,14 +56,20 @@ export function createHealthCheck(probe: HealthProbe): () => Promise<HealthRepor
     const [db, sl] = await Promise.all([database(), slack()]);
     const running = probe.schedulerRunning();
     const last = db.ok ? await withTimeout(probe.lastSweepAt(), 2000).catch(() => undefined) : undefined;
-    const scheduler = { ok: running, detail: !running ? 'stopped' : last ? `last SLA sweep ${last.toISOString()}` : 'running' };
+    const scheduler = {
+      ok: running,
+      detail: !running ? 'stopped' : last ? `last SLA sweep ${last.toISOString()}` : 'running',
+    };
     const checks = { database: db, slack: sl, scheduler };
     return { ok: Object.values(checks).every((c) => c.ok), checks };
   };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, fail) => setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, fail) => setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 /**
@@ -80,5 +86,8 @@ export function mayReadHealthDetails(req: IncomingMessage, token: string | undef
 }
 
 export function withoutDetails(report: HealthReport): HealthReport {
-  return { ok: report.ok, checks: Object.fromEntries(Object.entries(report.checks).map(([name, c]) => [name, { ok: c.ok }])) };
+  return {
+    ok: report.ok,
+    checks: Object.fromEntries(Object.entries(report.checks).map(([name, c]) => [name, { ok: c.ok }])),
+  };
 }

@@ -37,7 +37,10 @@ export function intakeApiHandler() {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   return async (_req: RoutedRequest, res: ServerResponse): Promise<void> => {
     if (!text) return sendJson(res, 404, { error: 'docs/intake-api.yaml was not deployed with this server' });
-    res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(200, {
+      'content-type': 'application/yaml; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
 }

@@ -53,7 +53,13 @@ export function postmarkIntakeHandler(ctx: AppContext) {
 
     const mail = postmarkToMail(parsed.data);
     const limit = ctx.config.MAIL_MAX_PER_SENDER_PER_HOUR;
-    const rate = await takeRate(ctx.models, `mail-sender:${normalisedAddress(mail.from.email)}`, limit, HOUR_MS, ctx.clock.now());
+    const rate = await takeRate(
+      ctx.models,
+      `mail-sender:${normalisedAddress(mail.from.email)}`,
+      limit,
+      HOUR_MS,
+      ctx.clock.now(),
+    );
     if (!rate.allowed) {
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))));
       throw new HttpError(429, 'too many messages from this sender; try again later');

@@ -32,7 +32,10 @@ export function webhookIntakeHandler(ctx: AppContext) {
     const parsed = webhookTicketSchema.safeParse(parseJsonBody(req, raw));
     if (!parsed.success) throw new HttpError(400, 'invalid ticket', fieldErrors(parsed.error));
 
-    const { ticket, created } = await createTicket(ctx, webhookToTicket(parsed.data, headers['webhook-id'], ctx.incidents.autoDeclare));
+    const { ticket, created } = await createTicket(
+      ctx,
+      webhookToTicket(parsed.data, headers['webhook-id'], ctx.incidents.autoDeclare),
+    );
     sendJson(res, created ? 201 : 200, { ticket: ticket.key, id: ticket.id, ...(created ? {} : { duplicate: true }) });
   };
 }

@@ -32,7 +32,12 @@ export function logRejections(
   };
 }
 
-function note(recent: Map<string, { since: number; suppressed: number }>, log: Logger, err: HttpError, req: RoutedRequest) {
+function note(
+  recent: Map<string, { since: number; suppressed: number }>,
+  log: Logger,
+  err: HttpError,
+  req: RoutedRequest,
+) {
   const remote = req.socket.remoteAddress ?? 'unknown';
   const key = `${err.status} ${remote}`;
   const now = Date.now();

@@ -20,7 +20,13 @@ const CAPPED_INSIDE = Number.MAX_SAFE_INTEGER;
 import { githubWebhookHandler, jiraWebhookHandler } from './tracker-webhooks.js';
 
 export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): CustomRoute[] {
-  const health = createHealthCheck({ db: ctx.db, slack: ctx.slack, clock: ctx.clock, schedulerRunning, lastSweepAt: () => lastSweepAt(ctx.models) });
+  const health = createHealthCheck({
+    db: ctx.db,
+    slack: ctx.slack,
+    clock: ctx.clock,
+    schedulerRunning,
+    lastSweepAt: () => lastSweepAt(ctx.models),
+  });
   const log = ctx.logger.child({ component: 'http' });
   return [
     // What this server is, for whoever opens its address in a browser, and the intake API's contract.
@@ -32,7 +38,11 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
       handler: route(log, async (req, res) => {
         const report = await health();
         // Details (versions or errors, the workspace name, the last sweep) only with HEALTH_TOKEN.
-        sendJson(res, report.ok ? 200 : 503, mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report));
+        sendJson(
+          res,
+          report.ok ? 200 : 503,
+          mayReadHealthDetails(req, ctx.config.HEALTH_TOKEN) ? report : withoutDetails(report),
+        );
       }),
     },
     // Each refused intake request is logged once, with its reason and the caller's address (rejections.ts).
@@ -60,8 +70,16 @@ export function httpRoutes(ctx: AppContext, schedulerRunning: () => boolean): Cu
       ),
     },
     // Issue trackers' signed deliveries (docs/trackers.md): bug status, GitHub Issues as a support channel.
-    { path: '/webhooks/github', method: 'POST', handler: route(log, githubWebhookHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES) },
-    { path: '/webhooks/jira', method: 'POST', handler: route(log, jiraWebhookHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES) },
+    {
+      path: '/webhooks/github',
+      method: 'POST',
+      handler: route(log, githubWebhookHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES),
+    },
+    {
+      path: '/webhooks/jira',
+      method: 'POST',
+      handler: route(log, jiraWebhookHandler(ctx), ctx.config.INTAKE_MAX_BODY_BYTES),
+    },
     // The optional public status page (STATUS_PAGE_ENABLED): only updates marked public.
     { path: '/status', method: 'GET', handler: route(log, statusPageHandler(ctx, 'html')) },
     { path: '/status.json', method: 'GET', handler: route(log, statusPageHandler(ctx, 'json')) },

@@ -8,16 +8,25 @@
  * `''` (the null sender `<>`, used by bounces and auto-replies) counts as automatic, `undefined` means
  * the transport did not tell us.
  */
-export function isAutomatedMail(headers: Readonly<Record<string, string>>, from: string, returnPath: string | undefined): boolean {
+export function isAutomatedMail(
+  headers: Readonly<Record<string, string>>,
+  from: string,
+  returnPath: string | undefined,
+): boolean {
   return automationReason(headers, from, returnPath) !== undefined;
 }
 
 /** The first rule that marks the mail as automatic, for logs and the timeline; undefined for a person's mail. */
-export function automationReason(headers: Readonly<Record<string, string>>, from: string, returnPath: string | undefined): string | undefined {
+export function automationReason(
+  headers: Readonly<Record<string, string>>,
+  from: string,
+  returnPath: string | undefined,
+): string | undefined {
   const header = (name: string) => headers[name]?.trim();
 
   const autoSubmitted = header('auto-submitted');
-  if (autoSubmitted && autoSubmitted.split(';')[0]!.trim().toLowerCase() !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  if (autoSubmitted && autoSubmitted.split(';')[0]!.trim().toLowerCase() !== 'no')
+    return `Auto-Submitted: ${autoSubmitted}`;
 
   const precedence = header('precedence')?.toLowerCase();
   if (precedence && ['bulk', 'list', 'junk'].includes(precedence)) return `Precedence: ${precedence}`;
@@ -28,7 +37,8 @@ export function automationReason(headers: Readonly<Record<string, string>>, from
   if (returnPath !== undefined && ['', '<>'].includes(returnPath.trim())) return 'empty return path';
 
   const local = (from.trim().toLowerCase().split('@')[0] ?? '').split('+')[0]!;
-  if (/^(mailer-daemon|postmaster)$/.test(local) || /^(no[-_.]?reply|do[-_.]?not[-_.]?reply)/.test(local)) return `sender ${from}`;
+  if (/^(mailer-daemon|postmaster)$/.test(local) || /^(no[-_.]?reply|do[-_.]?not[-_.]?reply)/.test(local))
+    return `sender ${from}`;
 
   // Outlook/Exchange and many autoresponders mark themselves with these instead of Auto-Submitted.
   if (header('x-autoreply') || header('x-autorespond')) return 'X-Autoreply header';

@@ -7,7 +7,12 @@ import type { InboundAttachment } from './email-message.js';
 import { ATTACHMENT_BUCKET, INLINE_CONTENT_MAX_BYTES } from '../db/models/attachment.js';
 
 /** Writes a file's contents to GridFS under `id` (once: a redelivery finds it there). */
-async function storeInGridFs(deps: Pick<DomainDeps, 'models'>, id: Types.ObjectId, filename: string, content: Buffer): Promise<void> {
+async function storeInGridFs(
+  deps: Pick<DomainDeps, 'models'>,
+  id: Types.ObjectId,
+  filename: string,
+  content: Buffer,
+): Promise<void> {
   const db = deps.models.Attachment.db.db;
   if (!db) throw new Error('the database is not connected');
   const bucket = new mongo.GridFSBucket(db, { bucketName: ATTACHMENT_BUCKET });
@@ -23,13 +28,19 @@ async function storeInGridFs(deps: Pick<DomainDeps, 'models'>, id: Types.ObjectI
 }
 
 /** A kept file's contents, wherever they are (the document, or GridFS for large files). */
-export async function attachmentContent(deps: Pick<DomainDeps, 'models'>, id: Types.ObjectId): Promise<Buffer | undefined> {
+export async function attachmentContent(
+  deps: Pick<DomainDeps, 'models'>,
+  id: Types.ObjectId,
+): Promise<Buffer | undefined> {
   const doc = await deps.models.Attachment.findById(id);
   if (!doc) return undefined;
   if (doc.content) return Buffer.from(doc.content);
   const db = deps.models.Attachment.db.db!;
   const chunks: Buffer[] = [];
-  for await (const chunk of new mongo.GridFSBucket(db, { bucketName: ATTACHMENT_BUCKET }).openDownloadStream(doc.gridFsId!)) chunks.push(chunk as Buffer);
+  for await (const chunk of new mongo.GridFSBucket(db, { bucketName: ATTACHMENT_BUCKET }).openDownloadStream(
+    doc.gridFsId!,
+  ))
+    chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
@@ -51,7 +62,11 @@ export async function storeAttachments(
 ): Promise<AttachmentRecord[]> {
   const records: AttachmentRecord[] = [];
   for (const [i, file] of files.entries()) {
-    const base = { filename: file.filename.slice(0, 255), contentType: file.contentType.slice(0, 127), size: file.size };
+    const base = {
+      filename: file.filename.slice(0, 255),
+      contentType: file.contentType.slice(0, 127),
+      size: file.size,
+    };
     if (file.size > keepMaxBytes) {
       records.push({ ...base, stored: false });
       continue;
@@ -61,7 +76,14 @@ export async function storeAttachments(
       try {
         const large = file.content.length > INLINE_CONTENT_MAX_BYTES;
         if (large) await storeInGridFs(deps, _id, base.filename, file.content);
-        await deps.models.Attachment.create({ _id, mailKey, ticketId, ...base, ...(large ? { gridFsId: _id } : { content: file.content }), createdAt: deps.clock.now() });
+        await deps.models.Attachment.create({
+          _id,
+          mailKey,
+          ticketId,
+          ...base,
+          ...(large ? { gridFsId: _id } : { content: file.content }),
+          createdAt: deps.clock.now(),
+        });
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
       }
@@ -72,6 +94,10 @@ export async function storeAttachments(
 }
 
 /** Links a new ticket's files to it once the ticket exists. */
-export async function linkAttachments(deps: Pick<DomainDeps, 'models'>, mailKey: string, ticketId: Types.ObjectId): Promise<void> {
+export async function linkAttachments(
+  deps: Pick<DomainDeps, 'models'>,
+  mailKey: string,
+  ticketId: Types.ObjectId,
+): Promise<void> {
   await deps.models.Attachment.updateMany({ mailKey, ticketId: { $in: [null] } }, { $set: { ticketId } });
 }

@@ -65,7 +65,8 @@ export function parseAuthResults(value: string): { authservId: string; results: 
     const props = Object.fromEntries([...part.matchAll(PROPERTY)].map((p) => [p[1]!.toLowerCase(), p[2]!]));
     const domainOf = (v: string | undefined) => v?.split('@').pop()?.toLowerCase();
     const method = m[1]!.toLowerCase() as AuthResult['method'];
-    const domain = method === 'spf' ? domainOf(props['smtp.mailfrom']) : domainOf(props['header.d'] ?? props['header.i']);
+    const domain =
+      method === 'spf' ? domainOf(props['smtp.mailfrom']) : domainOf(props['header.d'] ?? props['header.i']);
     results.push({ method, result: m[2]!.toLowerCase(), ...(domain ? { domain } : {}) });
   }
   return { authservId, results };

@@ -59,7 +59,12 @@ export function messageIdList(value: string | string[] | undefined | null): stri
 export function headerValues(lines: ReadonlyArray<{ key: string; line: string }>, name: string): string[] {
   return lines
     .filter((l) => l.key.toLowerCase() === name)
-    .map(({ line }) => line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+    .map(({ line }) =>
+      line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    );
 }
 
 /** Header lines as a lower-case name → first value map (folded lines joined). */
@@ -94,7 +99,12 @@ export function fromParsedMail(parsed: ParsedMail, returnPath: string | undefine
     attachments: parsed.attachments
       // Inline images of an HTML body are part of its layout, not files the requester meant to send.
       .filter((a) => !(a.related && a.contentType.startsWith('image/')))
-      .map((a, i) => ({ filename: a.filename || `attachment-${i + 1}`, contentType: a.contentType || 'application/octet-stream', size: a.size ?? a.content.length, content: a.content })),
+      .map((a, i) => ({
+        filename: a.filename || `attachment-${i + 1}`,
+        contentType: a.contentType || 'application/octet-stream',
+        size: a.size ?? a.content.length,
+        content: a.content,
+      })),
   };
 }
 

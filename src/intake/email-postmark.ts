@@ -21,7 +21,10 @@ export const postmarkInboundSchema = z.object({
   Date: z.string().max(200).optional(),
   TextBody: z.string().optional(),
   HtmlBody: z.string().optional(),
-  Headers: z.array(z.object({ Name: z.string().min(1).max(200), Value: z.string() })).max(500).default([]),
+  Headers: z
+    .array(z.object({ Name: z.string().min(1).max(200), Value: z.string() }))
+    .max(500)
+    .default([]),
   Attachments: z
     .array(
       z.object({
@@ -52,18 +55,25 @@ export function postmarkToMail(body: PostmarkInbound): InboundMail {
     transportId: body.MessageID,
     inReplyTo: messageIdList(headers['in-reply-to']),
     references: messageIdList(headers['references']),
-    from: { email: body.FromFull.Email.trim().toLowerCase(), name: body.FromFull.Name?.trim() || body.FromName?.trim() || undefined },
+    from: {
+      email: body.FromFull.Email.trim().toLowerCase(),
+      name: body.FromFull.Name?.trim() || body.FromName?.trim() || undefined,
+    },
     returnPath: returnPath === undefined ? undefined : returnPath.replace(/^<|>$/g, '').trim(),
     ...(body.OriginalRecipient?.includes('@') ? { to: body.OriginalRecipient.trim().toLowerCase() } : {}),
     subject: body.Subject,
     text: body.TextBody,
     html: body.HtmlBody,
     headers,
-    authenticationResults: body.Headers.filter((h) => h.Name.toLowerCase() === 'authentication-results').map((h) => h.Value),
+    authenticationResults: body.Headers.filter((h) => h.Name.toLowerCase() === 'authentication-results').map(
+      (h) => h.Value,
+    ),
     // Images the HTML body shows inline (cid: links) are layout, not files sent on purpose.
-    attachments: body.Attachments.filter((a) => !(a.ContentID && body.HtmlBody?.includes(`cid:${a.ContentID}`))).map((a, i) => {
-      const content = Buffer.from(a.Content, 'base64');
-      return { filename: a.Name || `attachment-${i + 1}`, contentType: a.ContentType, size: content.length, content };
-    }),
+    attachments: body.Attachments.filter((a) => !(a.ContentID && body.HtmlBody?.includes(`cid:${a.ContentID}`))).map(
+      (a, i) => {
+        const content = Buffer.from(a.Content, 'base64');
+        return { filename: a.Name || `attachment-${i + 1}`, contentType: a.ContentType, size: content.length, content };
+      },
+    ),
   };
 }

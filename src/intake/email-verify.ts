@@ -1,6 +1,13 @@
 import { Resolver } from 'node:dns/promises';
 import { authenticate } from 'mailauth';
-import { judge, NO_AUTH, parseReceivedSpf, trustedAuthResults, type AuthResult, type SenderAuth } from './email-auth.js';
+import {
+  judge,
+  NO_AUTH,
+  parseReceivedSpf,
+  trustedAuthResults,
+  type AuthResult,
+  type SenderAuth,
+} from './email-auth.js';
 import type { InboundMail } from './email-message.js';
 
 /** Answers DNS questions for the checks: `(name, 'TXT')` → records. Tests pass their own. */

@@ -24,7 +24,10 @@ export class UnusableMailError extends DomainError {
 /** A mail to take later (a limit is reached): SMTP 451, HTTP 429; the sending side retries. */
 export class DeferredMailError extends DomainError {
   override name = 'DeferredMailError';
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
 }
@@ -51,12 +54,18 @@ const TICKET_TAG = /\[SUP-(\d+)\]/i;
  * delivered again (SMTP retries, Postmark retries, a mail sent both ways) changes nothing.
  */
 export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<MailOutcome> {
-  if (!isMailbox(mail.from.email)) throw new UnusableMailError('the mail has no usable From address (exactly one mailbox)');
+  if (!isMailbox(mail.from.email))
+    throw new UnusableMailError('the mail has no usable From address (exactly one mailbox)');
   mail = { ...mail, from: { email: mail.from.email, name: displayName(mail.from.name) } };
   // A colleague's forward of a customer's mail is the customer's (see email-forward.ts).
   const forward = asForwarded(mail, deps.config);
   // The customer's address is not authenticated by their colleague's mail: the ticket's requester is unverified.
-  if (forward) mail = { ...forward.mail, from: { ...forward.mail.from, name: displayName(forward.mail.from.name) }, auth: NO_AUTH };
+  if (forward)
+    mail = {
+      ...forward.mail,
+      from: { ...forward.mail.from, name: displayName(forward.mail.from.name) },
+      auth: NO_AUTH,
+    };
   const keys = mailKeys(mail);
   const automated = automationReason(mail.headers, mail.from.email, mail.returnPath);
   const auth = mail.auth ?? NO_AUTH;
@@ -67,7 +76,13 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
   const match = madeTicket ? undefined : await findTicketFor(deps, mail, auth);
   if (match && 'ticket' in match) {
     const target = match;
-    const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES, target.ticket._id);
+    const attachments = await storeAttachments(
+      deps,
+      keys[0],
+      mail.attachments,
+      deps.config.ATTACHMENT_KEEP_MAX_BYTES,
+      target.ticket._id,
+    );
     const text = clip(replyText(mail.text, mail.html), MAX_REPLY);
     // The whole text lives in ticket_messages; the ticket's timeline keeps a quote the thread note can show.
     await keepMessage(deps, target.ticket, keys[0], forward?.received ?? mail, text);
@@ -80,7 +95,10 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
       attachments,
       matchedBy: target.matchedBy,
     });
-    deps.logger.info({ ticket: outcome.ticket.key, matchedBy: target.matchedBy, changed: outcome.changed, automated }, 'mail joined a ticket');
+    deps.logger.info(
+      { ticket: outcome.ticket.key, matchedBy: target.matchedBy, changed: outcome.changed, automated },
+      'mail joined a ticket',
+    );
     return { kind: 'reply', ticket: outcome.ticket, changed: outcome.changed };
   }
 
@@ -92,7 +110,8 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     const withheld = await acknowledgementWithheld(deps, mail.from.email, auth);
     if (withheld) notes['auto-acknowledgement'] = `not sent: ${withheld}`;
   }
-  if (match?.related) notes['Related ticket'] = `${match.related.key}: ${match.reason}, so this mail opened its own ticket`;
+  if (match?.related)
+    notes['Related ticket'] = `${match.related.key}: ${match.reason}, so this mail opened its own ticket`;
   if (auth.present) notes['Sender authentication'] = auth.detail || auth.status;
   const attachments = await storeAttachments(deps, keys[0], mail.attachments, deps.config.ATTACHMENT_KEEP_MAX_BYTES);
   const { ticket, created } = await createTicket(deps, {
@@ -102,7 +121,12 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
     body: clip(plainBody(mail.text, mail.html), MAX_BODY),
     attachments,
     metadata: Object.keys(notes).length ? notes : undefined,
-    email: { messageId: mail.messageId, references: [...mail.inReplyTo, ...mail.references], automated: !!automated, ...(mail.to ? { to: mail.to } : {}) },
+    email: {
+      messageId: mail.messageId,
+      references: [...mail.inReplyTo, ...mail.references],
+      automated: !!automated,
+      ...(mail.to ? { to: mail.to } : {}),
+    },
     senderAuthenticated: auth.status === 'pass',
     idempotencyKeys: keys,
     // A redelivery decides as the first delivery did (its note says whether the acknowledgement was withheld).
@@ -116,7 +140,13 @@ export async function receiveMail(deps: IntakeDeps, mail: InboundMail): Promise<
 }
 
 /** Stores a mail apart from the ticket: its reply text, its text and HTML as received (once: the dedupe key is the `_id`). */
-async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mail: InboundMail, text: string): Promise<void> {
+async function keepMessage(
+  deps: IntakeDeps,
+  ticket: TicketDoc,
+  key: string,
+  mail: InboundMail,
+  text: string,
+): Promise<void> {
   const raw = {
     rawText: mail.text?.trim() ? clip(mail.text, MAX_RAW) : undefined,
     html: mail.html && clip(mail.html, MAX_RAW),
@@ -125,7 +155,14 @@ async function keepMessage(deps: IntakeDeps, ticket: TicketDoc, key: string, mai
   await deps.models.TicketMessage.updateOne(
     { _id: key },
     {
-      $setOnInsert: { ticketId: ticket._id, messageId: mail.messageId, from: mail.from, text, ...raw, createdAt: deps.clock.now() },
+      $setOnInsert: {
+        ticketId: ticket._id,
+        messageId: mail.messageId,
+        from: mail.from,
+        text,
+        ...raw,
+        createdAt: deps.clock.now(),
+      },
     },
     { upsert: true },
   );
@@ -148,7 +185,10 @@ async function takeDomainSlot(deps: IntakeDeps, from: string): Promise<void> {
   const rate = await takeRate(deps.models, `mail-domain:${domain}`, limit, HOUR_MS, deps.clock.now());
   if (rate.allowed) return;
   deps.logger.warn({ domain, limit }, 'sender domain over its hourly limit of new tickets; mail deferred');
-  throw new DeferredMailError(`too many new tickets from ${domain} this hour; try again later`, Math.ceil(rate.retryAfterMs / 1000));
+  throw new DeferredMailError(
+    `too many new tickets from ${domain} this hour; try again later`,
+    Math.ceil(rate.retryAfterMs / 1000),
+  );
 }
 
 /**
@@ -158,7 +198,8 @@ async function takeDomainSlot(deps: IntakeDeps, from: string): Promise<void> {
  * address (`Ceo+1@x` is `ceo@x`), shared by every process.
  */
 async function acknowledgementWithheld(deps: IntakeDeps, to: string, auth: SenderAuth): Promise<string | undefined> {
-  if (deps.config.ACK_SKIP_AUTH_FAILED && auth.status === 'fail') return `sender authentication failed (${auth.detail})`;
+  if (deps.config.ACK_SKIP_AUTH_FAILED && auth.status === 'fail')
+    return `sender authentication failed (${auth.detail})`;
   const limit = deps.config.ACK_MAX_PER_HOUR;
   const rate = await takeRate(deps.models, `ack:${normalisedAddress(to)}`, limit, HOUR_MS, deps.clock.now());
   if (!rate.allowed) return `${to} already got ${rate.count} acknowledgements this hour (ACK_MAX_PER_HOUR)`;
@@ -171,7 +212,9 @@ async function withheldBefore(deps: IntakeDeps, keys: string[]): Promise<boolean
   return typeof note === 'string' && note.startsWith('not sent');
 }
 
-type Match = { ticket: TicketDoc; matchedBy: 'thread' | 'subject'; related?: undefined } | { related: TicketDoc; reason: string };
+type Match =
+  | { ticket: TicketDoc; matchedBy: 'thread' | 'subject'; related?: undefined }
+  | { related: TicketDoc; reason: string };
 
 /**
  * The ticket a mail answers: the one whose mail its In-Reply-To/References name (a mail Deskbell sent, whose
@@ -201,7 +244,10 @@ async function findTicketFor(deps: IntakeDeps, mail: InboundMail, auth: SenderAu
 
 /** The ticket whose mail the thread headers name: ours first (the direct parent wins), then the requester's. */
 async function ticketInThread(deps: IntakeDeps, mail: InboundMail, threadIds: string[]): Promise<TicketDoc | null> {
-  const ours = await deps.models.OutboundMail.find({ messageId: { $in: threadIds } }, { ticketId: 1, messageId: 1 }).lean();
+  const ours = await deps.models.OutboundMail.find(
+    { messageId: { $in: threadIds } },
+    { ticketId: 1, messageId: 1 },
+  ).lean();
   const parent = ours.find((m) => mail.inReplyTo.includes(m.messageId)) ?? ours[0];
   if (parent) return deps.models.Ticket.findById(parent.ticketId);
   const byId = await deps.models.Ticket.findOne({ 'email.messageIds': { $in: threadIds } }).sort({ updatedAt: -1 });

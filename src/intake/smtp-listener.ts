@@ -67,15 +67,26 @@ export async function startSmtpListener(
       const count = (perConnection.get(session.id) ?? 0) + 1;
       perConnection.set(session.id, count);
       if (count > config.MAIL_MAX_MESSAGES_PER_CONNECTION) {
-        log.warn({ remote: session.remoteAddress, limit: config.MAIL_MAX_MESSAGES_PER_CONNECTION }, 'too many messages on one SMTP connection');
-        return callback(smtpError(421, `4.7.0 too many messages on this connection (${config.MAIL_MAX_MESSAGES_PER_CONNECTION}); reconnect and try again`));
+        log.warn(
+          { remote: session.remoteAddress, limit: config.MAIL_MAX_MESSAGES_PER_CONNECTION },
+          'too many messages on one SMTP connection',
+        );
+        return callback(
+          smtpError(
+            421,
+            `4.7.0 too many messages on this connection (${config.MAIL_MAX_MESSAGES_PER_CONNECTION}); reconnect and try again`,
+          ),
+        );
       }
       // The null sender <> (bounces) is one "sender" too, so a bounce storm is limited like anything else.
       const key = `mail-sender:${address.address ? normalisedAddress(address.address) : '<>'}`;
       takeRate(deps.models, key, config.MAIL_MAX_PER_SENDER_PER_HOUR, HOUR_MS, deps.clock.now())
         .then((rate) => {
           if (rate.allowed) return callback();
-          log.warn({ remote: session.remoteAddress, limit: config.MAIL_MAX_PER_SENDER_PER_HOUR }, 'sender over its hourly limit');
+          log.warn(
+            { remote: session.remoteAddress, limit: config.MAIL_MAX_PER_SENDER_PER_HOUR },
+            'sender over its hourly limit',
+          );
           callback(smtpError(451, '4.7.1 too many messages from this sender; try again later'));
         })
         .catch((err: unknown) => {

@@ -26,7 +26,11 @@ export const webhookTicketSchema = z.object({
 export type WebhookTicket = z.infer<typeof webhookTicketSchema>;
 
 /** `autoDeclare`: INCIDENT_AUTO_DECLARE; a monitoring system's P0 opens its incident at once. */
-export function webhookToTicket(body: WebhookTicket, webhookId: string, autoDeclare: 'webhook' | 'never' = 'webhook'): NewTicket {
+export function webhookToTicket(
+  body: WebhookTicket,
+  webhookId: string,
+  autoDeclare: 'webhook' | 'never' = 'webhook',
+): NewTicket {
   const keys: [string, ...string[]] = body.externalId
     ? [`webhook:external:${body.externalId}`, `webhook:id:${webhookId}`]
     : [`webhook:id:${webhookId}`];
@@ -41,7 +45,9 @@ export function webhookToTicket(body: WebhookTicket, webhookId: string, autoDecl
     metadata: body.metadata,
     idempotencyKeys: keys,
     acknowledge: true,
-    ...(body.priority === 'P0' && autoDeclare === 'webhook' ? { declareIncident: { actor: { type: 'system', name: 'webhook' }, via: 'webhook' } } : {}),
+    ...(body.priority === 'P0' && autoDeclare === 'webhook'
+      ? { declareIncident: { actor: { type: 'system', name: 'webhook' }, via: 'webhook' } }
+      : {}),
   };
 }
 

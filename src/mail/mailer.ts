@@ -41,7 +41,8 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
   return {
     async send(mail) {
       // One plain mailbox, and the envelope says so explicitly: nothing in a stored address can fan out.
-      if (!isMailbox(mail.to)) throw new InvalidRecipientError(`not a single mailbox: ${JSON.stringify(mail.to.slice(0, 100))}`);
+      if (!isMailbox(mail.to))
+        throw new InvalidRecipientError(`not a single mailbox: ${JSON.stringify(mail.to.slice(0, 100))}`);
       await transport.sendMail({
         envelope: { from, to: [mail.to] },
         from,

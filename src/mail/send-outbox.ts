@@ -24,7 +24,13 @@ export const AUTOMATIC_KINDS = new Set([
   'bug_fix',
 ]);
 
-type SendDeps = { models: Models; mailer: Mailer; clock: Clock; logger: Logger; config: Pick<Config, 'MAIL_AUTO_MAX_PER_HOUR'> };
+type SendDeps = {
+  models: Models;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config, 'MAIL_AUTO_MAX_PER_HOUR'>;
+};
 
 /** Real milliseconds a worker may hold a mail: far above the SMTP client's timeouts (src/mail/mailer.ts). */
 export const MAIL_CLAIM_MS = 120_000;
@@ -64,7 +70,10 @@ export async function sendOutboxMail(
           headers: (mail.headers as Record<string, string> | undefined) ?? undefined,
         });
       } catch (err) {
-        await deps.models.OutboundMail.updateOne({ _id: outboxId }, { $inc: { attempts: 1 }, $set: { lastError: (err as Error).message } });
+        await deps.models.OutboundMail.updateOne(
+          { _id: outboxId },
+          { $inc: { attempts: 1 }, $set: { lastError: (err as Error).message } },
+        );
         throw err;
       }
       return { messageId: mail.messageId };
@@ -72,7 +81,10 @@ export async function sendOutboxMail(
   });
   if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is sending mail ${outboxId}`);
   // The outbox's own status is for people and reports; the delivery record is what keeps it to one send.
-  await deps.models.OutboundMail.updateOne({ _id: outboxId, status: 'queued' }, { $set: { status: 'sent', sentAt: deps.clock.now() }, $inc: { attempts: 1 } });
+  await deps.models.OutboundMail.updateOne(
+    { _id: outboxId, status: 'queued' },
+    { $set: { status: 'sent', sentAt: deps.clock.now() }, $inc: { attempts: 1 } },
+  );
   // Every subject starts with its ticket's key (ticketSubject): the log names it without another read.
   const ticket = /^\[([A-Z]+-\d+)\]/.exec(mail.subject)?.[1];
   if (outcome.by === 'sent') deps.logger.info({ ticket, outboxId, kind: mail.kind }, 'mail sent');
@@ -86,7 +98,14 @@ async function withinAutoCap(deps: SendDeps, mail: OutboundMailDoc): Promise<boo
   const limit = deps.config.MAIL_AUTO_MAX_PER_HOUR;
   const rate = await takeRate(deps.models, `auto-mail:${normalisedAddress(mail.to)}`, limit, HOUR_MS, deps.clock.now());
   const over = { status: 'withheld', lastError: `recipient reached MAIL_AUTO_MAX_PER_HOUR (${limit})` };
-  await deps.models.OutboundMail.updateOne({ _id: mail._id }, { $set: { cap: rate.allowed ? 'within' : 'over', ...(rate.allowed ? {} : over) } });
-  if (!rate.allowed) deps.logger.warn({ outboxId: mail._id, kind: mail.kind, limit }, 'automatic mail withheld: recipient at its hourly cap');
+  await deps.models.OutboundMail.updateOne(
+    { _id: mail._id },
+    { $set: { cap: rate.allowed ? 'within' : 'over', ...(rate.allowed ? {} : over) } },
+  );
+  if (!rate.allowed)
+    deps.logger.warn(
+      { outboxId: mail._id, kind: mail.kind, limit },
+      'automatic mail withheld: recipient at its hourly cap',
+    );
   return rate.allowed;
 }

@@ -38,7 +38,11 @@ export async function sendPagerDutyEvent(
             source: 'deskbell',
             severity: 'critical',
             timestamp: incident.declaredAt.toISOString(),
-            custom_details: { incident: incident.key, ticket: incident.ticketKey, war_room: incident.channel?.name ?? null },
+            custom_details: {
+              incident: incident.key,
+              ticket: incident.ticketKey,
+              war_room: incident.channel?.name ?? null,
+            },
           },
         }
       : {}),

@@ -25,7 +25,12 @@ function render(ticket: TicketDoc, deps: Pick<CardDeps, 'policy' | 'settings'>) 
  * Posts the ticket's card exactly once (src/slack/post-once.ts), records where it is on the ticket, and
  * re-renders it if the ticket changed while it was being posted.
  */
-export async function postCard(deps: CardDeps, ticketId: string, job?: { name: string; data: Record<string, string> }, loaded?: TicketDoc): Promise<void> {
+export async function postCard(
+  deps: CardDeps,
+  ticketId: string,
+  job?: { name: string; data: Record<string, string> },
+  loaded?: TicketDoc,
+): Promise<void> {
   const ticket = loaded ?? (await deps.models.Ticket.findById(ticketId));
   if (!ticket) return;
   if (ticket.card?.ts) return;
@@ -35,19 +40,21 @@ export async function postCard(deps: CardDeps, ticketId: string, job?: { name: s
   const rendered = ticket.updatedAt.getTime();
   // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
   const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
-  const outcome = await withSlackPriority(rank, () => postMessageOnce(deps, {
-    key: OnceKeys.card(ticket.id),
-    kind: DeliveryKinds.card,
-    ticketId: ticket._id,
-    at: deps.clock.now(),
-    ...(job ? { job } : {}),
-    channel: deps.supportChannel,
-    text,
-    blocks,
-    eventType: CARD_EVENT_TYPE,
-    payload: { ticket_id: ticket.id, ticket_key: ticket.key },
-    since: ticket.createdAt,
-  }));
+  const outcome = await withSlackPriority(rank, () =>
+    postMessageOnce(deps, {
+      key: OnceKeys.card(ticket.id),
+      kind: DeliveryKinds.card,
+      ticketId: ticket._id,
+      at: deps.clock.now(),
+      ...(job ? { job } : {}),
+      channel: deps.supportChannel,
+      text,
+      blocks,
+      eventType: CARD_EVENT_TYPE,
+      payload: { ticket_id: ticket.id, ticket_key: ticket.key },
+      since: ticket.createdAt,
+    }),
+  );
   const { channel, ts } = outcome.result;
   // Recorded with the same version bump as patchTicket, reading back whether the ticket changed meanwhile.
   const current = await deps.models.Ticket.findOneAndUpdate(
@@ -74,35 +81,47 @@ export async function updateCard(deps: CardDeps, ticketId: string): Promise<void
     const version = ticket.updatedAt.getTime() * 1000 + (ticket.__v ?? 0);
     if (version === sent) return;
     const { text, blocks } = render(ticket, deps);
-    await withSlackPriority(ticketRank(ticket.priority), () => deps.slack.chat.update({ channel: ticket.card!.channel!, ts: ticket.card!.ts!, text, blocks }));
+    await withSlackPriority(ticketRank(ticket.priority), () =>
+      deps.slack.chat.update({ channel: ticket.card!.channel!, ts: ticket.card!.ts!, text, blocks }),
+    );
     sent = version;
   }
 }
 
 /** Posts one timeline event in the card's thread, once; the event's `slackTs` records where. */
-export async function postThreadNote(deps: CardDeps, ticketId: string, eventId: string, job?: { name: string; data: Record<string, string> }): Promise<void> {
+export async function postThreadNote(
+  deps: CardDeps,
+  ticketId: string,
+  eventId: string,
+  job?: { name: string; data: Record<string, string> },
+): Promise<void> {
   const ticket = await deps.models.Ticket.findById(ticketId);
   const event = ticket?.timeline.find((e) => String(e._id) === eventId);
   if (!ticket || !event || event.slackTs) return;
   // A ticket grouped in a storm has no card of its own (until a split): its thread notes are not posted.
   if (!ticket.card?.ts && ticket.storm?.grouped) return;
-  if (!ticket.card?.ts || !ticket.card.channel) throw new Error(`card of ${ticket.key} is not posted yet; the note waits for it`);
+  if (!ticket.card?.ts || !ticket.card.channel)
+    throw new Error(`card of ${ticket.key} is not posted yet; the note waits for it`);
   const card = { channel: ticket.card.channel, ts: ticket.card.ts };
   // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
   const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
-  const outcome = await withSlackPriority(rank, () => postMessageOnce(deps, {
-    key: OnceKeys.threadNote(eventId),
-    kind: DeliveryKinds.threadNote,
-    ticketId: ticket._id,
-    at: deps.clock.now(),
-    ...(job ? { job } : {}),
-    channel: card.channel,
-    threadTs: card.ts,
-    text: threadNoteText(event),
-    blocks: threadNoteBlocks(event, ticket.id),
-    eventType: NOTE_EVENT_TYPE,
-    payload: { ticket_id: ticket.id, event_id: eventId },
-    since: event.at,
-  }));
-  await patchTicket(deps.models, ticket.id, { $set: { 'timeline.$[e].slackTs': outcome.result.ts } }, {}, [{ 'e._id': event._id }]);
+  const outcome = await withSlackPriority(rank, () =>
+    postMessageOnce(deps, {
+      key: OnceKeys.threadNote(eventId),
+      kind: DeliveryKinds.threadNote,
+      ticketId: ticket._id,
+      at: deps.clock.now(),
+      ...(job ? { job } : {}),
+      channel: card.channel,
+      threadTs: card.ts,
+      text: threadNoteText(event),
+      blocks: threadNoteBlocks(event, ticket.id),
+      eventType: NOTE_EVENT_TYPE,
+      payload: { ticket_id: ticket.id, event_id: eventId },
+      since: event.at,
+    }),
+  );
+  await patchTicket(deps.models, ticket.id, { $set: { 'timeline.$[e].slackTs': outcome.result.ts } }, {}, [
+    { 'e._id': event._id },
+  ]);
 }

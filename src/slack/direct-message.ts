@@ -5,7 +5,13 @@ import { slackErrorCode } from './errors.js';
 import { postMessageOnce } from './post-once.js';
 
 /** Answers that no retry will change: the DM is given up (the thread keeps the record). */
-const UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'channel_not_found']);
+const UNREACHABLE = new Set([
+  'user_not_found',
+  'account_inactive',
+  'cannot_dm_bot',
+  'user_disabled',
+  'channel_not_found',
+]);
 
 export const DM_EVENT_TYPE = 'deskbell_event_dm';
 

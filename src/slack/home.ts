@@ -19,6 +19,14 @@ export async function publishHome(deps: HomeDeps, userId: string): Promise<void>
     ticketsNearestTarget(deps, HOME_NEAREST_SIZE),
     workspaceUrl(deps.slack),
   ]);
-  const view = appHomeView({ incidents, mine, unassigned, nearest, now: deps.clock.now(), workspaceUrl: url, supportChannel: deps.supportChannel });
+  const view = appHomeView({
+    incidents,
+    mine,
+    unassigned,
+    nearest,
+    now: deps.clock.now(),
+    workspaceUrl: url,
+    supportChannel: deps.supportChannel,
+  });
   await deps.slack.views.publish({ user_id: userId, view });
 }

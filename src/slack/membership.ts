@@ -24,10 +24,12 @@ export function createTeamGate(slack: WebClient, usergroup: string | undefined) 
      * accounts cannot answer. `actor` assigning themselves needs no account lookup.
      */
     async whyCannotOwn(assignee: string, actor: string): Promise<string | undefined> {
-      if (usergroup && !(await this.mayAct(assignee))) return `<@${assignee}> is not in ${usergroupMention(usergroup)}, so they cannot own a ticket. Nothing was changed.`;
+      if (usergroup && !(await this.mayAct(assignee)))
+        return `<@${assignee}> is not in ${usergroupMention(usergroup)}, so they cannot own a ticket. Nothing was changed.`;
       if (assignee === actor) return undefined;
       const { user } = await slack.users.info({ user: assignee });
-      if (user?.is_bot || user?.deleted) return `<@${assignee}> cannot own a ticket: ${user.is_bot ? 'it is an app' : 'the account is deactivated'}. Nothing was changed.`;
+      if (user?.is_bot || user?.deleted)
+        return `<@${assignee}> cannot own a ticket: ${user.is_bot ? 'it is an app' : 'the account is deactivated'}. Nothing was changed.`;
       return undefined;
     },
     usergroup,

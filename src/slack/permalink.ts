@@ -3,7 +3,10 @@ import { messageUrl } from '../../views/ticket-list.js';
 import { workspaceUrl } from './workspace-url.js';
 
 /** chat.getPermalink for one message; the link built from the workspace URL when Slack will not say. */
-export async function permalinkOf(ctx: { slack: WebClient }, card: { channel: string; ts: string }): Promise<string | undefined> {
+export async function permalinkOf(
+  ctx: { slack: WebClient },
+  card: { channel: string; ts: string },
+): Promise<string | undefined> {
   try {
     const res = await ctx.slack.chat.getPermalink({ channel: card.channel, message_ts: card.ts });
     if (res.permalink) return res.permalink;

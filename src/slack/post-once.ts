@@ -42,7 +42,10 @@ export interface OncePost {
  * Slack (a timeout, a 5xx, a crash mid-call), the channel or thread is searched for the message by its
  * metadata before posting again. Throws BusyElsewhereError while another worker holds the claim.
  */
-export async function postMessageOnce(deps: OncePostDeps, p: OncePost): Promise<DeliverOnceOutcome<PostedMessage> & { status: 'done' }> {
+export async function postMessageOnce(
+  deps: OncePostDeps,
+  p: OncePost,
+): Promise<DeliverOnceOutcome<PostedMessage> & { status: 'done' }> {
   const channel = p.channel;
   const outcome = await deliverOnce<PostedMessage>(deps.models, {
     key: p.key,
@@ -92,9 +95,24 @@ async function findPosted(slack: WebClient, channel: string, p: OncePost): Promi
   let cursor: string | undefined;
   for (let page = 0; page < 20; page++) {
     const res = p.threadTs
-      ? await slack.conversations.replies({ channel, ts: p.threadTs, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) })
-      : await slack.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
-    const hit = (res.messages as WithMetadata[] | undefined)?.find((m) => m.metadata?.event_type === p.eventType && m.metadata.event_payload?.once_key === p.key);
+      ? await slack.conversations.replies({
+          channel,
+          ts: p.threadTs,
+          oldest,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        })
+      : await slack.conversations.history({
+          channel,
+          oldest,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+    const hit = (res.messages as WithMetadata[] | undefined)?.find(
+      (m) => m.metadata?.event_type === p.eventType && m.metadata.event_payload?.once_key === p.key,
+    );
     if (hit?.ts) return { channel, ts: hit.ts };
     cursor = res.response_metadata?.next_cursor || undefined;
     if (!res.has_more || !cursor) return undefined;

@@ -12,7 +12,14 @@ export const STORM_NOTE_EVENT_TYPE = 'deskbell_storm_note';
 type Job = { name: string; data: Record<string, string> };
 
 function view(storm: { id: string } & Omit<StormView, 'id'>): StormView {
-  return { id: storm.id, label: storm.label, status: storm.status, priority: storm.priority, incident: storm.incident, actions: storm.actions };
+  return {
+    id: storm.id,
+    label: storm.label,
+    status: storm.status,
+    priority: storm.priority,
+    incident: storm.incident,
+    actions: storm.actions,
+  };
 }
 
 /**
@@ -48,7 +55,10 @@ export async function refreshStormCard(ctx: AppContext, stormId: string, job?: J
     });
     if (!outcome) return ctx.effects.refreshStormCard(storm.id, new Date(Date.now() + throttleMs));
     const { channel, ts } = outcome.result;
-    await ctx.models.Storm.updateOne({ _id: storm._id, 'card.ts': null }, { $set: { card: { channel, ts, renderedVersion: version, updatedAt: new Date() } } });
+    await ctx.models.Storm.updateOne(
+      { _id: storm._id, 'card.ts': null },
+      { $set: { card: { channel, ts, renderedVersion: version, updatedAt: new Date() } } },
+    );
     if (outcome.by === 'sent') ctx.logger.info({ storm: storm.id, channel, ts }, 'storm card posted');
     return ctx.effects.refreshStormCard(storm.id, new Date(Date.now() + throttleMs));
   }
@@ -56,15 +66,21 @@ export async function refreshStormCard(ctx: AppContext, stormId: string, job?: J
   const last = storm.card.updatedAt ?? new Date(0);
   const nextSlot = last.getTime() + throttleMs;
   if (Date.now() < nextSlot) return ctx.effects.refreshStormCard(storm.id, new Date(nextSlot));
-  const claimed = await ctx.models.Storm.updateOne({ _id: storm._id, 'card.updatedAt': storm.card.updatedAt ?? null }, { $set: { 'card.updatedAt': new Date() } });
+  const claimed = await ctx.models.Storm.updateOne(
+    { _id: storm._id, 'card.updatedAt': storm.card.updatedAt ?? null },
+    { $set: { 'card.updatedAt': new Date() } },
+  );
   if (claimed.modifiedCount === 0) return ctx.effects.refreshStormCard(storm.id, new Date(Date.now() + throttleMs));
 
   const fresh = (await ctx.models.Storm.findById(stormId))!;
   const { text, blocks } = stormCard(view(fresh), await summariseStorm(ctx, fresh._id));
-  await withSlackPriority(SlackPriority.background, () => ctx.slack.chat.update({ channel: storm.card!.channel!, ts: storm.card!.ts!, text, blocks }));
+  await withSlackPriority(SlackPriority.background, () =>
+    ctx.slack.chat.update({ channel: storm.card!.channel!, ts: storm.card!.ts!, text, blocks }),
+  );
   await ctx.models.Storm.updateOne({ _id: storm._id }, { $max: { 'card.renderedVersion': fresh.version } });
   const now = await ctx.models.Storm.findById(stormId, { version: 1 }).lean();
-  if (now && now.version > fresh.version) await ctx.effects.refreshStormCard(storm.id, new Date(Date.now() + throttleMs));
+  if (now && now.version > fresh.version)
+    await ctx.effects.refreshStormCard(storm.id, new Date(Date.now() + throttleMs));
 }
 
 /** Says in the storm card's thread that a decision reached every ticket (once per decision). */
@@ -72,7 +88,8 @@ export async function postStormNote(ctx: AppContext, stormId: string, actionId: 
   const storm = await ctx.models.Storm.findById(stormId);
   const action = storm?.actions.find((a) => String(a._id) === actionId);
   if (!storm || !action?.doneAt) return;
-  if (!storm.card?.ts || !storm.card.channel) throw new Error(`the card of storm ${stormId} is not posted yet; the note waits for it`);
+  if (!storm.card?.ts || !storm.card.channel)
+    throw new Error(`the card of storm ${stormId} is not posted yet; the note waits for it`);
   const card = { channel: storm.card.channel, ts: storm.card.ts };
   await withSlackPriority(SlackPriority.untriaged, () =>
     postMessageOnce(ctx, {

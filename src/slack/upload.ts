@@ -25,9 +25,18 @@ export async function uploadFiles(slack: WebClient, files: UploadFile[], share: 
   if (!files.length) return [];
   const ids: string[] = [];
   for (const f of files) {
-    const res = await slack.files.getUploadURLExternal({ filename: f.filename, length: f.bytes.length, ...(f.altText ? { alt_text: f.altText } : {}) });
+    const res = await slack.files.getUploadURLExternal({
+      filename: f.filename,
+      length: f.bytes.length,
+      ...(f.altText ? { alt_text: f.altText } : {}),
+    });
     if (!res.upload_url || !res.file_id) throw new Error(`Slack gave no upload URL for ${f.filename}`);
-    const posted = await fetchFrom(res.upload_url, { method: 'POST', body: new Uint8Array(f.bytes), headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(60_000) });
+    const posted = await fetchFrom(res.upload_url, {
+      method: 'POST',
+      body: new Uint8Array(f.bytes),
+      headers: { 'content-type': 'application/octet-stream' },
+      signal: AbortSignal.timeout(60_000),
+    });
     if (!posted.ok) throw new Error(`uploading ${f.filename} failed: HTTP ${posted.status}`);
     await posted.arrayBuffer();
     ids.push(res.file_id);

@@ -9,7 +9,11 @@ async function identity(slack: WebClient): Promise<{ url?: string; userId?: stri
   if (hit && Date.now() - hit.at < CACHE_MS) return hit;
   try {
     const res = await slack.auth.test();
-    const fresh = { at: Date.now(), ...(res.url ? { url: res.url } : {}), ...(res.user_id ? { userId: res.user_id } : {}) };
+    const fresh = {
+      at: Date.now(),
+      ...(res.url ? { url: res.url } : {}),
+      ...(res.user_id ? { userId: res.user_id } : {}),
+    };
     cache.set(slack, fresh);
     return fresh;
   } catch {

@@ -24,7 +24,8 @@ export const BLOCK_KIT = {
 
 type Json = Record<string, unknown>;
 
-const textOf = (t: unknown): string => (t && typeof t === 'object' && 'text' in t ? String((t as { text: unknown }).text) : '');
+const textOf = (t: unknown): string =>
+  t && typeof t === 'object' && 'text' in t ? String((t as { text: unknown }).text) : '';
 
 /** Every limit the blocks break, as readable lines; `[]` when Slack would take them. */
 export function blockKitProblems(blocks: readonly unknown[], surface: 'message' | 'modal' | 'home'): string[] {
@@ -75,11 +76,23 @@ export function blockKitProblems(blocks: readonly unknown[], surface: 'message' 
 }
 
 /** The limits of a modal's own fields, then of its blocks. */
-export function modalProblems(view: { title?: unknown; submit?: unknown; close?: unknown; private_metadata?: string; blocks: readonly unknown[] }): string[] {
+export function modalProblems(view: {
+  title?: unknown;
+  submit?: unknown;
+  close?: unknown;
+  private_metadata?: string;
+  blocks: readonly unknown[];
+}): string[] {
   const problems: string[] = [];
-  for (const [name, value] of [['title', view.title], ['submit', view.submit], ['close', view.close]] as const) {
-    if (value && textOf(value).length > BLOCK_KIT.modalTitle) problems.push(`${name}: ${textOf(value).length} > ${BLOCK_KIT.modalTitle}`);
+  for (const [name, value] of [
+    ['title', view.title],
+    ['submit', view.submit],
+    ['close', view.close],
+  ] as const) {
+    if (value && textOf(value).length > BLOCK_KIT.modalTitle)
+      problems.push(`${name}: ${textOf(value).length} > ${BLOCK_KIT.modalTitle}`);
   }
-  if ((view.private_metadata ?? '').length > BLOCK_KIT.privateMetadata) problems.push(`private_metadata: ${view.private_metadata!.length} > ${BLOCK_KIT.privateMetadata}`);
+  if ((view.private_metadata ?? '').length > BLOCK_KIT.privateMetadata)
+    problems.push(`private_metadata: ${view.private_metadata!.length} > ${BLOCK_KIT.privateMetadata}`);
   return [...problems, ...blockKitProblems(view.blocks, 'modal')];
 }

@@ -8,7 +8,8 @@ export interface TestDatabase {
 
 /** The database tests and benchmarks run against: MONGODB_URI if set, else the embedded chain in a temporary folder. */
 export async function startTestDatabase(): Promise<TestDatabase> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'MONGODB_URI', stop: async () => undefined };
+  if (process.env.MONGODB_URI)
+    return { uri: process.env.MONGODB_URI, kind: 'MONGODB_URI', stop: async () => undefined };
   try {
     return await startEmbeddedServer();
   } catch (err) {

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 
 /** A local stand-in for PagerDuty's Events API v2 over real HTTP: records every event; can fail on demand. */
 export class FakePagerDuty {
-  readonly events: Array<{ routing_key: string; event_action: string; dedup_key: string; payload?: Record<string, unknown> }> = [];
+  readonly events: Array<{
+    routing_key: string;
+    event_action: string;
+    dedup_key: string;
+    payload?: Record<string, unknown>;
+  }> = [];
   /** The next N requests answer 500. */
   failNext = 0;
   /** The next N requests answer 400, as PagerDuty does for an event it will never take. */
@@ -31,7 +36,9 @@ export class FakePagerDuty {
           return;
         }
         this.events.push(JSON.parse(raw));
-        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: JSON.parse(raw).dedup_key }));
+        res
+          .writeHead(202, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: JSON.parse(raw).dedup_key }));
       });
     });
     await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));

@@ -15,7 +15,9 @@ export async function storedWithCard(app: DeskbellApp, id: unknown, timeoutMs = 
   return waitFor(
     async () => {
       const doc = await app.context.models.Ticket.findById(id).lean();
-      return doc?.card?.ts && doc.card.channel ? { ...doc, card: { ...doc.card, channel: doc.card.channel, ts: doc.card.ts } } : undefined;
+      return doc?.card?.ts && doc.card.channel
+        ? { ...doc, card: { ...doc.card, channel: doc.card.channel, ts: doc.card.ts } }
+        : undefined;
     },
     `the card of ticket ${String(id)}`,
     timeoutMs,
@@ -32,7 +34,11 @@ export async function postedCard(app: DeskbellApp, id: unknown, timeoutMs = 20_0
  * A new untriaged webhook ticket made through the domain (no acknowledgement mail), with its card posted.
  * `overrides` sets anything else of the request; the idempotency key is fresh unless given.
  */
-export async function ticketWithCard(app: DeskbellApp, subject: string, overrides: Partial<NewTicket> = {}): Promise<PostedCard> {
+export async function ticketWithCard(
+  app: DeskbellApp,
+  subject: string,
+  overrides: Partial<NewTicket> = {},
+): Promise<PostedCard> {
   const { ticket } = await createTicket(app.context, {
     source: 'webhook',
     requester: { email: 'ada@example.com', name: 'Ada Lovelace' },
@@ -51,7 +57,18 @@ type TicketInput = Parameters<DeskbellApp['context']['models']['Ticket']['create
  * A ticket written straight to the database, as if the process died right after storing it: no card, no
  * mail, no job queued. Numbered `SUP-<number>`, created and updated at the app's clock.
  */
-export async function storedTicket(app: DeskbellApp, number: number, fields: { requester: { email: string; name?: string }; subject: string } & Record<string, unknown>) {
+export async function storedTicket(
+  app: DeskbellApp,
+  number: number,
+  fields: { requester: { email: string; name?: string }; subject: string } & Record<string, unknown>,
+) {
   const now = app.context.clock.now();
-  return app.context.models.Ticket.create({ number, key: `SUP-${number}`, source: 'webhook', createdAt: now, updatedAt: now, ...fields } as TicketInput);
+  return app.context.models.Ticket.create({
+    number,
+    key: `SUP-${number}`,
+    source: 'webhook',
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  } as TicketInput);
 }

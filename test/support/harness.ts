@@ -31,7 +31,10 @@ export class ManualClock implements Clock {
   }
 }
 
-export function testConfig(overrides: Record<string, string | undefined> = {}, slackUrl = 'http://127.0.0.1:9/api/'): Config {
+export function testConfig(
+  overrides: Record<string, string | undefined> = {},
+  slackUrl = 'http://127.0.0.1:9/api/',
+): Config {
   return parseConfig({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

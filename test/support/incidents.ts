@@ -37,7 +37,11 @@ export function incidentDriver(t: () => TestApp) {
   /** A customer ticket declared P0 from its card by `user`, once its war room, brief and alert are there. */
   async function declared(subject: string, requester: { email: string; name?: string }, user: string, body?: string) {
     const ticket = await customerTicket(subject, requester, body);
-    await t().sender.blockAction(user, { type: 'button', action_id: 'ticket_declare_p0', value: JSON.stringify({ ticketId: ticket.id }) }, ticket);
+    await t().sender.blockAction(
+      user,
+      { type: 'button', action_id: 'ticket_declare_p0', value: JSON.stringify({ ticketId: ticket.id }) },
+      ticket,
+    );
     const incident = await waitLong(async () => {
       const i = await models().Incident.findOne({ ticketId: ticket.id }).lean();
       return i?.brief?.ts && i.alert?.ts ? i : undefined;
@@ -45,14 +49,42 @@ export function incidentDriver(t: () => TestApp) {
     return { ticket, incident, room: incident.channel!.id!, id: String(incident._id) };
   }
 
-  const button = (user: string, actionId: string, incidentId: string, where: { channel: string; ts?: string }, actionTs = `${Date.now() / 1000}`) =>
-    t().sender.blockAction(user, { type: 'button', action_id: actionId, value: JSON.stringify({ incidentId }), action_ts: actionTs }, { channel: where.channel, ts: where.ts ?? '1.000001' });
+  const button = (
+    user: string,
+    actionId: string,
+    incidentId: string,
+    where: { channel: string; ts?: string },
+    actionTs = `${Date.now() / 1000}`,
+  ) =>
+    t().sender.blockAction(
+      user,
+      { type: 'button', action_id: actionId, value: JSON.stringify({ incidentId }), action_ts: actionTs },
+      { channel: where.channel, ts: where.ts ?? '1.000001' },
+    );
 
   const cardButton = (user: string, actionId: string, ticket: { id: string; channel: string; ts: string }) =>
-    t().sender.blockAction(user, { type: 'button', action_id: actionId, block_id: 'ticket_workflow', value: JSON.stringify({ ticketId: ticket.id }), action_ts: `${Date.now() / 1000}` }, ticket);
+    t().sender.blockAction(
+      user,
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'ticket_workflow',
+        value: JSON.stringify({ ticketId: ticket.id }),
+        action_ts: `${Date.now() / 1000}`,
+      },
+      ticket,
+    );
 
   const openedModal = (callbackId: string, after: number) =>
-    slack().waitFor(() => slack().callsTo('views.open').slice(after).find((c) => c.args.view?.callback_id === callbackId), 60_000, `views.open ${callbackId}`);
+    slack().waitFor(
+      () =>
+        slack()
+          .callsTo('views.open')
+          .slice(after)
+          .find((c) => c.args.view?.callback_id === callbackId),
+      60_000,
+      `views.open ${callbackId}`,
+    );
 
   async function submit(user: string, view: Record<string, unknown>, app: TestApp = t()) {
     const res = await app.sender.viewSubmission(user, { type: 'modal', hash: 'h1', ...view });
@@ -62,7 +94,10 @@ export function incidentDriver(t: () => TestApp) {
   }
 
   const text = (value: string) => ({ type: 'plain_text_input', value });
-  const checks = (...values: string[]) => ({ type: 'checkboxes', selected_options: values.map((value) => ({ value })) });
+  const checks = (...values: string[]) => ({
+    type: 'checkboxes',
+    selected_options: values.map((value) => ({ value })),
+  });
 
   /** The state of a filled "Post update" form. */
   function updateState(u: { status: string; known: string; impact: string; next?: string; options?: string[] }) {
@@ -78,19 +113,58 @@ export function incidentDriver(t: () => TestApp) {
   }
 
   function resolveState(r: { fix: string; options?: string[]; verify?: string }) {
-    return { values: { incident_fix: { value: text(r.fix) }, incident_resolve_options: { value: checks(...(r.options ?? [])) }, incident_verify: { value: text(r.verify ?? '') } } };
+    return {
+      values: {
+        incident_fix: { value: text(r.fix) },
+        incident_resolve_options: { value: checks(...(r.options ?? [])) },
+        incident_verify: { value: text(r.verify ?? '') },
+      },
+    };
   }
 
   /** Opens "Post update" from the brief and submits it (the same view id from every app given: Slack redelivering). */
-  async function postUpdate(user: string, incident: { id: string; room: string }, u: Parameters<typeof updateState>[0], viewId = `VUPD${Math.random().toString(36).slice(2, 8)}`, apps: TestApp[] = [t()]) {
+  async function postUpdate(
+    user: string,
+    incident: { id: string; room: string },
+    u: Parameters<typeof updateState>[0],
+    viewId = `VUPD${Math.random().toString(36).slice(2, 8)}`,
+    apps: TestApp[] = [t()],
+  ) {
     const opens = slack().callsTo('views.open').length;
     await button(user, 'incident_post_update', incident.id, { channel: incident.room });
     const open = await openedModal('incident_update_modal', opens);
-    const answers = await Promise.all(apps.map((app) => submit(user, { id: viewId, callback_id: 'incident_update_modal', private_metadata: open.args.view.private_metadata, state: updateState(u) }, app)));
+    const answers = await Promise.all(
+      apps.map((app) =>
+        submit(
+          user,
+          {
+            id: viewId,
+            callback_id: 'incident_update_modal',
+            private_metadata: open.args.view.private_metadata,
+            state: updateState(u),
+          },
+          app,
+        ),
+      ),
+    );
     return { open, answers };
   }
 
-  return { models, slack, customerTicket, declared, button, cardButton, openedModal, submit, updateState, resolveState, postUpdate, text, checks };
+  return {
+    models,
+    slack,
+    customerTicket,
+    declared,
+    button,
+    cardButton,
+    openedModal,
+    submit,
+    updateState,
+    resolveState,
+    postUpdate,
+    text,
+    checks,
+  };
 }
 
 export const INCIDENT_TEAM = 'STEAM0001';
@@ -101,7 +175,14 @@ export const INCIDENT_SUPPORT_EMAIL = 'help@acme.test';
  * Two Deskbell processes on one database, one fake Slack (the team, the leads, named people) and one SMTP
  * sink: the set-up the incident tests share. `onlyA` is added to the first process's settings only.
  */
-export async function startIncidentApps(opts: { label: string; clock: ManualClock; team: string[]; users: Array<{ id: string; name: string; real_name: string }>; env?: Record<string, string>; onlyA?: Record<string, string> }) {
+export async function startIncidentApps(opts: {
+  label: string;
+  clock: ManualClock;
+  team: string[];
+  users: Array<{ id: string; name: string; real_name: string }>;
+  env?: Record<string, string>;
+  onlyA?: Record<string, string>;
+}) {
   const smtp = await new SmtpSink().start();
   const slack = await new FakeSlack().start();
   slack.usergroups.set(INCIDENT_TEAM, opts.team);

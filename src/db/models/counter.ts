@@ -1,7 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
 import { withUpsertRetry } from '../upsert-retry.js';
 
-const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
+const counterSchema = new Schema(
+  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
+  { versionKey: false },
+);
 
 export function counterModel(conn: Connection) {
   return conn.model('Counter', counterSchema, 'counters');

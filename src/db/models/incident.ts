@@ -1,6 +1,9 @@
 import { Schema, type Connection, type HydratedDocument, type InferSchemaType } from 'mongoose';
 
-const actorSchema = new Schema({ type: { type: String, enum: ['user', 'requester', 'system'], required: true }, id: String, name: String }, { _id: false });
+const actorSchema = new Schema(
+  { type: { type: String, enum: ['user', 'requester', 'system'], required: true }, id: String, name: String },
+  { _id: false },
+);
 
 /** One entry of the incident's own timeline (declared, paged, acknowledged, commander changed…). */
 const incidentEventSchema = new Schema({
@@ -28,7 +31,11 @@ const incidentSchema = new Schema(
     /** `active` until resolved; `monitoring` while a fix is watched (INCIDENT_MONITOR_MINUTES); `resolved` for good. */
     status: { type: String, enum: ['active', 'monitoring', 'resolved'], required: true, default: 'active' },
     /** The status of the latest update, as the war room, topic and status page show it. */
-    currentStatus: { type: String, enum: ['investigating', 'identified', 'monitoring', 'resolved'], default: 'investigating' },
+    currentStatus: {
+      type: String,
+      enum: ['investigating', 'identified', 'monitoring', 'resolved'],
+      default: 'investigating',
+    },
     /** Fixed when it is resolved (monitoring included): the incident's duration is declaredAt → resolvedAt. */
     resolvedAt: Date,
     /** When monitoring ended (or resolvedAt when there was none). */
@@ -108,7 +115,12 @@ export function incidentModel(conn: Connection) {
 
 /** On-call overrides taken in Slack (`/support oncall take`), on top of ONCALL_FILE's own. */
 const onCallOverrideSchema = new Schema(
-  { user: { type: String, required: true }, from: { type: Date, required: true }, to: { type: Date, required: true }, createdAt: { type: Date, required: true } },
+  {
+    user: { type: String, required: true },
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 onCallOverrideSchema.index({ to: 1 });

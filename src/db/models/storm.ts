@@ -38,7 +38,12 @@ export const stormSchema = new Schema(
     lastTicketAt: { type: Date, required: true },
     /** Bumped by every join and decision: the card is re-rendered when it is ahead of `card.renderedVersion`. */
     version: { type: Number, default: 0 },
-    card: { channel: String, ts: String, renderedVersion: Number, /** Real time of the last post or update (the throttle). */ updatedAt: Date },
+    card: {
+      channel: String,
+      ts: String,
+      renderedVersion: Number,
+      /** Real time of the last post or update (the throttle). */ updatedAt: Date,
+    },
     /** Applied to tickets that join after the decision too. */
     priority: { type: String, enum: [...PRIORITIES, null], default: null },
     incident: { id: Schema.Types.ObjectId, key: String },

@@ -44,13 +44,22 @@ export async function changeIncident(
   for (let attempt = 1; ; attempt++) {
     const incident = await deps.models.Incident.findById(incidentId);
     if (!incident) throw new DomainError('That incident no longer exists.');
-    if (opts.dedupeKey && incident.timeline.some((e) => e.dedupeKey === opts.dedupeKey)) return { incident, changed: false, events: [] as never };
+    if (opts.dedupeKey && incident.timeline.some((e) => e.dedupeKey === opts.dedupeKey))
+      return { incident, changed: false, events: [] as never };
     const recorded: IncidentEventInput[] = [];
     mutate(incident, (e) => recorded.push(e));
     if (!recorded.length) return { incident, changed: false, events: [] as never };
     const first = incident.timeline.length;
     const now = deps.clock.now();
-    recorded.forEach((e, i) => incident.timeline.push({ at: now, actor: opts.actor, kind: e.kind, data: e.data, dedupeKey: i === 0 ? opts.dedupeKey : undefined }));
+    recorded.forEach((e, i) =>
+      incident.timeline.push({
+        at: now,
+        actor: opts.actor,
+        kind: e.kind,
+        data: e.data,
+        dedupeKey: i === 0 ? opts.dedupeKey : undefined,
+      }),
+    );
     incident.updatedAt = now;
     try {
       await incident.save();

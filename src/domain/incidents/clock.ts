@@ -6,7 +6,14 @@ import type { IncidentSettings } from './settings.js';
  * An incident's clock (PRODUCT.md, "P0 emergency": updates every 30 minutes, a report within 48 hours):
  * what falls due when. Pure, so a moved clock gives known reminders; the sweep below acts on it.
  */
-export type ClockKind = 'update_reminder' | 'update_overdue' | 'monitor_end' | 'report_half' | 'report_late' | 'report_overdue' | 'archive';
+export type ClockKind =
+  | 'update_reminder'
+  | 'update_overdue'
+  | 'monitor_end'
+  | 'report_half'
+  | 'report_late'
+  | 'report_overdue'
+  | 'archive';
 
 export interface ClockItem {
   kind: ClockKind;
@@ -46,7 +53,11 @@ export function reportStages(resolvedAt: Date, dueAt: Date): ClockItem[] {
  * counted from its due time, so a late sweep sends the latest round, not a burst); of the report's stages
  * only the latest one passed is sent.
  */
-export function clockStep(i: ClockIncident, now: Date, s: Pick<IncidentSettings, 'updateMs'>): { due: ClockItem[]; nextAt?: Date } {
+export function clockStep(
+  i: ClockIncident,
+  now: Date,
+  s: Pick<IncidentSettings, 'updateMs'>,
+): { due: ClockItem[]; nextAt?: Date } {
   const t = now.getTime();
   const due: ClockItem[] = [];
   const next: number[] = [];
@@ -101,7 +112,10 @@ const UNFINISHED_HORIZON_MS = 2 * 86_400_000;
  */
 export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.models.Incident.find({ clockAt: { $lte: now } }, { key: 1, status: 1, resolvedAt: 1, cadence: 1, monitor: 1, report: 1, archive: 1, clockAt: 1 })
+  const due = await deps.models.Incident.find(
+    { clockAt: { $lte: now } },
+    { key: 1, status: 1, resolvedAt: 1, cadence: 1, monitor: 1, report: 1, archive: 1, clockAt: 1 },
+  )
     .sort({ clockAt: 1 })
     .limit(500)
     .lean();
@@ -109,20 +123,32 @@ export async function sweepIncidentClocks(deps: DomainDeps): Promise<number> {
     try {
       const step = clockStep(i, now, deps.incidents);
       for (const item of step.due) await deps.effects.incidentReminder(String(i._id), item.kind, item.at, item.round);
-      await deps.models.Incident.updateOne({ _id: i._id, clockAt: i.clockAt }, { $set: { clockAt: step.nextAt ?? null }, $inc: { __v: 1 } });
+      await deps.models.Incident.updateOne(
+        { _id: i._id, clockAt: i.clockAt },
+        { $set: { clockAt: step.nextAt ?? null }, $inc: { __v: 1 } },
+      );
     } catch (err) {
       deps.logger.error({ err, incident: i.key }, 'incident clock failed; the next sweep retries');
     }
   }
   // Incidents whose first minute was never finished (or never asked for: a crash right after storing them).
   const owedBefore = new Date(now.getTime() - UNFINISHED_GRACE_MS);
-  const unopened = await deps.models.Incident.find({ openOwedAt: { $lt: owedBefore } }, { _id: 1 }).limit(100).lean();
+  const unopened = await deps.models.Incident.find({ openOwedAt: { $lt: owedBefore } }, { _id: 1 })
+    .limit(100)
+    .lean();
   for (const i of unopened) await deps.effects.openIncident(String(i._id));
-  const window = { $gt: new Date(now.getTime() - UNFINISHED_HORIZON_MS), $lt: new Date(now.getTime() - UNFINISHED_GRACE_MS) };
-  const unfinished = await deps.models.Incident.find({ timeline: { $elemMatch: { kind: 'status_update', done: { $ne: true }, at: window } } }, { timeline: 1 }).limit(100);
+  const window = {
+    $gt: new Date(now.getTime() - UNFINISHED_HORIZON_MS),
+    $lt: new Date(now.getTime() - UNFINISHED_GRACE_MS),
+  };
+  const unfinished = await deps.models.Incident.find(
+    { timeline: { $elemMatch: { kind: 'status_update', done: { $ne: true }, at: window } } },
+    { timeline: 1 },
+  ).limit(100);
   for (const i of unfinished) {
     for (const e of i.timeline) {
-      if (e.kind === 'status_update' && !e.done && e.at > window.$gt && e.at < window.$lt) await deps.effects.incidentUpdate(i.id, String(e._id));
+      if (e.kind === 'status_update' && !e.done && e.at > window.$gt && e.at < window.$lt)
+        await deps.effects.incidentUpdate(i.id, String(e._id));
     }
   }
   return due.length;

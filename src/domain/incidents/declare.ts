@@ -21,15 +21,24 @@ function liveLinkedIncident(deps: DomainDeps, id: unknown): Promise<IncidentDoc 
  * A ticket linked to a live incident is part of that emergency already: a P0 on it opens no second war room,
  * alert and page (unlinking it first makes it an incident of its own). Its thread says so, once.
  */
-async function noteP0InIncident(deps: DomainDeps, input: { ticketId: string; actor: Actor }, incident: IncidentDoc): Promise<void> {
-  await changeTicket(deps, input.ticketId, { actor: input.actor, dedupeKey: `p0-in-incident:${incident.id}` }, (_ticket, record) => {
-    record({
-      kind: 'p0_in_incident',
-      text: `P0 set by {actor} on a ticket that is part of ${incident.key}: no second incident opened (unlink it from ${incident.key} to declare one of its own)`,
-      data: { incident: incident.key, incidentId: incident.id },
-      notify: true,
-    });
-  });
+async function noteP0InIncident(
+  deps: DomainDeps,
+  input: { ticketId: string; actor: Actor },
+  incident: IncidentDoc,
+): Promise<void> {
+  await changeTicket(
+    deps,
+    input.ticketId,
+    { actor: input.actor, dedupeKey: `p0-in-incident:${incident.id}` },
+    (_ticket, record) => {
+      record({
+        kind: 'p0_in_incident',
+        text: `P0 set by {actor} on a ticket that is part of ${incident.key}: no second incident opened (unlink it from ${incident.key} to declare one of its own)`,
+        data: { incident: incident.key, incidentId: incident.id },
+        notify: true,
+      });
+    },
+  );
 }
 
 export function incidentKey(n: number): string {
@@ -50,7 +59,10 @@ function incidentIdFor(ticketId: string): Types.ObjectId {
  * this process dies before asking. Asking again for an existing incident only re-asks for that work, which
  * happens once.
  */
-export async function declareIncident(deps: DomainDeps, input: { ticketId: string; actor: Actor; via: DeclaredVia }): Promise<{ incident: IncidentDoc; created: boolean }> {
+export async function declareIncident(
+  deps: DomainDeps,
+  input: { ticketId: string; actor: Actor; via: DeclaredVia },
+): Promise<{ incident: IncidentDoc; created: boolean }> {
   const existing = await deps.models.Incident.findOne({ ticketId: input.ticketId });
   if (existing) {
     await followUp(deps, existing);
@@ -82,7 +94,7 @@ export async function declareIncident(deps: DomainDeps, input: { ticketId: strin
       openOwedAt: now,
       roles: {
         ...(declarer ? { declarer } : {}),
-        ...(declarer ?? oncall.users[0] ? { commander: declarer ?? oncall.users[0] } : {}),
+        ...((declarer ?? oncall.users[0]) ? { commander: declarer ?? oncall.users[0] } : {}),
         oncall: oncall.users,
         ...(oncall.usergroup ? { oncallUsergroup: oncall.usergroup } : {}),
         ...(oncall.secondary ? { secondary: oncall.secondary } : {}),
@@ -92,7 +104,14 @@ export async function declareIncident(deps: DomainDeps, input: { ticketId: strin
       currentStatus: 'investigating',
       cadence: { dueAt: new Date(now.getTime() + deps.incidents.updateMs), intervalMs: deps.incidents.updateMs },
       clockAt: new Date(now.getTime() + deps.incidents.updateMs - reminderLeadMs(deps.incidents.updateMs)),
-      timeline: [{ at: now, actor: input.actor, kind: 'declared', data: { via: input.via, ticket: ticket.key, oncall: oncall.users, oncallUsergroup: oncall.usergroup } }],
+      timeline: [
+        {
+          at: now,
+          actor: input.actor,
+          kind: 'declared',
+          data: { via: input.via, ticket: ticket.key, oncall: oncall.users, oncallUsergroup: oncall.usergroup },
+        },
+      ],
       createdAt: now,
       updatedAt: now,
     });
@@ -110,11 +129,21 @@ export async function declareIncident(deps: DomainDeps, input: { ticketId: strin
 
 /** Links the ticket (card and thread show the incident) and asks for the first minute's work; all idempotent. */
 async function followUp(deps: DomainDeps, incident: IncidentDoc): Promise<void> {
-  await changeTicket(deps, String(incident.ticketId), { actor: { type: 'system', name: 'Deskbell' }, dedupeKey: `incident-declared:${incident.id}` }, (ticket, record) => {
-    if (ticket.incident?.id) return;
-    ticket.incident = { id: incident._id, key: incident.key };
-    if (ticket.priority !== 'P0') ticket.priority = 'P0';
-    record({ kind: 'incident_declared', text: `${incident.key} declared: war room, alert and page on their way`, data: { incident: incident.key }, notify: true });
-  });
+  await changeTicket(
+    deps,
+    String(incident.ticketId),
+    { actor: { type: 'system', name: 'Deskbell' }, dedupeKey: `incident-declared:${incident.id}` },
+    (ticket, record) => {
+      if (ticket.incident?.id) return;
+      ticket.incident = { id: incident._id, key: incident.key };
+      if (ticket.priority !== 'P0') ticket.priority = 'P0';
+      record({
+        kind: 'incident_declared',
+        text: `${incident.key} declared: war room, alert and page on their way`,
+        data: { incident: incident.key },
+        notify: true,
+      });
+    },
+  );
   await deps.effects.openIncident(incident.id);
 }

@@ -27,7 +27,8 @@ export function skipMailReason(ticket: TicketDoc, supportAddress: string): strin
   if (ticket.email?.automated) return 'the address only sends automatic mail';
   const lastInbound = [...ticket.timeline].reverse().find((e) => e.kind === 'requester_reply');
   const automated = String((lastInbound?.data as { automated?: string } | undefined)?.automated ?? '');
-  if (/delivery report|empty return path|mailer-daemon|postmaster/i.test(automated)) return 'mail to the address bounced';
+  if (/delivery report|empty return path|mailer-daemon|postmaster/i.test(automated))
+    return 'mail to the address bounced';
   return bulkMailRefusal(ticket);
 }
 
@@ -46,7 +47,11 @@ export function updateMailBody(ticket: TicketDoc, d: UpdateData, opts: { now: Da
     'Impact:',
     d.impact || 'Still being assessed.',
     '',
-    d.nextAt ? `Next update: by ${localTimeText(d.nextAt, opts.now, opts.timeZone)}` : d.status === 'resolved' ? 'This is our last update on the incident.' : 'We will write again when there is news.',
+    d.nextAt
+      ? `Next update: by ${localTimeText(d.nextAt, opts.now, opts.timeZone)}`
+      : d.status === 'resolved'
+        ? 'This is our last update on the incident.'
+        : 'We will write again when there is news.',
     '',
     'You do not need to reply. If you see something else, or the problem again later, reply to this email: it joins your request.',
   ];
@@ -65,7 +70,13 @@ function noteQuote(d: UpdateData, opts: { now: Date; timeZone: string }): string
  * own ticket's thread (counting as the first response where none was sent), recorded on that ticket's
  * timeline. Bouncing and automatic addresses are skipped and the skip is recorded.
  */
-export async function recordUpdateOnTickets(deps: DomainDeps, incident: IncidentDoc, eventId: string, actor: Actor, d: UpdateData): Promise<void> {
+export async function recordUpdateOnTickets(
+  deps: DomainDeps,
+  incident: IncidentDoc,
+  eventId: string,
+  actor: Actor,
+  d: UpdateData,
+): Promise<void> {
   const opts = { now: deps.clock.now(), timeZone: deps.policy.timeZone };
   const own = await deps.models.Ticket.findById(incident.ticketId);
   const targets = [...(own ? [own] : []), ...(d.email ? await linkedTickets(deps, incident.id) : [])];
@@ -80,13 +91,29 @@ export async function recordUpdateOnTickets(deps: DomainDeps, incident: Incident
       const head = `[${STATUS_WORDS[d.status]}] ${incident.key} update by {actor}`;
       const data = { incident: incident.key, eventId, quote: noteQuote(d, opts) };
       if (!wantsMail || !open || skip) {
-        if (isOwn || skip) record({ kind: 'incident_update', text: `${head}${skip ? ` · not emailed: ${skip}` : ''}`, data, notify: isOwn });
+        if (isOwn || skip)
+          record({
+            kind: 'incident_update',
+            text: `${head}${skip ? ` · not emailed: ${skip}` : ''}`,
+            data,
+            notify: isOwn,
+          });
         return;
       }
-      const mail = composeAgentMail(deps, ticket, actor, { id: agentMailId('incident-update', ticket, eventId), kind: 'incident_update', body: updateMailBody(ticket, d, opts) });
+      const mail = composeAgentMail(deps, ticket, actor, {
+        id: agentMailId('incident-update', ticket, eventId),
+        kind: 'incident_update',
+        body: updateMailBody(ticket, d, opts),
+      });
       const firstResponse = !ticket.firstResponseAt;
       if (firstResponse) ticket.firstResponseAt = deps.clock.now();
-      record({ kind: 'incident_update', text: `${head} · emailed to the requester`, data: { ...data, firstResponse }, notify: true, mail });
+      record({
+        kind: 'incident_update',
+        text: `${head} · emailed to the requester`,
+        data: { ...data, firstResponse },
+        notify: true,
+        mail,
+      });
     });
   }
 }
@@ -96,7 +123,13 @@ export async function recordUpdateOnTickets(deps: DomainDeps, incident: Incident
  * satisfaction survey (one per ticket: the dedupe key names the resolution). The incident's own ticket is
  * resolved too; opened by `/support incident`, it has no requester to mail.
  */
-export async function resolveAffectedTickets(deps: DomainDeps, incident: IncidentDoc, eventId: string, actor: Actor, d: UpdateData): Promise<void> {
+export async function resolveAffectedTickets(
+  deps: DomainDeps,
+  incident: IncidentDoc,
+  eventId: string,
+  actor: Actor,
+  d: UpdateData,
+): Promise<void> {
   const r = d.resolution;
   if (!r?.resolveTickets || !r.verify) return;
   const tickets = await affectedTickets(deps, incident);
@@ -109,9 +142,19 @@ export async function resolveAffectedTickets(deps: DomainDeps, incident: Inciden
     const silent = incident.declaredVia === 'command' && t.id === String(incident.ticketId);
     // A requester nobody vouches for is resolved without mail, like every mail to many (see bulk-mail.ts).
     const skip = silent ? undefined : skipMailReason(t, deps.settings.supportEmail);
-    const mailing = silent || skip ? { mail: false, ...(skip ? { notMailedBecause: skip } : {}) } : { mailKind: 'incident_resolution' };
+    const mailing =
+      silent || skip
+        ? { mail: false, ...(skip ? { notMailedBecause: skip } : {}) }
+        : { mailKind: 'incident_resolution' };
     try {
-      await resolveTicket(deps, { ticketId: t.id, actor, summary: r.fix, verify: r.verify, requestKey: `incident:${eventId}`, ...mailing });
+      await resolveTicket(deps, {
+        ticketId: t.id,
+        actor,
+        summary: r.fix,
+        verify: r.verify,
+        requestKey: `incident:${eventId}`,
+        ...mailing,
+      });
     } catch (err) {
       // Resolved or closed meanwhile by someone else: nothing left to do for it.
       if (!(err instanceof DomainError)) throw err;

@@ -15,12 +15,24 @@ export interface OnCall {
 }
 
 /** Who is on call at `now`: ONCALL_FILE (with overrides taken in Slack), else ONCALL_USERGROUP, else the leads. */
-export async function whoIsOnCall(deps: { models: Pick<Models, 'OnCallOverride'>; incidents: IncidentSettings }, now: Date): Promise<OnCall> {
+export async function whoIsOnCall(
+  deps: { models: Pick<Models, 'OnCallOverride'>; incidents: IncidentSettings },
+  now: Date,
+): Promise<OnCall> {
   const s = deps.incidents;
   if (s.rotation) {
     const taken = await deps.models.OnCallOverride.find({ from: { $lte: now }, to: { $gt: now } }).lean();
-    const who = onCallAt(s.rotation, now, taken.map((o) => ({ user: o.user, from: o.from, to: o.to })));
-    return { users: [who.primary], ...(who.secondary ? { secondary: who.secondary } : {}), until: who.until, source: 'rotation' };
+    const who = onCallAt(
+      s.rotation,
+      now,
+      taken.map((o) => ({ user: o.user, from: o.from, to: o.to })),
+    );
+    return {
+      users: [who.primary],
+      ...(who.secondary ? { secondary: who.secondary } : {}),
+      until: who.until,
+      source: 'rotation',
+    };
   }
   if (s.oncallUsergroup) return { users: [], usergroup: s.oncallUsergroup, source: 'usergroup' };
   if (s.leadsUsergroup) return { users: [], usergroup: s.leadsUsergroup, source: 'leads' };
@@ -28,7 +40,12 @@ export async function whoIsOnCall(deps: { models: Pick<Models, 'OnCallOverride'>
 }
 
 /** `/support oncall take [until <date>]`: the caller covers from now until `until` (default: the end of the current shift). */
-export async function takeOnCall(deps: { models: Pick<Models, 'OnCallOverride'>; incidents: IncidentSettings }, user: string, now: Date, until?: Date): Promise<{ until: Date }> {
+export async function takeOnCall(
+  deps: { models: Pick<Models, 'OnCallOverride'>; incidents: IncidentSettings },
+  user: string,
+  now: Date,
+  until?: Date,
+): Promise<{ until: Date }> {
   const current = await whoIsOnCall(deps, now);
   const end = until ?? current.until ?? new Date(now.getTime() + 7 * 86_400_000);
   await deps.models.OnCallOverride.create({ user, from: now, to: end, createdAt: now });

@@ -13,7 +13,10 @@ export const onCallFileSchema = z
     /** People in order; each holds one week, then the next takes over at the handoff. */
     rotation: z.array(userId).min(1, 'needs at least one person'),
     /** When the week changes hands, in SUPPORT_TIMEZONE. */
-    handoff: z.object({ day: z.enum(WEEKDAYS), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)') }),
+    handoff: z.object({
+      day: z.enum(WEEKDAYS),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)'),
+    }),
     /** The date the rotation started: the first person's week is the one containing the first handoff on or after it. */
     start: localDay,
     /** Someone covering for a while; wins over the rotation. `from`/`to` are dates (local midnight) or ISO instants. */
@@ -63,7 +66,11 @@ export function toRotation(file: OnCallFile, timeZone: string): Rotation {
     handoffHour: hour,
     handoffMinute: minute,
     start: { year: y, month: m, day: d },
-    overrides: file.overrides.map((o) => ({ user: o.user, from: parseInstant(o.from, timeZone), to: parseInstant(o.to, timeZone) })),
+    overrides: file.overrides.map((o) => ({
+      user: o.user,
+      from: parseInstant(o.from, timeZone),
+      to: parseInstant(o.to, timeZone),
+    })),
     timeZone,
   };
 }
@@ -112,7 +119,12 @@ export function onCallAt(r: Rotation, now: Date, extraOverrides: OnCallOverride[
   const cover = overrides.sort((a, b) => b.from.getTime() - a.from.getTime())[0];
   if (cover) {
     const secondary = scheduled !== cover.user ? scheduled : next;
-    return { primary: cover.user, ...(secondary ? { secondary } : {}), until: cover.to < until ? cover.to : until, override: true };
+    return {
+      primary: cover.user,
+      ...(secondary ? { secondary } : {}),
+      until: cover.to < until ? cover.to : until,
+      override: true,
+    };
   }
   return { primary: scheduled, ...(next && next !== scheduled ? { secondary: next } : {}), until, override: false };
 }

@@ -23,10 +23,37 @@ export interface IncidentRow {
   reportSubmittedAt?: Date;
 }
 
-const ROW_FIELDS = { key: 1, ticketKey: 1, title: 1, status: 1, currentStatus: 1, roles: 1, declaredAt: 1, resolvedAt: 1, channel: 1, cadence: 1, monitor: 1, report: 1 } as const;
+const ROW_FIELDS = {
+  key: 1,
+  ticketKey: 1,
+  title: 1,
+  status: 1,
+  currentStatus: 1,
+  roles: 1,
+  declaredAt: 1,
+  resolvedAt: 1,
+  channel: 1,
+  cadence: 1,
+  monitor: 1,
+  report: 1,
+} as const;
 const NONE = { $in: [null] };
 
-type RowSource = Pick<IncidentFields, 'key' | 'ticketKey' | 'title' | 'status' | 'currentStatus' | 'roles' | 'declaredAt' | 'resolvedAt' | 'channel' | 'cadence' | 'monitor' | 'report'> & { _id: Types.ObjectId };
+type RowSource = Pick<
+  IncidentFields,
+  | 'key'
+  | 'ticketKey'
+  | 'title'
+  | 'status'
+  | 'currentStatus'
+  | 'roles'
+  | 'declaredAt'
+  | 'resolvedAt'
+  | 'channel'
+  | 'cadence'
+  | 'monitor'
+  | 'report'
+> & { _id: Types.ObjectId };
 
 /** One incident as a list row (its linked tickets counted). */
 export async function incidentRow(deps: Pick<DomainDeps, 'models'>, i: RowSource): Promise<IncidentRow> {
@@ -49,8 +76,16 @@ export async function incidentRow(deps: Pick<DomainDeps, 'models'>, i: RowSource
   };
 }
 
-async function rows(deps: Pick<DomainDeps, 'models'>, filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<{ rows: IncidentRow[]; total: number }> {
-  const [found, total] = await Promise.all([deps.models.Incident.find(filter, ROW_FIELDS).sort(sort).limit(limit).lean(), deps.models.Incident.countDocuments(filter)]);
+async function rows(
+  deps: Pick<DomainDeps, 'models'>,
+  filter: Record<string, unknown>,
+  sort: Record<string, 1 | -1>,
+  limit: number,
+): Promise<{ rows: IncidentRow[]; total: number }> {
+  const [found, total] = await Promise.all([
+    deps.models.Incident.find(filter, ROW_FIELDS).sort(sort).limit(limit).lean(),
+    deps.models.Incident.countDocuments(filter),
+  ]);
   const out: IncidentRow[] = [];
   for (const i of found) out.push(await incidentRow(deps, i as RowSource));
   return { rows: out, total };
@@ -63,7 +98,12 @@ export function liveIncidentRows(deps: Pick<DomainDeps, 'models'>, limit = 15) {
 
 /** Incidents resolved in the last `days`, most recent first. */
 export function recentIncidentRows(deps: Pick<DomainDeps, 'models'>, now: Date, days = 7, limit = 15) {
-  return rows(deps, { status: 'resolved', resolvedAt: { $gte: new Date(now.getTime() - days * 86_400_000) } }, { resolvedAt: -1 }, limit);
+  return rows(
+    deps,
+    { status: 'resolved', resolvedAt: { $gte: new Date(now.getTime() - days * 86_400_000) } },
+    { resolvedAt: -1 },
+    limit,
+  );
 }
 
 /** What the daily summary and weekly review count of incidents. */
@@ -82,17 +122,28 @@ export interface IncidentPeriodStats {
 }
 
 /** Over (start, end], like the daily summary's "new since the last one"; also the report's and weekly review's figures. */
-export async function incidentPeriodStats(deps: Pick<DomainDeps, 'models'>, window: { start: Date; end: Date }, now: Date): Promise<IncidentPeriodStats> {
+export async function incidentPeriodStats(
+  deps: Pick<DomainDeps, 'models'>,
+  window: { start: Date; end: Date },
+  now: Date,
+): Promise<IncidentPeriodStats> {
   const { Incident } = deps.models;
   const [declared, resolvedRows, active, reportsOverdue] = await Promise.all([
     Incident.countDocuments({ declaredAt: { $gt: window.start, $lte: window.end } }),
     Incident.find({ resolvedAt: { $gt: window.start, $lte: window.end } }, { declaredAt: 1, resolvedAt: 1 }).lean(),
-    Incident.countDocuments({ declaredAt: { $lte: window.end }, $or: [{ status: { $in: [...LIVE_STATUSES] } }, { resolvedAt: { $gt: window.end } }] }),
+    Incident.countDocuments({
+      declaredAt: { $lte: window.end },
+      $or: [{ status: { $in: [...LIVE_STATUSES] } }, { resolvedAt: { $gt: window.end } }],
+    }),
     Incident.countDocuments({ 'report.dueAt': { $lte: now }, 'report.submittedAt': NONE }),
   ]);
   const durations = resolvedRows.map((r) => r.resolvedAt!.getTime() - r.declaredAt.getTime()).sort((a, b) => a - b);
   const mid = Math.floor(durations.length / 2);
-  const median = durations.length ? (durations.length % 2 ? durations[mid]! : (durations[mid - 1]! + durations[mid]!) / 2) : undefined;
+  const median = durations.length
+    ? durations.length % 2
+      ? durations[mid]!
+      : (durations[mid - 1]! + durations[mid]!) / 2
+    : undefined;
   return {
     declared,
     resolved: durations.length,

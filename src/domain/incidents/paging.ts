@@ -20,7 +20,9 @@ export interface PageStep {
  * ones), and escalated once after `escalateMs`.
  */
 export function pageStep(
-  incident: Pick<IncidentDoc, 'declaredAt' | 'status'> & { page?: { round?: number | null; escalatedAt?: Date | null; acknowledgedAt?: Date | null } | null },
+  incident: Pick<IncidentDoc, 'declaredAt' | 'status'> & {
+    page?: { round?: number | null; escalatedAt?: Date | null; acknowledgedAt?: Date | null } | null;
+  },
   now: Date,
   s: { pageRepeatMs: number; pageEscalateMs: number },
 ): PageStep {
@@ -51,7 +53,14 @@ export async function advancePaging(deps: DomainDeps, incidentId: string): Promi
     }
     if (step.escalate) {
       incident.page!.escalatedAt = now;
-      record({ kind: 'page_escalated', data: { after: deps.incidents.pageEscalateMs, secondary: incident.roles?.secondary, leads: deps.incidents.leadsUsergroup } });
+      record({
+        kind: 'page_escalated',
+        data: {
+          after: deps.incidents.pageEscalateMs,
+          secondary: incident.roles?.secondary,
+          leads: deps.incidents.leadsUsergroup,
+        },
+      });
     }
     incident.page!.nextAt = step.nextAt ?? null;
   });
@@ -59,7 +68,10 @@ export async function advancePaging(deps: DomainDeps, incidentId: string): Promi
     // Nothing new to page: only move the next check to where pageStep puts it (not an event of the incident's story).
     const step = pageStep(change.incident, now, deps.incidents);
     if (String(change.incident.page?.nextAt ?? '') !== String(step.nextAt ?? '')) {
-      await deps.models.Incident.updateOne({ _id: incidentId }, { $set: { 'page.nextAt': step.nextAt ?? null }, $inc: { __v: 1 } });
+      await deps.models.Incident.updateOne(
+        { _id: incidentId },
+        { $set: { 'page.nextAt': step.nextAt ?? null }, $inc: { __v: 1 } },
+      );
     }
     return;
   }
@@ -69,7 +81,10 @@ export async function advancePaging(deps: DomainDeps, incidentId: string): Promi
 /** Every active incident whose paging is due (indexed on page.nextAt), oldest first. */
 export async function sweepPaging(deps: DomainDeps): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.models.Incident.find({ 'page.nextAt': { $lte: now }, status: 'active' }, { _id: 1, key: 1 }).sort({ 'page.nextAt': 1 }).limit(500).lean();
+  const due = await deps.models.Incident.find({ 'page.nextAt': { $lte: now }, status: 'active' }, { _id: 1, key: 1 })
+    .sort({ 'page.nextAt': 1 })
+    .limit(500)
+    .lean();
   for (const i of due) {
     await advancePaging(deps, String(i._id)).catch((err: unknown) =>
       deps.logger.error({ err, incident: i.key }, 'paging failed; the next sweep retries'),
@@ -79,15 +94,25 @@ export async function sweepPaging(deps: DomainDeps): Promise<number> {
 }
 
 /** Acknowledges the page: repeats stop; shown in the war room, the brief and the incident's timeline. */
-export async function acknowledgePage(deps: DomainDeps, incidentId: string, actor: Actor, dedupeKey?: string): Promise<{ incident: IncidentDoc; changed: boolean }> {
+export async function acknowledgePage(
+  deps: DomainDeps,
+  incidentId: string,
+  actor: Actor,
+  dedupeKey?: string,
+): Promise<{ incident: IncidentDoc; changed: boolean }> {
   const now = deps.clock.now();
-  const change = await changeIncident(deps, incidentId, { actor, ...(dedupeKey ? { dedupeKey } : {}) }, (incident, record) => {
-    if (incident.page?.acknowledgedAt || incident.status !== 'active') return;
-    incident.page!.acknowledgedAt = now;
-    incident.page!.acknowledgedBy = actor.id ?? null;
-    incident.page!.nextAt = null;
-    record({ kind: 'page_acknowledged', data: { by: actor.id } });
-  });
+  const change = await changeIncident(
+    deps,
+    incidentId,
+    { actor, ...(dedupeKey ? { dedupeKey } : {}) },
+    (incident, record) => {
+      if (incident.page?.acknowledgedAt || incident.status !== 'active') return;
+      incident.page!.acknowledgedAt = now;
+      incident.page!.acknowledgedBy = actor.id ?? null;
+      incident.page!.nextAt = null;
+      record({ kind: 'page_acknowledged', data: { by: actor.id } });
+    },
+  );
   if (change.changed) {
     await deps.effects.incidentNote(incidentId, String(change.events[0]!._id));
     await deps.effects.refreshIncident(incidentId);
@@ -97,14 +122,24 @@ export async function acknowledgePage(deps: DomainDeps, incidentId: string, acto
 }
 
 /** "Take command": the caller becomes the incident commander; announced in the war room, topic and brief updated. */
-export async function takeCommand(deps: DomainDeps, incidentId: string, actor: Actor, dedupeKey?: string): Promise<{ incident: IncidentDoc; changed: boolean }> {
-  const change = await changeIncident(deps, incidentId, { actor, ...(dedupeKey ? { dedupeKey } : {}) }, (incident, record) => {
-    const from = incident.roles?.commander ?? null;
-    // Monitoring still needs someone in charge (to close or reopen); a resolved incident does not.
-    if (!actor.id || from === actor.id || incident.status === 'resolved') return;
-    incident.roles!.commander = actor.id;
-    record({ kind: 'commander_changed', data: { from, to: actor.id } });
-  });
+export async function takeCommand(
+  deps: DomainDeps,
+  incidentId: string,
+  actor: Actor,
+  dedupeKey?: string,
+): Promise<{ incident: IncidentDoc; changed: boolean }> {
+  const change = await changeIncident(
+    deps,
+    incidentId,
+    { actor, ...(dedupeKey ? { dedupeKey } : {}) },
+    (incident, record) => {
+      const from = incident.roles?.commander ?? null;
+      // Monitoring still needs someone in charge (to close or reopen); a resolved incident does not.
+      if (!actor.id || from === actor.id || incident.status === 'resolved') return;
+      incident.roles!.commander = actor.id;
+      record({ kind: 'commander_changed', data: { from, to: actor.id } });
+    },
+  );
   if (change.changed) {
     await deps.effects.incidentNote(incidentId, String(change.events[0]!._id));
     await deps.effects.refreshIncident(incidentId);

@@ -55,7 +55,10 @@ export function localStamp(at: Date, timeZone: string): string {
 /** A person's name for the report (their Slack real name when it could be looked up). */
 type Names = (userId: string | null | undefined) => string;
 
-function who(e: { actor?: { type?: string | null; id?: string | null; name?: string | null } | null }, names: Names): string {
+function who(
+  e: { actor?: { type?: string | null; id?: string | null; name?: string | null } | null },
+  names: Names,
+): string {
   if (e.actor?.type === 'user' && e.actor.id) {
     const known = names(e.actor.id);
     // A click carries only the user name; the looked-up real name reads better when there is one.
@@ -70,7 +73,10 @@ function oneLine(text: string, max = 200): string {
 }
 
 /** The incident's story from its own timeline: declared, paged, acknowledged, commanders, each update, tickets linked, resolved. */
-export function buildTimeline(incident: Pick<IncidentFields, 'timeline' | 'roles'>, opts: { names: Names; timeZone: string }): string[] {
+export function buildTimeline(
+  incident: Pick<IncidentFields, 'timeline' | 'roles'>,
+  opts: { names: Names; timeZone: string },
+): string[] {
   const lines: string[] = [];
   for (const e of incident.timeline ?? []) {
     const d = (e.data ?? {}) as Record<string, unknown>;
@@ -80,7 +86,11 @@ export function buildTimeline(incident: Pick<IncidentFields, 'timeline' | 'roles
         text = `Declared P0 (${String(d.via ?? 'card')}) by ${who(e, opts.names)}; ticket ${String(d.ticket ?? '')}`;
         break;
       case 'paged': {
-        const people = [...(incident.roles?.oncall ?? []).map(opts.names), ...(incident.roles?.oncallUsergroup ? ['the on-call group'] : [])].join(', ') || 'on call';
+        const people =
+          [
+            ...(incident.roles?.oncall ?? []).map(opts.names),
+            ...(incident.roles?.oncallUsergroup ? ['the on-call group'] : []),
+          ].join(', ') || 'on call';
         text = Number(d.round) > 0 ? `Paged ${people} again (page ${Number(d.round) + 1})` : `Paged ${people}`;
         break;
       }
@@ -95,7 +105,10 @@ export function buildTimeline(incident: Pick<IncidentFields, 'timeline' | 'roles
         break;
       case 'status_update': {
         const u = d as unknown as UpdateData;
-        if (u.resolution) text = u.resolution.monitor ? `Fix in place, monitoring (${who(e, opts.names)}): ${oneLine(u.resolution.fix)}` : `Resolved by ${who(e, opts.names)}: ${oneLine(u.resolution.fix)}`;
+        if (u.resolution)
+          text = u.resolution.monitor
+            ? `Fix in place, monitoring (${who(e, opts.names)}): ${oneLine(u.resolution.fix)}`
+            : `Resolved by ${who(e, opts.names)}: ${oneLine(u.resolution.fix)}`;
         else text = `[${STATUS_WORDS[u.status] ?? u.status}] update by ${who(e, opts.names)}: ${oneLine(u.known)}`;
         break;
       }
@@ -126,7 +139,7 @@ export function reportDraft(incident: IncidentDoc, opts: { names: Names; timeZon
     return {
       title: r.title,
       startedAt: r.startedAt ?? incident.declaredAt,
-      ...(r.endedAt ?? incident.resolvedAt ? { endedAt: (r.endedAt ?? incident.resolvedAt)! } : {}),
+      ...((r.endedAt ?? incident.resolvedAt) ? { endedAt: (r.endedAt ?? incident.resolvedAt)! } : {}),
       impact: r.impact ?? '',
       rootCause: r.rootCause ?? '',
       resolution: r.resolution ?? '',
@@ -134,7 +147,9 @@ export function reportDraft(incident: IncidentDoc, opts: { names: Names; timeZon
       timeline: r.timeline ?? '',
     };
   }
-  const updates = incident.timeline.filter((e) => e.kind === 'status_update').map((e) => e.data as unknown as UpdateData);
+  const updates = incident.timeline
+    .filter((e) => e.kind === 'status_update')
+    .map((e) => e.data as unknown as UpdateData);
   const impacts = updates.filter((u) => !u.resolution && u.impact).map((u) => u.impact);
   const identified = updates.filter((u) => u.status === 'identified').at(-1);
   return {
@@ -153,33 +168,45 @@ export function reportDraft(incident: IncidentDoc, opts: { names: Names; timeZon
  * Stores the incident report (a later submission is a new revision) and asks for it to be posted in the war
  * room and #support and uploaded as a Markdown file. The first report starts the war room's archive clock.
  */
-export async function submitReport(deps: DomainDeps, input: { incidentId: string; actor: Actor; fields: ReportFields; requestKey: string }): Promise<IncidentChange> {
+export async function submitReport(
+  deps: DomainDeps,
+  input: { incidentId: string; actor: Actor; fields: ReportFields; requestKey: string },
+): Promise<IncidentChange> {
   const f = input.fields;
   if (f.endedAt && f.endedAt < f.startedAt) throw new DomainError('The end is before the start.');
-  const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `report:${input.requestKey}` }, (incident, record) => {
-    const why = reportRefusal(incident);
-    if (why) throw new DomainError(why);
-    const now = deps.clock.now();
-    const first = !incident.report?.submittedAt;
-    const revision = (incident.report?.revision ?? 0) + 1;
-    incident.set('report', {
-      ...(incident.report ? (incident.toObject().report as object) : {}),
-      submittedAt: incident.report?.submittedAt ?? now,
-      submittedBy: input.actor.id,
-      revision,
-      title: f.title,
-      startedAt: f.startedAt,
-      endedAt: f.endedAt,
-      impact: f.impact,
-      rootCause: f.rootCause,
-      resolution: f.resolution,
-      prevention: f.prevention,
-      timeline: f.timeline,
-    });
-    if (first && deps.incidents.archiveMs > 0 && incident.channel?.id) incident.set('archive.at', new Date(now.getTime() + deps.incidents.archiveMs));
-    record({ kind: 'report_submitted', data: { revision, late: !!incident.report?.dueAt && now > incident.report.dueAt } });
-    incident.clockAt = nextClockAt(incident, now, deps.incidents);
-  });
+  const change = await changeIncident(
+    deps,
+    input.incidentId,
+    { actor: input.actor, dedupeKey: `report:${input.requestKey}` },
+    (incident, record) => {
+      const why = reportRefusal(incident);
+      if (why) throw new DomainError(why);
+      const now = deps.clock.now();
+      const first = !incident.report?.submittedAt;
+      const revision = (incident.report?.revision ?? 0) + 1;
+      incident.set('report', {
+        ...(incident.report ? (incident.toObject().report as object) : {}),
+        submittedAt: incident.report?.submittedAt ?? now,
+        submittedBy: input.actor.id,
+        revision,
+        title: f.title,
+        startedAt: f.startedAt,
+        endedAt: f.endedAt,
+        impact: f.impact,
+        rootCause: f.rootCause,
+        resolution: f.resolution,
+        prevention: f.prevention,
+        timeline: f.timeline,
+      });
+      if (first && deps.incidents.archiveMs > 0 && incident.channel?.id)
+        incident.set('archive.at', new Date(now.getTime() + deps.incidents.archiveMs));
+      record({
+        kind: 'report_submitted',
+        data: { revision, late: !!incident.report?.dueAt && now > incident.report.dueAt },
+      });
+      incident.clockAt = nextClockAt(incident, now, deps.incidents);
+    },
+  );
   if (change.changed) await deps.effects.publishReport(change.incident.id, change.incident.report!.revision!);
   return change;
 }

@@ -34,7 +34,9 @@ export function incidentSettings(config: Config): IncidentSettings {
     ...(config.ONCALL_USERGROUP ? { oncallUsergroup: config.ONCALL_USERGROUP } : {}),
     pageRepeatMs: config.PAGE_REPEAT_MINUTES * 60_000,
     pageEscalateMs: config.PAGE_ESCALATE_MINUTES * 60_000,
-    ...(config.PAGERDUTY_ROUTING_KEY ? { pagerDuty: { routingKey: config.PAGERDUTY_ROUTING_KEY, url: config.PAGERDUTY_EVENTS_URL } } : {}),
+    ...(config.PAGERDUTY_ROUTING_KEY
+      ? { pagerDuty: { routingKey: config.PAGERDUTY_ROUTING_KEY, url: config.PAGERDUTY_EVENTS_URL } }
+      : {}),
     updateMs: config.INCIDENT_UPDATE_MINUTES * 60_000,
     monitorMs: config.INCIDENT_MONITOR_MINUTES * 60_000,
     reportMs: config.INCIDENT_REPORT_HOURS * 3_600_000,

@@ -31,7 +31,13 @@ export function publicText(text: string): string {
 /** Incidents with at least one public update: active ones, and those resolved in the last day. */
 export async function publicIncidents(deps: Pick<DomainDeps, 'models'>, now: Date): Promise<PublicIncident[]> {
   const found = await deps.models.Incident.find(
-    { $or: [{ status: { $in: [...LIVE_STATUSES] } }, { resolvedAt: { $gte: new Date(now.getTime() - RESOLVED_SHOWN_MS) } }], 'timeline.kind': 'status_update' },
+    {
+      $or: [
+        { status: { $in: [...LIVE_STATUSES] } },
+        { resolvedAt: { $gte: new Date(now.getTime() - RESOLVED_SHOWN_MS) } },
+      ],
+      'timeline.kind': 'status_update',
+    },
     { key: 1, status: 1, currentStatus: 1, declaredAt: 1, resolvedAt: 1, timeline: 1 },
   )
     .sort({ declaredAt: -1 })
@@ -43,11 +49,23 @@ export async function publicIncidents(deps: Pick<DomainDeps, 'models'>, now: Dat
       .filter((e) => e.kind === 'status_update' && (e.data as UpdateData | undefined)?.public === true)
       .map((e) => {
         const d = e.data as UpdateData;
-        return { at: e.at, status: d.status, message: publicText(d.known), impact: publicText(d.impact ?? ''), ...(d.nextAt ? { nextAt: new Date(d.nextAt) } : {}) };
+        return {
+          at: e.at,
+          status: d.status,
+          message: publicText(d.known),
+          impact: publicText(d.impact ?? ''),
+          ...(d.nextAt ? { nextAt: new Date(d.nextAt) } : {}),
+        };
       })
       .reverse();
     if (!updates.length) continue;
-    out.push({ key: i.key, status: (i.currentStatus ?? 'investigating') as UpdateStatus, startedAt: i.declaredAt, ...(i.resolvedAt && i.status === 'resolved' ? { resolvedAt: i.resolvedAt } : {}), updates });
+    out.push({
+      key: i.key,
+      status: (i.currentStatus ?? 'investigating') as UpdateStatus,
+      startedAt: i.declaredAt,
+      ...(i.resolvedAt && i.status === 'resolved' ? { resolvedAt: i.resolvedAt } : {}),
+      updates,
+    });
   }
   return out;
 }

@@ -10,7 +10,12 @@ import type { IncidentSettings } from './settings.js';
 /** The statuses of a status update, as on public status pages. */
 export const UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
-export const STATUS_WORDS: Record<UpdateStatus, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+export const STATUS_WORDS: Record<UpdateStatus, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+};
 
 /** What a `status_update` event of the incident's timeline carries (also the resolution's). */
 export interface UpdateData {
@@ -60,7 +65,13 @@ function refuse(why: string | undefined): void {
 }
 
 /** Resolution at `now`: the duration is fixed, pages and the update cadence stop, the report clock starts. */
-function applyResolution(incident: IncidentDoc, now: Date, fix: string, monitor: boolean, s: IncidentSettings): Date | undefined {
+function applyResolution(
+  incident: IncidentDoc,
+  now: Date,
+  fix: string,
+  monitor: boolean,
+  s: IncidentSettings,
+): Date | undefined {
   const monitorUntil = monitor ? new Date(now.getTime() + s.monitorMs) : undefined;
   incident.fix = fix;
   incident.resolvedAt = now;
@@ -83,23 +94,34 @@ export async function postIncidentUpdate(deps: DomainDeps, input: UpdateInput): 
   const known = input.known.trim();
   if (!known) throw new DomainError('Say what is known: the update needs a current status.');
   const intervalMs = Math.max(1000, (input.nextMinutes ?? deps.incidents.updateMs / 60_000) * 60_000);
-  const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `update:${input.requestKey}` }, (incident, record) => {
-    refuse(updateRefusal(incident));
-    const now = deps.clock.now();
-    const data: UpdateData = { status: input.status, known, impact: input.impact.trim(), email: input.emailRequesters, public: input.public };
-    if (input.status === 'resolved') {
-      applyResolution(incident, now, known, false, deps.incidents);
-      data.resolution = { fix: known, monitor: false, resolveTickets: false };
-    } else {
-      incident.currentStatus = input.status;
-      if (incident.status === 'active') {
-        incident.set('cadence', { dueAt: new Date(now.getTime() + intervalMs), intervalMs });
-        data.nextAt = incident.cadence!.dueAt!;
+  const change = await changeIncident(
+    deps,
+    input.incidentId,
+    { actor: input.actor, dedupeKey: `update:${input.requestKey}` },
+    (incident, record) => {
+      refuse(updateRefusal(incident));
+      const now = deps.clock.now();
+      const data: UpdateData = {
+        status: input.status,
+        known,
+        impact: input.impact.trim(),
+        email: input.emailRequesters,
+        public: input.public,
+      };
+      if (input.status === 'resolved') {
+        applyResolution(incident, now, known, false, deps.incidents);
+        data.resolution = { fix: known, monitor: false, resolveTickets: false };
+      } else {
+        incident.currentStatus = input.status;
+        if (incident.status === 'active') {
+          incident.set('cadence', { dueAt: new Date(now.getTime() + intervalMs), intervalMs });
+          data.nextAt = incident.cadence!.dueAt!;
+        }
       }
-    }
-    record({ kind: 'status_update', data: data as unknown as Record<string, unknown> });
-    incident.clockAt = nextClockAt(incident, now, deps.incidents);
-  });
+      record({ kind: 'status_update', data: data as unknown as Record<string, unknown> });
+      incident.clockAt = nextClockAt(incident, now, deps.incidents);
+    },
+  );
   if (change.changed) await deps.effects.incidentUpdate(change.incident.id, String(change.events[0]!._id));
   return change;
 }
@@ -111,39 +133,65 @@ export async function postIncidentUpdate(deps: DomainDeps, input: UpdateInput): 
 export async function resolveIncident(deps: DomainDeps, input: ResolveIncidentInput): Promise<IncidentChange> {
   const fix = input.fix.trim();
   if (!fix) throw new DomainError('Say what fixed it.');
-  if (input.resolveTickets && !input.verify?.trim()) throw new DomainError('Say how requesters can check that it works: their resolution mails carry it.');
-  const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` }, (incident, record) => {
-    refuse(resolutionRefusal(incident));
-    const now = deps.clock.now();
-    const monitorUntil = applyResolution(incident, now, fix, input.monitor, deps.incidents);
-    const data: UpdateData = {
-      status: input.monitor ? 'monitoring' : 'resolved',
-      known: fix,
-      impact: input.monitor ? 'A fix is in place; we are watching that it holds.' : 'None any more: the service works normally again.',
-      email: false,
-      public: input.public,
-      resolution: { fix, monitor: input.monitor, ...(monitorUntil ? { monitorUntil } : {}), resolveTickets: input.resolveTickets, ...(input.verify?.trim() ? { verify: input.verify.trim() } : {}) },
-    };
-    record({ kind: 'status_update', data: data as unknown as Record<string, unknown> });
-    incident.clockAt = nextClockAt(incident, now, deps.incidents);
-  });
+  if (input.resolveTickets && !input.verify?.trim())
+    throw new DomainError('Say how requesters can check that it works: their resolution mails carry it.');
+  const change = await changeIncident(
+    deps,
+    input.incidentId,
+    { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` },
+    (incident, record) => {
+      refuse(resolutionRefusal(incident));
+      const now = deps.clock.now();
+      const monitorUntil = applyResolution(incident, now, fix, input.monitor, deps.incidents);
+      const data: UpdateData = {
+        status: input.monitor ? 'monitoring' : 'resolved',
+        known: fix,
+        impact: input.monitor
+          ? 'A fix is in place; we are watching that it holds.'
+          : 'None any more: the service works normally again.',
+        email: false,
+        public: input.public,
+        resolution: {
+          fix,
+          monitor: input.monitor,
+          ...(monitorUntil ? { monitorUntil } : {}),
+          resolveTickets: input.resolveTickets,
+          ...(input.verify?.trim() ? { verify: input.verify.trim() } : {}),
+        },
+      };
+      record({ kind: 'status_update', data: data as unknown as Record<string, unknown> });
+      incident.clockAt = nextClockAt(incident, now, deps.incidents);
+    },
+  );
   if (change.changed) await deps.effects.incidentUpdate(change.incident.id, String(change.events[0]!._id));
   return change;
 }
 
 /** Ends monitoring: the incident is resolved for good (announced in the war room; topic and brief updated). */
-export async function closeIncident(deps: DomainDeps, input: { incidentId: string; actor: Actor; requestKey: string }): Promise<IncidentChange> {
-  const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `close:${input.requestKey}` }, (incident, record) => {
-    if (incident.status === 'resolved') return;
-    if (incident.status !== 'monitoring') throw new DomainError(`${incident.key} is not fixed yet: press Resolve first.`);
-    const now = deps.clock.now();
-    incident.status = 'resolved';
-    incident.currentStatus = 'resolved';
-    incident.closedAt = now;
-    incident.set('monitor.until', null);
-    record({ kind: 'closed', data: { monitoredMs: incident.resolvedAt ? now.getTime() - incident.resolvedAt.getTime() : 0 } });
-    incident.clockAt = nextClockAt(incident, now, deps.incidents);
-  });
+export async function closeIncident(
+  deps: DomainDeps,
+  input: { incidentId: string; actor: Actor; requestKey: string },
+): Promise<IncidentChange> {
+  const change = await changeIncident(
+    deps,
+    input.incidentId,
+    { actor: input.actor, dedupeKey: `close:${input.requestKey}` },
+    (incident, record) => {
+      if (incident.status === 'resolved') return;
+      if (incident.status !== 'monitoring')
+        throw new DomainError(`${incident.key} is not fixed yet: press Resolve first.`);
+      const now = deps.clock.now();
+      incident.status = 'resolved';
+      incident.currentStatus = 'resolved';
+      incident.closedAt = now;
+      incident.set('monitor.until', null);
+      record({
+        kind: 'closed',
+        data: { monitoredMs: incident.resolvedAt ? now.getTime() - incident.resolvedAt.getTime() : 0 },
+      });
+      incident.clockAt = nextClockAt(incident, now, deps.incidents);
+    },
+  );
   if (change.changed) {
     await deps.effects.incidentNote(change.incident.id, String(change.events[0]!._id));
     await deps.effects.refreshIncident(change.incident.id);
@@ -152,26 +200,39 @@ export async function closeIncident(deps: DomainDeps, input: { incidentId: strin
 }
 
 /** The problem is back during monitoring: active again, the cadence restarts, the report is no longer due. */
-export async function reopenIncident(deps: DomainDeps, input: { incidentId: string; actor: Actor; requestKey: string }): Promise<IncidentChange> {
-  const change = await changeIncident(deps, input.incidentId, { actor: input.actor, dedupeKey: `reopen:${input.requestKey}` }, (incident, record) => {
-    if (incident.status === 'active') return;
-    if (incident.report?.submittedAt) throw new DomainError(`${incident.key} has its report already: declare a new incident for a new outage.`);
-    const now = deps.clock.now();
-    incident.status = 'active';
-    incident.currentStatus = 'investigating';
-    incident.resolvedAt = undefined;
-    incident.closedAt = undefined;
-    incident.set('monitor.until', null);
-    incident.set('report.dueAt', null);
-    incident.set('cadence', { dueAt: new Date(now.getTime() + deps.incidents.updateMs), intervalMs: deps.incidents.updateMs });
-    record({ kind: 'reopened', data: {} });
-    incident.clockAt = nextClockAt(incident, now, deps.incidents);
-  });
+export async function reopenIncident(
+  deps: DomainDeps,
+  input: { incidentId: string; actor: Actor; requestKey: string },
+): Promise<IncidentChange> {
+  const change = await changeIncident(
+    deps,
+    input.incidentId,
+    { actor: input.actor, dedupeKey: `reopen:${input.requestKey}` },
+    (incident, record) => {
+      if (incident.status === 'active') return;
+      if (incident.report?.submittedAt)
+        throw new DomainError(`${incident.key} has its report already: declare a new incident for a new outage.`);
+      const now = deps.clock.now();
+      incident.status = 'active';
+      incident.currentStatus = 'investigating';
+      incident.resolvedAt = undefined;
+      incident.closedAt = undefined;
+      incident.set('monitor.until', null);
+      incident.set('report.dueAt', null);
+      incident.set('cadence', {
+        dueAt: new Date(now.getTime() + deps.incidents.updateMs),
+        intervalMs: deps.incidents.updateMs,
+      });
+      record({ kind: 'reopened', data: {} });
+      incident.clockAt = nextClockAt(incident, now, deps.incidents);
+    },
+  );
   if (change.changed) {
     await deps.effects.incidentNote(change.incident.id, String(change.events[0]!._id));
     await deps.effects.refreshIncident(change.incident.id);
     // PagerDuty closed its alert at the resolve: the problem being back is a new one there.
-    if (deps.incidents.pagerDuty) await deps.effects.pagerDuty(change.incident.id, 'trigger', reopenings(change.incident));
+    if (deps.incidents.pagerDuty)
+      await deps.effects.pagerDuty(change.incident.id, 'trigger', reopenings(change.incident));
   }
   return change;
 }

@@ -25,16 +25,22 @@ export async function sendPage(ctx: AppContext, incidentId: string, eventId: str
   const people = new Set<string>();
   if (!escalation) {
     for (const u of incident.roles?.oncall ?? []) people.add(u);
-    if (incident.roles?.oncallUsergroup) for (const u of await groupMembers(ctx, incident.roles.oncallUsergroup)) people.add(u);
+    if (incident.roles?.oncallUsergroup)
+      for (const u of await groupMembers(ctx, incident.roles.oncallUsergroup)) people.add(u);
   }
   if (escalation || data.escalated) {
     if (incident.roles?.secondary) people.add(incident.roles.secondary);
-    if (ctx.incidents.leadsUsergroup) for (const u of await groupMembers(ctx, ctx.incidents.leadsUsergroup)) people.add(u);
+    if (ctx.incidents.leadsUsergroup)
+      for (const u of await groupMembers(ctx, ctx.incidents.leadsUsergroup)) people.add(u);
   }
   const view = incidentView(incident);
   const base = await workspaceUrl(ctx.slack);
   const url = incident.channel?.id ? channelUrl(base, incident.channel.id) : undefined;
-  const message = pageMessage(view, { round: escalation ? Math.max(0, incident.page?.round ?? 0) : (data.round ?? 0), escalated: escalation, ...(url ? { channelUrl: url } : {}) });
+  const message = pageMessage(view, {
+    round: escalation ? Math.max(0, incident.page?.round ?? 0) : (data.round ?? 0),
+    escalated: escalation,
+    ...(url ? { channelUrl: url } : {}),
+  });
   for (const user of people) {
     try {
       await postMessageOnce(ctx, {
@@ -50,7 +56,8 @@ export async function sendPage(ctx: AppContext, incidentId: string, eventId: str
       });
     } catch (err) {
       // One unreachable person must not stop the others' pages.
-      if (!['user_not_found', 'cannot_dm_bot', 'user_disabled', 'account_inactive'].includes(slackErrorCode(err) ?? '')) throw err;
+      if (!['user_not_found', 'cannot_dm_bot', 'user_disabled', 'account_inactive'].includes(slackErrorCode(err) ?? ''))
+        throw err;
       ctx.logger.warn({ incident: incident.key, user, error: slackErrorCode(err) }, 'could not page a user');
     }
   }
@@ -58,7 +65,12 @@ export async function sendPage(ctx: AppContext, incidentId: string, eventId: str
 }
 
 /** Posts one incident event in the war room, once. */
-export async function postIncidentNote(ctx: AppContext, incidentId: string, eventId: string, paged?: string[]): Promise<void> {
+export async function postIncidentNote(
+  ctx: AppContext,
+  incidentId: string,
+  eventId: string,
+  paged?: string[],
+): Promise<void> {
   const incident = await ctx.models.Incident.findById(incidentId);
   const event = incident?.timeline.find((e) => String(e._id) === eventId);
   // An archived war room takes no more posts; the event stays on the incident's timeline.

@@ -13,7 +13,16 @@ export async function renderBrief(ctx: AppContext, incident: IncidentDoc, cardLi
   const linked = await linkedTickets(ctx, incident.id);
   const last = incident.timeline.filter((e) => e.kind === 'status_update').at(-1);
   const d = last?.data as UpdateData | undefined;
-  const latest: LatestUpdateView | undefined = last && d ? { at: last.at, status: d.status, known: d.known, impact: d.impact, ...(d.nextAt ? { nextAt: new Date(d.nextAt) } : {}) } : undefined;
+  const latest: LatestUpdateView | undefined =
+    last && d
+      ? {
+          at: last.at,
+          status: d.status,
+          known: d.known,
+          impact: d.impact,
+          ...(d.nextAt ? { nextAt: new Date(d.nextAt) } : {}),
+        }
+      : undefined;
   return incidentBrief(incidentView(incident), {
     ...(cardLink ? { cardLink } : {}),
     linked: linked.map((t) => ({ key: t.key, subject: t.subject, status: t.status })),
@@ -24,7 +33,9 @@ export async function renderBrief(ctx: AppContext, incident: IncidentDoc, cardLi
 
 export async function cardLinkOf(ctx: AppContext, ticket: TicketDoc): Promise<string | undefined> {
   const base = await workspaceUrl(ctx.slack);
-  return ticket.card?.channel && ticket.card.ts && base ? messageUrl(base, ticket.card.channel, ticket.card.ts) : undefined;
+  return ticket.card?.channel && ticket.card.ts && base
+    ? messageUrl(base, ticket.card.channel, ticket.card.ts)
+    : undefined;
 }
 
 /**
@@ -33,7 +44,9 @@ export async function cardLinkOf(ctx: AppContext, ticket: TicketDoc): Promise<st
  */
 export async function refreshRoleHomes(ctx: AppContext, incident: Pick<IncidentDoc, 'roles'>): Promise<void> {
   const r = incident.roles;
-  const people = new Set([r?.declarer, r?.commander, ...(r?.oncall ?? []), r?.secondary].filter((u): u is string => !!u));
+  const people = new Set(
+    [r?.declarer, r?.commander, ...(r?.oncall ?? []), r?.secondary].filter((u): u is string => !!u),
+  );
   for (const user of people) await ctx.effects.refreshHome(user);
 }
 
@@ -45,7 +58,10 @@ export async function refreshIncident(ctx: AppContext, incidentId: string): Prom
   if (!incident.channel?.id || incident.archive?.doneAt) return;
   const ticket = await ctx.models.Ticket.findById(incident.ticketId);
   const view = incidentView(incident);
-  await ctx.slack.conversations.setTopic({ channel: incident.channel.id, topic: incidentTopic(view, ctx.policy.timeZone) });
+  await ctx.slack.conversations.setTopic({
+    channel: incident.channel.id,
+    topic: incidentTopic(view, ctx.policy.timeZone),
+  });
   if (incident.brief?.ts && incident.brief.channel && ticket) {
     const brief = await renderBrief(ctx, incident, await cardLinkOf(ctx, ticket));
     await ctx.slack.chat.update({ channel: incident.brief.channel, ts: incident.brief.ts, ...brief });

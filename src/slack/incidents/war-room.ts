@@ -8,8 +8,10 @@ import { BusyElsewhereError, mayHaveReachedSlack, slackErrorCode } from '../erro
 
 /** Slack's answers that no retry changes, with what fixes each (shown in the ticket's thread). */
 const REFUSALS: Record<string, string> = {
-  missing_scope: 'Reinstall the app with the scopes in manifest.json (channels:manage, or groups:write for private war rooms).',
-  restricted_action: 'The workspace only lets some people create channels: allow the Deskbell app to create them (workspace settings → permissions).',
+  missing_scope:
+    'Reinstall the app with the scopes in manifest.json (channels:manage, or groups:write for private war rooms).',
+  restricted_action:
+    'The workspace only lets some people create channels: allow the Deskbell app to create them (workspace settings → permissions).',
   not_allowed_token_type: 'SLACK_BOT_TOKEN must be the bot token (xoxb-).',
   invalid_name_specials: 'The channel name was refused; tell your Deskbell admin.',
   team_access_not_granted: 'Grant the app access to this workspace.',
@@ -58,10 +60,14 @@ export async function openWarRoom(
             if (ours) return ours;
           }
         }
-        throw Object.assign(new Error('every war-room name is taken'), { code: 'slack_webapi_platform_error', data: { error: 'name_taken' } });
+        throw Object.assign(new Error('every war-room name is taken'), {
+          code: 'slack_webapi_platform_error',
+          data: { error: 'name_taken' },
+        });
       },
     });
-    if (outcome.status === 'busy') throw new BusyElsewhereError(`another worker is opening the war room of ${incident.key}`);
+    if (outcome.status === 'busy')
+      throw new BusyElsewhereError(`another worker is opening the war room of ${incident.key}`);
     return outcome.result;
   } catch (err) {
     const code = slackErrorCode(err);
@@ -71,12 +77,21 @@ export async function openWarRoom(
 }
 
 /** A channel with one of `names` that Deskbell's bot user created. */
-async function findOwnChannel(deps: { slack: WebClient; botUserId: () => Promise<string> }, names: string[], isPrivate: boolean): Promise<{ id: string; name: string } | undefined> {
+async function findOwnChannel(
+  deps: { slack: WebClient; botUserId: () => Promise<string> },
+  names: string[],
+  isPrivate: boolean,
+): Promise<{ id: string; name: string } | undefined> {
   const me = await deps.botUserId();
   const wanted = new Set(names);
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const res = await deps.slack.conversations.list({ types: isPrivate ? 'private_channel' : 'public_channel', limit: 1000, exclude_archived: true, ...(cursor ? { cursor } : {}) });
+    const res = await deps.slack.conversations.list({
+      types: isPrivate ? 'private_channel' : 'public_channel',
+      limit: 1000,
+      exclude_archived: true,
+      ...(cursor ? { cursor } : {}),
+    });
     const hit = (res.channels ?? []).find((c) => c.name && wanted.has(c.name) && c.creator === me);
     if (hit?.id && hit.name) return { id: hit.id, name: hit.name };
     cursor = res.response_metadata?.next_cursor || undefined;
