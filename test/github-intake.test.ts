@@ -7,7 +7,7 @@ import { CallbackIds } from '../views/ids.js';
 import { FakeGitHub } from './support/fake-trackers.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { postedCard, type PostedCard } from './support/fixtures.js';
-import { ManualClock, startTestApp, type TestApp } from './support/harness.js';
+import { type ManualClock, startTestApp, type TestApp } from './support/harness.js';
 import { settled, waitFor } from './support/settle.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { GITHUB_SECRET, issuesPayload, sendGithubDelivery } from './support/tracker-webhooks.js';
