@@ -54,7 +54,9 @@ function methodsCalled(): string[] {
   const call =
     /\b(?:slack|slackNoRetry|client)\.((?:auth|bookmarks|chat|conversations|files|pins|usergroups|users|views|reactions|team|reminders)\.[a-zA-Z.]+)\(/g;
   const found = new Set<string>();
-  for (const file of ['src', 'listeners', 'jobs'].flatMap((d) => sourceFiles(join(root, d)))) {
+  // src/sandbox is the Slack stand-in (it answers these methods, it does not call Slack).
+  const app = ['src', 'listeners', 'jobs'].flatMap((d) => sourceFiles(join(root, d)));
+  for (const file of app.filter((f) => !f.includes(join(root, 'src', 'sandbox')))) {
     for (const m of readFileSync(file, 'utf8').matchAll(call)) found.add(m[1]!);
   }
   return [...found].sort();

@@ -1,6 +1,7 @@
 import { assigneeDmText } from '../../views/assignee-dm.js';
 import type { CardDeps } from './cards.js';
 import { sendEventDm } from './direct-message.js';
+import { postedCardLink } from './permalink.js';
 
 /**
  * DMs the assignee of an `assigned` event a link to the card, once. A DM for an assignment that was
@@ -20,13 +21,7 @@ export async function sendAssigneeDm(
     async (ticket, event) => {
       const data = (event.data ?? {}) as { assignee?: string; previous?: string | null };
       if (!data.assignee || ticket.assignee !== data.assignee) return undefined;
-      if (!ticket.card?.ts || !ticket.card.channel)
-        throw new Error(`card of ${ticket.key} is not posted yet; the assignee DM waits for it`);
-      const { permalink } = await deps.slack.chat.getPermalink({
-        channel: ticket.card.channel,
-        message_ts: ticket.card.ts,
-      });
-      if (!permalink) throw new Error('chat.getPermalink answered without a permalink');
+      const permalink = await postedCardLink(deps.slack, ticket, 'the assignee DM');
       const text = assigneeDmText({
         key: ticket.key,
         subject: ticket.subject,

@@ -16,3 +16,19 @@ export async function permalinkOf(
   const base = await workspaceUrl(ctx.slack);
   return base ? messageUrl(base, card.channel, card.ts) : undefined;
 }
+
+/**
+ * The permalink of a ticket's card, for a DM that links it. Throws while the card is not posted yet (or Slack
+ * gives no link), so the DM's effect retries later rather than sending without it.
+ */
+export async function postedCardLink(
+  slack: WebClient,
+  ticket: { key: string; card?: { channel?: string | null; ts?: string | null } | null },
+  what: string,
+): Promise<string> {
+  if (!ticket.card?.ts || !ticket.card.channel)
+    throw new Error(`card of ${ticket.key} is not posted yet; ${what} waits for it`);
+  const { permalink } = await slack.chat.getPermalink({ channel: ticket.card.channel, message_ts: ticket.card.ts });
+  if (!permalink) throw new Error('chat.getPermalink answered without a permalink');
+  return permalink;
+}
