@@ -37,6 +37,28 @@ function drawEach(
   });
 }
 
+/** Runs in the page: one mrkdwn section, and what each of its parts became. */
+function drawMarkup(renderBlocks: (blocks: unknown[], surface: object) => any, text: string) {
+  const surface = { kind: 'message', people: [], channels: [], choices: null, errors: {}, act: () => undefined };
+  const node = renderBlocks([{ type: 'section', text: { type: 'mrkdwn', text } }], surface);
+  (globalThis as any).document.body.append(node);
+  const one = (selector: string) => node.querySelector(selector)?.textContent;
+  const drawn = {
+    bold: one('b'),
+    italic: one('i'),
+    strike: one('s'),
+    code: one('code'),
+    link: node.querySelector('a')?.href,
+    mentions: [...node.querySelectorAll('.mention')].map((n: any) => n.textContent),
+    date: !!node.querySelector('time.date')?.textContent?.includes('2026'),
+    emoji: one('.emoji'),
+    scripts: node.querySelectorAll('script').length,
+    text: node.textContent,
+  };
+  node.remove();
+  return drawn;
+}
+
 /** Draws each sample with the page's own renderer module (imported by the page: vitest would rewrite it here). */
 async function draw(page: Page, samples: Array<Pick<Sample, 'kind' | 'surface' | 'block'>>): Promise<Drawn[]> {
   const run = `(${drawEach.toString()})(m.renderBlocks, ${JSON.stringify(samples)})`;
@@ -93,5 +115,29 @@ describe.skipIf(!chromium)('the sandbox page draws every block Deskbell sends', 
       },
     ]);
     expect(drawn.map((d) => d.unknown.length)).toEqual([1, 1, 1]);
+  }, 30_000);
+
+  it('draws mrkdwn as Slack does, and requester text as text', async () => {
+    const mrkdwn = [
+      '*bold* _italic_ ~strike~ `code` <https://example.com|a link> <@U0AGENT> <!subteam^S0TEAM> <!channel>',
+      '<!date^1772611200^{date_short}|Mar 4> :rotating_light: &lt;script&gt;alert(1)&lt;/script&gt; 5*3*2',
+    ].join('\n');
+    const run = `(${drawMarkup.toString()})(m.renderBlocks, ${JSON.stringify(mrkdwn)})`;
+    const drawn = (await env.page.evaluate(`import('/sandbox/assets/blocks.js').then((m) => ${run})`)) as Record<
+      string,
+      unknown
+    >;
+    expect(drawn).toEqual({
+      bold: 'bold',
+      italic: 'italic',
+      strike: 'strike',
+      code: 'code',
+      link: 'https://example.com/',
+      mentions: ['@Alex Rivera', '@support-team', '@channel'],
+      date: true,
+      emoji: '🚨',
+      scripts: 0,
+      text: expect.stringContaining('<script>alert(1)</script> 5*3*2'),
+    });
   }, 30_000);
 });

@@ -59,6 +59,9 @@ describe.skipIf(!chromium)('the sandbox page in a browser', () => {
     await page.locator('[data-action-id=incident_post_update]').first().click();
     const modal = page.locator('form[data-callback-id=incident_update_modal]');
     const known = modal.locator('[data-block-id=update_known] textarea, [data-block-id=update_known] input');
+    // Slack's own check first: a required field left empty never leaves the page.
+    await modal.locator('button.submit').click();
+    await modal.locator('[data-block-id=update_known] .bk-error', { hasText: 'required' }).waitFor();
     await known.fill('   ');
     await modal
       .locator('[data-block-id=update_impact] textarea, [data-block-id=update_impact] input')

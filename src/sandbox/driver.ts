@@ -32,13 +32,13 @@ const nowTs = () => `${(Date.now() / 1000).toFixed(6)}`;
  */
 export class SlackDriver {
   constructor(
-    private readonly slack: SlackWebApi,
+    private readonly workspace: SlackWebApi,
     private readonly sender: SlackSender,
   ) {}
 
   private blocksAt(user: string, where: Where): { blocks: unknown[]; view?: Args; message?: StoredMessage } {
     if (where.type === 'view') {
-      const stored = this.slack.views.get(where.viewId);
+      const stored = this.workspace.views.get(where.viewId);
       if (!stored) throw new SandboxError('that view is closed');
       return {
         blocks: (stored.view.blocks ?? []) as unknown[],
@@ -46,11 +46,11 @@ export class SlackDriver {
       };
     }
     if (where.type === 'ephemeral') {
-      const e = this.slack.ephemerals.find((m) => m.ts === where.ts && m.user === user);
+      const e = this.workspace.ephemerals.find((m) => m.ts === where.ts && m.user === user);
       if (!e) throw new SandboxError('that message is gone');
       return { blocks: e.blocks ?? [] };
     }
-    const message = this.slack.messages.find((m) => m.channel === where.channel && m.ts === where.ts);
+    const message = this.workspace.messages.find((m) => m.channel === where.channel && m.ts === where.ts);
     if (!message) throw new SandboxError('that message is gone');
     return { blocks: message.blocks ?? [], message };
   }
@@ -76,7 +76,7 @@ export class SlackDriver {
     const payload = {
       type: 'block_actions',
       user: userOf(user),
-      trigger_id: this.slack.trigger(user),
+      trigger_id: this.workspace.trigger(user),
       container,
       ...(where.type === 'view' ? { view: { ...view, state: viewState(blocks, target.state) } } : {}),
       ...(where.type !== 'view' ? { channel: { id: where.channel }, state: viewState(blocks, target.state) } : {}),
@@ -88,7 +88,7 @@ export class SlackDriver {
 
   /** Presses a modal's submit button: field errors stay on the modal, anything else is applied to the stack. */
   async submit(user: string, viewId: string, state: Choices = {}): Promise<Answer> {
-    const stored = this.slack.views.get(viewId);
+    const stored = this.workspace.views.get(viewId);
     if (!stored) throw new SandboxError('that modal is closed');
     const view = {
       ...stored.view,
@@ -99,21 +99,21 @@ export class SlackDriver {
     const res = await this.sender.interaction({
       type: 'view_submission',
       user: userOf(user),
-      trigger_id: this.slack.trigger(user),
+      trigger_id: this.workspace.trigger(user),
       view,
     });
     const text = await res.text();
     const body = parseJson(text) ?? {};
-    if (res.status === 200) this.slack.answerSubmission(user, viewId, body);
-    this.slack.changed();
+    if (res.status === 200) this.workspace.answerSubmission(user, viewId, body);
+    this.workspace.changed();
     return { status: res.status, ...(body.response_action === 'errors' ? { errors: body.errors ?? {} } : {}) };
   }
 
   /** Closes a modal with its X or Cancel: Slack tells the app only when the view asked (notify_on_close). */
   async close(user: string, viewId: string): Promise<Answer> {
-    const stored = this.slack.views.get(viewId);
-    this.slack.closeModal(user, viewId);
-    this.slack.changed();
+    const stored = this.workspace.views.get(viewId);
+    this.workspace.closeModal(user, viewId);
+    this.workspace.changed();
     if (!stored?.view.notify_on_close) return { status: 200 };
     const view = { ...stored.view, id: stored.id, hash: stored.hash, state: viewState(stored.view.blocks ?? []) };
     return this.answer(
@@ -123,26 +123,26 @@ export class SlackDriver {
 
   /** A slash command; an answer in its acknowledgement is shown as Slack shows it (to the caller, or to all). */
   async command(user: string, channel: string, command: string, text: string): Promise<Answer> {
-    const name = this.slack.channels.get(channel)?.name ?? 'directmessage';
+    const name = this.workspace.channels.get(channel)?.name ?? 'directmessage';
     const extra = {
       channel_id: channel,
       channel_name: name,
-      trigger_id: this.slack.trigger(user),
+      trigger_id: this.workspace.trigger(user),
       user_name: userOf(user).name,
     };
     const res = await this.sender.command(command, text, user, extra);
     const body = parseJson(await res.text());
     if (body?.text || body?.blocks) {
-      this.slack.acknowledgement(channel, user, body);
-      this.slack.changed();
+      this.workspace.acknowledgement(channel, user, body);
+      this.workspace.changed();
     }
     return { status: res.status };
   }
 
   /** A person's message in a channel or a thread: stored, then sent to Deskbell as the Events API does. */
   async say(user: string, channel: string, text: string, threadTs?: string): Promise<StoredMessage> {
-    const message = this.slack.postAs(user, channel, text, threadTs);
-    this.slack.changed();
+    const message = this.workspace.postAs(user, channel, text, threadTs);
+    this.workspace.changed();
     const event = {
       type: 'message',
       channel,
@@ -172,16 +172,16 @@ export class SlackDriver {
 
   /** A message shortcut (the message's ⋯ menu), such as *Create support ticket*. */
   async shortcut(user: string, callbackId: string, channel: string, ts: string): Promise<Answer> {
-    const message = this.slack.messages.find((m) => m.channel === channel && m.ts === ts);
+    const message = this.workspace.messages.find((m) => m.channel === channel && m.ts === ts);
     if (!message) throw new SandboxError('that message is gone');
     const payload = {
       type: 'message_action',
       callback_id: callbackId,
       user: userOf(user),
-      channel: { id: channel, name: this.slack.channels.get(channel)?.name },
+      channel: { id: channel, name: this.workspace.channels.get(channel)?.name },
       message: { type: 'message', ...message },
       message_ts: ts,
-      trigger_id: this.slack.trigger(user),
+      trigger_id: this.workspace.trigger(user),
       response_url: 'https://hooks.slack.invalid/shortcuts/1',
     };
     return this.answer(await this.sender.interaction(payload));

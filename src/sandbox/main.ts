@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   if (tokens.length) {
     fail(
       `The sandbox will not start with a Slack token in the environment (${tokens.join(', ')}): ` +
-        'it plays a workspace of ' +
-        'its own and must never be mistaken for, or pointed at, a real one. Start it from a shell without them.',
+        'it plays a workspace of its own and must never be mistaken for, or pointed at, a real one. ' +
+        'Start it from a shell without them.',
       78,
     );
   }
@@ -84,9 +84,11 @@ async function main(): Promise<void> {
     smtpPort: opts.smtpPort,
     logLevel: opts.verbose ? 'info' : 'warn',
     ...(start ? { start } : {}),
-  }).catch((err: Error) => {
-    void db.server?.stop();
-    return fail(`The sandbox could not start: ${err.message}`, 1);
+  }).catch(async (err: Error) => {
+    // The embedded database runs in its own process group: stopped here, or it would outlive the sandbox.
+    await db.server?.stop().catch(() => undefined);
+    const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` (another program uses it: --port)` : '';
+    return fail(`The sandbox could not start: ${err.message}${taken}`, 1);
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const where = db.server ? `embedded ${db.server.kind}` : describeUri(db.uri);

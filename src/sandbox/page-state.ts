@@ -13,7 +13,7 @@ export interface Looking {
 }
 
 export interface PageSources {
-  slack: SlackWebApi;
+  workspace: SlackWebApi;
   clock: Clock;
   config: Config;
   /** A sentence while the demo week is being filled in, else undefined. */
@@ -37,8 +37,10 @@ const fileInfo = (f: UploadedFile) => ({
  * Channels Deskbell posts to that it did not create (a channel named in its settings): shown as public, by id,
  * as a workspace where the app was invited would have them.
  */
-function unlisted(slack: SlackWebApi): StoredChannel[] {
-  const ids = new Set(slack.messages.map((m) => m.channel).filter((id) => /^[CG]/.test(id) && !slack.channels.has(id)));
+function unlisted(workspace: SlackWebApi): StoredChannel[] {
+  const ids = new Set(
+    workspace.messages.map((m) => m.channel).filter((id) => /^[CG]/.test(id) && !workspace.channels.has(id)),
+  );
   return [...ids].map((id) => ({
     id,
     name: id.toLowerCase(),
@@ -57,17 +59,19 @@ export const dmOf = (user: string) => `D${user}`;
  * no state of its own beyond what it is looking at.
  */
 export function pageState(src: PageSources, looking: Looking) {
-  const { slack, config } = src;
+  const { workspace, config } = src;
   const { user } = looking;
-  const visible = [...slack.channels.values(), ...unlisted(slack)].filter((c) => !c.is_private || c.members.has(user));
+  const visible = [...workspace.channels.values(), ...unlisted(workspace)].filter(
+    (c) => !c.is_private || c.members.has(user),
+  );
   const channel = looking.channel ?? config.SUPPORT_CHANNEL_ID;
   const isDm = channel === dmOf(user);
   const known = isDm || visible.some((c) => c.id === channel);
   const inView = (m: StoredMessage) => (isDm ? inChannel(m, channel) : m.channel === channel);
-  const all = known ? slack.messages.filter(inView) : [];
+  const all = known ? workspace.messages.filter(inView) : [];
   const files = (m: StoredMessage) =>
     (m.files ?? []).flatMap((id) => {
-      const f = slack.uploads.get(id);
+      const f = workspace.uploads.get(id);
       return f ? [fileInfo(f)] : [];
     });
   const shown = (m: StoredMessage) => {
@@ -80,15 +84,15 @@ export function pageState(src: PageSources, looking: Looking) {
       files: files(m),
       replies: replies.length,
       lastReply: replies.at(-1)?.ts,
-      pinned: slack.pins.some((p) => p.channel === m.channel && p.timestamp === m.ts),
+      pinned: workspace.pins.some((p) => p.channel === m.channel && p.timestamp === m.ts),
     };
   };
-  const ephemerals = slack.ephemerals.filter(
+  const ephemerals = workspace.ephemerals.filter(
     (e) => e.user === user && (e.channel === channel || (isDm && e.channel === user)),
   );
   const top = all.filter((m) => !m.thread_ts || m.thread_ts === m.ts);
   const parent = looking.thread ? all.find((m) => m.ts === looking.thread) : undefined;
-  const info = slack.channels.get(channel);
+  const info = workspace.channels.get(channel);
   return {
     now: src.clock.now().toISOString(),
     timezone: config.SUPPORT_TIMEZONE,
@@ -106,7 +110,9 @@ export function pageState(src: PageSources, looking: Looking) {
       private: !!info?.is_private,
       topic: info?.topic ?? '',
       members: info ? [...info.members] : [],
-      bookmarks: slack.bookmarks.filter((b) => b.channel_id === channel).map(({ title, link }) => ({ title, link })),
+      bookmarks: workspace.bookmarks
+        .filter((b) => b.channel_id === channel)
+        .map(({ title, link }) => ({ title, link })),
       messages: top.map(shown),
       ephemerals: ephemerals.map((e) => ({ ts: e.ts, text: e.text ?? '', blocks: e.blocks ?? null })),
     },
@@ -117,22 +123,22 @@ export function pageState(src: PageSources, looking: Looking) {
           replies: all.filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts).map(shown),
         }
       : null,
-    home: homeOf(slack, user),
-    modal: modalOf(slack, user),
+    home: homeOf(workspace, user),
+    modal: modalOf(workspace, user),
     mails: src.mails().reverse(),
-    files: [...slack.uploads.values()]
+    files: [...workspace.uploads.values()]
       .filter((f) => f.completed && (visible.some((c) => c.id === f.channel) || f.channel === dmOf(user)))
       .map(fileInfo),
   };
 }
 
-function homeOf(slack: SlackWebApi, user: string) {
-  const home = slack.homes.get(user);
+function homeOf(workspace: SlackWebApi, user: string) {
+  const home = workspace.homes.get(user);
   return home ? { id: home.id, hash: home.hash, view: home.view } : null;
 }
 
-function modalOf(slack: SlackWebApi, user: string) {
-  const stack = slack.modalStacks.get(user) ?? [];
+function modalOf(workspace: SlackWebApi, user: string) {
+  const stack = workspace.modalStacks.get(user) ?? [];
   const top = stack.at(-1);
   return top ? { id: top.id, hash: top.hash, depth: stack.length, view: top.view } : null;
 }

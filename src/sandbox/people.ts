@@ -75,17 +75,17 @@ export const GROUP_SETTINGS = {
 };
 
 /** Fills a fresh stand-in with the people, their groups and #support, everyone in it. */
-export function populate(slack: SlackWebApi): void {
-  for (const p of PEOPLE) slack.users.set(p.id, { id: p.id, name: p.name, real_name: p.real_name, email: p.email });
-  slack.users.set('UBOT', { id: 'UBOT', name: 'deskbell', real_name: 'Deskbell', is_bot: true });
+export function populate(workspace: SlackWebApi): void {
+  for (const p of PEOPLE) workspace.users.set(p.id, { id: p.id, name: p.name, real_name: p.real_name, email: p.email });
+  workspace.users.set('UBOT', { id: 'UBOT', name: 'deskbell', real_name: 'Deskbell', is_bot: true });
   for (const group of Object.values(GROUPS)) {
-    slack.usergroups.set(
+    workspace.usergroups.set(
       group.id,
       group.members.map((role) => person(role).id),
     );
   }
   const members = new Set(['UBOT', ...PEOPLE.map((p) => p.id)]);
-  slack.channels.set(SUPPORT_CHANNEL, {
+  workspace.channels.set(SUPPORT_CHANNEL, {
     id: SUPPORT_CHANNEL,
     name: 'support',
     members,

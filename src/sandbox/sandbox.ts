@@ -49,7 +49,7 @@ export class Sandbox {
 
   get sources(): PageSources {
     return {
-      slack: this.slack,
+      workspace: this.slack,
       clock: this.clock,
       config: this.config,
       busy: () => this.busyWith,

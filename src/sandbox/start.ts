@@ -93,8 +93,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       await app.start(port);
       return sandbox;
     } catch (err) {
-      await app.stop();
       const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      // A port taken stops the start at its bind, before anything else of the app ran.
+      if (!taken) await app.stop();
       if (!reserved || !taken || attempt >= 3) {
         await Promise.all([db.close(), slack.stop(), sink.stop()]);
         throw err;
