@@ -88,14 +88,35 @@ export function complianceSpec(s: PeriodStats): { spec: TopLevelSpec; altText: s
       })),
   );
   if (!values.length) return undefined;
-  const spec: TopLevelSpec = {
-    title: {
-      text: 'Target compliance by priority',
-      subtitle: 'Share of targets met among those that concluded or were breached in the period',
-    },
+  const spec = metByPrioritySpec({
+    title: 'Target compliance by priority',
+    subtitle: 'Share of targets met among those that concluded or were breached in the period',
+    group: 'target',
+    groups: ['First response', 'Resolution'],
+    colours: [PALETTE[2], PALETTE[3]],
+    values,
+  });
+  const altText = `Target compliance by priority: ${values.map((v) => `${v.priority} ${v.target.toLowerCase()} ${v.label}`).join('; ')}.`;
+  return { spec, altText: cut(altText) };
+}
+
+/**
+ * Bars of targets met (%) per priority, two bars a priority told apart by `group` (first response and
+ * resolution; the policy now and a what-if), each labelled with its `label`.
+ */
+export function metByPrioritySpec(opts: {
+  title: string;
+  subtitle: string;
+  group: string;
+  groups: [string, string];
+  colours: [string, string];
+  values: Array<{ priority: string; percent: number; label: string } & Record<string, unknown>>;
+}): TopLevelSpec {
+  return {
+    title: { text: opts.title, subtitle: opts.subtitle },
     width: 760,
     height: 260,
-    data: { values },
+    data: { values: opts.values },
     encoding: {
       x: {
         field: 'priority',
@@ -104,13 +125,13 @@ export function complianceSpec(s: PeriodStats): { spec: TopLevelSpec; altText: s
         title: 'Priority',
         axis: { labelAngle: 0 },
       },
-      xOffset: { field: 'target', sort: ['First response', 'Resolution'] },
+      xOffset: { field: opts.group, sort: opts.groups },
       y: { field: 'percent', type: 'quantitative', title: 'Targets met (%)', scale: { domain: [0, 100] } },
       color: {
-        field: 'target',
+        field: opts.group,
         type: 'nominal',
         title: null,
-        scale: { domain: ['First response', 'Resolution'], range: [PALETTE[2], PALETTE[3]] },
+        scale: { domain: opts.groups, range: opts.colours },
       },
     },
     layer: [
@@ -121,8 +142,6 @@ export function complianceSpec(s: PeriodStats): { spec: TopLevelSpec; altText: s
       },
     ],
   };
-  const altText = `Target compliance by priority: ${values.map((v) => `${v.priority} ${v.target.toLowerCase()} ${v.label}`).join('; ')}.`;
-  return { spec, altText: cut(altText) };
 }
 
 /** `weeks N`: volume, median first response and satisfaction per week, one panel each. */

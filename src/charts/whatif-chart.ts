@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { WhatIfReport } from '../domain/sla-whatif.js';
 import { PRIORITY_LABELS } from '../domain/types.js';
 import { PALETTE, renderChart } from './render.js';
-import type { ChartFile } from './report-charts.js';
+import { metByPrioritySpec, type ChartFile } from './report-charts.js';
 
 const pct = (met: number, total: number) => Math.round((met / total) * 1000) / 10;
 
@@ -24,39 +24,14 @@ export function whatIfSpec(r: WhatIfReport, label: string): { spec: TopLevelSpec
       })),
   );
   if (!values.length) return undefined;
-  const spec: TopLevelSpec = {
-    title: {
-      text: 'SLA what-if: targets met by priority',
-      subtitle: `Now against ${label}; ${r.tickets} tickets replayed`,
-    },
-    width: 760,
-    height: 260,
-    data: { values },
-    encoding: {
-      x: {
-        field: 'priority',
-        type: 'nominal',
-        sort: Object.values(PRIORITY_LABELS),
-        title: 'Priority',
-        axis: { labelAngle: 0 },
-      },
-      xOffset: { field: 'policy', sort: ['Now', 'What-if'] },
-      y: { field: 'percent', type: 'quantitative', title: 'Targets met (%)', scale: { domain: [0, 100] } },
-      color: {
-        field: 'policy',
-        type: 'nominal',
-        title: null,
-        scale: { domain: ['Now', 'What-if'], range: [PALETTE[0], PALETTE[1]] },
-      },
-    },
-    layer: [
-      { mark: 'bar' },
-      {
-        mark: { type: 'text', dy: -7, fontSize: 11 },
-        encoding: { text: { field: 'label', type: 'nominal' }, color: { value: '#222222' } },
-      },
-    ],
-  };
+  const spec = metByPrioritySpec({
+    title: 'SLA what-if: targets met by priority',
+    subtitle: `Now against ${label}; ${r.tickets} tickets replayed`,
+    group: 'policy',
+    groups: ['Now', 'What-if'],
+    colours: [PALETTE[0], PALETTE[1]],
+    values,
+  });
   const described = values.map((v) => `${v.priority} ${v.policy.toLowerCase()} ${v.label}`);
   const altText = `Targets met by priority, now and what-if: ${described.join('; ')}.`;
   return { spec, altText: altText.slice(0, 1000) };
