@@ -21,6 +21,7 @@ import { httpRoutes } from './http/routes.js';
 import { limitSlackBodies, SLACK_MAX_BODY_BYTES } from './http/body-limit.js';
 import { registerListeners } from '../listeners/index.js';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
+import { askForStaleIntakes } from './flows/ticket-intake.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { queuedEffects } from './delivery/effects.js';
 import { effectKinds } from './delivery/kinds.js';
@@ -134,6 +135,9 @@ export function createApp(parts: AppParts): DeskbellApp {
     pollMs: parts.deliveryPollMs ?? 5000,
     subjectOf: (data) => effectSubject(models, data),
     holdMs: claimMs,
+    // Intakes are claimed on their tickets, not in the queue: one indexed query finds those whose process died.
+    recover: () => askForStaleIntakes(context),
+    recoverMs: 3 * (parts.deliveryPollMs ?? 5000),
   });
   const context: AppContext = {
     ...parts,

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectKey } from '../src/db/effect-queue.js';
 import { OnceKeys } from '../src/db/once-keys.js';
-import { EffectNames } from '../src/delivery/names.js';
 import { uploadSummaryCharts } from '../src/slack/summary-post.js';
 import { CARD_EVENT_TYPE } from '../src/slack/cards.js';
 import { startTestApp, type TestApp } from './support/harness.js';
@@ -35,14 +33,13 @@ describe('claims held across slow calls', { timeout: 60_000 }, () => {
       const ticket = { subject: 'Slow Slack', body: 'A slow card.', requester: { email: 'slow@example.com' } };
       const res = await sendWebhook(a.url, ticket);
       const { id } = (await res.json()) as { id: string };
-      // Every holder the intake effect has while it runs (one each process that claims it).
+      // Every holder the intake has while it runs (one each process that claims it): the claim is on the ticket.
       const owners = new Set<string>();
-      const key = effectKey(EffectNames.ticketIntake, { ticketId: id });
       await waitFor(
         async () => {
-          const held = await a.db.collection('effects').findOne({ _id: key as never });
-          if (held?.owner) owners.add(String(held.owner));
-          return (await a.app.context.models.Ticket.findById(id).lean())?.card?.ts;
+          const held = await a.app.context.models.Ticket.findById(id).lean();
+          if (held?.intake?.owner) owners.add(String(held.intake.owner));
+          return held?.card?.ts;
         },
         'the card, posted slowly',
         30_000,
@@ -53,8 +50,11 @@ describe('claims held across slow calls', { timeout: 60_000 }, () => {
         (m) => m.metadata?.event_type === CARD_EVENT_TYPE && m.metadata.event_payload.ticket_id === id,
       );
       expect(cards).toHaveLength(1);
-      const delivery = await a.app.context.models.Delivery.findById(OnceKeys.card(id)).lean();
-      expect(delivery).toMatchObject({ state: 'done', attempts: 1 });
+      // Posted under the intake's claim: no record of its own, and no stale claim left behind.
+      expect(await a.app.context.models.Delivery.findById(OnceKeys.card(id)).lean()).toBeNull();
+      const done = await a.app.context.models.Ticket.findById(id).lean();
+      expect(done?.intake?.owner).toBeUndefined();
+      expect(done?.intake?.deadline).toBeUndefined();
     } finally {
       a.slack.slow('chat.postMessage', 0);
     }

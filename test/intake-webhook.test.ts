@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OnceKeys } from '../src/db/once-keys.js';
 import { storedWithCard } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { settled } from './support/settle.js';
@@ -162,6 +163,23 @@ describe('webhook intake', () => {
     expect(stored.card).toMatchObject({ channel: posted[0]!.channel, ts: posted[0]!.ts });
     expect(attempts).toHaveLength(4);
     expect(key).toMatch(/^SUP-/);
+  });
+
+  it('a card Slack took under the intake claim while its answer was lost is found by its retry, not posted again', async () => {
+    await settled([t.app]);
+    // The intake posts without a once-only record of its own; the failure leaves one saying it may have reached.
+    t.slack.fail('chat.postMessage', { networkAfterEffect: true }, 1);
+    const res = await sendWebhook(t.url, ticket({ subject: 'Lost answer ticket' }));
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as IntakeAnswer;
+    const stored = await storedWithCard(t.app, id);
+    const posted = t.slack.messages.filter((m) => !m.thread_ts && ticketIdOf(m) === id);
+    expect(posted).toHaveLength(1);
+    expect(stored.card).toMatchObject({ ts: posted[0]!.ts });
+    const attempts = t.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && ticketIdOf(c.args) === id);
+    expect(attempts).toHaveLength(1);
+    expect(await t.app.context.models.Delivery.findById(OnceKeys.card(id)).lean()).toMatchObject({ state: 'done' });
+    expect(stored.intake?.owner).toBeUndefined();
   });
 
   it('escapes a requester trying to ping the channel', async () => {

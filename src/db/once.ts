@@ -35,6 +35,13 @@ export interface DeliverOnceOptions<R> {
   send: () => Promise<R>;
   /** Whether a failure may still have taken effect (default: yes). A definite refusal retries without a check. */
   mayHaveReached?: (err: unknown) => boolean;
+  /**
+   * The effect is covered by a claim its caller already holds on another record (a new ticket's intake,
+   * claimed by the ticket's own insert: src/domain/intake-claim.ts). Held fresh, it is sent without a record
+   * of its own (a failure leaves one, so the retry knows whether to check); taken over from a holder that
+   * vanished, the record is claimed as uncertain, so `check` looks for the earlier holder's effect first.
+   */
+  underClaim?: { takenOver: boolean };
 }
 
 export type DeliverOnceOutcome<R> =
@@ -51,6 +58,7 @@ export async function deliverOnce<R>(
   models: Pick<Models, 'Delivery'>,
   opts: DeliverOnceOptions<R>,
 ): Promise<DeliverOnceOutcome<R>> {
+  if (opts.underClaim && !opts.underClaim.takenOver) return sendUnderClaim(models, opts);
   const claim = await claimDelivery(models, opts);
   if (claim.status !== 'claimed')
     return claim.status === 'done' ? { status: 'done', result: claim.result as R, by: 'earlier' } : { status: 'busy' };
@@ -60,6 +68,37 @@ export async function deliverOnce<R>(
     return await holdAndDeliver(models, opts, claim);
   } finally {
     release();
+  }
+}
+
+/** Sends under the caller's claim; only a failure is recorded (pending, and uncertain if it may have reached). */
+async function sendUnderClaim<R>(
+  models: Pick<Models, 'Delivery'>,
+  opts: DeliverOnceOptions<R>,
+): Promise<DeliverOnceOutcome<R>> {
+  try {
+    return { status: 'done', result: await opts.send(), by: 'sent' };
+  } catch (err) {
+    const uncertain = (opts.mayHaveReached ?? (() => true))(err);
+    await models.Delivery.updateOne(
+      { _id: opts.key },
+      {
+        $setOnInsert: {
+          kind: opts.kind,
+          ticketId: opts.ticketId,
+          state: 'pending',
+          uncertain,
+          attempts: 1,
+          lastError: errorText(err),
+          createdAt: opts.at,
+          ...(opts.job ? { job: opts.job } : {}),
+        },
+      },
+      { upsert: true },
+    ).catch((e: unknown) => {
+      if (!isDuplicateKeyError(e)) throw e;
+    });
+    throw err;
   }
 }
 
@@ -164,7 +203,8 @@ async function insertClaim(
       createdAt: opts.at,
       ...(opts.job ? { job: opts.job } : {}),
     });
-    return { status: 'claimed', owner, uncertain: false };
+    // Taken over from a holder that sent without a record: it may have reached the outside world.
+    return { status: 'claimed', owner, uncertain: !!opts.underClaim?.takenOver };
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     return undefined;

@@ -1,4 +1,5 @@
 import type { Effects } from '../domain/effects.js';
+import { freshIntakeClaim } from '../domain/intake-claim.js';
 import { EffectNames as N } from './names.js';
 import type { DeliveryWorker } from './worker.js';
 
@@ -9,13 +10,15 @@ import type { DeliveryWorker } from './worker.js';
 export const HOME_REFRESH_DELAY_MS = 5_000;
 
 /** The domain's effects as records in the delivery queue, worked at once by this process's worker. */
-export function queuedEffects(worker: Pick<DeliveryWorker, 'ask'>): Effects {
+export function queuedEffects(worker: Pick<DeliveryWorker, 'ask' | 'working' | 'holdMs' | 'runHeld'>): Effects {
   const once = (name: string, data: Record<string, string>) => worker.ask({ name, data });
   // Re-renders: a change during a render must be rendered once more, so an ask during a run re-arms it.
   const again = (name: string, data: Record<string, string>, at?: Date) =>
     worker.ask({ name, data, mode: 'again', ...(at ? { at } : {}) });
   return {
-    ticketIntake: (ticketId) => once(N.ticketIntake, { ticketId }),
+    intakeClaim: () => (worker.working ? freshIntakeClaim(worker.holdMs) : undefined),
+    ticketIntake: async (ticketId, held) =>
+      held ? worker.runHeld(N.ticketIntake, { ticketId }, held) : once(N.ticketIntake, { ticketId }),
     postCard: (ticketId) => once(N.postCard, { ticketId }),
     updateCard: (ticketId) => again(N.updateCard, { ticketId }),
     threadNote: (ticketId, eventId) => once(N.threadNote, { ticketId, eventId }),

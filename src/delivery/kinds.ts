@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.js';
 import type { ClockKind } from '../domain/incidents/clock.js';
 import { applyStormAction } from '../domain/storm-actions.js';
-import { runTicketIntake } from '../flows/ticket-intake.js';
+import { runHeldIntake, runTicketIntake } from '../flows/ticket-intake.js';
+import type { TicketDoc } from '../db/models/ticket.js';
 import { sendOutboxMail } from '../mail/send-outbox.js';
 import { sendPagerDutyEvent } from '../pagerduty/events.js';
 import { sendAssigneeDm } from '../slack/assignee-dm.js';
@@ -37,7 +38,11 @@ function urgent(run: (data: Data, r: EffectRun) => Promise<unknown>): EffectKind
 /** Every immediate effect the app performs, by name: each a once-only delivery or an idempotent re-render. */
 export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
   return {
-    [N.ticketIntake]: { run: (d) => runTicketIntake(ctx, d.ticketId!) },
+    [N.ticketIntake]: {
+      run: (d) => runTicketIntake(ctx, d.ticketId!),
+      // Stored claimed by this process (src/domain/tickets.ts): no claim, no read, no record.
+      held: (_d, held) => runHeldIntake(ctx, held as { owner: string; ticket: TicketDoc }),
+    },
     // Messages in #support leave one a second: their own lane, so a backlog of them takes no slot from the rest.
     [N.postCard]: { lane: 'channel', run: (d, r) => postCardThenMatches(ctx, d.ticketId!, asJob(r, d)) },
     [N.updateCard]: { lane: 'channel', run: (d) => updateCard(ctx, d.ticketId!) },

@@ -25,6 +25,11 @@ export interface EffectKind {
    * the rest, such as a new ticket's acknowledgement, while the channel is backlogged. Default `normal`.
    */
   lane?: Lane;
+  /**
+   * Runs work whose claim its caller already holds on another record (a new ticket's intake, claimed by the
+   * ticket's insert: src/domain/intake-claim.ts). A failure leaves that claim to run out; `recover` finds it.
+   */
+  held?: (data: Record<string, string>, held: unknown) => Promise<void>;
   /** Retries before the effect is dropped (the reconcile sweep asks again for what is still owed). */
   maxRetries?: number;
   maxDelayMs?: number;
@@ -44,6 +49,12 @@ export interface WorkerOptions {
   /** How long a claim lasts without renewal; renewed every third of it while the effect runs. */
   holdMs?: number;
   slots?: Record<Lane, number>;
+  /**
+   * Looks for work claimed on other records whose holder died (stale intake claims) and asks for it; run at
+   * start and every `recoverMs` (default 15 s).
+   */
+  recover?: () => Promise<void>;
+  recoverMs?: number;
   /** Names the ticket or incident an effect is for (`SUP-12`, `INC-3`) on its log lines. */
   subjectOf?: (data: Record<string, string>) => Promise<Record<string, string>>;
 }
@@ -55,7 +66,8 @@ export interface WorkerOptions {
  */
 export class DeliveryWorker {
   private readonly pollMs: number;
-  private readonly holdMs: number;
+  /** How long a claim lasts without renewal. */
+  readonly holdMs: number;
   private readonly slots: Record<Lane, number>;
   /** The kinds of each lane, from their definitions. */
   private names: Record<Lane, string[]> = { urgent: [], channel: [], normal: [] };
@@ -65,6 +77,7 @@ export class DeliveryWorker {
   /** Keys this process asked for and should claim by key (no query of the whole queue). */
   private readonly wokenKeys = new Set<string>();
   private pollTimer: NodeJS.Timeout | undefined;
+  private recoverTimer: NodeJS.Timeout | undefined;
   private readonly wakeTimers = new Set<NodeJS.Timeout>();
   private started = false;
   private pumping = false;
@@ -98,6 +111,11 @@ export class DeliveryWorker {
     this.wake(key, ask.at);
   }
 
+  /** Whether this process works effects now (started and not stopping). */
+  get working(): boolean {
+    return this.started;
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
@@ -107,12 +125,37 @@ export class DeliveryWorker {
       this.pollTimer.unref?.();
     };
     poll();
+    const { recover } = this.opts;
+    if (!recover) return;
+    const sweep = () => {
+      void recover().catch((err: unknown) => this.opts.logger.warn({ err }, 'could not look for stale claims'));
+      this.recoverTimer = setTimeout(sweep, this.opts.recoverMs ?? 15_000);
+      this.recoverTimer.unref?.();
+    };
+    sweep();
+  }
+
+  /** Starts work whose claim the caller holds (EffectKind.held) at once, tracked like an effect of this process. */
+  runHeld(name: string, data: Record<string, string>, held: unknown): void {
+    const kind = this.kinds[name];
+    if (!kind?.held) throw new Error(`effect kind ${name} cannot run under a held claim`);
+    const done = kind
+      .held(data, held)
+      .catch((err: unknown) =>
+        this.opts.logger.warn(
+          { effect: name, ...data, err: errorText(err) },
+          'effect failed; its claim runs out and another run takes it over',
+        ),
+      )
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
   }
 
   /** Stops taking work and waits (up to `waitMs`) for the running effects; the rest stays recorded. */
   async stop(waitMs = 10_000): Promise<void> {
     this.started = false;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.recoverTimer) clearTimeout(this.recoverTimer);
     for (const t of this.wakeTimers) clearTimeout(t);
     this.wakeTimers.clear();
     const all = Promise.allSettled([...this.inFlight]);

@@ -1,6 +1,14 @@
 import type { TicketDoc } from '../db/models/ticket.js';
 import type { DomainDeps } from './deps.js';
-import { greeting, MAIL_SUBJECT_MAX, oneLine, queueMail, threadHeaders, ticketSubject } from './outbox.js';
+import {
+  greeting,
+  MAIL_SUBJECT_MAX,
+  oneLine,
+  queueMail,
+  threadHeaders,
+  ticketSubject,
+  type QueuedMail,
+} from './outbox.js';
 import { describeTargets } from './sla-policy.js';
 import { PRIORITY_LABELS, type Priority } from './types.js';
 import { selfHelpLinks, type SelfHelpLink } from './self-help-links.js';
@@ -38,21 +46,21 @@ export function acknowledgementId(ticket: Pick<TicketDoc, 'key' | 'id'>): string
   return `ack.${ticket.key}.${ticket.id}`;
 }
 
+/** The auto-acknowledgement as an outbox mail (its id, and so its Message-ID, is the ticket's). */
+export async function acknowledgementMail(deps: DomainDeps, ticket: TicketDoc): Promise<QueuedMail> {
+  const articles = await selfHelpLinks(deps, ticket);
+  return {
+    id: acknowledgementId(ticket),
+    kind: 'acknowledgement',
+    to: ticket.requester?.email ?? '',
+    subject: ticketSubject(ticket),
+    text: acknowledgementText(ticket, deps, articles),
+    ...threadHeaders(ticket),
+    headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+  };
+}
+
 /** Queues the auto-acknowledgement (once per ticket: the outbox id is the ticket's). */
 export async function queueAcknowledgement(deps: DomainDeps, ticket: TicketDoc, opts: { sendNow?: boolean } = {}) {
-  const articles = await selfHelpLinks(deps, ticket);
-  return queueMail(
-    deps,
-    ticket,
-    {
-      id: acknowledgementId(ticket),
-      kind: 'acknowledgement',
-      to: ticket.requester?.email ?? '',
-      subject: ticketSubject(ticket),
-      text: acknowledgementText(ticket, deps, articles),
-      ...threadHeaders(ticket),
-      headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
-    },
-    opts,
-  );
+  return queueMail(deps, ticket, await acknowledgementMail(deps, ticket), opts);
 }

@@ -1,10 +1,20 @@
+import type { TicketDoc } from '../db/models/ticket.js';
+
 /**
  * What the domain asks of the outside world once a change is stored. Implemented as records in the
  * delivery queue (src/delivery/effects.ts), worked at once: every call is idempotent and may be repeated.
  */
 export interface Effects {
-  /** A new ticket's follow-ups after the answer: storm grouping, card, acknowledgement, a P0's incident. */
-  ticketIntake(ticketId: string): Promise<void>;
+  /**
+   * A claim on a new ticket's intake for the ticket's insert to carry (src/domain/intake-claim.ts) when this
+   * process works intakes at once; undefined when it does not (the intake is then asked for as an effect).
+   */
+  intakeClaim(): { owner: string; deadline: Date } | undefined;
+  /**
+   * A new ticket's follow-ups after the answer: storm grouping, card, acknowledgement, a P0's incident.
+   * `held`: the ticket was stored with this process's claim, and its intake starts here at once.
+   */
+  ticketIntake(ticketId: string, held?: { owner: string; ticket: TicketDoc }): Promise<void>;
   /** Post the ticket's card in the support channel (once), or update it if already posted. */
   postCard(ticketId: string): Promise<void>;
   /** Re-render the card in place from the stored ticket. */
@@ -64,6 +74,7 @@ export interface Effects {
 
 /** For domain unit tests and tools that must not touch the outside world. */
 export const noEffects: Effects = {
+  intakeClaim: () => undefined,
   ticketIntake: async () => undefined,
   postCard: async () => undefined,
   updateCard: async () => undefined,

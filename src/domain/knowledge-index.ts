@@ -76,17 +76,36 @@ class KnowledgeIndex {
   private ticketsLoaded = false;
   private forgotAt = 0;
   private turn: Promise<unknown> = Promise.resolve();
+  /** When the last sync with tickets started (real time), and whether this process changed a source since. */
+  private syncedAt = 0;
+  private stale = true;
 
   constructor(private readonly models: Pick<Models, 'Article' | 'Ticket'>) {}
 
-  /** Brings the index up to date (tickets only when asked), one sync at a time. */
-  sync(opts: { tickets: boolean; now: Date }): Promise<void> {
+  /**
+   * Brings the index up to date (tickets only when asked), one sync at a time. With `maxAgeMs`, a sync with
+   * tickets that started that recently is enough, unless this process saved an article or resolved a
+   * ticket since (`changed`): every new ticket looks for similar ones, and a burst of them reads once.
+   */
+  sync(opts: { tickets: boolean; now: Date; maxAgeMs?: number }): Promise<void> {
+    if (opts.tickets && opts.maxAgeMs && !this.stale && Date.now() - this.syncedAt < opts.maxAgeMs)
+      return this.turn.then(() => undefined);
     const run = this.turn.then(async () => {
+      const startedAt = Date.now();
+      if (opts.tickets) this.stale = false;
       await this.syncArticles();
-      if (opts.tickets) await this.syncTickets(opts.now);
+      if (opts.tickets) {
+        await this.syncTickets(opts.now);
+        this.syncedAt = startedAt;
+      }
     });
     this.turn = run.catch(() => undefined);
     return run;
+  }
+
+  /** An article or a resolved ticket was saved by this process: the next sync reads, however recent the last. */
+  changed(): void {
+    this.stale = true;
   }
 
   query(text: string, filter: (doc: Hit) => boolean, limit: number): Hit[] {

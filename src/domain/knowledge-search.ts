@@ -99,11 +99,15 @@ function relevant(hit: Hit, subjectTerms: Set<string>): boolean {
  * The best matches for a new ticket among the articles and the tickets solved in the last 90 days (the
  * index's horizon), best first. A ticket already behind a matched article, or reopened since, is left out.
  */
-export async function similarMatches(deps: Deps, ticket: TicketText, limit = 3): Promise<Match[]> {
+export async function similarMatches(
+  deps: Deps,
+  ticket: TicketText,
+  { limit = 3, maxAgeMs }: { limit?: number; maxAgeMs?: number } = {},
+): Promise<Match[]> {
   const subjectTerms = new Set(searchTerms(ticket.subject));
   if (!subjectTerms.size) return [];
   const index = knowledgeIndex(deps.models);
-  await index.sync({ tickets: true, now: deps.clock.now() });
+  await index.sync({ tickets: true, now: deps.clock.now(), ...(maxAgeMs ? { maxAgeMs } : {}) });
   const self = `t:${ticket.id}`;
   const hits = index.query(ticketQuery(ticket), (h) => h.id !== self && relevant(h, subjectTerms), limit * 3);
   const articles = await articlesFor(deps, hits, false);

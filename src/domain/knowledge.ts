@@ -3,6 +3,7 @@ import type { ArticleDoc, ArticleFields } from '../db/models/article.js';
 import { nextSequence } from '../db/models/counter.js';
 import { isDuplicateKeyError } from '../db/models/idempotency-key.js';
 import type { DomainDeps } from './deps.js';
+import { knowledgeIndex } from './knowledge-index.js';
 import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
 import { DomainError } from './errors.js';
 import { subjectKey } from './report-figures.js';
@@ -127,6 +128,7 @@ export async function createArticle(
       createdAt: now,
       updatedAt: now,
     });
+    knowledgeIndex(deps.models).changed();
     return { article, created: true };
   } catch (err) {
     // The same submission, delivered twice at once: the other delivery created it.
@@ -170,6 +172,7 @@ export async function reviseArticle(
     throw new DomainError(
       `${articleKey(current)} was changed by someone else since you opened it (now version ${current.version}). Open it again to edit the latest version.`,
     );
+  knowledgeIndex(deps.models).changed();
   return { article: updated, changed: true };
 }
 

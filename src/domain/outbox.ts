@@ -56,15 +56,8 @@ export async function queueMail(
   mail: QueuedMail,
   { sendNow = false } = {},
 ): Promise<OutboundMailDoc | undefined> {
-  const messageId = messageIdFor(deps.settings, mail.id, mail.to);
   try {
-    const stored = await deps.models.OutboundMail.create({
-      _id: mail.id,
-      ticketId: ticket._id,
-      ...mail,
-      messageId,
-      createdAt: deps.clock.now(),
-    });
+    const stored = await deps.models.OutboundMail.create(outboxRecord(deps, ticket, mail));
     if (sendNow) return stored;
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
@@ -72,6 +65,29 @@ export async function queueMail(
   await deps.effects.sendMail(mail.id);
   return undefined;
 }
+
+/** A mail as its outbox record stores it (before sending, or once sent by a flow holding a claim). */
+export function outboxRecord(
+  deps: Pick<DomainDeps, 'settings' | 'clock'>,
+  ticket: Pick<TicketDoc, '_id'>,
+  mail: QueuedMail,
+): OutboxRecord {
+  const { id, ...rest } = mail;
+  return {
+    _id: id,
+    ticketId: ticket._id,
+    ...rest,
+    messageId: messageIdFor(deps.settings, id, mail.to),
+    createdAt: deps.clock.now(),
+  };
+}
+
+export type OutboxRecord = Omit<QueuedMail, 'id'> & {
+  _id: string;
+  ticketId: TicketDoc['_id'];
+  messageId: string;
+  createdAt: Date;
+};
 
 /**
  * Threading headers for mail about a ticket: reply to the requester's latest message, reference the thread

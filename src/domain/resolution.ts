@@ -1,5 +1,6 @@
 import { greeting, MAIL_SUBJECT_MAX, oneLine } from './outbox.js';
 import type { TicketDoc } from '../db/models/ticket.js';
+import { knowledgeIndex } from './knowledge-index.js';
 import type { DomainDeps } from './deps.js';
 import { agentMailId, composeAgentMail } from './agent-mail.js';
 import { surveyLinks } from './csat.js';
@@ -75,7 +76,7 @@ export function ticketForResolution(deps: Pick<DomainDeps, 'models'>, ticketId: 
 export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Promise<ChangeOutcome> {
   if (!input.summary.trim() || !input.verify.trim())
     throw new DomainError('A resolution needs both what was done and how to verify it.');
-  return changeTicket(
+  const outcome = await changeTicket(
     deps,
     input.ticketId,
     { actor: input.actor, dedupeKey: `resolve:${input.requestKey}` },
@@ -109,6 +110,9 @@ export async function resolveTicket(deps: DomainDeps, input: ResolveInput): Prom
       });
     },
   );
+  // New tickets look for similar solved ones in an index each process keeps (src/domain/knowledge-index.ts).
+  knowledgeIndex(deps.models).changed();
+  return outcome;
 }
 
 export interface TransitionInput {

@@ -52,9 +52,9 @@ function idFor(key: string): Types.ObjectId {
 
 /**
  * Stores a new ticket exactly once per request in three commands (a replay's lookup, the number, the insert
- * carrying the request's keys under a unique index), then records its follow-ups (storm grouping, card,
- * acknowledgement, a P0's incident) as one effect worked after the answer (src/flows/ticket-intake.ts). A
- * crash between the insert and that record leaves a ticket without a card, which the reconcile sweep finds.
+ * carrying the request's keys under a unique index). The insert also records its follow-ups (storm
+ * grouping, card, acknowledgement, a P0's incident: src/flows/ticket-intake.ts) claimed by this process,
+ * which starts them after the answer; if it dies, the claim runs out and another process takes them over.
  */
 export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<CreateResult> {
   const { models, clock } = deps;
@@ -72,6 +72,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
   const priority = input.priority ?? null;
   const category = input.category ?? null;
   const messageIds = [input.email?.messageId, ...(input.email?.references ?? [])].filter((m): m is string => !!m);
+  const held = deps.effects.intakeClaim();
   const ticket = new models.Ticket({
     _id: idFor(keys[0]!),
     number,
@@ -96,7 +97,12 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
       automated: input.email?.automated ?? false,
       to: input.email?.to,
     },
-    intake: { acknowledge: input.acknowledge, ...(input.declareIncident ? { declare: input.declareIncident } : {}) },
+    intake: {
+      acknowledge: input.acknowledge,
+      ...(input.declareIncident ? { declare: input.declareIncident } : {}),
+      // Stored claimed by this process, which works the intake at once: the insert is the claim.
+      ...held,
+    },
     timeline: [
       {
         at: now,
@@ -131,7 +137,7 @@ export async function createTicket(deps: DomainDeps, input: NewTicket): Promise<
     throw err;
   }
   deps.logger.info({ ticket: ticket.key, source: input.source }, 'ticket created');
-  await deps.effects.ticketIntake(ticket.id);
+  await deps.effects.ticketIntake(ticket.id, held ? { owner: held.owner, ticket } : undefined);
   return { ticket, created: true };
 }
 

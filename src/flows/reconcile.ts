@@ -19,7 +19,7 @@ const TICKET_SCAN = 'reconcile.tickets';
  * an effect's record is keyed by the effect. No horizon: each part walks everything still pending, in
  * order, page by page.
  * 1. deliveries not done (given up, or claimed by a worker that vanished), oldest first;
- * 2. tickets without a card (their intake: storm grouping, card, acknowledgement);
+ * 2. tickets without a card whose intake no live process holds (storm grouping, card, acknowledgement);
  * 3. outbox mails not sent, and bugs not yet filed in their tracker;
  * 4. every ticket change since the last run (a checkpoint in the tickets' update order): thread notes not
  *    posted, mails stored on an event but not in the outbox, event DMs and GitHub issue comments,
@@ -33,7 +33,13 @@ export async function reconcileOutbox(
   await redoStalledDeliveries(ctx, before, onPage);
   const { Ticket, OutboundMail } = ctx.models;
   // Tickets grouped in a storm have no card of their own on purpose: the storm's card counts them.
-  const cardless = { 'card.ts': null, 'storm.grouped': { $ne: true }, createdAt: { $lt: before } };
+  // A ticket whose intake a live process holds gets its card from it (src/domain/intake-claim.ts).
+  const cardless = {
+    'card.ts': null,
+    'storm.grouped': { $ne: true },
+    createdAt: { $lt: before },
+    $or: [{ 'intake.owner': null }, { 'intake.deadline': { $lte: new Date() } }],
+  };
   const tickets = (f: object) => Ticket.find(f, { _id: 1 }).sort({ _id: 1 }).limit(PAGE).lean();
   await askForOwed(ctx, onPage, tickets, cardless, {
     toAsk: (id) => ({ name: EffectNames.ticketIntake, data: { ticketId: id } }),
@@ -150,12 +156,10 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
     const inIntake = new Set(
       (await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean()).map((e) => e._id),
     );
-    for (const ticket of page)
-      await reconcileTicket(
-        ctx,
-        ticket,
-        inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) })),
-      );
+    for (const ticket of page) {
+      const asked = inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) }));
+      await reconcileTicket(ctx, ticket, asked || intakeHeld(ticket));
+    }
     if (!page.length) return;
     const last = page[page.length - 1]!;
     const next = { at: last.updatedAt, lastId: last._id as Types.ObjectId };
@@ -170,6 +174,12 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
     if (page.length < PAGE) return;
     await onPage();
   }
+}
+
+/** A live process holds the ticket's intake (src/domain/intake-claim.ts): it sends the acknowledgement. */
+function intakeHeld(ticket: TicketDoc): boolean {
+  const deadline = ticket.intake?.deadline;
+  return !!ticket.intake?.owner && !!deadline && deadline.getTime() > Date.now();
 }
 
 async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boolean): Promise<void> {

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import type { TicketDoc } from '../db/models/ticket.js';
 import { DeliveryKinds, OnceKeys } from '../db/once-keys.js';
 import { similarMatches } from '../domain/knowledge-search.js';
 import { helpLink } from '../domain/self-help.js';
@@ -16,8 +17,31 @@ export async function postCardThenMatches(
   ticketId: string,
   job: { name: string; data: Record<string, string> },
 ): Promise<void> {
-  await postCard(ctx, ticketId, job);
-  await ctx.effects.similarMatches(ticketId);
+  const ticket = await postCard(ctx, ticketId, job);
+  if (ticket) await askForSimilarMatches(ctx, ticket);
+}
+
+/**
+ * A burst of new tickets reads the knowledge base's changes once a second, not once each (this process's
+ * own articles and resolutions count at once: src/domain/knowledge-index.ts).
+ */
+const SIMILAR_SYNC_MS = 1000;
+
+/**
+ * The knowledge base's best matches go in the card's thread as an effect of their own, asked only when
+ * there are some (the search runs here, in memory): a search never holds a card up.
+ */
+export async function askForSimilarMatches(
+  ctx: AppContext,
+  ticket: Pick<TicketDoc, 'id' | 'key' | 'subject' | 'body'>,
+): Promise<void> {
+  try {
+    const text = { id: ticket.id, subject: ticket.subject, body: ticket.body };
+    if ((await similarMatches(ctx, text, { maxAgeMs: SIMILAR_SYNC_MS })).length)
+      await ctx.effects.similarMatches(ticket.id);
+  } catch (err) {
+    ctx.logger.warn({ ticket: ticket.key, err: (err as Error).message }, 'no similar matches: the search failed');
+  }
 }
 
 /**

@@ -1,60 +1,104 @@
 import type { AppContext } from '../context.js';
-import { queueAcknowledgement } from '../domain/acknowledgement.js';
+import type { TicketDoc } from '../db/models/ticket.js';
+import { acknowledgementId, acknowledgementMail, queueAcknowledgement } from '../domain/acknowledgement.js';
 import { declareIncident, type DeclaredVia } from '../domain/incidents/declare.js';
+import { claimIntake, finishIntake, renewIntake, staleIntakes, type IntakeClaim } from '../domain/intake-claim.js';
+import { outboxRecord } from '../domain/outbox.js';
 import { groupIntoStorm } from '../domain/storms.js';
 import type { Actor } from '../domain/types.js';
-import { sendOutboxMail } from '../mail/send-outbox.js';
-import { postCard } from '../slack/cards.js';
+import { sendOutboxMail, sendUnderClaim } from '../mail/send-outbox.js';
+import { cardFields, postCardMessage, updateIfChanged, type PostedCard } from '../slack/cards.js';
 import { EffectNames } from '../delivery/names.js';
+import { askForSimilarMatches } from './similar-matches.js';
+
+/** The intake of a ticket this process stored claimed (src/domain/tickets.ts): it starts without a command. */
+export async function runHeldIntake(ctx: AppContext, held: { owner: string; ticket: TicketDoc }): Promise<void> {
+  await workIntake(ctx, held.ticket, { owner: held.owner, takenOver: false });
+}
+
+/** The intake asked for as an effect (a replay, the reconcile sweep, a claim that ran out): claimed here first. */
+export async function runTicketIntake(ctx: AppContext, ticketId: string): Promise<void> {
+  const claimed = await claimIntake(ctx.models, ticketId, ctx.claimMs);
+  // Held by a live process, which finishes it (or the ticket is gone).
+  if (claimed) await workIntake(ctx, claimed.ticket, claimed.claim);
+}
+
+/** Asks for the intakes whose claim ran out (their process died): each is taken over by its effect. */
+export async function askForStaleIntakes(ctx: AppContext): Promise<void> {
+  for (const ticketId of await staleIntakes(ctx.models)) await ctx.effects.ticketIntake(ticketId);
+}
+
+async function workIntake(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim): Promise<void> {
+  // A card waiting behind a backlog in the channel queue keeps the claim alive.
+  const renew = setInterval(
+    () => void renewIntake(ctx.models, ticket.id, claim.owner, ctx.claimMs).catch(() => undefined),
+    ctx.claimMs / 3,
+  );
+  renew.unref?.();
+  try {
+    await intakeSteps(ctx, ticket, claim);
+  } finally {
+    clearInterval(renew);
+  }
+}
 
 /**
  * What a new ticket calls for once its request is answered: grouping into a storm (a storm's card counts
- * it instead of a card of its own), the acknowledgement, a P0's incident, and its card. Every step is
- * idempotent, so a retry after a failure or a crash repeats nothing that was done.
+ * it instead of a card of its own), the acknowledgement, a P0's incident, and its card, all under the
+ * intake's claim. Card and acknowledgement go out side by side without records of their own; the write
+ * that records the card ends the claim. If Slack or SMTP refuses, that one becomes an effect of its own
+ * with its own retries, and nothing else is repeated.
  */
-export async function runTicketIntake(ctx: AppContext, ticketId: string): Promise<void> {
-  const ticket = await ctx.models.Ticket.findById(ticketId);
-  // Asked for right after the insert: a missing ticket is a crash between the two; the request's retry re-asks.
-  if (!ticket) throw new Error(`ticket ${ticketId} is not stored (yet)`);
+async function intakeSteps(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim): Promise<void> {
+  const ticketId = ticket.id;
   const storm = await groupIntoStorm(ctx, ticket);
   const intake = ticket.intake as { acknowledge?: boolean; declare?: { actor: Actor; via: DeclaredVia } } | undefined;
-  const ack =
-    intake?.acknowledge && !ticket.email?.automated
-      ? await queueAcknowledgement(ctx, ticket, { sendNow: true })
-      : undefined;
   if (intake?.declare && ticket.priority === 'P0') await declareIncident(ctx, { ticketId, ...intake.declare });
-  // Card and acknowledgement are sent here rather than as effects of their own (a claim, a read and a delete
-  // fewer each), side by side. If Slack or SMTP refuses, that one becomes its own effect with its own retries,
-  // and the rest of the intake is not repeated.
-  const card = storm?.grouped || ticket.card?.ts ? undefined : { name: EffectNames.postCard, data: { ticketId } };
+  const cardOwed = !storm?.grouped && !ticket.card?.ts;
   // While #support is backlogged the card waits its turn as an effect of its own, so this intake (and with it
-  // the acknowledgement) does not wait with it.
-  const cardNow = card && ctx.channelQueue.waiting(ctx.supportChannel) === 0;
-  if (card && !cardNow) await ctx.effects.postCard(ticketId);
-  let cardSent = false;
-  await Promise.all([
-    cardNow &&
-      postCard(ctx, ticketId, card, ticket).then(
-        () => void (cardSent = true),
-        (err: unknown) => retryAlone(ctx, ticket.key, 'card', err, () => ctx.effects.postCard(ticketId)),
-      ),
-    ack &&
-      sendOutboxMail(ctx, ack.id, { name: EffectNames.sendMail, data: { outboxId: ack.id } }, ack).catch(
-        (err: unknown) => retryAlone(ctx, ticket.key, 'acknowledgement', err, () => ctx.effects.sendMail(ack.id)),
-      ),
+  // the acknowledgement) does not wait with it. A taken-over intake posts it here: its check must come first.
+  const cardNow = cardOwed && (claim.takenOver || ctx.channelQueue.waiting(ctx.supportChannel) === 0);
+  const [card] = await Promise.all([
+    cardNow ? postOwnCard(ctx, ticket, claim) : undefined,
+    intake?.acknowledge && !ticket.email?.automated ? acknowledge(ctx, ticket, claim) : undefined,
   ]);
-  // The knowledge base's best matches go in the card's thread as an effect of their own, asked once the card
-  // is there (here, or by the card's own effect when it went alone): a search never holds a card up.
-  if (cardSent || ticket.card?.ts) await ctx.effects.similarMatches(ticketId);
+  const done = await finishIntake(ctx.models, ticketId, claim.owner, card ? cardFields(card, ctx.clock.now()) : {});
+  if (!done) {
+    ctx.logger.warn({ ticket: ticket.key }, 'intake taken over while it ran; the new holder checks for its card');
+    return;
+  }
+  // Backlogged, or refused by Slack (its failure is recorded, so the card's effect checks before posting).
+  if (cardOwed && !card) await ctx.effects.postCard(ticketId);
+  if (card) await updateIfChanged(ctx, ticketId, card, done.updatedAt);
+  if (card || ticket.card?.ts) await askForSimilarMatches(ctx, ticket);
 }
 
-async function retryAlone(
-  ctx: AppContext,
-  key: string,
-  what: string,
-  err: unknown,
-  ask: () => Promise<void>,
-): Promise<void> {
-  ctx.logger.warn({ ticket: key, err: (err as Error).message }, `${what} not sent yet; retrying on its own`);
-  await ask();
+async function postOwnCard(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim): Promise<PostedCard | undefined> {
+  const job = { name: EffectNames.postCard, data: { ticketId: ticket.id } };
+  try {
+    return await postCardMessage(ctx, ticket, { job, underClaim: claim });
+  } catch (err) {
+    ctx.logger.warn({ ticket: ticket.key, err: (err as Error).message }, 'card not posted yet; retrying on its own');
+    return undefined;
+  }
+}
+
+async function acknowledge(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim): Promise<void> {
+  try {
+    if (!claim.takenOver) {
+      await sendUnderClaim(ctx, outboxRecord(ctx, ticket, await acknowledgementMail(ctx, ticket)));
+      return;
+    }
+    // The holder that vanished may have sent it: stored as sent, it is not sent again; otherwise it goes
+    // (again) with the same Message-ID, which mail clients treat as the same message.
+    const stored = await queueAcknowledgement(ctx, ticket, { sendNow: true });
+    if (stored)
+      await sendOutboxMail(ctx, stored.id, { name: EffectNames.sendMail, data: { outboxId: stored.id } }, stored);
+  } catch (err) {
+    ctx.logger.warn(
+      { ticket: ticket.key, err: (err as Error).message },
+      'acknowledgement not sent yet; retrying on its own',
+    );
+    await ctx.effects.sendMail(acknowledgementId(ticket));
+  }
 }

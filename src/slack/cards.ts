@@ -21,21 +21,23 @@ function render(ticket: TicketDoc, deps: Pick<CardDeps, 'policy' | 'settings'>) 
   return ticketCard(t, deps.policy, deps.settings.knowledge.feedbackTags, deps.settings.bugs.trackers);
 }
 
+/** Where a card went, and the ticket version it shows (`rendered`: its updatedAt when rendered). */
+export interface PostedCard {
+  channel: string;
+  ts: string;
+  by: 'sent' | 'found' | 'earlier';
+  rendered: number;
+}
+
 /**
- * Posts the ticket's card exactly once (src/slack/post-once.ts), records where it is on the ticket, and
- * re-renders it if the ticket changed while it was being posted.
+ * Posts the ticket's card exactly once (src/slack/post-once.ts) without recording it on the ticket: the
+ * caller does, in its own write (a new ticket's intake records it with the end of its claim).
  */
-export async function postCard(
+export async function postCardMessage(
   deps: CardDeps,
-  ticketId: string,
-  job?: { name: string; data: Record<string, string> },
-  loaded?: TicketDoc,
-): Promise<void> {
-  const ticket = loaded ?? (await deps.models.Ticket.findById(ticketId));
-  if (!ticket) return;
-  if (ticket.card?.ts) return;
-  // Grouped in a storm: the storm's card shows it, until someone splits the storm.
-  if (ticket.storm?.grouped) return;
+  ticket: TicketDoc,
+  opts: { job?: { name: string; data: Record<string, string> }; underClaim?: { takenOver: boolean } } = {},
+): Promise<PostedCard> {
   const { text, blocks } = render(ticket, deps);
   const rendered = ticket.updatedAt.getTime();
   // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
@@ -46,7 +48,8 @@ export async function postCard(
       kind: DeliveryKinds.card,
       ticketId: ticket._id,
       at: deps.clock.now(),
-      ...(job ? { job } : {}),
+      ...(opts.job ? { job: opts.job } : {}),
+      ...(opts.underClaim ? { underClaim: opts.underClaim } : {}),
       channel: deps.supportChannel,
       text,
       blocks,
@@ -56,15 +59,48 @@ export async function postCard(
     }),
   );
   const { channel, ts } = outcome.result;
+  if (outcome.by === 'sent') deps.logger.info({ ticket: ticket.key, channel, ts }, 'card posted');
+  return { channel, ts, by: outcome.by, rendered };
+}
+
+/** The ticket's fields that say where its card is. */
+export function cardFields(posted: PostedCard, now: Date): Record<string, unknown> {
+  return { 'card.channel': posted.channel, 'card.ts': posted.ts, 'card.postedAt': now };
+}
+
+/**
+ * Posts the ticket's card exactly once, records where it is on the ticket, and re-renders it if the ticket
+ * changed while it was being posted. Returns the ticket when its card is out.
+ */
+export async function postCard(
+  deps: CardDeps,
+  ticketId: string,
+  job?: { name: string; data: Record<string, string> },
+): Promise<TicketDoc | undefined> {
+  const ticket = await deps.models.Ticket.findById(ticketId);
+  if (!ticket) return undefined;
+  if (ticket.card?.ts) return ticket;
+  // Grouped in a storm: the storm's card shows it, until someone splits the storm.
+  if (ticket.storm?.grouped) return undefined;
+  const posted = await postCardMessage(deps, ticket, job ? { job } : {});
   // Recorded with the same version bump as patchTicket, reading back whether the ticket changed meanwhile.
   const current = await deps.models.Ticket.findOneAndUpdate(
     { _id: ticket._id },
-    { $set: { 'card.channel': channel, 'card.ts': ts, 'card.postedAt': deps.clock.now() }, $inc: { __v: 1 } },
+    { $set: cardFields(posted, deps.clock.now()), $inc: { __v: 1 } },
     { projection: { updatedAt: 1 }, returnDocument: 'after' },
   ).lean();
-  if (outcome.by === 'sent') deps.logger.info({ ticket: ticket.key, channel, ts }, 'card posted');
-  // Changes made while the card was being posted (or a card posted by an earlier run): render once more.
-  if (outcome.by !== 'sent' || current?.updatedAt.getTime() !== rendered) await updateCard(deps, ticketId);
+  await updateIfChanged(deps, ticketId, posted, current?.updatedAt);
+  return ticket;
+}
+
+/** Changes made while the card was being posted (or a card posted by an earlier run): render once more. */
+export async function updateIfChanged(
+  deps: CardDeps,
+  ticketId: string,
+  posted: PostedCard,
+  updatedAt: Date | undefined,
+): Promise<void> {
+  if (posted.by !== 'sent' || updatedAt?.getTime() !== posted.rendered) await updateCard(deps, ticketId);
 }
 
 /**

@@ -35,6 +35,8 @@ export interface OncePost {
   payload?: Record<string, string>;
   /** Oldest time the message can have been posted (bounds the search). */
   since: Date;
+  /** Covered by a claim the caller holds (src/db/once.ts, `underClaim`). */
+  underClaim?: { takenOver: boolean };
 }
 
 /**
@@ -54,6 +56,7 @@ export async function postMessageOnce(
     at: p.at,
     deadlineMs: deps.claimMs,
     job: p.job,
+    ...(p.underClaim ? { underClaim: p.underClaim } : {}),
     // A DM is posted to the user's id; only a check needs the conversation's own id.
     check: async () => findPosted(deps.slack, isUser(channel) ? await openDm(deps.slack, channel) : channel, p),
     mayHaveReached: mayHaveReachedSlack,

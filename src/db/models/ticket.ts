@@ -145,8 +145,11 @@ export const ticketSchema = new Schema(
     externalId: String,
     /** Keys of the request that made it (src/domain/tickets.ts); no default, so the sparse unique index skips older tickets. */
     idempotencyKeys: { type: [String], default: undefined },
-    /** What the request asked for after the answer (src/flows/ticket-intake.ts): an acknowledgement, a P0's incident. */
-    intake: { acknowledge: Boolean, declare: Schema.Types.Mixed },
+    /**
+     * What the request asked for after the answer (src/flows/ticket-intake.ts): an acknowledgement, a P0's
+     * incident; `owner` and `deadline`: the claim of the process working it (src/domain/intake-claim.ts).
+     */
+    intake: { acknowledge: Boolean, declare: Schema.Types.Mixed, owner: String, deadline: Date },
     metadata: Schema.Types.Mixed,
     /** Feedback tags for product (src/domain/feedback.ts); `taggedAt`: when first tagged, which period counts it. */
     feedback: { tags: { type: [String], default: undefined }, taggedAt: Date },
@@ -185,6 +188,8 @@ ticketSchema.index({ 'storm.id': 1, number: 1 });
 ticketSchema.index({ 'linkedIncident.id': 1 });
 // The feedback digest and the feature-request log read the tickets tagged in a period.
 ticketSchema.index({ 'feedback.taggedAt': 1 }, { sparse: true });
+// Intakes whose claim ran out (their process died): found and taken over. Sparse: only running intakes have one.
+ticketSchema.index({ 'intake.deadline': 1 }, { sparse: true });
 // A bug's linked tickets.
 ticketSchema.index({ 'bug.id': 1 });
 
