@@ -96,12 +96,18 @@ export class Deliveries {
  * own. The worker's poll may still fall into a window (read the median).
  */
 export function holdWakeups(worker: DeliveryWorker): () => Promise<void> {
-  const w = worker as unknown as { pump(): void };
+  const w = worker as unknown as { pump(): void; runHeld: DeliveryWorker['runHeld'] };
   const original = w.pump;
+  const originalHeld = w.runHeld;
   let asked = false;
+  const held: Parameters<DeliveryWorker['runHeld']>[] = [];
   w.pump = () => void (asked = true);
+  // A new ticket's intake starts under the claim its insert carries, without a wake-up: held the same way.
+  w.runHeld = (...args) => void held.push(args);
   return async () => {
     w.pump = original;
+    w.runHeld = originalHeld;
+    for (const args of held) originalHeld.apply(worker, args);
     if (asked) original.call(worker);
   };
 }

@@ -139,8 +139,10 @@ export class DeliveryWorker {
   runHeld(name: string, data: Record<string, string>, held: unknown): void {
     const kind = this.kinds[name];
     if (!kind?.held) throw new Error(`effect kind ${name} cannot run under a held claim`);
-    const done = kind
-      .held(data, held)
+    const run = kind.held;
+    // After the caller's own answer (a new ticket's HTTP response), which is already on its way.
+    const done = new Promise<void>((r) => setImmediate(r))
+      .then(() => run(data, held))
       .catch((err: unknown) =>
         this.opts.logger.warn(
           { effect: name, ...data, err: errorText(err) },

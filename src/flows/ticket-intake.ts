@@ -55,11 +55,11 @@ async function intakeSteps(ctx: AppContext, ticket: TicketDoc, claim: IntakeClai
   const intake = ticket.intake as { acknowledge?: boolean; declare?: { actor: Actor; via: DeclaredVia } } | undefined;
   if (intake?.declare && ticket.priority === 'P0') await declareIncident(ctx, { ticketId, ...intake.declare });
   const cardOwed = !storm?.grouped && !ticket.card?.ts;
-  // While #support is backlogged the card waits its turn as an effect of its own, so this intake (and with it
-  // the acknowledgement) does not wait with it. A taken-over intake posts it here: its check must come first.
-  const cardNow = cardOwed && (claim.takenOver || ctx.channelQueue.waiting(ctx.supportChannel) === 0);
+  // While #support is backlogged the card waits its turn in the channel queue under this claim (renewed),
+  // beside the acknowledgement, which does not wait for it. A wait past SLACK_QUEUE_MAX_WAIT_MS hands it to
+  // an effect of its own.
   const [card] = await Promise.all([
-    cardNow ? postOwnCard(ctx, ticket, claim) : undefined,
+    cardOwed ? postOwnCard(ctx, ticket, claim) : undefined,
     intake?.acknowledge && !ticket.email?.automated ? acknowledge(ctx, ticket, claim) : undefined,
   ]);
   const done = await finishIntake(ctx.models, ticketId, claim.owner, card ? cardFields(card, ctx.clock.now()) : {});
@@ -67,7 +67,7 @@ async function intakeSteps(ctx: AppContext, ticket: TicketDoc, claim: IntakeClai
     ctx.logger.warn({ ticket: ticket.key }, 'intake taken over while it ran; the new holder checks for its card');
     return;
   }
-  // Backlogged, or refused by Slack (its failure is recorded, so the card's effect checks before posting).
+  // Refused by Slack or by the channel queue (its failure is recorded: the card's effect checks if it must).
   if (cardOwed && !card) await ctx.effects.postCard(ticketId);
   if (card) await updateIfChanged(ctx, ticketId, card, done.updatedAt);
   if (card || ticket.card?.ts) await askForSimilarMatches(ctx, ticket);
