@@ -251,6 +251,7 @@ export function createApp(parts: AppParts): DeskbellApp {
           'jobs still running at shutdown; their locks expire and another process retries them',
         );
       channelQueue.close();
+      parts.mailer.close?.();
     },
   };
 }

@@ -13,6 +13,8 @@ export interface OutboundMail {
 
 export interface Mailer {
   send(mail: OutboundMail): Promise<void>;
+  /** Closes the pooled connections (at shutdown). */
+  close?(): void;
 }
 
 /** A recipient that is not exactly one plain address: never sent, never retried into sending. */
@@ -27,6 +29,9 @@ export class MailNotConfiguredError extends Error {
 /** nodemailer's defaults wait up to 10 minutes for a silent socket. */
 export const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 };
 
+/** Connections a process keeps open to the relay at most. */
+export const SMTP_POOL_CONNECTIONS = 4;
+
 /** Outbound mail over SMTP_URL. Without it, sends fail and the durable mail job keeps the message until SMTP is configured. */
 export function createMailer(smtpUrl: string | undefined, from: string): Mailer {
   if (!smtpUrl) {
@@ -37,8 +42,16 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
     };
   }
   // Bounded waits: a hung SMTP server must fail the attempt well before its claim expires (MAIL_CLAIM_MS).
-  const transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
+  // A few pooled connections: a burst of acknowledgements reuses them instead of opening one per mail (a
+  // handshake each, and hundreds of sockets the relay may refuse).
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: SMTP_POOL_CONNECTIONS,
+    ...SMTP_TIMEOUTS,
+  });
   return {
+    close: () => transport.close(),
     async send(mail) {
       // One plain mailbox, and the envelope says so explicitly: nothing in a stored address can fan out.
       if (!isMailbox(mail.to))
