@@ -151,15 +151,8 @@ async function scanTicketChanges(ctx: AppContext, before: Date, onPage: () => Pr
         }
       : range;
     const page = await Ticket.find(query).sort({ updatedAt: 1, _id: 1 }).limit(PAGE);
-    // A ticket whose intake is still queued gets its acknowledgement from it.
-    const intakeKeys = page.map((t) => effectKey(EffectNames.ticketIntake, { ticketId: String(t._id) }));
-    const inIntake = new Set(
-      (await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean()).map((e) => e._id),
-    );
-    for (const ticket of page) {
-      const asked = inIntake.has(effectKey(EffectNames.ticketIntake, { ticketId: String(ticket._id) }));
-      await reconcileTicket(ctx, ticket, asked || intakeHeld(ticket));
-    }
+    const known = await whatPageHas(ctx, page);
+    for (const ticket of page) await reconcileTicket(ctx, ticket, known);
     if (!page.length) return;
     const last = page[page.length - 1]!;
     const next = { at: last.updatedAt, lastId: last._id as Types.ObjectId };
@@ -182,41 +175,64 @@ function intakeHeld(ticket: TicketDoc): boolean {
   return !!ticket.intake?.owner && !!deadline && deadline.getTime() > Date.now();
 }
 
-async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, inIntake: boolean): Promise<void> {
-  const id = String(ticket._id);
+/** What a page of tickets already has, read with one query per collection (not one per ticket). */
+interface PageState {
+  /** Tickets whose intake is queued or held by a live process: it sends their acknowledgement. */
+  inIntake: Set<string>;
+  /** Outbox mails that exist (acknowledgements and event mails of the page). */
+  mails: Set<string>;
+  /** Once-only DMs and issue comments that are done. */
+  sent: Set<string>;
+}
+
+async function whatPageHas(ctx: AppContext, page: TicketDoc[]): Promise<PageState> {
+  const ids = (docs: Array<{ _id: unknown }>) => new Set(docs.map((d) => String(d._id)));
+  const intakeKeys = page.map((t) => effectKey(EffectNames.ticketIntake, { ticketId: String(t._id) }));
+  const queued = ids(await ctx.models.Effect.find({ _id: { $in: intakeKeys } }, { _id: 1 }).lean());
+  const inIntake = new Set(
+    page.filter((t, i) => intakeHeld(t) || queued.has(intakeKeys[i]!)).map((t) => String(t._id)),
+  );
+  const mailIds = page.flatMap((t) => [
+    ...(owesAcknowledgement(ctx, t) ? [acknowledgementId(t)] : []),
+    ...eventMailIds(t),
+  ]);
+  const dmKeys = page.flatMap((t) => dmsOf(t).map((d) => d.key));
+  const [mails, sent] = await Promise.all([
+    mailIds.length ? ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean() : [],
+    dmKeys.length ? ctx.models.Delivery.find({ _id: { $in: dmKeys }, state: 'done' }, { _id: 1 }).lean() : [],
+  ]);
+  return { inIntake, mails: ids(mails), sent: ids(sent) };
+}
+
+/** The ticket's acknowledgement was promised (its Message-ID is on the ticket, stored with it). */
+function owesAcknowledgement(ctx: AppContext, ticket: TicketDoc): boolean {
   const ackMessageId = messageIdFor(ctx.settings, acknowledgementId(ticket), ticket.requester?.email ?? '');
-  if (
-    !inIntake &&
-    ticket.email?.messageIds?.includes(ackMessageId) &&
-    !(await ctx.models.OutboundMail.exists({ _id: acknowledgementId(ticket) }))
-  ) {
-    await queueAcknowledgement(ctx, ticket);
-  }
-  const mailIds = ticket.timeline
+  return !!ticket.email?.messageIds?.includes(ackMessageId);
+}
+
+function eventMailIds(ticket: TicketDoc): string[] {
+  return ticket.timeline
     .map((e) => (e.data as { mailId?: string } | undefined)?.mailId)
     .filter((m): m is string => !!m);
-  const queued = new Set(
-    mailIds.length
-      ? (await ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean()).map((m) => m._id)
-      : [],
-  );
-  const dmKeys = ticket.timeline.map((e) => dmFor(e) ?? issueCommentFor(e)).filter((d): d is DmDue => !!d);
-  const sent = new Set(
-    dmKeys.length
-      ? (
-          await ctx.models.Delivery.find({ _id: { $in: dmKeys.map((d) => d.key) }, state: 'done' }, { _id: 1 }).lean()
-        ).map((d) => d._id)
-      : [],
-  );
+}
+
+function dmsOf(ticket: TicketDoc): DmDue[] {
+  return ticket.timeline.map((e) => dmFor(e) ?? issueCommentFor(e)).filter((d): d is DmDue => !!d);
+}
+
+async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, known: PageState): Promise<void> {
+  const id = String(ticket._id);
+  if (!known.inIntake.has(id) && owesAcknowledgement(ctx, ticket) && !known.mails.has(acknowledgementId(ticket)))
+    await queueAcknowledgement(ctx, ticket);
   const asks: EffectAsk[] = [];
   for (const e of ticket.timeline) {
     const eventId = String(e._id);
     const data = e.data as { mailId?: string; mail?: QueuedMail } | undefined;
-    if (data?.mailId && data.mail && !queued.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
+    if (data?.mailId && data.mail && !known.mails.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
     if (e.notify && !e.slackTs) asks.push({ name: EffectNames.threadNote, data: { ticketId: id, eventId } });
   }
-  for (const dm of dmKeys)
-    if (!sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
+  for (const dm of dmsOf(ticket))
+    if (!known.sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
   await askMissing(ctx, asks, (ask) => ask);
 }
 
