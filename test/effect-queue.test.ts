@@ -97,3 +97,57 @@ describe('effect queue', () => {
     expect(await models.Effect.countDocuments({ name: 'test.work' })).toBe(0);
   });
 });
+
+/** Runs under a claim held elsewhere (a new ticket's intake): a few at a time, in order, never after a stop. */
+describe('held runs', () => {
+  function worker(started: string[], gates: Map<string, () => void>) {
+    const w = new DeliveryWorker({
+      models: {} as Models,
+      logger: createLogger('silent'),
+      kinds: {
+        'test.held': {
+          run: async () => undefined,
+          held: (data, _held, yieldTurn) =>
+            new Promise<void>((resolve) => {
+              started.push(data.id!);
+              gates.set(data.id!, () => resolve());
+              if (data.id === 'waits') yieldTurn();
+            }),
+        },
+      },
+      retryBaseMs: 10,
+      heldSlots: 2,
+    });
+    return w;
+  }
+
+  it('starts at most heldSlots at once, the rest in arrival order; one that only waits frees its turn', async () => {
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const w = worker(started, gates);
+    w.start();
+    for (const id of ['waits', 'a', 'b', 'c']) w.runHeld('test.held', { id }, {});
+    // 'waits' yields its turn at once: 'a' and 'b' take the two slots, 'c' waits for one of them.
+    await waitFor(() => started.length === 3, 'three held runs started');
+    expect(started).toEqual(['waits', 'a', 'b']);
+    gates.get('a')!();
+    await waitFor(() => started.length === 4, 'the fourth once a slot is free');
+    expect(started[3]).toBe('c');
+    for (const id of ['waits', 'b', 'c']) gates.get(id)!();
+    await w.stop();
+  });
+
+  it('does not start a waiting held run after a stop: its claim runs out and another process takes it', async () => {
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const w = worker(started, gates);
+    w.start();
+    for (const id of ['a', 'b', 'c']) w.runHeld('test.held', { id }, {});
+    await waitFor(() => started.length === 2, 'two held runs started');
+    const stopping = w.stop();
+    gates.get('a')!();
+    gates.get('b')!();
+    await stopping;
+    expect(started).toEqual(['a', 'b']);
+  });
+});

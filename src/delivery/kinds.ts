@@ -41,7 +41,7 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
     [N.ticketIntake]: {
       run: (d) => runTicketIntake(ctx, d.ticketId!),
       // Stored claimed by this process (src/domain/tickets.ts): no claim, no read, no record.
-      held: (_d, held) => runHeldIntake(ctx, held as { owner: string; ticket: TicketDoc }),
+      held: (_d, held, yieldTurn) => runHeldIntake(ctx, held as { owner: string; ticket: TicketDoc }, yieldTurn),
     },
     // Messages in #support leave one a second: their own lane, so a backlog of them takes no slot from the rest.
     [N.postCard]: { lane: 'channel', run: (d, r) => postCardThenMatches(ctx, d.ticketId!, asJob(r, d)) },

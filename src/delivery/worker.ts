@@ -28,8 +28,9 @@ export interface EffectKind {
   /**
    * Runs work whose claim its caller already holds on another record (a new ticket's intake, claimed by the
    * ticket's insert: src/domain/intake-claim.ts). A failure leaves that claim to run out; `recover` finds it.
+   * `yieldTurn`: the run is only waiting now (a card in the channel queue); the next held run may start.
    */
-  held?: (data: Record<string, string>, held: unknown) => Promise<void>;
+  held?: (data: Record<string, string>, held: unknown, yieldTurn: () => void) => Promise<void>;
   /** Retries before the effect is dropped (the reconcile sweep asks again for what is still owed). */
   maxRetries?: number;
   maxDelayMs?: number;
@@ -49,6 +50,8 @@ export interface WorkerOptions {
   /** How long a claim lasts without renewal; renewed every third of it while the effect runs. */
   holdMs?: number;
   slots?: Record<Lane, number>;
+  /** Held runs (EffectKind.held) going at once; default 8. */
+  heldSlots?: number;
   /**
    * Looks for work claimed on other records whose holder died (stale intake claims) and asks for it; run at
    * start and every `recoverMs` (default 15 s).
@@ -78,6 +81,9 @@ export class DeliveryWorker {
   private readonly wokenKeys = new Set<string>();
   private pollTimer: NodeJS.Timeout | undefined;
   private recoverTimer: NodeJS.Timeout | undefined;
+  private readonly heldSlots: number;
+  private heldRunning = 0;
+  private readonly heldWaiting: Array<(go: boolean) => void> = [];
   private readonly wakeTimers = new Set<NodeJS.Timeout>();
   private started = false;
   private pumping = false;
@@ -90,6 +96,7 @@ export class DeliveryWorker {
     this.holdMs = opts.holdMs ?? 60_000;
     // In the channel lane, 24 posts at one a second stay within a post's 30 s wait in the channel queue.
     this.slots = opts.slots ?? { urgent: 8, channel: 24, normal: 16 };
+    this.heldSlots = opts.heldSlots ?? 4;
     this.setKinds(opts.kinds);
   }
 
@@ -135,22 +142,54 @@ export class DeliveryWorker {
     sweep();
   }
 
-  /** Starts work whose claim the caller holds (EffectKind.held) at once, tracked like an effect of this process. */
+  /**
+   * Starts work whose claim the caller holds (EffectKind.held), tracked like an effect of this process:
+   * at once while fewer than `heldSlots` run, else in arrival order. A burst of new tickets is answered
+   * first; their intakes follow at a bounded pace instead of all competing with the answers at once.
+   */
   runHeld(name: string, data: Record<string, string>, held: unknown): void {
     const kind = this.kinds[name];
     if (!kind?.held) throw new Error(`effect kind ${name} cannot run under a held claim`);
     const run = kind.held;
-    // After the caller's own answer (a new ticket's HTTP response), which is already on its way.
-    const done = new Promise<void>((r) => setImmediate(r))
-      .then(() => run(data, held))
+    let turn = true;
+    const yieldTurn = () => {
+      if (!turn) return;
+      turn = false;
+      this.heldFinished();
+    };
+    const done = this.heldTurn()
+      .then((go) => (go ? run(data, held, yieldTurn) : undefined))
       .catch((err: unknown) =>
         this.opts.logger.warn(
           { effect: name, ...data, err: errorText(err) },
           'effect failed; its claim runs out and another run takes it over',
         ),
       )
-      .finally(() => this.inFlight.delete(done));
+      .finally(() => {
+        yieldTurn();
+        this.inFlight.delete(done);
+      });
     this.inFlight.add(done);
+  }
+
+  /**
+   * Resolves when a held run may start: false when the worker stopped meanwhile (its claim runs out and
+   * another process takes it over; a run that finishes hands its slot on, so the waiting ones drain).
+   */
+  private heldTurn(): Promise<boolean> {
+    if (this.heldRunning < this.heldSlots) {
+      this.heldRunning += 1;
+      // After the caller's own answer (a new ticket's HTTP response), which is already on its way.
+      return new Promise((r) => setImmediate(() => r(true)));
+    }
+    return new Promise((r) => this.heldWaiting.push(r));
+  }
+
+  private heldFinished(): void {
+    const next = this.heldWaiting.shift();
+    // On the next turn of the event loop, like a run that found a free slot: arrival order holds.
+    if (next) setImmediate(() => next(this.started));
+    else this.heldRunning -= 1;
   }
 
   /** Stops taking work and waits (up to `waitMs`) for the running effects; the rest stays recorded. */

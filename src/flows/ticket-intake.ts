@@ -12,15 +12,20 @@ import { EffectNames } from '../delivery/names.js';
 import { askForSimilarMatches } from './similar-matches.js';
 
 /** The intake of a ticket this process stored claimed (src/domain/tickets.ts): it starts without a command. */
-export async function runHeldIntake(ctx: AppContext, held: { owner: string; ticket: TicketDoc }): Promise<void> {
-  await workIntake(ctx, held.ticket, { owner: held.owner, takenOver: false });
+export async function runHeldIntake(
+  ctx: AppContext,
+  held: { owner: string; ticket: TicketDoc },
+  /** Called once the intake only waits (for its card's turn in the channel queue): the next one may start. */
+  waiting: () => void,
+): Promise<void> {
+  await workIntake(ctx, held.ticket, { owner: held.owner, takenOver: false }, waiting);
 }
 
 /** The intake asked for as an effect (a replay, the reconcile sweep, a claim that ran out): claimed here first. */
 export async function runTicketIntake(ctx: AppContext, ticketId: string): Promise<void> {
   const claimed = await claimIntake(ctx.models, ticketId, ctx.claimMs);
   // Held by a live process, which finishes it (or the ticket is gone).
-  if (claimed) await workIntake(ctx, claimed.ticket, claimed.claim);
+  if (claimed) await workIntake(ctx, claimed.ticket, claimed.claim, () => undefined);
 }
 
 /** Asks for the intakes whose claim ran out (their process died): each is taken over by its effect. */
@@ -28,7 +33,11 @@ export async function askForStaleIntakes(ctx: AppContext): Promise<void> {
   for (const ticketId of await staleIntakes(ctx.models)) await ctx.effects.ticketIntake(ticketId);
 }
 
-async function workIntake(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim): Promise<void> {
+async function workIntake(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim, waiting: () => void): Promise<void> {
+  // A held intake that waited for its turn (a burst) renews its claim first, or stops if it was taken over.
+  const deadline = ticket.intake?.deadline?.getTime() ?? 0;
+  if (deadline - Date.now() < ctx.claimMs / 2 && !(await renewIntake(ctx.models, ticket.id, claim.owner, ctx.claimMs)))
+    return;
   // A card waiting behind a backlog in the channel queue keeps the claim alive.
   const renew = setInterval(
     () => void renewIntake(ctx.models, ticket.id, claim.owner, ctx.claimMs).catch(() => undefined),
@@ -36,7 +45,7 @@ async function workIntake(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim
   );
   renew.unref?.();
   try {
-    await intakeSteps(ctx, ticket, claim);
+    await intakeSteps(ctx, ticket, claim, waiting);
   } finally {
     clearInterval(renew);
   }
@@ -49,7 +58,7 @@ async function workIntake(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim
  * that records the card ends the claim. If Slack or SMTP refuses, that one becomes an effect of its own
  * with its own retries, and nothing else is repeated.
  */
-async function intakeSteps(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim): Promise<void> {
+async function intakeSteps(ctx: AppContext, ticket: TicketDoc, claim: IntakeClaim, waiting: () => void): Promise<void> {
   const ticketId = ticket.id;
   const storm = await groupIntoStorm(ctx, ticket);
   const intake = ticket.intake as { acknowledge?: boolean; declare?: { actor: Actor; via: DeclaredVia } } | undefined;
@@ -58,10 +67,11 @@ async function intakeSteps(ctx: AppContext, ticket: TicketDoc, claim: IntakeClai
   // While #support is backlogged the card waits its turn in the channel queue under this claim (renewed),
   // beside the acknowledgement, which does not wait for it. A wait past SLACK_QUEUE_MAX_WAIT_MS hands it to
   // an effect of its own.
-  const [card] = await Promise.all([
-    cardOwed ? postOwnCard(ctx, ticket, claim) : undefined,
-    intake?.acknowledge && !ticket.email?.automated ? acknowledge(ctx, ticket, claim) : undefined,
-  ]);
+  const posting = cardOwed ? postOwnCard(ctx, ticket, claim) : undefined;
+  if (intake?.acknowledge && !ticket.email?.automated) await acknowledge(ctx, ticket, claim);
+  // What is left is the card's wait for its turn in #support: the next new ticket's intake may start.
+  waiting();
+  const card = await posting;
   const done = await finishIntake(ctx.models, ticketId, claim.owner, card ? cardFields(card, ctx.clock.now()) : {});
   if (!done) {
     ctx.logger.warn({ ticket: ticket.key }, 'intake taken over while it ran; the new holder checks for its card');
