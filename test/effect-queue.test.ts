@@ -100,8 +100,9 @@ describe('effect queue', () => {
 
 /** Runs under a claim held elsewhere (a new ticket's intake): a few at a time, in order, never after a stop. */
 describe('held runs', () => {
-  function worker(started: string[], gates: Map<string, () => void>) {
+  function worker(started: string[], gates: Map<string, () => void>, renewed: unknown[][] = []) {
     const w = new DeliveryWorker({
+      holdMs: 300,
       models: {} as Models,
       logger: createLogger('silent'),
       kinds: {
@@ -113,6 +114,7 @@ describe('held runs', () => {
               gates.set(data.id!, () => resolve());
               if (data.id === 'waits') yieldTurn();
             }),
+          renewHeld: async (helds) => void renewed.push(helds),
         },
       },
       retryBaseMs: 10,
@@ -134,6 +136,25 @@ describe('held runs', () => {
     await waitFor(() => started.length === 4, 'the fourth once a slot is free');
     expect(started[3]).toBe('c');
     for (const id of ['waits', 'b', 'c']) gates.get(id)!();
+    await w.stop();
+  });
+
+  it('renews the claims of the held runs waiting for a turn, together, and not those running', async () => {
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const renewed: unknown[][] = [];
+    const w = worker(started, gates, renewed);
+    w.start();
+    for (const id of ['a', 'b', 'c', 'd']) w.runHeld('test.held', { id }, { claimOf: id });
+    // Claims last 300 ms here: every 100 ms the two waiting ones are renewed in one call.
+    await waitFor(() => renewed.length >= 2, 'two renewals');
+    expect(renewed[0]).toEqual([{ claimOf: 'c' }, { claimOf: 'd' }]);
+    for (const id of ['a', 'b']) gates.get(id)!();
+    await waitFor(() => started.length === 4, 'the waiting ones started');
+    for (const id of ['c', 'd']) gates.get(id)!();
+    const after = renewed.length;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(renewed.length).toBe(after);
     await w.stop();
   });
 

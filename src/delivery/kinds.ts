@@ -3,6 +3,7 @@ import type { ClockKind } from '../domain/incidents/clock.js';
 import { applyStormAction } from '../domain/storm-actions.js';
 import { runHeldIntake, runTicketIntake } from '../flows/ticket-intake.js';
 import type { TicketDoc } from '../db/models/ticket.js';
+import { renewIntakes } from '../domain/intake-claim.js';
 import { sendOutboxMail } from '../mail/send-outbox.js';
 import { sendPagerDutyEvent } from '../pagerduty/events.js';
 import { sendAssigneeDm } from '../slack/assignee-dm.js';
@@ -42,6 +43,7 @@ export function effectKinds(ctx: AppContext): Record<string, EffectKind> {
       run: (d) => runTicketIntake(ctx, d.ticketId!),
       // Stored claimed by this process (src/domain/tickets.ts): no claim, no read, no record.
       held: (_d, held, yieldTurn) => runHeldIntake(ctx, held as { owner: string; ticket: TicketDoc }, yieldTurn),
+      renewHeld: (helds) => renewIntakes(ctx.models, helds as Array<{ owner: string; ticket: TicketDoc }>, ctx.claimMs),
     },
     // Messages in #support leave one a second: their own lane, so a backlog of them takes no slot from the rest.
     [N.postCard]: { lane: 'channel', run: (d, r) => postCardThenMatches(ctx, d.ticketId!, asJob(r, d)) },

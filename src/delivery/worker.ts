@@ -31,6 +31,8 @@ export interface EffectKind {
    * `yieldTurn`: the run is only waiting now (a card in the channel queue); the next held run may start.
    */
   held?: (data: Record<string, string>, held: unknown, yieldTurn: () => void) => Promise<void>;
+  /** Renews the claims of held runs still waiting for a turn (a long burst), all in one write. */
+  renewHeld?: (helds: unknown[]) => Promise<void>;
   /** Retries before the effect is dropped (the reconcile sweep asks again for what is still owed). */
   maxRetries?: number;
   maxDelayMs?: number;
@@ -83,7 +85,8 @@ export class DeliveryWorker {
   private recoverTimer: NodeJS.Timeout | undefined;
   private readonly heldSlots: number;
   private heldRunning = 0;
-  private readonly heldWaiting: Array<(go: boolean) => void> = [];
+  private readonly heldWaiting: Array<{ start: (go: boolean) => void; name: string; held: unknown }> = [];
+  private heldRenewTimer: NodeJS.Timeout | undefined;
   private readonly wakeTimers = new Set<NodeJS.Timeout>();
   private started = false;
   private pumping = false;
@@ -157,7 +160,7 @@ export class DeliveryWorker {
       turn = false;
       this.heldFinished();
     };
-    const done = this.heldTurn()
+    const done = this.heldTurn(name, held)
       .then((go) => (go ? run(data, held, yieldTurn) : undefined))
       .catch((err: unknown) =>
         this.opts.logger.warn(
@@ -176,20 +179,41 @@ export class DeliveryWorker {
    * Resolves when a held run may start: false when the worker stopped meanwhile (its claim runs out and
    * another process takes it over; a run that finishes hands its slot on, so the waiting ones drain).
    */
-  private heldTurn(): Promise<boolean> {
+  private heldTurn(name: string, held: unknown): Promise<boolean> {
     if (this.heldRunning < this.heldSlots) {
       this.heldRunning += 1;
       // After the caller's own answer (a new ticket's HTTP response), which is already on its way.
       return new Promise((r) => setImmediate(() => r(true)));
     }
-    return new Promise((r) => this.heldWaiting.push(r));
+    this.keepWaitingClaims();
+    return new Promise((start) => this.heldWaiting.push({ start, name, held }));
   }
 
   private heldFinished(): void {
     const next = this.heldWaiting.shift();
     // On the next turn of the event loop, like a run that found a free slot: arrival order holds.
-    if (next) setImmediate(() => next(this.started));
+    if (next) setImmediate(() => next.start(this.started));
     else this.heldRunning -= 1;
+  }
+
+  /** While held runs wait for a turn, their claims are renewed together (EffectKind.renewHeld), one call per kind. */
+  private keepWaitingClaims(): void {
+    if (this.heldRenewTimer) return;
+    const renew = () => {
+      this.heldRenewTimer = undefined;
+      if (!this.heldWaiting.length || !this.started) return;
+      const byKind = new Map<string, unknown[]>();
+      for (const w of this.heldWaiting) byKind.set(w.name, [...(byKind.get(w.name) ?? []), w.held]);
+      for (const [name, helds] of byKind)
+        void this.kinds[name]
+          ?.renewHeld?.(helds)
+          .catch((err: unknown) =>
+            this.opts.logger.warn({ effect: name, err: errorText(err) }, 'could not renew waiting claims'),
+          );
+      this.keepWaitingClaims();
+    };
+    this.heldRenewTimer = setTimeout(renew, this.holdMs / 3);
+    this.heldRenewTimer.unref?.();
   }
 
   /** Stops taking work and waits (up to `waitMs`) for the running effects; the rest stays recorded. */
@@ -197,6 +221,7 @@ export class DeliveryWorker {
     this.started = false;
     if (this.pollTimer) clearTimeout(this.pollTimer);
     if (this.recoverTimer) clearTimeout(this.recoverTimer);
+    if (this.heldRenewTimer) clearTimeout(this.heldRenewTimer);
     for (const t of this.wakeTimers) clearTimeout(t);
     this.wakeTimers.clear();
     const all = Promise.allSettled([...this.inFlight]);

@@ -54,6 +54,23 @@ export async function renewIntake(models: TicketModels, ticketId: string, owner:
 }
 
 /**
+ * Renews many held claims in one write (intakes waiting for their turn in a burst). Owners are unique per
+ * claim, so a ticket taken over by another process (a new owner) is left alone. The copies in memory keep
+ * their old deadline: each renews once more, fenced, before it starts (src/flows/ticket-intake.ts).
+ */
+export async function renewIntakes(
+  models: TicketModels,
+  held: Array<{ owner: string; ticket: Pick<TicketDoc, '_id'> }>,
+  holdMs: number,
+): Promise<void> {
+  if (!held.length) return;
+  await models.Ticket.updateMany(
+    { _id: { $in: held.map((h) => h.ticket._id) }, 'intake.owner': { $in: held.map((h) => h.owner) } },
+    { $set: { 'intake.deadline': new Date(Date.now() + holdMs) } },
+  );
+}
+
+/**
  * Ends the claim in one write that also records what the intake did (`set`: where the card is, how many
  * look-alikes). Fenced by the owner: undefined when the claim was taken over meanwhile (the new holder
  * checks for the card before posting one). Returns the ticket's updatedAt, to see whether it changed while
