@@ -137,7 +137,8 @@ export function createApp(parts: AppParts): DeskbellApp {
     holdMs: claimMs,
     // Intakes are claimed on their tickets, not in the queue: one indexed query finds those whose process died.
     recover: () => askForStaleIntakes(context),
-    recoverMs: 3 * (parts.deliveryPollMs ?? 5000),
+    // A claim is stale a claim's length after its last renewal at the earliest: looking as often is enough.
+    recoverMs: claimMs,
   });
   const context: AppContext = {
     ...parts,

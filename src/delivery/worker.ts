@@ -56,7 +56,7 @@ export interface WorkerOptions {
   heldSlots?: number;
   /**
    * Looks for work claimed on other records whose holder died (stale intake claims) and asks for it; run at
-   * start and every `recoverMs` (default 15 s).
+   * start and every `recoverMs` (default 60 s).
    */
   recover?: () => Promise<void>;
   recoverMs?: number;
@@ -139,7 +139,7 @@ export class DeliveryWorker {
     if (!recover) return;
     const sweep = () => {
       void recover().catch((err: unknown) => this.opts.logger.warn({ err }, 'could not look for stale claims'));
-      this.recoverTimer = setTimeout(sweep, this.opts.recoverMs ?? 15_000);
+      this.recoverTimer = setTimeout(sweep, this.opts.recoverMs ?? 60_000);
       this.recoverTimer.unref?.();
     };
     sweep();
