@@ -225,7 +225,7 @@ export function header(
     node: process.version,
     cpus: availableParallelism(),
     slackChannelIntervalMs: bench.config.SLACK_CHANNEL_INTERVAL_MS,
-    schedulerPollMs: process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : 'production default (15000)',
+    schedulerPollMs: process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : 'production default (30000)',
     loadGenerator: withLoad ? 'own process (bench/load-generator.ts)' : 'none',
   };
   console.log(

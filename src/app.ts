@@ -96,7 +96,7 @@ export function createApp(parts: AppParts): DeskbellApp {
     // Only scheduled work lives here (six job names, each one query a poll); what is due now goes through the
     // delivery worker below. A poll locks the jobs due before the next one and starts each at its time, so
     // polling less often makes no job late.
-    processEvery: parts.schedulerPollMs ?? 15_000,
+    processEvery: parts.schedulerPollMs ?? 30_000,
     notificationChannel: new InMemoryNotificationChannel(),
     defaultLockLifetime: 5 * 60_000,
   });
