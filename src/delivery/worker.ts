@@ -99,7 +99,7 @@ export class DeliveryWorker {
     this.holdMs = opts.holdMs ?? 60_000;
     // In the channel lane, 24 posts at one a second stay within a post's 30 s wait in the channel queue.
     this.slots = opts.slots ?? { urgent: 8, channel: 24, normal: 16 };
-    this.heldSlots = opts.heldSlots ?? 4;
+    this.heldSlots = opts.heldSlots ?? 8;
     this.setKinds(opts.kinds);
   }
 
