@@ -55,19 +55,22 @@ export async function renewIntake(models: TicketModels, ticketId: string, owner:
 
 /**
  * Renews many held claims in one write (intakes waiting for their turn in a burst). Owners are unique per
- * claim, so a ticket taken over by another process (a new owner) is left alone. The copies in memory keep
- * their old deadline: each renews once more, fenced, before it starts (src/flows/ticket-intake.ts).
+ * claim, so a ticket taken over by another process (a new owner) is left alone. When every one matched, the
+ * copies in memory get the new deadline; otherwise each renews once more, fenced, before it starts
+ * (src/flows/ticket-intake.ts), and one taken over stops there.
  */
 export async function renewIntakes(
   models: TicketModels,
-  held: Array<{ owner: string; ticket: Pick<TicketDoc, '_id'> }>,
+  held: Array<{ owner: string; ticket: TicketDoc }>,
   holdMs: number,
 ): Promise<void> {
   if (!held.length) return;
-  await models.Ticket.updateMany(
+  const deadline = new Date(Date.now() + holdMs);
+  const res = await models.Ticket.updateMany(
     { _id: { $in: held.map((h) => h.ticket._id) }, 'intake.owner': { $in: held.map((h) => h.owner) } },
-    { $set: { 'intake.deadline': new Date(Date.now() + holdMs) } },
+    { $set: { 'intake.deadline': deadline } },
   );
+  if (res.matchedCount === held.length) for (const h of held) h.ticket.set('intake.deadline', deadline);
 }
 
 /**
