@@ -203,7 +203,11 @@ export class DeliveryWorker {
       this.heldRenewTimer = undefined;
       if (!this.heldWaiting.length || !this.started) return;
       const byKind = new Map<string, unknown[]>();
-      for (const w of this.heldWaiting) byKind.set(w.name, [...(byKind.get(w.name) ?? []), w.held]);
+      for (const w of this.heldWaiting) {
+        const helds = byKind.get(w.name) ?? [];
+        helds.push(w.held);
+        byKind.set(w.name, helds);
+      }
       for (const [name, helds] of byKind)
         void this.kinds[name]
           ?.renewHeld?.(helds)

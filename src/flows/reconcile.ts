@@ -183,6 +183,10 @@ interface PageState {
   mails: Set<string>;
   /** Once-only DMs and issue comments that are done. */
   sent: Set<string>;
+  /** Tickets whose acknowledgement was promised (its Message-ID is on the ticket, stored with it). */
+  ackPromised: Set<string>;
+  /** The DMs and issue comments each ticket's events call for. */
+  dms: Map<string, DmDue[]>;
 }
 
 async function whatPageHas(ctx: AppContext, page: TicketDoc[]): Promise<PageState> {
@@ -192,16 +196,18 @@ async function whatPageHas(ctx: AppContext, page: TicketDoc[]): Promise<PageStat
   const inIntake = new Set(
     page.filter((t, i) => intakeHeld(t) || queued.has(intakeKeys[i]!)).map((t) => String(t._id)),
   );
+  const ackPromised = new Set(page.filter((t) => owesAcknowledgement(ctx, t)).map((t) => String(t._id)));
+  const dms = new Map(page.map((t) => [String(t._id), dmsOf(t)]));
   const mailIds = page.flatMap((t) => [
-    ...(owesAcknowledgement(ctx, t) ? [acknowledgementId(t)] : []),
+    ...(ackPromised.has(String(t._id)) ? [acknowledgementId(t)] : []),
     ...eventMailIds(t),
   ]);
-  const dmKeys = page.flatMap((t) => dmsOf(t).map((d) => d.key));
+  const dmKeys = [...dms.values()].flat().map((d) => d.key);
   const [mails, sent] = await Promise.all([
     mailIds.length ? ctx.models.OutboundMail.find({ _id: { $in: mailIds } }, { _id: 1 }).lean() : [],
     dmKeys.length ? ctx.models.Delivery.find({ _id: { $in: dmKeys }, state: 'done' }, { _id: 1 }).lean() : [],
   ]);
-  return { inIntake, mails: ids(mails), sent: ids(sent) };
+  return { inIntake, mails: ids(mails), sent: ids(sent), ackPromised, dms };
 }
 
 /** The ticket's acknowledgement was promised (its Message-ID is on the ticket, stored with it). */
@@ -222,7 +228,7 @@ function dmsOf(ticket: TicketDoc): DmDue[] {
 
 async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, known: PageState): Promise<void> {
   const id = String(ticket._id);
-  if (!known.inIntake.has(id) && owesAcknowledgement(ctx, ticket) && !known.mails.has(acknowledgementId(ticket)))
+  if (!known.inIntake.has(id) && known.ackPromised.has(id) && !known.mails.has(acknowledgementId(ticket)))
     await queueAcknowledgement(ctx, ticket);
   const asks: EffectAsk[] = [];
   for (const e of ticket.timeline) {
@@ -231,7 +237,7 @@ async function reconcileTicket(ctx: AppContext, ticket: TicketDoc, known: PageSt
     if (data?.mailId && data.mail && !known.mails.has(data.mailId)) await queueMail(ctx, ticket, data.mail);
     if (e.notify && !e.slackTs) asks.push({ name: EffectNames.threadNote, data: { ticketId: id, eventId } });
   }
-  for (const dm of dmsOf(ticket))
+  for (const dm of known.dms.get(id) ?? [])
     if (!known.sent.has(dm.key)) asks.push({ name: dm.effect, data: { ticketId: id, eventId: dm.eventId } });
   await askMissing(ctx, asks, (ask) => ask);
 }

@@ -21,6 +21,14 @@ function render(ticket: TicketDoc, deps: Pick<CardDeps, 'policy' | 'settings'>) 
   return ticketCard(t, deps.policy, deps.settings.knowledge.feedbackTags, deps.settings.bugs.trackers);
 }
 
+/**
+ * The queue rank of a ticket's card and thread notes: a card of a possibly building storm waits behind
+ * unrelated tickets' cards (it is one of many alike).
+ */
+function cardRank(ticket: Pick<TicketDoc, 'priority' | 'lookalikes'>): number {
+  return !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
+}
+
 /** Where a card went, and the ticket version it shows (`rendered`: its updatedAt when rendered). */
 export interface PostedCard {
   channel: string;
@@ -40,9 +48,7 @@ export async function postCardMessage(
 ): Promise<PostedCard> {
   const { text, blocks } = render(ticket, deps);
   const rendered = ticket.updatedAt.getTime();
-  // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
-  const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
-  const outcome = await withSlackPriority(rank, () =>
+  const outcome = await withSlackPriority(cardRank(ticket), () =>
     postMessageOnce(deps, {
       key: OnceKeys.card(ticket.id),
       kind: DeliveryKinds.card,
@@ -139,9 +145,7 @@ export async function postThreadNote(
   if (!ticket.card?.ts || !ticket.card.channel)
     throw new Error(`card of ${ticket.key} is not posted yet; the note waits for it`);
   const card = { channel: ticket.card.channel, ts: ticket.card.ts };
-  // A card of a possibly building storm waits behind unrelated tickets' cards (it is one of many alike).
-  const rank = !ticket.priority && (ticket.lookalikes ?? 0) > 1 ? SlackPriority.P3 : ticketRank(ticket.priority);
-  const outcome = await withSlackPriority(rank, () =>
+  const outcome = await withSlackPriority(cardRank(ticket), () =>
     postMessageOnce(deps, {
       key: OnceKeys.threadNote(eventId),
       kind: DeliveryKinds.threadNote,

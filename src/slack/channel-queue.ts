@@ -135,11 +135,6 @@ export class ChannelQueue {
     });
   }
 
-  /** How many calls wait for `channel` (for tests and /healthz-style introspection). */
-  waiting(channel: string): number {
-    return this.lanes.get(channel)?.waiting.length ?? 0;
-  }
-
   /** Stops the timers; waiting calls are refused so their jobs retry elsewhere. */
   close(): void {
     for (const [channel, lane] of this.lanes) {
