@@ -79,23 +79,8 @@ async function sendUnderClaim<R>(
   try {
     return { status: 'done', result: await opts.send(), by: 'sent' };
   } catch (err) {
-    const uncertain = (opts.mayHaveReached ?? (() => true))(err);
-    await models.Delivery.updateOne(
-      { _id: opts.key },
-      {
-        $setOnInsert: {
-          kind: opts.kind,
-          ticketId: opts.ticketId,
-          state: 'pending',
-          uncertain,
-          attempts: 1,
-          lastError: errorText(err),
-          createdAt: opts.at,
-          ...(opts.job ? { job: opts.job } : {}),
-        },
-      },
-      { upsert: true },
-    ).catch((e: unknown) => {
+    const failed = { state: 'pending' as const, uncertain: mayHaveReached(opts, err), lastError: errorText(err) };
+    await models.Delivery.create({ ...newRecord(opts), ...failed }).catch((e: unknown) => {
       if (!isDuplicateKeyError(e)) throw e;
     });
     throw err;
@@ -140,7 +125,7 @@ async function holdAndDeliver<R>(
   try {
     result = await opts.send();
   } catch (err) {
-    const uncertain = claim.uncertain || (opts.mayHaveReached ?? (() => true))(err);
+    const uncertain = claim.uncertain || mayHaveReached(opts, err);
     await models.Delivery.updateOne(guard, {
       $set: { state: 'pending', uncertain, lastError: errorText(err) },
       $unset: { owner: 1, deadline: 1 },
@@ -193,15 +178,10 @@ async function insertClaim(
   const owner = randomUUID();
   try {
     await models.Delivery.create({
-      _id: opts.key,
-      kind: opts.kind,
-      ticketId: opts.ticketId,
+      ...newRecord(opts),
       state: 'sending',
       owner,
       deadline: new Date(Date.now() + opts.deadlineMs),
-      attempts: 1,
-      createdAt: opts.at,
-      ...(opts.job ? { job: opts.job } : {}),
     });
     // Taken over from a holder that sent without a record: it may have reached the outside world.
     return { status: 'claimed', owner, uncertain: !!opts.underClaim?.takenOver };
@@ -209,6 +189,23 @@ async function insertClaim(
     if (!isDuplicateKeyError(err)) throw err;
     return undefined;
   }
+}
+
+/** A delivery record's fields at its first attempt, whatever its state. */
+function newRecord(opts: DeliverOnceOptions<unknown>) {
+  return {
+    _id: opts.key,
+    kind: opts.kind,
+    ticketId: opts.ticketId,
+    attempts: 1,
+    createdAt: opts.at,
+    ...(opts.job ? { job: opts.job } : {}),
+  };
+}
+
+/** Whether a failed attempt may still have taken effect (default: yes). */
+function mayHaveReached(opts: DeliverOnceOptions<unknown>, err: unknown): boolean {
+  return (opts.mayHaveReached ?? (() => true))(err);
 }
 
 /** Records the effect as done, fenced by the claim. A holder that lost its claim is told so (the new holder checks). */
